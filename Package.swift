@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module graph (dependencies point one way, see ../README.md "Architecture"):
+// EventModel <- ByteJSON <- Formats
+// EventModel <- Ingest (CZlib)
+// EventModel <- Baselines <- Detection (Yams) <- Detectors
+// EventModel, Baselines <- StateStore (CSQLite)
+// everything <- Runtime <- trailhound (ArgumentParser)
+let package = Package(
+    name: "trailhound",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trailhound", targets: ["trailhound"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "EventModel"),
+        .target(name: "ByteJSON"),
+        .target(name: "Ingest", dependencies: ["CZlib", "EventModel"]),
+        .target(name: "Formats", dependencies: ["EventModel", "ByteJSON"]),
+        .target(name: "Baselines", dependencies: ["EventModel"]),
+        .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
+        .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
+        .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "CSQLite"]),
+        .target(
+            name: "Runtime",
+            dependencies: ["EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore"]),
+        .executableTarget(
+            name: "trailhound",
+            dependencies: ["Runtime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
+        .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
+        .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CZlib"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

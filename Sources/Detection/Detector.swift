@@ -1,0 +1,125 @@
+import Baselines
+import EventModel
+
+/// What a detector raises for one event or window, before the engine adds
+/// identity fields, applies allow-lists, failure downgrades and dedup.
+public struct Signal: Sendable {
+    /// Severity before the engine's adjustments.
+    public var severity: Severity
+    /// One-line title.
+    public var title: String
+    /// Explanation in words, with baseline facts and numbers.
+    public var explanation: String
+    /// Structured facts (same content as `explanation`).
+    public var facts: [Fact]
+    /// MITRE ATT&CK technique ids.
+    public var mitre: [String]
+    /// Dedup key within (detector, identity): the API, network, secret, … that the signal is about.
+    public var key: String
+    /// Evidence event ids; defaults to the current event.
+    public var eventIds: [String]
+    /// First evidence time; defaults to the current event's time.
+    public var firstSeen: Int64?
+    /// Number of events behind the signal.
+    public var count: Int
+    /// True when the signal is about a failed attempt (the engine then uses `failed_severity`).
+    public var failedAttempt: Bool
+    /// Resource the signal is about, matched by allow-list `resource:` patterns.
+    public var resource: String
+
+    /// Creates a signal.
+    public init(
+        severity: Severity, title: String, explanation: String, facts: [Fact] = [], mitre: [String] = [],
+        key: String = "", eventIds: [String] = [], firstSeen: Int64? = nil, count: Int = 1,
+        failedAttempt: Bool = false, resource: String = ""
+    ) {
+        self.severity = severity
+        self.title = title
+        self.explanation = explanation
+        self.facts = facts
+        self.mitre = mitre
+        self.key = key
+        self.eventIds = eventIds
+        self.firstSeen = firstSeen
+        self.count = count
+        self.failedAttempt = failedAttempt
+        self.resource = resource
+    }
+}
+
+/// Which events a detector wants to see; the engine indexes detectors by
+/// operation so that most detectors cost nothing on most events.
+public enum Interest: Sendable {
+    /// Every event.
+    case all
+    /// Only events whose `action.operation` is in the set.
+    case operations(Set<String>)
+}
+
+/// What a detector sees besides the event: the identity's baseline as it was
+/// *before* this event, and account-wide facts. No clocks, no I/O.
+public struct DetectionContext {
+    /// Baselines, read before the engine folds the current event in.
+    public let baselines: BaselineStore
+    /// Effective settings shared by all detectors.
+    public let spec: DetectorSpec
+
+    /// Creates a context.
+    public init(baselines: BaselineStore, spec: DetectorSpec) {
+        self.baselines = baselines
+        self.spec = spec
+    }
+}
+
+/// A detector: one behaviour, configured by one YAML file, no I/O.
+/// Detectors may keep bounded per-identity state (windows); they read the
+/// event's own time as "now".
+public protocol Detector: AnyObject {
+    /// Detector id, `<area>.<behaviour>`.
+    var id: String { get }
+    /// Which events to route here.
+    var interest: Interest { get }
+    /// Looks at one event and appends zero or more signals.
+    func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal])
+    /// End of input (or a flush in the live service): report what pending windows hold.
+    func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)])
+    /// Serialized bounded state for the state store (nil when stateless).
+    func snapshot() -> [UInt8]?
+    /// Restores state written by `snapshot()`; bad data is ignored.
+    func restore(_ bytes: [UInt8])
+}
+
+extension Detector {
+    /// Default: nothing pending.
+    public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {}
+    /// Default: stateless.
+    public func snapshot() -> [UInt8]? { nil }
+    /// Default: stateless.
+    public func restore(_ bytes: [UInt8]) {}
+}
+
+/// Static description of a built-in detector, one line in the registry.
+public struct DetectorDescriptor: Sendable {
+    /// Detector id.
+    public let id: String
+    /// One-line summary for `detectors list`.
+    public let summary: String
+    /// Long explanation for `detectors explain` (the detector's doc comment).
+    public let explanation: String
+    /// Default severity when the YAML does not set one.
+    public let defaultSeverity: Severity
+    /// Builds the detector, reading its `settings:` mapping (report problems to the reader).
+    public let make: @Sendable (_ settings: ConfigReader) -> any Detector
+
+    /// Creates a descriptor.
+    public init(
+        id: String, summary: String, explanation: String, defaultSeverity: Severity,
+        make: @escaping @Sendable (_ settings: ConfigReader) -> any Detector
+    ) {
+        self.id = id
+        self.summary = summary
+        self.explanation = explanation
+        self.defaultSeverity = defaultSeverity
+        self.make = make
+    }
+}

@@ -1,0 +1,15 @@
+import Detection
+
+/// Every built-in detector, sorted by id. Add a detector with one line in
+/// `Registry+Rules.swift` (no baseline needed) or `Registry+Baselines.swift`.
+public enum Registry {
+    /// All built-in detectors, sorted by id.
+    public static var all: [DetectorDescriptor] {
+        (ruleDetectors + baselineDetectors).sorted { $0.id < $1.id }
+    }
+
+    /// Looks a detector up by id.
+    public static func descriptor(id: String) -> DetectorDescriptor? {
+        all.first { $0.id == id }
+    }
+}

@@ -1,0 +1,75 @@
+/// One structured fact in a finding's explanation, e.g. `baseline_days = 9`.
+/// OCSF-like: `observed` is what happened, `baseline` what was normal.
+public struct Fact: Sendable, Hashable, Codable {
+    /// Snake-case name.
+    public var name: String
+    /// Value as text.
+    public var value: String
+
+    /// Creates a fact.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A detection result that explains itself.
+public struct Finding: Sendable, Codable {
+    /// Detector id, `<area>.<behaviour>`.
+    public var detector: String
+    /// Severity after allow-lists, failure downgrades and risk correlation.
+    public var severity: Severity
+    /// Canonical identity key (see `Identity.key`).
+    public var identity: String
+    /// Identity type.
+    public var identityType: IdentityType
+    /// Account / project the evidence belongs to.
+    public var account: String
+    /// Time of the first evidence event (ms since epoch).
+    public var firstSeen: Int64
+    /// Time of the last evidence event (ms since epoch).
+    public var lastSeen: Int64
+    /// Evidence event ids (at most 20; `count` says how many events in all).
+    public var eventIds: [String]
+    /// Number of events or occurrences folded into this finding.
+    public var count: Int
+    /// One-line title.
+    public var title: String
+    /// Explanation in words, with baseline facts and numbers.
+    public var explanation: String
+    /// The same explanation as structured fields.
+    public var facts: [Fact]
+    /// MITRE ATT&CK technique ids (`T1562.008`).
+    public var mitre: [String]
+    /// Dedup key within (detector, identity), e.g. the API or network that was new.
+    public var key: String
+    /// Where the first evidence event was read.
+    public var origin: Origin
+
+    /// Max evidence ids kept.
+    public static let maxEvidence = 20
+
+    /// Creates a finding.
+    public init(
+        detector: String, severity: Severity, identity: String, identityType: IdentityType, account: String,
+        firstSeen: Int64, lastSeen: Int64, eventIds: [String], count: Int = 1, title: String,
+        explanation: String, facts: [Fact] = [], mitre: [String] = [], key: String = "",
+        origin: Origin = Origin(path: "", record: 0)
+    ) {
+        self.detector = detector
+        self.severity = severity
+        self.identity = identity
+        self.identityType = identityType
+        self.account = account
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.eventIds = Array(eventIds.prefix(Finding.maxEvidence))
+        self.count = count
+        self.title = title
+        self.explanation = explanation
+        self.facts = facts
+        self.mitre = mitre
+        self.key = key
+        self.origin = origin
+    }
+}
