@@ -1,0 +1,137 @@
+import Baselines
+import EventModel
+
+/// Counters the engine keeps; printed in the summary and exported as metrics.
+public struct EngineStats: Sendable {
+    /// Events offered to the engine.
+    public var events = 0
+    /// Events dropped as duplicate deliveries (same event id seen recently).
+    public var duplicates = 0
+    /// Signals dropped by an allow-list entry.
+    public var allowlisted = 0
+    /// Findings folded into an earlier one by the dedup window.
+    public var folded = 0
+    /// Findings emitted, by severity.
+    public var findingsBySeverity: [Severity: Int] = [:]
+    /// Findings emitted, by detector id.
+    public var findingsByDetector: [String: Int] = [:]
+}
+
+/// Runs detectors over events in event-time order: drops duplicate deliveries,
+/// routes each event to the detectors interested in its operation, shows them
+/// the identity's baseline *before* the event, then folds the event into the
+/// baseline; turns signals into findings (allow-lists, failed-attempt
+/// severity, dedup). No I/O, no clock: "now" is the newest event time seen.
+public final class DetectionEngine {
+    private let loaded: [LoadedDetector]
+    private var byOperation: [String: [Int]] = [:]
+    private var everyEvent: [Int] = []
+    /// Baselines shared with the detectors.
+    public let baselines: BaselineStore
+    private var recent: RecentIDs
+    private var throttle = FindingThrottle()
+    private var signals: [Signal] = []
+    /// Newest event time seen (the engine's notion of now).
+    public private(set) var watermark: Int64 = .min
+    /// Counters.
+    public private(set) var stats = EngineStats()
+    /// Optional correlation stage (risk scoring across detectors); runs on every finding.
+    public var correlator: ((inout Finding) -> Void)?
+
+    /// Creates an engine over enabled detectors.
+    public init(detectors: [LoadedDetector], baselines: BaselineStore, dedupCapacity: Int = 200_000) {
+        self.loaded = detectors.filter { $0.spec.enabled }
+        self.baselines = baselines
+        self.recent = RecentIDs(capacity: dedupCapacity)
+        for (i, d) in loaded.enumerated() {
+            switch d.detector.interest {
+            case .all: everyEvent.append(i)
+            case .operations(let ops): for op in ops { byOperation[op, default: []].append(i) }
+            }
+        }
+    }
+
+    /// Ids of the detectors that run.
+    public var detectorIds: [String] { loaded.map(\.spec.id) }
+
+    /// Processes one event; calls `emit` for each finding to report now.
+    public func process(_ event: Event, emit: (Finding) -> Void) {
+        stats.events += 1
+        if !event.eventId.isEmpty && !recent.insert(event.eventId) {
+            stats.duplicates += 1
+            return
+        }
+        if event.time > watermark { watermark = event.time }
+        for i in everyEvent { run(i, event, emit) }
+        if let list = byOperation[event.action.operation] {
+            for i in list { run(i, event, emit) }
+        }
+        baselines.observe(event)
+        if stats.events & 0x3FFF == 0 { closeWindows(emit) }
+    }
+
+    /// End of input: flushes detector windows and the dedup groups.
+    public func finish(emit: (Finding) -> Void) {
+        for d in loaded {
+            var pending: [(Identity, Signal)] = []
+            let ctx = DetectionContext(baselines: baselines, spec: d.spec)
+            d.detector.finish(now: watermark, context: ctx, into: &pending)
+            for (identity, s) in pending {
+                let e = Event(time: watermark, identity: identity, action: Action(service: "", operation: ""))
+                deliver(d.spec, s, e, emit)
+            }
+        }
+        for f in throttle.close(before: nil) { count(f); emit(f) }
+        stats.folded = throttle.folded
+    }
+
+    private func closeWindows(_ emit: (Finding) -> Void) {
+        for f in throttle.close(before: watermark) { count(f); emit(f) }
+        stats.folded = throttle.folded
+    }
+
+    private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void) {
+        let d = loaded[i]
+        signals.removeAll(keepingCapacity: true)
+        d.detector.evaluate(event, context: DetectionContext(baselines: baselines, spec: d.spec), into: &signals)
+        for s in signals { deliver(d.spec, s, event, emit) }
+    }
+
+    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ event: Event, _ emit: (Finding) -> Void) {
+        if spec.allowlist.contains(where: { $0.matches(event, s) }) {
+            stats.allowlisted += 1
+            return
+        }
+        var f = Finding(
+            detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
+            identity: event.identity.key, identityType: event.identity.type, account: event.account,
+            firstSeen: s.firstSeen ?? event.time, lastSeen: event.time,
+            eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
+            count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
+            key: s.key, origin: event.origin)
+        correlator?(&f)
+        guard let out = throttle.offer(f, window: spec.dedupWindow) else {
+            stats.folded = throttle.folded
+            return
+        }
+        count(out)
+        emit(out)
+    }
+
+    private func count(_ f: Finding) {
+        stats.findingsBySeverity[f.severity, default: 0] += 1
+        stats.findingsByDetector[f.detector, default: 0] += 1
+    }
+
+    /// Serialized state of every stateful detector, by id.
+    public func snapshotDetectors() -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for d in loaded { if let s = d.detector.snapshot() { out[d.spec.id] = s } }
+        return out
+    }
+
+    /// Restores detector state saved by `snapshotDetectors()`.
+    public func restoreDetectors(_ state: [String: [UInt8]]) {
+        for d in loaded { if let s = state[d.spec.id] { d.detector.restore(s) } }
+    }
+}

@@ -1,0 +1,73 @@
+import EventModel
+
+/// Folds repeated findings with the same (detector, identity, key) inside the
+/// detector's dedup window into one: the first is emitted at once (low latency
+/// in the live service), later ones are counted, and when the window closes a
+/// follow-up finding carries the count and the extra evidence. Bounded: when
+/// more than `capacity` groups are open the oldest are closed early.
+public struct FindingThrottle {
+    struct Group {
+        var first: Finding
+        var absorbed: Int
+        var lastSeen: Int64
+        var eventIds: [String]
+        var closesAt: Int64
+    }
+
+    private var groups: [String: Group] = [:]
+    private let capacity: Int
+    /// Findings folded into an earlier one so far.
+    public private(set) var folded = 0
+
+    /// Creates a throttle with at most `capacity` open groups.
+    public init(capacity: Int = 50_000) { self.capacity = capacity }
+
+    /// Offers a finding: returns it when it should be emitted now, nil when folded.
+    public mutating func offer(_ f: Finding, window: Int64) -> Finding? {
+        let k = f.detector + "\u{1}" + f.identity + "\u{1}" + f.key
+        if var g = groups[k], f.firstSeen <= g.closesAt {
+            g.absorbed += f.count
+            g.lastSeen = max(g.lastSeen, f.lastSeen)
+            if g.first.severity < f.severity { g.first.severity = f.severity }
+            for id in f.eventIds where g.eventIds.count < Finding.maxEvidence { g.eventIds.append(id) }
+            groups[k] = g
+            folded += 1
+            return nil
+        }
+        if window <= 0 { return f }
+        groups[k] = Group(first: f, absorbed: 0, lastSeen: f.lastSeen, eventIds: [], closesAt: f.firstSeen + window)
+        return f
+    }
+
+    /// Closes groups whose window ended before `now` (or all, when `now` is nil,
+    /// or the oldest when over capacity) and returns their follow-up findings.
+    public mutating func close(before now: Int64?) -> [Finding] {
+        var out: [Finding] = []
+        var toClose = groups.filter { now == nil || $0.value.closesAt < now! }.map(\.key)
+        if now != nil && groups.count - toClose.count > capacity {
+            let open = groups.filter { $0.value.closesAt >= now! }.sorted { $0.value.closesAt < $1.value.closesAt }
+            toClose += open.prefix(groups.count - toClose.count - capacity).map(\.key)
+        }
+        for k in toClose {
+            guard let g = groups.removeValue(forKey: k) else { continue }
+            if g.absorbed > 0 { out.append(followUp(g)) }
+        }
+        return out.sorted { ($0.lastSeen, $0.detector, $0.identity) < ($1.lastSeen, $1.detector, $1.identity) }
+    }
+
+    /// Number of open groups.
+    public var openGroups: Int { groups.count }
+
+    private func followUp(_ g: Group) -> Finding {
+        var f = g.first
+        f.firstSeen = g.first.lastSeen
+        f.lastSeen = g.lastSeen
+        f.count = g.absorbed
+        f.eventIds = g.eventIds
+        f.title = "\(g.first.title) (repeated \(g.absorbed)×)"
+        f.explanation = "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen)). "
+            + g.first.explanation
+        f.facts.append(Fact("repeat_count", String(g.absorbed)))
+        return f
+    }
+}

@@ -1,0 +1,35 @@
+/// A bounded set of recently seen event ids (as 64-bit FNV-1a hashes), used to
+/// drop CloudTrail's duplicate deliveries. Oldest ids are forgotten first.
+public struct RecentIDs: Sendable {
+    private var ring: [UInt64]
+    private var set: Set<UInt64>
+    private var next = 0
+
+    /// Creates a set remembering at most `capacity` ids.
+    public init(capacity: Int) {
+        ring = [UInt64](repeating: 0, count: max(1, capacity))
+        set = Set(minimumCapacity: max(1, capacity))
+    }
+
+    /// Inserts an id; returns false when it was already present (a duplicate).
+    public mutating func insert(_ id: String) -> Bool {
+        let h = RecentIDs.fnv1a(id)
+        if set.contains(h) { return false }
+        let old = ring[next]
+        if old != 0 { set.remove(old) }
+        ring[next] = h
+        set.insert(h)
+        next = (next + 1) % ring.count
+        return true
+    }
+
+    /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot).
+    public static func fnv1a(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h == 0 ? 1 : h
+    }
+}
