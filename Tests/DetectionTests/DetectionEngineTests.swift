@@ -1,0 +1,125 @@
+import Baselines
+import Detection
+import EventModel
+import Testing
+
+@Suite struct DetectionEngineTests {
+    /// An engine over the given probe configs (each must load cleanly).
+    func engine(_ yamls: String...) throws -> (DetectionEngine, [ProbeDetector]) {
+        var loaded: [LoadedDetector] = []
+        for y in yamls {
+            let (d, issues) = loadProbe(y)
+            #expect(issues.isEmpty, "\(issues)")
+            loaded.append(try #require(d))
+        }
+        return (DetectionEngine(detectors: loaded, baselines: BaselineStore()), loaded.compactMap { $0.detector as? ProbeDetector })
+    }
+
+    func run(_ engine: DetectionEngine, _ events: [Event]) -> [Finding] {
+        var out: [Finding] = []
+        for e in events { engine.process(e) { out.append($0) } }
+        return out
+    }
+
+    @Test func routesByOperation() throws {
+        let (e, probes) = try engine(
+            probeYAML("dedup_window: 0s\nsettings:\n  operations: [A, B]\n"), probeYAML(id: "test.all", "dedup_window: 0s\n"))
+        let out = run(e, [Events.make("A"), Events.make("C"), Events.make("B")])
+        #expect(probes[0].seen == ["A", "B"])
+        #expect(probes[1].seen == ["A", "C", "B"])
+        #expect(out.count == 5)
+        #expect(e.stats.events == 3)
+        #expect(e.stats.findingsByDetector == ["test.probe": 2, "test.all": 3])
+        #expect(e.detectorIds == ["test.probe", "test.all"])
+    }
+
+    @Test func findingsCarryIdentityEventAndSignal() throws {
+        let (e, _) = try engine(probeYAML())
+        let ev = Events.make("Probe", minute: 3, role: "web", params: ["key": "k1"])
+        let f = try #require(run(e, [ev]).first)
+        #expect(f.detector == "test.probe")
+        #expect(f.severity == .high)
+        #expect(f.identity == "arn:aws:iam::111122223333:role/web")
+        #expect(f.identityType == .assumedRole)
+        #expect(f.account == "111122223333")
+        #expect(f.firstSeen == ev.time && f.lastSeen == ev.time)
+        #expect(f.eventIds == [ev.eventId])
+        #expect(f.key == "k1")
+        #expect(f.title == "probe saw Probe")
+        #expect(f.mitre == ["T0000"])
+        #expect(e.watermark == ev.time)
+    }
+
+    @Test func duplicateDeliveriesAreDropped() throws {
+        let (e, probes) = try engine(probeYAML("dedup_window: 0s\n"))
+        let out = run(e, [Events.make("Probe", id: "same"), Events.make("Probe", id: "same"), Events.make("Probe", id: ""), Events.make("Probe", id: "")])
+        #expect(out.count == 3, "events without an id are never duplicates")
+        #expect(probes[0].seen.count == 3)
+        #expect(e.stats.duplicates == 1)
+    }
+
+    @Test func failedAttemptsUseFailedSeverity() throws {
+        let (e, _) = try engine(probeYAML("failed_severity: medium\ndedup_window: 0s\n"))
+        let out = run(e, [Events.make("Probe", error: "AccessDenied"), Events.make("Probe")])
+        #expect(out.map(\.severity) == [.medium, .high])
+        let (low, _) = try engine(probeYAML("failed_severity: critical\n").replacingOccurrences(of: "severity: high", with: "severity: low"))
+        #expect(run(low, [Events.make("Probe", error: "AccessDenied")]).first?.severity == .low, "never raised above severity")
+    }
+
+    @Test func allowlistSuppressesAndExpiredEntriesDoNot() throws {
+        let (e, _) = try engine(probeYAML("""
+            dedup_window: 0s
+            allowlist:
+              - resource: "arn:aws:s3:::logs-*"
+                reason: log buckets
+              - identity: "*:role/web"
+                source: 10.0.0.0/8
+                reason: web tier
+                expires: 2025-12-31
+            """))
+        let out = run(e, [
+            Events.make("Probe", params: ["resource": "arn:aws:s3:::logs-2026"]),
+            Events.make("Probe", params: ["resource": "arn:aws:s3:::data"]),
+            Events.make("Probe", role: "web", ip: "10.1.1.1"),
+        ])
+        #expect(out.count == 2)
+        #expect(e.stats.allowlisted == 1)
+    }
+
+    @Test func dedupFoldsWithinTheWindow() throws {
+        let (e, _) = try engine(probeYAML("dedup_window: 1h\n"))
+        let out = run(e, [Events.make("Probe", minute: 0), Events.make("Probe", minute: 5), Events.make("Probe", minute: 59)])
+        #expect(out.count == 1)
+        var flushed: [Finding] = []
+        e.finish { flushed.append($0) }
+        #expect(flushed.map(\.count) == [2])
+        #expect(e.stats.folded == 2)
+        #expect(e.stats.findingsByDetector["test.probe"] == 2)
+    }
+
+    @Test func disabledDetectorsDoNotRun() throws {
+        let (e, probes) = try engine(probeYAML("enabled: false\n"))
+        #expect(run(e, [Events.make("Probe")]).isEmpty)
+        #expect(probes[0].seen.isEmpty)
+        #expect(e.detectorIds.isEmpty)
+    }
+
+    @Test func finishFlushesPendingDetectorSignals() throws {
+        let (e, _) = try engine(probeYAML("settings:\n  pending_on_finish: true\n"))
+        _ = run(e, [Events.make("Other", minute: 7)])
+        var flushed: [Finding] = []
+        e.finish { flushed.append($0) }
+        let f = try #require(flushed.first)
+        #expect(f.identity == "arn:aws:iam::1:role/pending")
+        #expect(f.key == "window")
+        #expect(f.lastSeen == Events.t0 + 7 * 60_000)
+    }
+
+    @Test func correlatorSeesEveryFinding() throws {
+        let (e, _) = try engine(probeYAML("dedup_window: 0s\n"))
+        e.correlator = { $0.severity = .critical; $0.facts.append(Fact("correlated", "yes")) }
+        let out = run(e, [Events.make("Probe"), Events.make("Probe")])
+        #expect(out.map(\.severity) == [.critical, .critical])
+        #expect(e.stats.findingsBySeverity[.critical] == 2)
+    }
+}

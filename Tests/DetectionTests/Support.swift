@@ -1,0 +1,100 @@
+import Baselines
+import Detection
+import EventModel
+import Foundation
+import Testing
+
+/// A detector for exercising the loader and the engine: records the operations it
+/// sees and raises one signal per event (key = `parameters["key"]` or the
+/// operation, resource = `parameters["resource"]`). Settings cover every
+/// `ConfigReader` accessor the real detectors use.
+final class ProbeDetector: Detector {
+    let id: String
+    let interest: Interest
+    /// Operations seen, in order.
+    var seen: [String] = []
+    let threshold: Int
+    let ratio: Double
+    let names: [String]
+    let window: Int64
+    let pendingOnFinish: Bool
+
+    init(id: String, settings r: ConfigReader, all: Bool = false) {
+        self.id = id
+        threshold = r.int("threshold", default: 5, in: 1...10)
+        ratio = r.double("ratio", default: 0.5, in: 0...1)
+        names = r.strings("names", default: [])
+        window = r.duration("window", default: 600_000)
+        pendingOnFinish = r.bool("pending_on_finish", default: false)
+        let ops = r.strings("operations", default: ["Probe"])
+        interest = all ? .all : .operations(Set(ops))
+    }
+
+    func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
+        seen.append(event.action.operation)
+        if event.parameters["quiet"] != nil { return }
+        signals.append(
+            Signal(
+                severity: context.spec.severity, title: "probe saw \(event.action.operation)",
+                explanation: "probe", facts: [Fact("operation", event.action.operation)], mitre: ["T0000"],
+                key: event.parameters["key"] ?? event.action.operation, failedAttempt: !event.outcome.isSuccess,
+                resource: event.parameters["resource"] ?? ""))
+    }
+
+    func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
+        guard pendingOnFinish else { return }
+        signals.append(
+            (Identity(key: "arn:aws:iam::1:role/pending", type: .assumedRole),
+                Signal(severity: .high, title: "pending window", explanation: "flushed", key: "window")))
+    }
+}
+
+/// Two probe detectors: `test.probe` (routed by operation) and `test.all` (every event).
+let probeRegistry: [DetectorDescriptor] = [
+    DetectorDescriptor(id: "test.all", summary: "probe (all events)", explanation: "probe", defaultSeverity: .low) {
+        ProbeDetector(id: "test.all", settings: $0, all: true)
+    },
+    DetectorDescriptor(id: "test.probe", summary: "probe", explanation: "probe", defaultSeverity: .medium) {
+        ProbeDetector(id: "test.probe", settings: $0)
+    },
+]
+
+/// A minimal valid probe config followed by `extra` lines.
+func probeYAML(id: String = "test.probe", _ extra: String = "") -> String {
+    "version: 1\nid: \(id)\nseverity: high\n" + extra
+}
+
+/// Loads one YAML text with the probe registry.
+func loadProbe(_ yaml: String, file: String = "probe.yaml") -> (LoadedDetector?, [ConfigIssue]) {
+    let sink = IssueSink()
+    let d = DetectorLoader.load(yaml: yaml, file: file, registry: probeRegistry, sink: sink)
+    return (d, sink.issues)
+}
+
+/// A fresh temporary directory, removed by the caller.
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "trailhound-detection-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Test events.
+enum Events {
+    /// 2026-01-01T00:00:00Z.
+    static let t0: Int64 = 1_767_225_600_000
+
+    /// An event by role `role` at `t0 + minute`.
+    static func make(
+        _ operation: String, minute: Int = 0, role: String = "app", error: String = "",
+        ip: String = "10.1.2.3", params: [String: String] = [:], id: String? = nil, account: String = "111122223333"
+    ) -> Event {
+        Event(
+            time: t0 + Int64(minute) * 60_000, account: account, region: "us-east-1",
+            identity: Identity(key: "arn:aws:iam::\(account):role/\(role)", type: .assumedRole, displayName: role),
+            action: Action(service: "test", operation: operation),
+            source: Source(kind: .ip, raw: ip, ips: [ip]),
+            userAgent: UserAgent(raw: "aws-cli/2", family: .awsCLI),
+            outcome: error.isEmpty ? .success : Outcome(errorCode: error),
+            parameters: params, eventId: id ?? UUID().uuidString)
+    }
+}
