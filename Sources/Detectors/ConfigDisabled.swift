@@ -75,7 +75,7 @@ public final class ConfigDisabled: Detector {
                 why: "Configuration changes are no longer recorded and Config rules stop evaluating them.",
                 mitre: ["T1562.001"])
         case "DeleteDeliveryChannel":
-            let channel = event.ruleRequest("deliveryChannelName") ?? "unknown"
+            let channel = event.ruleRequest(anyOf: ["deliveryChannelName", "configurationRecorderName"]) ?? "unknown"
             hit = RuleHit(
                 severity: context.spec.severity, past: "deleted", base: "delete",
                 object: "AWS Config delivery channel \(RuleText.bounded(channel))", target: channel,

@@ -107,13 +107,19 @@ public final class RoleTrustExternal: Detector {
         signals.append(hit(event, role: role, trust: trust, severity: context.spec.severity).signal(for: event))
     }
 
+    /// Who a trust policy lets assume the role, as far as this detector cares.
     struct Trust {
+        /// Some statement allows `*`.
         var wildcard = false
+        /// Some statement allows `*` without any condition.
         var wildcardUnconditioned = false
+        /// Foreign, untrusted account ids, in document order.
         var foreign: [String] = []
+        /// Conditions of the statements that open the role (`Operator key`).
         var conditions: [String] = []
     }
 
+    /// Reads the `Allow` statements that cover `sts:AssumeRole`.
     func analyze(_ doc: PolicyDocument, ownAccount: String) -> Trust {
         var t = Trust()
         for s in doc.statements where s.allows && s.grants("sts:AssumeRole") {

@@ -25,6 +25,12 @@ import Testing
         #expect(c.mitre == ["T1562.001"])
     }
 
+    @Test func deliveryChannelFallsBackToRecorderName() throws {
+        let f = try #require(try Harness.findings(id, TestEvents.make(
+            "config", "DeleteDeliveryChannel", request: ["configurationRecorderName": "default"])).first)
+        #expect(f.key == "default")
+    }
+
     @Test func putDeliveryChannelIsNotAFinding() throws {
         #expect(try Harness.findings(id, TestEvents.make("config", "PutDeliveryChannel")).isEmpty)
     }
