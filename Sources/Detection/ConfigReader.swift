@@ -56,6 +56,11 @@ public final class ConfigReader {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return ConfigIssue(file: file, line: mark.line, column: mark.column, code: "config.yaml", message: problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigIssue(
+                file: file, line: context.mark.line, column: context.mark.column, code: "config.duplicate_key",
+                message: "duplicate key(s) \(keys) in this mapping")
         default:
             return ConfigIssue(file: file, code: "config.yaml", message: "\(error)")
         }
@@ -176,8 +181,14 @@ public final class ConfigReader {
         let t = text.trimmingCharacters(in: " ")
         guard let last = t.last else { return nil }
         let units: [Character: Int64] = ["s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000]
-        if let u = units[last], let v = Int64(t.dropLast()), v >= 0 { return v * u }
-        if let v = Int64(t), v >= 0 { return v * 1000 }
+        if let u = units[last], let v = Int64(t.dropLast()), v >= 0 {
+            let (r, overflow) = v.multipliedReportingOverflow(by: u)
+            return overflow ? nil : r
+        }
+        if let v = Int64(t), v >= 0 {
+            let (r, overflow) = v.multipliedReportingOverflow(by: 1000)
+            return overflow ? nil : r
+        }
         return nil
     }
 

@@ -77,7 +77,9 @@ public final class DetectionEngine {
             let ctx = DetectionContext(baselines: baselines, spec: d.spec)
             d.detector.finish(now: watermark, context: ctx, into: &pending)
             for (identity, s) in pending {
-                let e = Event(time: watermark, identity: identity, action: Action(service: "", operation: ""))
+                let e = Event(
+                    time: watermark, account: identity.accountId, identity: identity,
+                    action: Action(service: "", operation: ""))
                 deliver(d.spec, s, e, emit)
             }
         }
@@ -114,6 +116,7 @@ public final class DetectionEngine {
             stats.folded = throttle.folded
             return
         }
+        if throttle.hasPending { for p in throttle.drainPending() { count(p); emit(p) } }
         count(out)
         emit(out)
     }

@@ -7,6 +7,12 @@ public struct LoadedDetector {
     public let spec: DetectorSpec
     /// The detector instance.
     public let detector: any Detector
+
+    /// Pairs a detector with its settings (tests and embedders; the loader builds these from YAML).
+    public init(spec: DetectorSpec, detector: any Detector) {
+        self.spec = spec
+        self.detector = detector
+    }
 }
 
 /// Result of loading a detectors directory: either usable detectors, or every
@@ -64,10 +70,10 @@ public enum DetectorLoader {
         } else if version < 1 || version > currentVersion {
             root.report("version", code: "config.version", "unsupported version \(version) (this build reads 1...\(currentVersion))")
         }
-        guard let id = root.requiredString("id") else { root.finish(); return nil }
+        guard let id = root.requiredString("id") else { return nil }
         guard let descriptor = registry.first(where: { $0.id == id }) else {
+            // Without a known id the other keys cannot be checked; report only the id.
             root.report("id", code: "config.unknown_detector", "no built-in detector '\(id)' (see `trailhound detectors list`)")
-            root.finish()
             return nil
         }
         let spec = readSpec(root, id: id, version: version, file: file, descriptor: descriptor)
@@ -99,6 +105,8 @@ public enum DetectorLoader {
         if r.has("expires") {
             let text = r.string("expires", default: "")
             expires = Timestamp.parse(text)
+            // A bare date means "until the end of that day" (UTC).
+            if let e = expires, text.count == 10 { expires = e + 86_400_000 - 1 }
             if expires == nil { r.report("expires", code: "config.type", "expected a date like 2027-01-31 (got '\(text)')") }
         }
         let source = opt("source")
@@ -125,8 +133,9 @@ public enum DetectorLoader {
             if let other = seen[d.spec.id] {
                 sink.add(ConfigIssue(file: d.spec.file, line: 1, code: "config.duplicate_id",
                     message: "detector '\(d.spec.id)' is also configured in \(other)"))
+            } else {
+                seen[d.spec.id] = d.spec.file
             }
-            seen[d.spec.id] = d.spec.file
         }
     }
 }

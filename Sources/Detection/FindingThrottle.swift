@@ -15,6 +15,8 @@ public struct FindingThrottle {
     }
 
     private var groups: [String: Group] = [:]
+    /// Follow-ups of groups replaced by a later occurrence before `close` ran.
+    private var expired: [Finding] = []
     private let capacity: Int
     /// Findings folded into an earlier one so far.
     public private(set) var folded = 0
@@ -35,6 +37,7 @@ public struct FindingThrottle {
             return nil
         }
         if window <= 0 { return f }
+        if let old = groups[k], old.absorbed > 0 { expired.append(followUp(old)) }
         groups[k] = Group(first: f, absorbed: 0, lastSeen: f.lastSeen, eventIds: [], closesAt: f.firstSeen + window)
         return f
     }
@@ -42,7 +45,8 @@ public struct FindingThrottle {
     /// Closes groups whose window ended before `now` (or all, when `now` is nil,
     /// or the oldest when over capacity) and returns their follow-up findings.
     public mutating func close(before now: Int64?) -> [Finding] {
-        var out: [Finding] = []
+        var out: [Finding] = expired
+        expired.removeAll()
         var toClose = groups.filter { now == nil || $0.value.closesAt < now! }.map(\.key)
         if now != nil && groups.count - toClose.count > capacity {
             let open = groups.filter { $0.value.closesAt >= now! }.sorted { $0.value.closesAt < $1.value.closesAt }
@@ -53,6 +57,15 @@ public struct FindingThrottle {
             if g.absorbed > 0 { out.append(followUp(g)) }
         }
         return out.sorted { ($0.lastSeen, $0.detector, $0.identity) < ($1.lastSeen, $1.detector, $1.identity) }
+    }
+
+    /// Follow-ups waiting to be emitted (a group was replaced after its window).
+    public var hasPending: Bool { !expired.isEmpty }
+
+    /// Takes the waiting follow-ups.
+    public mutating func drainPending() -> [Finding] {
+        defer { expired.removeAll() }
+        return expired
     }
 
     /// Number of open groups.

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the C libraries trailhound links against (Debian/Ubuntu), idempotently.
+# zlib1g-dev: gzip decompression; libsqlite3-dev: the --state file; pkg-config: lets
+# SwiftPM find both. jq is only used by Benchmarks/run.sh for comparison.
+set -euo pipefail
+need=()
+for pkg in zlib1g-dev libsqlite3-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: error: swift (6.1 or newer) is not on PATH" >&2; exit 1; }
