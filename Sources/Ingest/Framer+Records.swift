@@ -89,16 +89,12 @@ extension Framer {
             s.recSkip = false
             s.pending = .none
         }
-        if s.recSkip {
-            reportPending(&s, onDiagnostic)
-            return
-        }
         var e = end
         while e > s.recStart && isBlank(p[e - 1]) { e -= 1 }
-        let total = carry.count + (e - s.recStart)
-        if total > options.maxRecordBytes {
+        let length = Int(s.streamOffset + Int64(e) - s.recOffset)
+        if s.recSkip || length > options.maxRecordBytes {
             clearCarry()
-            reportTooLarge(s, total, onDiagnostic)
+            _ = reportSkipped(&s, length: length, onDiagnostic)
             return
         }
         let info = RecordInfo(origin: recordOrigin(s), line: s.recLine, offset: s.recOffset)
@@ -114,9 +110,7 @@ extension Framer {
     }
 
     /// At the end of a chunk: keeps the open record's bytes for the next chunk, within the size limit.
-    func carryPartial(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ s: inout FramerState, _ onDiagnostic: (Diagnostic) -> Void
-    ) {
+    func carryPartial(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: inout FramerState) {
         guard s.inRecord else { return }
         defer { s.recStart = 0 }
         guard !s.recSkip else { return }
@@ -126,57 +120,48 @@ extension Framer {
             return
         }
         clearCarry()
-        if s.recBase == 0 && s.linesMode {
-            reportTooLarge(s, options.maxRecordBytes + 1, onDiagnostic)
-            resetToBetween(&s)
-            s.skipLine = true
-        } else if s.recBase == 0 {
-            s.recSkip = true
-            s.pending = .tooLarge  // reported when the object ends, unless it holds `Records`
-        } else {
-            reportTooLarge(s, options.maxRecordBytes + 1, onDiagnostic)
-            s.recSkip = true
-        }
+        s.recSkip = true  // too large: reported with its size when it ends
     }
 
     func tooDeep(_ s: inout FramerState, _ onDiagnostic: (Diagnostic) -> Void) {
         clearCarry()
-        if s.recBase == 0 && s.linesMode {
-            s.pending = .tooDeep
-            reportPending(&s, onDiagnostic)
+        s.recSkip = true
+        if s.recBase == 0 && !s.linesMode {
+            s.pending = .tooDeep  // unless the object turns out to hold `Records`
+            return
+        }
+        report("frame.too_deep", recordOrigin(s),
+               "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
+        s.pending = .reported
+        if s.recBase == 0 {  // JSON lines: the rest of the line is that record
             resetToBetween(&s)
             s.skipLine = true
-        } else if s.recBase == 0 {
-            s.recSkip = true
-            s.pending = .tooDeep
-        } else {
-            s.pending = .tooDeep
-            reportPending(&s, onDiagnostic)
-            s.recSkip = true
         }
     }
 
-    func reportPending(_ s: inout FramerState, _ onDiagnostic: (Diagnostic) -> Void) {
+    /// Diagnoses a record that ends without being emitted because of its depth
+    /// or size; false when it has no such problem.
+    func reportSkipped(_ s: inout FramerState, length: Int, _ onDiagnostic: (Diagnostic) -> Void) -> Bool {
         switch s.pending {
-        case .none: break
-        case .tooLarge: reportTooLarge(s, options.maxRecordBytes + 1, onDiagnostic)
+        case .reported:
+            return true
         case .tooDeep:
             report("frame.too_deep", recordOrigin(s),
                    "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
+        case .none:
+            guard length > options.maxRecordBytes else { return false }
+            report("frame.too_large", recordOrigin(s),
+                   "\(recordName(s)) is \(length) bytes, over the \(options.maxRecordBytes)-byte limit; skipped it",
+                   onDiagnostic)
         }
-        s.pending = .none
-    }
-
-    func reportTooLarge(_ s: FramerState, _ size: Int, _ onDiagnostic: (Diagnostic) -> Void) {
-        let what = size > options.maxRecordBytes + 1 ? "is \(size) bytes" : "is longer than \(options.maxRecordBytes) bytes"
-        report("frame.too_large", recordOrigin(s), "\(recordName(s)) \(what); skipped it", onDiagnostic)
+        s.pending = .reported
+        return true
     }
 
     /// JSON lines: the line ended before the value did, so the value is broken; start over on the next line.
-    func breakLine(_ s: inout FramerState, _ inside: String, _ onDiagnostic: (Diagnostic) -> Void) {
-        if s.inRecord && s.pending != .none {
-            reportPending(&s, onDiagnostic)
-        } else {
+    func breakLine(_ s: inout FramerState, _ inside: String, at i: Int, _ onDiagnostic: (Diagnostic) -> Void) {
+        let length = Int(s.streamOffset + Int64(i) - s.recOffset)
+        if !(s.inRecord && reportSkipped(&s, length: length, onDiagnostic)) {
             report("frame.truncated", Origin(path: path, record: s.topLine),
                    "line \(s.line - 1) ends inside \(inside), so the JSON value starting on line \(s.topLine) "
                        + "is incomplete; skipped it", onDiagnostic)

@@ -116,7 +116,7 @@ public final class Framer {
                 i = scanStructure(p, i, n, &s, onRecord, onDiagnostic)
             }
         }
-        carryPartial(p, n, &s, onDiagnostic)
+        carryPartial(p, n, &s)
         s.streamOffset += Int64(n)
         state = s
     }
@@ -127,12 +127,13 @@ public final class Framer {
     public func finish(reportTruncation: Bool = true, onDiagnostic: (Diagnostic) -> Void) {
         var s = state
         if s.top != .between {
-            if s.inRecord && s.pending != .none {
-                reportPending(&s, onDiagnostic)
-            } else if reportTruncation && s.inRecord && !s.recSkip {
+            let length = Int(s.streamOffset - s.recOffset)
+            if s.inRecord && reportSkipped(&s, length: length, onDiagnostic) {
+                // The record had a problem of its own (size, depth); that is what counts.
+            } else if reportTruncation && s.inRecord {
                 report("frame.truncated", recordOrigin(s),
                        "input ends inside the record that starts on line \(s.recLine); skipped it", onDiagnostic)
-            } else if reportTruncation && !s.inRecord {
+            } else if reportTruncation {
                 report("frame.truncated", Origin(path: path, record: s.topLine),
                        "input ends inside the JSON document that starts on line \(s.topLine)", onDiagnostic)
             }
@@ -189,7 +190,7 @@ public final class Framer {
             }
             s.line += 1  // raw newline: never valid inside a JSON string
             if s.linesMode || (s.inRecord && s.recBase == 0) {
-                breakLine(&s, "a string", onDiagnostic)
+                breakLine(&s, "a string", at: i, onDiagnostic)
                 return i + 1
             }
             i += 1
@@ -231,7 +232,7 @@ public final class Framer {
             }
         default:  // newline
             s.line += 1
-            if s.linesMode { breakLine(&s, "a JSON value", onDiagnostic) }
+            if s.linesMode { breakLine(&s, "a JSON value", at: i, onDiagnostic) }
         }
         return i + 1
     }
@@ -246,7 +247,7 @@ public final class Framer {
             s.pendingRecords = false
         }
         s.depth += 1
-        if s.inRecord && !s.recSkip && s.depth - s.recBase > options.maxDepth {
+        if s.inRecord && s.pending == .none && s.depth - s.recBase > options.maxDepth {
             tooDeep(&s, onDiagnostic)
         }
     }
@@ -286,8 +287,9 @@ public final class Framer {
             case 0x7b, 0x5b:
                 startTop(p[i], i, &s)
                 return i + 1
-            case 0xef where s.streamOffset + Int64(i) == 0 && i + 2 < n && p[i + 1] == 0xbb && p[i + 2] == 0xbf:
-                i += 3  // UTF-8 byte order mark
+            case 0xef where s.streamOffset + Int64(i) == 0, 0xbb where s.streamOffset + Int64(i) == 1,
+                0xbf where s.streamOffset + Int64(i) == 2:
+                i += 1  // UTF-8 byte order mark (byte by byte, as it may span chunks)
             default:
                 report("frame.not_json", Origin(path: path, record: s.line),
                        "line \(s.line) does not start with `{` or `[`; skipped the line", onDiagnostic)

@@ -10,12 +10,16 @@ enum FramerTop: UInt8 {
     case array
 }
 
-/// A problem with a top-level object that is only reported when the object
-/// ends, because finding a `Records` array later would make it irrelevant.
+/// The state of a record that is being skipped.
 enum FramerProblem: UInt8 {
+    /// Not diagnosed yet; a skipped record with this state is too large, which
+    /// is reported (with its exact size) when the record ends.
     case none
-    case tooLarge
+    /// A top-level object nested too deep: reported when the object ends,
+    /// because finding a `Records` array in it first would make it irrelevant.
     case tooDeep
+    /// Already diagnosed; nothing more to say when it ends.
+    case reported
 }
 
 /// The framer's whole scanning state, copied into a local for each chunk so
