@@ -130,8 +130,9 @@ extension Framer {
             s.pending = .tooDeep  // unless the object turns out to hold `Records`
             return
         }
-        report("frame.too_deep", recordOrigin(s),
-               "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
+        report(
+            "frame.too_deep", recordOrigin(s),
+            "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
         s.pending = .reported
         if s.recBase == 0 {  // JSON lines: the rest of the line is that record
             resetToBetween(&s)
@@ -146,13 +147,15 @@ extension Framer {
         case .reported:
             return true
         case .tooDeep:
-            report("frame.too_deep", recordOrigin(s),
-                   "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
+            report(
+                "frame.too_deep", recordOrigin(s),
+                "\(recordName(s)) is nested deeper than \(options.maxDepth) levels; skipped it", onDiagnostic)
         case .none:
             guard length > options.maxRecordBytes else { return false }
-            report("frame.too_large", recordOrigin(s),
-                   "\(recordName(s)) is \(length) bytes, over the \(options.maxRecordBytes)-byte limit; skipped it",
-                   onDiagnostic)
+            report(
+                "frame.too_large", recordOrigin(s),
+                "\(recordName(s)) is \(length) bytes, over the \(options.maxRecordBytes)-byte limit; skipped it",
+                onDiagnostic)
         }
         s.pending = .reported
         return true
@@ -162,9 +165,10 @@ extension Framer {
     func breakLine(_ s: inout FramerState, _ inside: String, at i: Int, _ onDiagnostic: (Diagnostic) -> Void) {
         let length = Int(s.streamOffset + Int64(i) - s.recOffset)
         if !(s.inRecord && reportSkipped(&s, length: length, onDiagnostic)) {
-            report("frame.truncated", Origin(path: path, record: s.topLine),
-                   "line \(s.line - 1) ends inside \(inside), so the JSON value starting on line \(s.topLine) "
-                       + "is incomplete; skipped it", onDiagnostic)
+            report(
+                "frame.truncated", Origin(path: path, record: s.topLine),
+                "line \(s.line - 1) ends inside \(inside), so the JSON value starting on line \(s.topLine) "
+                    + "is incomplete; skipped it", onDiagnostic)
         }
         resetToBetween(&s)
     }

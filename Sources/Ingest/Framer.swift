@@ -16,11 +16,13 @@ import EventModel
 ///   keys of that object are skipped. The document is never built in memory.
 /// - JSON lines, or any sequence of top-level objects: each is a record, also
 ///   when pretty-printed across lines (a single digest file, one event).
-/// - A top-level array: each element is a record.
+/// - A top-level array: each element is a record (also for JSON lines whose
+///   lines are arrays: their elements are the records).
 ///
 /// Diagnostics (the rest of the stream is always read):
 /// - `frame.not_json`: a line that does not start a JSON object or array; skipped up to its end.
-/// - `frame.too_large`: a record over `maxRecordBytes`; skipped without buffering it.
+/// - `frame.too_large`: a record over `maxRecordBytes`; skipped without buffering it and
+///   reported with its size when it ends (a `Records` document itself has no size limit).
 /// - `frame.too_deep`: a record nested deeper than `maxDepth`; skipped.
 /// - `frame.truncated`: input ended inside a record, or (JSON lines) a line
 ///   ended inside a value or string; the broken value is skipped.
@@ -123,7 +125,8 @@ public final class Framer {
 
     /// Ends the stream: reports a record left open (`frame.truncated`, unless
     /// `reportTruncation` is false because the cut was already reported, e.g.
-    /// as `gzip.truncated`) and gets ready for another stream.
+    /// as `gzip.truncated`; a record that is too large or deep is still
+    /// reported as such) and drops it. Call `reset(path:)` before the next stream.
     public func finish(reportTruncation: Bool = true, onDiagnostic: (Diagnostic) -> Void) {
         var s = state
         if s.top != .between {
@@ -131,11 +134,13 @@ public final class Framer {
             if s.inRecord && reportSkipped(&s, length: length, onDiagnostic) {
                 // The record had a problem of its own (size, depth); that is what counts.
             } else if reportTruncation && s.inRecord {
-                report("frame.truncated", recordOrigin(s),
-                       "input ends inside the record that starts on line \(s.recLine); skipped it", onDiagnostic)
+                report(
+                    "frame.truncated", recordOrigin(s),
+                    "input ends inside the record that starts on line \(s.recLine); skipped it", onDiagnostic)
             } else if reportTruncation {
-                report("frame.truncated", Origin(path: path, record: s.topLine),
-                       "input ends inside the JSON document that starts on line \(s.topLine)", onDiagnostic)
+                report(
+                    "frame.truncated", Origin(path: path, record: s.topLine),
+                    "input ends inside the JSON document that starts on line \(s.topLine)", onDiagnostic)
             }
         }
         resetToBetween(&s)
@@ -162,7 +167,8 @@ public final class Framer {
             // Eight bytes at a time while no `"`, `\\` or newline is among them.
             while i + 8 <= n {
                 let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-                let hit = Framer.zeroBytes(w ^ 0x2222_2222_2222_2222) | Framer.zeroBytes(w ^ 0x5c5c_5c5c_5c5c_5c5c)
+                let hit =
+                    Framer.zeroBytes(w ^ 0x2222_2222_2222_2222) | Framer.zeroBytes(w ^ 0x5c5c_5c5c_5c5c_5c5c)
                     | Framer.zeroBytes(w ^ 0x0a0a_0a0a_0a0a_0a0a)
                 if hit != 0 {
                     i += hit.trailingZeroBitCount >> 3
@@ -291,8 +297,9 @@ public final class Framer {
                 0xbf where s.streamOffset + Int64(i) == 2:
                 i += 1  // UTF-8 byte order mark (byte by byte, as it may span chunks)
             default:
-                report("frame.not_json", Origin(path: path, record: s.line),
-                       "line \(s.line) does not start with `{` or `[`; skipped the line", onDiagnostic)
+                report(
+                    "frame.not_json", Origin(path: path, record: s.line),
+                    "line \(s.line) does not start with `{` or `[`; skipped the line", onDiagnostic)
                 s.skipLine = true
                 return i
             }

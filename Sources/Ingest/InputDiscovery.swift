@@ -115,8 +115,10 @@ private struct Walker {
 
     private mutating func walk(_ dir: String, _ id: FileID) {
         guard !seenDirs.contains(id) else {
-            diagnostics.append(Diagnostic(origin: Origin(path: dir, record: 0), level: .note, code: "input.symlink_loop",
-                                          message: "directory already visited (symbolic link loop or duplicate); skipped"))
+            diagnostics.append(
+                Diagnostic(
+                    origin: Origin(path: dir, record: 0), level: .note, code: "input.symlink_loop",
+                    message: "directory already visited (symbolic link loop or duplicate); skipped"))
             return
         }
         seenDirs.insert(id)

@@ -69,8 +69,9 @@ public final class RecordReader {
             let err = errno
             let code = err == ENOENT ? "input.not_found" : "input.unreadable"
             onDiagnostic(
-                Diagnostic(origin: Origin(path: file.path, record: 0), code: code,
-                           message: "cannot open: \(String(cString: strerror(err)))"))
+                Diagnostic(
+                    origin: Origin(path: file.path, record: 0), code: code,
+                    message: "cannot open: \(String(cString: strerror(err)))"))
             var stats = FileStats()
             stats.diagnostics = 1
             return stats
@@ -111,15 +112,18 @@ public final class RecordReader {
                 let err = errno
                 if err == EINTR { continue }
                 readFailed = true
-                diagnose(Diagnostic(origin: Origin(path: path, record: 0), code: "input.unreadable",
-                                    message: "read failed after \(stats.compressedBytes) bytes: "
-                                        + String(cString: strerror(err))))
+                diagnose(
+                    Diagnostic(
+                        origin: Origin(path: path, record: 0), code: "input.unreadable",
+                        message: "read failed after \(stats.compressedBytes) bytes: "
+                            + String(cString: strerror(err))))
                 break
             }
             if got == 0 { break }
             stats.compressedBytes += Int64(got)
-            let more = inflater.push(UnsafeRawBufferPointer(start: buffer.baseAddress, count: got),
-                                     onOutput: frame, onDiagnostic: diagnose)
+            let more = inflater.push(
+                UnsafeRawBufferPointer(start: buffer.baseAddress, count: got),
+                onOutput: frame, onDiagnostic: diagnose)
             onProgress?(stats.compressedBytes)
             if !more { break }
         }

@@ -6,13 +6,16 @@ import Testing
 @Suite struct DiscoveryTests {
     static func ctName(_ account: String, _ region: String, _ stamp: String, _ id: String) -> String {
         let (y, m, d) = (stamp.prefix(4), stamp.dropFirst(4).prefix(2), stamp.dropFirst(6).prefix(2))
-        return "AWSLogs/\(account)/CloudTrail/\(region)/\(y)/\(m)/\(d)/\(account)_CloudTrail_\(region)_\(stamp)_\(id).json.gz"
+        return
+            "AWSLogs/\(account)/CloudTrail/\(region)/\(y)/\(m)/\(d)/\(account)_CloudTrail_\(region)_\(stamp)_\(id).json.gz"
     }
 
     @Test func nameTimeIsParsedFromDeliveryNames() {
-        #expect(CloudTrailPath.nameTime("x/123456789012_CloudTrail_us-east-1_20240102T0305Z_AbC.json.gz")
+        #expect(
+            CloudTrailPath.nameTime("x/123456789012_CloudTrail_us-east-1_20240102T0305Z_AbC.json.gz")
                 == Timestamp.parse("2024-01-02T03:05:00Z"))
-        #expect(CloudTrailPath.nameTime("1_CloudTrail-Digest_eu-west-1_trail_eu-west-1_20231231T235959Z.json.gz")
+        #expect(
+            CloudTrailPath.nameTime("1_CloudTrail-Digest_eu-west-1_trail_eu-west-1_20231231T235959Z.json.gz")
                 == Timestamp.parse("2023-12-31T23:59:59Z"))
         #expect(CloudTrailPath.nameTime("logs/events_20241302T0000Z_x.json") == nil)
         #expect(CloudTrailPath.nameTime("20240102T0305Z.json") == nil)
@@ -30,17 +33,20 @@ import Testing
             Self.ctName("111122223333", "us-east-1", "20231231T1200Z", "q"),
         ]
         for name in names { try dir.write(name, gzip("{}")) }
-        try dir.write("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240101T2359Z.json.gz", gzip("{}"))
+        try dir.write(
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240101T2359Z.json.gz",
+            gzip("{}"))
         try dir.write("extra/b.jsonl", Array("{}".utf8))
         try dir.write("extra/a.jsonl", Array("{}".utf8))
         try dir.write("extra/.hidden.json", Array("{}".utf8))
         let result = InputDiscovery.discover([dir.path])
         let rel = result.files.map { String($0.path.dropFirst(dir.path.count + 1)) }
-        #expect(rel == [
-            names[4], names[2], names[1],
-            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240101T2359Z.json.gz",
-            names[0], names[3], "extra/a.jsonl", "extra/b.jsonl",
-        ])
+        #expect(
+            rel == [
+                names[4], names[2], names[1],
+                "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/01/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20240101T2359Z.json.gz",
+                names[0], names[3], "extra/a.jsonl", "extra/b.jsonl",
+            ])
         #expect(result.files.map(\.isDigest) == [false, false, false, true, false, false, false, false])
         #expect(result.files.allSatisfy { $0.size != nil && !$0.isStdin })
         #expect(result.diagnostics.isEmpty)
@@ -80,8 +86,12 @@ import Testing
     @Test func timeFilterSkipsFilesAndDateFoldersClearlyOutside() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let stamps = ["20240101T2200Z", "20240102T0030Z", "20240102T1200Z", "20240102T2330Z", "20240103T0130Z", "20240105T0000Z"]
-        for (k, s) in stamps.enumerated() { try dir.write(Self.ctName("111122223333", "us-east-1", s, "\(k)"), gzip("{}")) }
+        let stamps = [
+            "20240101T2200Z", "20240102T0030Z", "20240102T1200Z", "20240102T2330Z", "20240103T0130Z", "20240105T0000Z",
+        ]
+        for (k, s) in stamps.enumerated() {
+            try dir.write(Self.ctName("111122223333", "us-east-1", s, "\(k)"), gzip("{}"))
+        }
         try dir.write("other.jsonl", Array("{}".utf8))
         let since = Timestamp.parse("2024-01-02T00:00:00Z")!
         let until = Timestamp.parse("2024-01-02T23:59:59Z")!
@@ -98,7 +108,8 @@ import Testing
         let day = CloudTrailPath.folderRange("/a/AWSLogs/1/CloudTrail/us-east-1/2024/02/29")
         #expect(day?.start == Timestamp.parse("2024-02-29T00:00:00Z"))
         #expect(day?.end == Timestamp.parse("2024-03-01T00:00:00Z"))
-        #expect(CloudTrailPath.folderRange("/a/AWSLogs/1/CloudTrail/us-east-1/2024")?.end == Timestamp.parse("2025-01-01"))
+        #expect(
+            CloudTrailPath.folderRange("/a/AWSLogs/1/CloudTrail/us-east-1/2024")?.end == Timestamp.parse("2025-01-01"))
         #expect(CloudTrailPath.folderRange("/a/AWSLogs/1/CloudTrail/us-east-1") == nil)
         #expect(CloudTrailPath.folderRange("/data/2024/02/29") == nil)
     }

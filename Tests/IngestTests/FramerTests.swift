@@ -62,7 +62,8 @@ import Testing
         #expect(records.codes == ["frame.too_deep"])
         #expect(records.diagnostics.first?.origin == Origin(path: "t.json", record: 1, isLine: false))
 
-        let lines = frame(#"{"ok":1}"# + "\n" + #"{"d":\#(deep)}"# + "\n" + #"{"ok":2}"# + "\n", chunk: 9, options: options)
+        let lines = frame(
+            #"{"ok":1}"# + "\n" + #"{"d":\#(deep)}"# + "\n" + #"{"ok":2}"# + "\n", chunk: 9, options: options)
         #expect(lines.records == [#"{"ok":1}"#, #"{"ok":2}"#])
         #expect(lines.codes == ["frame.too_deep"])
         #expect(lines.diagnostics.first?.origin == Origin(path: "t.json", record: 2))
@@ -90,8 +91,9 @@ import Testing
     @Test func largeRecordsObjectIsNotTooLarge() {
         // The Records document itself is far above the limit; only its elements count.
         let events = sampleEvents(50)
-        let c = frame(#"{"Records":["# + events.joined(separator: ",") + "]}", chunk: 50,
-                      options: IngestOptions(maxRecordBytes: 200))
+        let c = frame(
+            #"{"Records":["# + events.joined(separator: ",") + "]}", chunk: 50,
+            options: IngestOptions(maxRecordBytes: 200))
         #expect(c.records == events)
         #expect(c.diagnostics.isEmpty)
     }
@@ -183,7 +185,9 @@ import Testing
         let framer = Framer(options: IngestOptions(maxDiagnosticsPerFile: 10))
         var diags = 0
         var records = 0
-        Array(text.utf8).withUnsafeBytes { framer.push($0, onRecord: { _, _ in records += 1 }, onDiagnostic: { _ in diags += 1 }) }
+        Array(text.utf8).withUnsafeBytes {
+            framer.push($0, onRecord: { _, _ in records += 1 }, onDiagnostic: { _ in diags += 1 })
+        }
         framer.finish(onDiagnostic: { _ in diags += 1 })
         #expect(diags == 10)
         #expect(framer.suppressedDiagnostics == 40)
@@ -194,11 +198,14 @@ import Testing
         let framer = Framer(path: "a")
         var seen: [String] = []
         var diags: [Diagnostic] = []
-        Array(#"{"Records":[{"x":"#.utf8).withUnsafeBytes { framer.push($0, onRecord: { _, _ in }, onDiagnostic: { diags.append($0) }) }
+        Array(#"{"Records":[{"x":"#.utf8).withUnsafeBytes {
+            framer.push($0, onRecord: { _, _ in }, onDiagnostic: { diags.append($0) })
+        }
         framer.reset(path: "b")
         Array(#"{"y":1}"#.utf8).withUnsafeBytes {
-            framer.push($0, onRecord: { b, i in seen.append("\(i.origin) \(String(decoding: b, as: UTF8.self))") },
-                        onDiagnostic: { diags.append($0) })
+            framer.push(
+                $0, onRecord: { b, i in seen.append("\(i.origin) \(String(decoding: b, as: UTF8.self))") },
+                onDiagnostic: { diags.append($0) })
         }
         framer.finish(onDiagnostic: { diags.append($0) })
         #expect(seen == [#"b:1 {"y":1}"#])

@@ -6,8 +6,9 @@ import Ingest
 /// Real gzip compression through zlib's deflate (windowBits 16 + 15 writes a gzip member).
 func gzip(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
     var strm = z_stream()
-    let rc = deflateInit2_(&strm, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                           Int32(MemoryLayout<z_stream>.size))
+    let rc = deflateInit2_(
+        &strm, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        Int32(MemoryLayout<z_stream>.size))
     precondition(rc == Z_OK)
     defer { deflateEnd(&strm) }
     var out = [UInt8](repeating: 0, count: Int(deflateBound(&strm, uLong(data.count))) + 64)

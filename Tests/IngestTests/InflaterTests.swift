@@ -106,7 +106,9 @@ import Testing
     @Test func emptyInputsProduceNothing() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        for (name, bytes) in [("empty.json", [UInt8]()), ("empty.json.gz", gzip([])), ("blank.json", Array(" \n\n".utf8))] {
+        for (name, bytes) in [
+            ("empty.json", [UInt8]()), ("empty.json.gz", gzip([])), ("blank.json", Array(" \n\n".utf8)),
+        ] {
             let c = readFile(try dir.write(name, bytes))
             #expect(c.records.isEmpty, "\(name)")
             #expect(c.diagnostics.isEmpty, "\(name)")
@@ -120,7 +122,9 @@ import Testing
         var out: [UInt8] = []
         var diags: [Diagnostic] = []
         for b in compressed {
-            _ = withUnsafeBytes(of: b) { inflater.push($0, onOutput: { out += $0 }, onDiagnostic: { diags.append($0) }) }
+            _ = withUnsafeBytes(of: b) {
+                inflater.push($0, onOutput: { out += $0 }, onDiagnostic: { diags.append($0) })
+            }
         }
         inflater.finish(onOutput: { out += $0 }, onDiagnostic: { diags.append($0) })
         #expect(String(decoding: out, as: UTF8.self) == text + "\n" + text)
@@ -142,8 +146,9 @@ import Testing
         let path = try dir.write("p.json.gz", bytes)
         var seen: [Int64] = []
         let reader = RecordReader(options: IngestOptions(chunkSize: 1024))
-        _ = reader.read(InputFile(path: path), onProgress: { seen.append($0) }, onRecord: { _, _ in },
-                        onDiagnostic: { _ in })
+        _ = reader.read(
+            InputFile(path: path), onProgress: { seen.append($0) }, onRecord: { _, _ in },
+            onDiagnostic: { _ in })
         #expect(seen.count >= bytes.count / 1024)
         #expect(seen == seen.sorted())
         #expect(seen.last == Int64(bytes.count))

@@ -9,8 +9,9 @@ import Testing
         defer { dir.cleanup() }
         let events = FramerTests.tricky + sampleEvents(20)
         let text = #"{"Records":["# + events.joined(separator: ",") + "]}"
-        let path = try dir.write("AWSLogs/1/CloudTrail/us-east-1/2024/01/02/1_CloudTrail_us-east-1_20240102T0000Z_x.json.gz",
-                                 gzip(text))
+        let path = try dir.write(
+            "AWSLogs/1/CloudTrail/us-east-1/2024/01/02/1_CloudTrail_us-east-1_20240102T0000Z_x.json.gz",
+            gzip(text))
         let c = readFile(path, options: IngestOptions(chunkSize: 7))
         #expect(c.records == events)
         #expect(c.diagnostics.isEmpty)
@@ -21,8 +22,9 @@ import Testing
     }
 
     @Test func recordsDocumentsOnSeveralLinesKeepCountingRecords() {
-        let c = frame(#"{"Records":[{"a":1},{"b":2}]}"# + "\n" + #"{"Records":[]}"# + "\n" + #"{"Records":[{"c":3}]}"# + "\n",
-                      chunk: 4)
+        let c = frame(
+            #"{"Records":[{"a":1},{"b":2}]}"# + "\n" + #"{"Records":[]}"# + "\n" + #"{"Records":[{"c":3}]}"# + "\n",
+            chunk: 4)
         #expect(c.records == [#"{"a":1}"#, #"{"b":2}"#, #"{"c":3}"#])
         #expect(c.infos.map(\.origin.record) == [1, 2, 3])
         #expect(c.infos.map(\.line) == [1, 1, 3])
@@ -54,15 +56,21 @@ import Testing
     @Test func readerIsReusableAcrossFiles() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let cut = try dir.write("cut.json.gz", Array(gzip(#"{"Records":[{"a":1},{"b":2}]}"#).dropLast(4)))  // cut inside the trailer
+        // Cut inside the trailer: all data inflates, but the member is incomplete.
+        let cut = try dir.write("cut.json.gz", Array(gzip(#"{"Records":[{"a":1},{"b":2}]}"#).dropLast(4)))
         let good = try dir.write("good.json", Array(#"{"c":3}"#.utf8))
         let reader = RecordReader()
         var log: [String] = []
         for path in [cut, good, cut] {
-            reader.read(InputFile(path: path), onRecord: { b, i in log.append("\(i.origin.record) \(String(decoding: b, as: UTF8.self))") },
-                        onDiagnostic: { log.append($0.code) })
+            reader.read(
+                InputFile(path: path),
+                onRecord: { b, i in log.append("\(i.origin.record) \(String(decoding: b, as: UTF8.self))") },
+                onDiagnostic: { log.append($0.code) })
         }
-        #expect(log == [#"1 {"a":1}"#, #"2 {"b":2}"#, "gzip.truncated", #"1 {"c":3}"#,
-                        #"1 {"a":1}"#, #"2 {"b":2}"#, "gzip.truncated"])
+        #expect(
+            log == [
+                #"1 {"a":1}"#, #"2 {"b":2}"#, "gzip.truncated", #"1 {"c":3}"#,
+                #"1 {"a":1}"#, #"2 {"b":2}"#, "gzip.truncated",
+            ])
     }
 }
