@@ -38,17 +38,26 @@ public struct JSONReader {
         return (base, i)
     }
 
-    /// Kind of the root value judged by its first byte; `decode.not_json` when it cannot
-    /// start a JSON value.
+    /// Kind of the root value judged by its first byte (and, for `true`/`false`/`null`, the
+    /// whole word); `decode.not_json` when it cannot start a JSON value, e.g. plain text.
     public func rootKind() throws(JSONError) -> JSONKind {
         let (base, i) = try rootStart()
+        func literal(_ kind: JSONKind, _ word: StaticString) throws(JSONError) -> JSONKind {
+            guard let end = try? Scan.literalEnd(base, i, buffer.count, word) else {
+                throw JSONError(.notJSON, at: i, "input is not JSON")
+            }
+            if end < buffer.count, Scan.byte(base, end) | 0x20 &- 0x61 < 26 || Scan.byte(base, end) &- 0x30 < 10 {
+                throw JSONError(.notJSON, at: i, "input is not JSON")
+            }
+            return kind
+        }
         switch Scan.byte(base, i) {
         case 0x7B: return .object
         case 0x5B: return .array
         case 0x22: return .string
-        case 0x74: return .true
-        case 0x66: return .false
-        case 0x6E: return .null
+        case 0x74: return try literal(.true, "true")
+        case 0x66: return try literal(.false, "false")
+        case 0x6E: return try literal(.null, "null")
         case 0x2D, 0x30...0x39: return .number
         default: throw JSONError(.notJSON, at: i, "input is not JSON")
         }

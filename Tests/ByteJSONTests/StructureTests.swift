@@ -133,6 +133,11 @@ import Testing
         }
     }
 
+    @Test(arguments: ["nul", "nullx", "trueish", "fals", "hello"])
+    func wordsThatAreNotLiteralsAreNotJSON(text: String) {
+        #expect(jsonError { _ = try withJSON(text) { try $0.rootKind() } }?.code == .notJSON)
+    }
+
     @Test func bomAndWhitespaceAreAccepted() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(" \n\t{\"a\":1}\r\n".utf8)
         let k = try withBytes(bytes) { try $0.rootKind() }
