@@ -40,23 +40,23 @@ extension CloudTrail {
         guard let a = ARN(arn) else { return .other }
         let res = a.resource
         switch a.service {
-        case "secretsmanager": return res.hasPrefix("secret:") ? .secret : .other
-        case "ssm": return res.hasPrefix("parameter/") ? .parameter : .other
-        case "kms": return res.hasPrefix("key/") || res.hasPrefix("alias/") ? .kmsKey : .other
-        case "s3": return res.contains("/") ? .object : res.contains(":") ? .other : .bucket
+        case "secretsmanager": return res.starts("secret:") ? .secret : .other
+        case "ssm": return res.starts("parameter/") ? .parameter : .other
+        case "kms": return res.starts("key/") || res.starts("alias/") ? .kmsKey : .other
+        case "s3": return res.utf8.contains(0x2F) ? .object : res.utf8.contains(0x3A) ? .other : .bucket
         case "iam":
-            if res.hasPrefix("role/") { return .role }
-            if res.hasPrefix("user/") { return .user }
-            if res.hasPrefix("policy/") { return .policy }
+            if res.starts("role/") { return .role }
+            if res.starts("user/") { return .user }
+            if res.starts("policy/") { return .policy }
             return .other
         case "lambda":
-            if res.hasPrefix("function:") { return .function }
-            if res.hasPrefix("layer:") { return .layer }
+            if res.starts("function:") { return .function }
+            if res.starts("layer:") { return .layer }
             return .other
-        case "cloudtrail": return res.hasPrefix("trail/") ? .trail : .other
-        case "ec2": return res.hasPrefix("instance/") ? .instance : .other
-        case "logs": return res.hasPrefix("log-group:") ? .logGroup : .other
-        case "guardduty": return res.hasPrefix("detector/") ? .detector : .other
+        case "cloudtrail": return res.starts("trail/") ? .trail : .other
+        case "ec2": return res.starts("instance/") ? .instance : .other
+        case "logs": return res.starts("log-group:") ? .logGroup : .other
+        case "guardduty": return res.starts("detector/") ? .detector : .other
         default: return .other
         }
     }

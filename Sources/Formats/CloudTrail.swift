@@ -114,9 +114,9 @@ enum CloudTrail: RecordFormat {
             identity: identity, action: action, source: try source(r.sourceIP, &ctx),
             userAgent: try userAgent(r.userAgent, &ctx),
             outcome: Outcome(
-                errorCode: try ctx.text(r.errorCode, max: 256), errorMessage: try ctx.text(r.errorMessage, max: 256)),
+                errorCode: try ctx.text(r.errorCode, max: 256), errorMessage: try ctx.text(r.errorMessage, max: 256, intern: false)),
             origin: ctx.origin)
-        event.eventId = try ctx.text(r.eventID, max: 128)
+        event.eventId = try ctx.text(r.eventID, max: 128, intern: false)
         if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
         try details(r, into: &event, &ctx)
         return .event(event)

@@ -19,6 +19,9 @@ struct RecordFields {
         }
     }
 
+    /// Drops the collected members (keeps the capacity).
+    mutating func clear() { members.removeAll(keepingCapacity: true) }
+
     /// First member named `key`.
     func first(_ key: StaticString) -> JSONValue? {
         for m in members where m.key == key { return m.value }
@@ -64,15 +67,18 @@ struct DecodeContext {
     }
 
     /// Text of a scalar value, bounded to `max` bytes: strings decoded (short plain ones
-    /// interned), numbers and booleans as written, "" for null, objects and arrays.
-    mutating func text(_ v: JSONValue?, max: Int = Limits.maxIdentifier) throws(JSONError) -> String {
+    /// interned unless `intern` is false, for values unique per event such as `eventID`),
+    /// numbers and booleans as written, "" for null, objects and arrays.
+    mutating func text(
+        _ v: JSONValue?, max: Int = Limits.maxIdentifier, intern: Bool = true
+    ) throws(JSONError) -> String {
         guard let v else { return "" }
         switch v.kind {
         case .string:
             if !v.hasEscapes, v.isASCII {
-                let b = v.stringBytes
-                if b.count <= max { return strings.intern(b) }
-                return strings.intern(UnsafeRawBufferPointer(rebasing: b[0..<max]))
+                var b = v.stringBytes
+                if b.count > max { b = UnsafeRawBufferPointer(rebasing: b[0..<max]) }
+                return intern ? strings.intern(b) : String(decoding: b, as: UTF8.self)
             }
             guard let d = try v.decodeString(maxBytes: max) else { return "" }
             if d.invalidUTF8 { invalidUTF8 = true }

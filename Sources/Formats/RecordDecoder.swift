@@ -10,7 +10,11 @@ import EventModel
 /// it from decoding: currently `decode.invalid_utf8` (text repaired with U+FFFD). A
 /// record with no `userIdentity` decodes with an empty `identity.key`; the caller reports
 /// `decode.missing_identity` (the decoder does not, to avoid double counting).
-public struct RecordDecoder {
+///
+/// `@unchecked Sendable`: the only non-Sendable members are scratch buffers of
+/// `JSONMember`s, which are emptied before `decode` returns, so no pointer into a
+/// caller's buffer outlives the call.
+public struct RecordDecoder: @unchecked Sendable {
     private var context: DecodeContext
     private var fields = RecordFields()
     /// Warnings about the last decoded record (empty for most records).
@@ -30,8 +34,12 @@ public struct RecordDecoder {
         do {
             result = try decodeObject(bytes)
         } catch {
-            return .failed(context.diagnostic(.error, error.code.rawValue, "malformed record: \(error)"))
+            result = .failed(
+                context.diagnostic(
+                    .error, error.code.rawValue, "malformed record: \(error.message) at byte \(error.offset)"))
         }
+        fields.clear()
+        context.nested.clear()
         if context.invalidUTF8, case .event = result {
             warnings.append(
                 context.diagnostic(

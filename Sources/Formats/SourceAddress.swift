@@ -16,18 +16,28 @@ enum SourceAddress {
             return Source(kind: .awsService, raw: raw)
         }
         var ips: [String] = []
-        for part in raw.utf8.split(separator: 0x2C) where ips.count < maxIPs {
-            let item = part.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
-            let bytes = Array(item)
-            if isIPv4(bytes[...]) || isIPv6(bytes) {
-                ips.append(String(decoding: bytes, as: UTF8.self))
+        var r = raw
+        r.withUTF8 { u in
+            var start = 0
+            while start <= u.count, ips.count < maxIPs {
+                var end = start
+                while end < u.count, u[end] != 0x2C { end += 1 }
+                var a = start
+                var b = end
+                while a < b, u[a] == 0x20 { a += 1 }
+                while b > a, u[b - 1] == 0x20 { b -= 1 }
+                let item = UnsafeBufferPointer(rebasing: u[a..<b])
+                if isIPv4(item[...]) || isIPv6(item) {
+                    ips.append(a == 0 && b == u.count ? raw : String(decoding: item, as: UTF8.self))
+                }
+                start = end + 1
             }
         }
         return ips.isEmpty ? Source(kind: .unknown, raw: raw) : Source(kind: .ip, raw: raw, ips: ips)
     }
 
     /// Dotted quad with each part 0…255 (no leading-zero check: logs never write them).
-    static func isIPv4(_ b: ArraySlice<UInt8>) -> Bool {
+    static func isIPv4<C: Collection<UInt8>>(_ b: C) -> Bool {
         var parts = 0
         var value = 0
         var digits = 0
@@ -50,7 +60,7 @@ enum SourceAddress {
 
     /// Hex groups separated by `:`, at most one `::`, optionally ending in a dotted quad,
     /// optionally followed by a `%zone`.
-    static func isIPv6(_ all: [UInt8]) -> Bool {
+    static func isIPv6(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
         var b = all[...]
         if let z = b.firstIndex(of: 0x25) { b = b[..<z] }  // %zone
         guard b.count >= 2, b.contains(0x3A) else { return false }
