@@ -2,7 +2,8 @@ import ByteJSON
 import EventModel
 
 /// `userIdentity` → `Identity`. The canonical key per type:
-/// - IAMUser: the user ARN (built from account + userName when the ARN is missing).
+/// - IAMUser: the user ARN (built from account + userName when the ARN is missing; with
+///   neither, the unknown-type rule on principalId).
 /// - AssumedRole: the role ARN from `sessionContext.sessionIssuer.arn`, else derived from
 ///   `arn:aws:sts::ACCT:assumed-role/ROLE/SESSION` → `arn:aws:iam::ACCT:role/ROLE` (a role
 ///   with a path only keeps it when `sessionIssuer` is logged), else built from
@@ -98,8 +99,8 @@ extension CloudTrail {
         let partition = arn?.partition ?? "aws"
         let name = r.userName.isEmpty ? r.principalId : r.userName
         switch type {
-        case .iamUser:
-            id.key = !r.arn.isEmpty ? r.arn : r.userName.isEmpty ? "" : "arn:aws:iam::\(id.accountId):user/\(r.userName)"
+        case .iamUser where !r.arn.isEmpty || !r.userName.isEmpty:
+            id.key = !r.arn.isEmpty ? r.arn : "arn:aws:iam::\(id.accountId):user/\(r.userName)"
             id.displayName = r.userName.isEmpty ? lastComponent(r.arn) : r.userName
         case .assumedRole:
             assumedRole(r, arn, into: &id)

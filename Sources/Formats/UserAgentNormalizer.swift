@@ -10,7 +10,8 @@ import EventModel
 ///    `stratus-red-team`, `cloudfox`, `trufflehog`, and the pentest distributions
 ///    `kali`, `parrot`, `pentoo` that GuardDuty flags in SDK user agents) → `offensive-tool`.
 /// 3. Console: `console.amazonaws.com`, `console.ec2.amazonaws.com`, `signin.amazonaws.com`,
-///    `AWS Signin`, `S3Console/`, `Coral/…` (console back ends) → `console`.
+///    `AWS Signin`, `S3Console/`, `AWS Console …`, `AWSConsole`, `Coral/…` (console back ends)
+///    → `console`.
 /// 4. `cloudformation.amazonaws.com` → `cloudformation`.
 /// 5. `AWS Internal`, `aws-internal/…`, any other `*.amazonaws.com` → `aws-internal`.
 /// 6. `aws-cli/V` → `aws-cli` (before SDKs: CLI v1 also names botocore).
@@ -118,12 +119,14 @@ public struct UserAgentNormalizer {
 
     /// Console, CloudFormation and AWS-internal callers.
     private static func awsOrigin(_ u: [UInt8]) -> UserAgentFamily? {
-        for c in ["console.amazonaws.com", "console.ec2.amazonaws.com", "signin.amazonaws.com", "aws signin"]
-        where find(u, c) != nil {
+        for c in [
+            "console.amazonaws.com", "console.ec2.amazonaws.com", "signin.amazonaws.com", "aws signin",
+            "s3console/", "aws console", "awsconsole",
+        ] where find(u, c) != nil {
             return .console
         }
-        let trimmed = u.drop { $0 == 0x5B || $0 == 0x20 }  // "[S3Console/0.4, aws-internal/3 …]"
-        if startsWith(Array(trimmed), "s3console/") || startsWith(u, "coral/") { return .console }
+        let trimmed = u.drop { $0 == 0x5B || $0 == 0x20 }  // "[aws-internal/3 …]"
+        if startsWith(u, "coral/") { return .console }
         if find(u, "cloudformation.amazonaws.com") != nil { return .cloudFormation }
         if u == Array("aws internal".utf8) || startsWith(Array(trimmed), "aws-internal/") { return .awsInternal }
         if endsWith(u, ".amazonaws.com") && !u.contains(0x20) { return .awsInternal }

@@ -17,6 +17,13 @@ import Testing
         #expect(!id.mfa)
     }
 
+    @Test func iamUserWithoutArn() throws {
+        let named = #"{"type":"IAMUser","principalId":"AIDAEXAMPLE","accountId":"111122223333","userName":"anaya"}"#
+        #expect(try #require(event(["userIdentity": named])).identity.key == "arn:aws:iam::111122223333:user/anaya")
+        let bare = #"{"type":"IAMUser","principalId":"AIDAEXAMPLE","accountId":"111122223333"}"#
+        #expect(try #require(event(["userIdentity": bare])).identity.key == "unknown:111122223333:AIDAEXAMPLE")
+    }
+
     @Test func assumedRoleRollsUpToRoleArn() throws {
         let e = try #require(event(["userIdentity": Fixture.assumedRole]))
         let id = e.identity

@@ -25,6 +25,8 @@ import Testing
         ("AWS Signin, aws-internal/3 aws-sdk-java/1.12.500", .console, ""),
         ("[S3Console/0.4, aws-internal/3 aws-sdk-java/1.11.666 Linux/4.9.184-0.1.ac.235.83.329.metal1.x86_64]", .console, ""),
         ("Coral/Jakarta", .console, ""),
+        ("[AWS Console S3, S3Console/0.4 cfg/retry-mode/legacy]", .console, ""),
+        ("AWSConsole", .console, ""),
         ("console.ec2.amazonaws.com", .console, ""),
         ("APN/1.0 HashiCorp/1.0 Terraform/1.5.7 (+https://www.terraform.io) terraform-provider-aws/5.17.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.21.0 os/linux lang/go#1.20.8", .terraform, "1.5.7"),
         ("aws-sdk-go/1.44.0 (go1.19; linux; amd64) APN/1.0 HashiCorp/1.0 Terraform/1.1.2 (+https://www.terraform.io)", .terraform, "1.1.2"),
