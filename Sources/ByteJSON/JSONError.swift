@@ -30,10 +30,12 @@ public struct JSONError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `message at byte N [code]`.
     public var description: String { "\(message) at byte \(offset) [\(code.rawValue)]" }
 
+    /// Same code, offset and message.
     public static func == (a: JSONError, b: JSONError) -> Bool {
         a.code == b.code && a.offset == b.offset && a.message.description == b.message.description
     }
 
+    /// Hashes code and offset.
     public func hash(into h: inout Hasher) {
         h.combine(code)
         h.combine(offset)
