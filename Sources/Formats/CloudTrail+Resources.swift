@@ -1,0 +1,149 @@
+import ByteJSON
+import EventModel
+
+/// Resources: every `resources[].ARN` (kind from the ARN's service and resource type),
+/// plus identifiers from `requestParameters` for the services detectors care about:
+/// - secretsmanager: `secretId`, `name`, `secretIdList[]` → secret
+/// - ssm (operations on parameters): `name`, `names[]`, `path` → parameter
+/// - kms: `keyId` → kms_key
+/// - s3: `bucketName` → bucket, `key` → object `bucket/key`
+/// - sts `AssumeRole*`: `roleArn` → role
+/// - iam: `userName` → user, `roleName` → role, `policyArn` → policy, `accessKeyId` → access_key
+/// - lambda: `functionName` → function, `layers[]` / `layerName` → layer
+/// - cloudtrail: `name`, `trailName` → trail
+/// - guardduty: `detectorId` → detector
+/// - ec2: `instanceId` → instance (e.g. GetPasswordData); RunInstances response
+///   `instancesSet.items[].instanceId` → instance
+/// - logs: `logGroupName` → log_group
+/// At most `Limits.maxResources`, duplicates dropped, ids bounded to `Limits.maxIdentifier`.
+struct ResourceList {
+    private(set) var items: [Resource] = []
+    /// S3 object key seen before (or without) its bucket.
+    var pendingObjectKey = ""
+    var bucket = ""
+
+    mutating func add(_ kind: ResourceKind, _ id: String) {
+        guard !id.isEmpty, items.count < Limits.maxResources else { return }
+        for r in items where r.kind == kind && r.id == id { return }
+        items.append(Resource(kind: kind, id: id))
+    }
+
+    /// Resolves the S3 object once both bucket and key are known.
+    mutating func finish() {
+        if !pendingObjectKey.isEmpty, !bucket.isEmpty { add(.object, bucket + "/" + pendingObjectKey) }
+    }
+}
+
+extension CloudTrail {
+    /// Kind of resource named by an ARN.
+    static func resourceKind(arn: String) -> ResourceKind {
+        guard let a = ARN(arn) else { return .other }
+        let res = a.resource
+        switch a.service {
+        case "secretsmanager": return res.starts("secret:") ? .secret : .other
+        case "ssm": return res.starts("parameter/") ? .parameter : .other
+        case "kms": return res.starts("key/") || res.starts("alias/") ? .kmsKey : .other
+        case "s3": return res.utf8.contains(0x2F) ? .object : res.utf8.contains(0x3A) ? .other : .bucket
+        case "iam":
+            if res.starts("role/") { return .role }
+            if res.starts("user/") { return .user }
+            if res.starts("policy/") { return .policy }
+            return .other
+        case "lambda":
+            if res.starts("function:") { return .function }
+            if res.starts("layer:") { return .layer }
+            return .other
+        case "cloudtrail": return res.starts("trail/") ? .trail : .other
+        case "ec2": return res.starts("instance/") ? .instance : .other
+        case "logs": return res.starts("log-group:") ? .logGroup : .other
+        case "guardduty": return res.starts("detector/") ? .detector : .other
+        default: return .other
+        }
+    }
+
+    /// `resources[]` entries (`{"ARN": …, "type": …}`).
+    static func listedResources(_ v: JSONValue?, into list: inout ResourceList, _ ctx: inout DecodeContext)
+        throws(JSONError)
+    {
+        guard let v, v.kind == .array else { return }
+        var it = v.elements()
+        while let e = try it.next(), list.items.count < Limits.maxResources {
+            guard e.kind == .object else { continue }
+            var m = e.members()
+            while let f = try m.next() {
+                if f.key == "ARN" || f.key == "arn" {
+                    let arn = try ctx.text(f.value)
+                    list.add(resourceKind(arn: arn), arn)
+                }
+            }
+        }
+    }
+
+    /// Resource named by one `requestParameters` member, by service and key.
+    static func requestResource(
+        service: String, operation: String, _ m: JSONMember, into list: inout ResourceList,
+        _ ctx: inout DecodeContext
+    ) throws(JSONError) {
+        let k = m.key
+        let v = m.value
+        switch service {
+        case "secretsmanager":
+            if k == "secretId" || k == "name" { list.add(.secret, try ctx.text(v)) }
+            if k == "secretIdList" { try addEach(v, .secret, &list, &ctx) }
+        case "ssm" where operation.contains("Parameter"):
+            if k == "name" || k == "path" { list.add(.parameter, try ctx.text(v)) }
+            if k == "names" { try addEach(v, .parameter, &list, &ctx) }
+        case "kms":
+            if k == "keyId" { list.add(.kmsKey, try ctx.text(v)) }
+        case "s3":
+            if k == "bucketName" {
+                list.bucket = try ctx.text(v)
+                list.add(.bucket, list.bucket)
+            } else if k == "key" {
+                list.pendingObjectKey = try ctx.text(v)
+            }
+        case "sts" where operation.hasPrefix("AssumeRole"):
+            if k == "roleArn" { list.add(.role, try ctx.text(v)) }
+        case "iam":
+            if k == "userName" { list.add(.user, try ctx.text(v)) }
+            if k == "roleName" { list.add(.role, try ctx.text(v)) }
+            if k == "policyArn" { list.add(.policy, try ctx.text(v)) }
+            if k == "accessKeyId" { list.add(.accessKey, try ctx.text(v)) }
+        case "lambda":
+            if k == "functionName" { list.add(.function, try ctx.text(v)) }
+            if k == "layerName" { list.add(.layer, try ctx.text(v)) }
+            if k == "layers" { try addEach(v, .layer, &list, &ctx) }
+        case "cloudtrail":
+            if k == "name" || k == "trailName" { list.add(.trail, try ctx.text(v)) }
+        case "guardduty":
+            if k == "detectorId" { list.add(.detector, try ctx.text(v)) }
+        case "ec2":
+            if k == "instanceId" { list.add(.instance, try ctx.text(v)) }
+        case "logs":
+            if k == "logGroupName" { list.add(.logGroup, try ctx.text(v)) }
+        default:
+            break
+        }
+    }
+
+    /// Each string element of an array.
+    static func addEach(
+        _ v: JSONValue, _ kind: ResourceKind, _ list: inout ResourceList, _ ctx: inout DecodeContext
+    ) throws(JSONError) {
+        var it = v.elements()
+        while let e = try it.next(), list.items.count < Limits.maxResources {
+            if e.kind == .string { list.add(kind, try ctx.text(e)) }
+        }
+    }
+
+    /// RunInstances: `responseElements.instancesSet.items[].instanceId`.
+    static func launchedInstances(_ v: JSONValue, into list: inout ResourceList, _ ctx: inout DecodeContext)
+        throws(JSONError)
+    {
+        guard let items = try v.member("items") else { return }
+        var it = items.elements()
+        while let e = try it.next(), list.items.count < Limits.maxResources {
+            if let id = try e.member("instanceId") { list.add(.instance, try ctx.text(id)) }
+        }
+    }
+}

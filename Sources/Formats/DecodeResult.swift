@@ -1,0 +1,41 @@
+import EventModel
+
+/// Outcome of decoding one framed record.
+public enum DecodeResult: Sendable {
+    /// A normalized event.
+    case event(Event)
+    /// Recognized input that is not an event and was skipped on purpose (CloudTrail digest
+    /// files, `{"Records":[]}` wrappers, delivery notifications). Usually a `note`.
+    case skipped(Diagnostic)
+    /// The record was lost: malformed JSON, not an object, unknown format, missing or bad time.
+    case failed(Diagnostic)
+}
+
+/// Stable diagnostic codes produced by the decoders.
+public enum DecodeCode {
+    /// Input does not start like JSON (from ByteJSON).
+    public static let notJSON = "decode.not_json"
+    /// JSON grammar broken or input truncated (from ByteJSON).
+    public static let syntax = "decode.syntax"
+    /// Nesting deeper than the depth limit (from ByteJSON).
+    public static let tooDeep = "decode.too_deep"
+    /// The record is JSON but not an object.
+    public static let notObject = "decode.not_object"
+    /// A required field (`eventTime`, `eventName`, `eventSource`) is missing or null.
+    public static let missingField = "decode.missing_field"
+    /// `eventTime` is present but not a recognizable timestamp.
+    public static let badTime = "decode.bad_time"
+    /// An object that no known format claims.
+    public static let unknownFormat = "decode.unknown_format"
+    /// A recognized envelope carrying something other than an audit event (e.g. an
+    /// EventBridge GuardDuty finding).
+    public static let unsupportedEvent = "decode.unsupported_event"
+    /// A CloudTrail digest file (skipped, note).
+    public static let digestFile = "decode.digest_file"
+    /// JSON that is metadata rather than an event: `{"Records":[]}`, delivery notifications.
+    public static let notEvent = "decode.not_event"
+    /// Warning attached to an event: some text had invalid UTF-8 (replaced by U+FFFD).
+    public static let invalidUTF8 = "decode.invalid_utf8"
+    /// Emitted by the Runtime, not the decoder, for events whose `identity.key` is empty.
+    public static let missingIdentity = "decode.missing_identity"
+}

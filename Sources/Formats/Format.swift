@@ -1,0 +1,108 @@
+import ByteJSON
+import EventModel
+
+/// The top-level members of one record, collected once so that every format can sniff
+/// and decode without rescanning the bytes. Values point into the record's buffer.
+struct RecordFields {
+    /// At most this many members are kept; later ones are still syntax-checked.
+    static let maxMembers = 512
+
+    private(set) var members: [JSONMember] = []
+
+    init() { members.reserveCapacity(32) }
+
+    /// Collects the members of the root object of `reader` (or of `object`).
+    mutating func collect(_ it: inout JSONObjectMembers) throws(JSONError) {
+        members.removeAll(keepingCapacity: true)
+        while let m = try it.next() {
+            if members.count < RecordFields.maxMembers { members.append(m) }
+        }
+    }
+
+    /// Drops the collected members (keeps the capacity).
+    mutating func clear() { members.removeAll(keepingCapacity: true) }
+
+    /// First member named `key`.
+    func first(_ key: StaticString) -> JSONValue? {
+        for m in members where m.key == key { return m.value }
+        return nil
+    }
+
+    /// True when a member named `key` is present (even if null).
+    func has(_ key: StaticString) -> Bool { first(key) != nil }
+}
+
+/// A log format: recognizes its records by content and decodes them. Formats are
+/// stateless; per-decoder caches live in `DecodeContext`. Add new formats to
+/// `FormatRegistry.formats`.
+protocol RecordFormat: SendableMetatype {
+    /// Stable name, e.g. `cloudtrail`.
+    static var name: String { get }
+    /// True when the record looks like this format (checked in registry order).
+    static func sniff(_ fields: RecordFields) -> Bool
+    /// Decodes a record that `sniff` accepted.
+    static func decode(_ fields: RecordFields, context: inout DecodeContext) throws(JSONError) -> DecodeResult
+}
+
+/// Mutable state shared by the formats while decoding: the record's origin, bounded
+/// caches, and warnings about the record being decoded.
+struct DecodeContext {
+    var origin = Origin(path: "", record: 0)
+    var strings = StringInterner()
+    var paths = StringInterner(slots: 1024, maxLength: 160)
+    var userAgents = UserAgentNormalizer()
+    var identities = ByteCache<Identity>(slots: 1024, maxKeyLength: 2048)
+    var sources = ByteCache<Source>(slots: 512, maxKeyLength: 256)
+    /// Scratch buffer for a nested record (EventBridge `detail`).
+    var nested = RecordFields()
+    /// Set when any decoded text had invalid UTF-8 or lone surrogates.
+    var invalidUTF8 = false
+    let maxDepth: Int
+
+    init(maxDepth: Int) { self.maxDepth = maxDepth }
+
+    /// A diagnostic at the current origin.
+    func diagnostic(_ level: Diagnostic.Level, _ code: String, _ message: String) -> Diagnostic {
+        Diagnostic(origin: origin, level: level, code: code, message: message)
+    }
+
+    /// Text of a scalar value, bounded to `max` bytes: strings decoded (short plain ones
+    /// interned unless `intern` is false, for values unique per event such as `eventID`),
+    /// numbers and booleans as written, "" for null, objects and arrays.
+    mutating func text(
+        _ v: JSONValue?, max: Int = Limits.maxIdentifier, intern: Bool = true
+    ) throws(JSONError) -> String {
+        guard let v else { return "" }
+        switch v.kind {
+        case .string:
+            if !v.hasEscapes, v.isASCII {
+                var b = v.stringBytes
+                if b.count > max { b = UnsafeRawBufferPointer(rebasing: b[0..<max]) }
+                return intern ? strings.intern(b) : String(decoding: b, as: UTF8.self)
+            }
+            guard let d = try v.decodeString(maxBytes: max) else { return "" }
+            if d.invalidUTF8 { invalidUTF8 = true }
+            return d.string
+        case .number, .true, .false:
+            let b = v.bytes
+            return strings.intern(UnsafeRawBufferPointer(rebasing: b[0..<Swift.min(b.count, max)]))
+        case .null, .object, .array:
+            return ""
+        }
+    }
+
+    /// Raw JSON text of any value, bounded to `max` bytes (cut on a character boundary,
+    /// so a cut container is no longer valid JSON).
+    mutating func rawText(_ v: JSONValue, max: Int) -> String {
+        let b = v.bytes
+        var n = Swift.min(b.count, max)
+        if n < b.count {
+            // Back off to a character boundary.
+            while n > 0, b[n] & 0xC0 == 0x80 { n -= 1 }
+        }
+        let slice = UnsafeRawBufferPointer(rebasing: b[0..<n])
+        if let s = String(validating: slice, as: UTF8.self) { return s }
+        invalidUTF8 = true
+        return String(decoding: slice, as: UTF8.self)
+    }
+}

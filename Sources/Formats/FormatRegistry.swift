@@ -1,0 +1,23 @@
+import ByteJSON
+import EventModel
+
+/// The formats the decoder knows, in sniffing order (most common first). Add new
+/// formats (Kubernetes audit, GCP, Azure, workflow logs) here.
+public enum FormatRegistry {
+    static let formats: [any RecordFormat.Type] = [
+        CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self,
+    ]
+
+    /// Names of the known formats, in sniffing order.
+    public static var names: [String] { formats.map { $0.name } }
+
+    /// Name of the format that claims the JSON object in `bytes`; nil when the input is not
+    /// a JSON object or no format claims it.
+    public static func sniff(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let reader = JSONReader(bytes)
+        guard (try? reader.rootKind()) == .object, var it = try? reader.rootMembers() else { return nil }
+        var fields = RecordFields()
+        guard (try? fields.collect(&it)) != nil else { return nil }
+        return formats.first { $0.sniff(fields) }?.name
+    }
+}

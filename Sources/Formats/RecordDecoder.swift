@@ -1,0 +1,79 @@
+import ByteJSON
+import EventModel
+
+/// Decodes framed records (the bytes of one JSON value) into events.
+///
+/// Keeps small bounded caches (interned strings, user agents, identities by their
+/// `userIdentity` bytes, sources), so reuse one decoder per thread; it is not shared.
+///
+/// Besides the result, `warnings` lists problems with the last record that did not stop
+/// it from decoding: currently `decode.invalid_utf8` (text repaired with U+FFFD). A
+/// record with no `userIdentity` decodes with an empty `identity.key`; the caller reports
+/// `decode.missing_identity` (the decoder does not, to avoid double counting).
+///
+/// `@unchecked Sendable`: the only non-Sendable members are scratch buffers of
+/// `JSONMember`s, which are emptied before `decode` returns, so no pointer into a
+/// caller's buffer outlives the call.
+public struct RecordDecoder: @unchecked Sendable {
+    private var context: DecodeContext
+    private var fields = RecordFields()
+    /// Warnings about the last decoded record (empty for most records).
+    public private(set) var warnings: [Diagnostic] = []
+
+    /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
+    public init(maxDepth: Int = JSONReader.defaultMaxDepth) {
+        context = DecodeContext(maxDepth: maxDepth)
+    }
+
+    /// Decodes one record read at `origin`.
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer, origin: Origin) -> DecodeResult {
+        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
+        context.origin = origin
+        context.invalidUTF8 = false
+        let result: DecodeResult
+        do {
+            result = try decodeObject(bytes)
+        } catch {
+            result = .failed(
+                context.diagnostic(
+                    .error, error.code.rawValue, "malformed record: \(error.message) at byte \(error.offset)"))
+        }
+        fields.clear()
+        context.nested.clear()
+        if context.invalidUTF8, case .event = result {
+            warnings.append(
+                context.diagnostic(
+                    .warning, DecodeCode.invalidUTF8, "record text had invalid UTF-8, replaced with U+FFFD"))
+        }
+        return result
+    }
+
+    private mutating func decodeObject(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> DecodeResult {
+        let reader = JSONReader(bytes, maxDepth: context.maxDepth)
+        let kind = try reader.rootKind()
+        guard kind == .object else {
+            do {
+                _ = try reader.root()  // malformed beats not-an-object
+            } catch where !kind.isContainer {
+                // A scalar followed by junk is text that happens to start like JSON (`2024-01-01 …`).
+                throw JSONError(.notJSON, at: error.offset, "input is not JSON")
+            }
+            return .failed(context.diagnostic(.error, DecodeCode.notObject, "record is a JSON \(kind), not an object"))
+        }
+        var it = try reader.rootMembers()
+        try fields.collect(&it)
+        for format in FormatRegistry.formats where format.sniff(fields) {
+            return try format.decode(fields, context: &context)
+        }
+        return .failed(
+            context.diagnostic(.error, DecodeCode.unknownFormat, "JSON object of no known format (\(keysPreview()))"))
+    }
+
+    /// The first few keys, to help the user see what the record is.
+    private func keysPreview() -> String {
+        let keys = fields.members.prefix(5).map { m in
+            String((try? m.key.decoded()) ?? "?").prefix(40)
+        }
+        return keys.isEmpty ? "empty object" : "keys: " + keys.joined(separator: ", ")
+    }
+}
