@@ -1,0 +1,61 @@
+import EventModel
+
+/// Renders findings as JSON lines (stable key order, documented in the README)
+/// or as a readable text table.
+public enum FindingFormatter {
+    /// One finding as a single-line JSON object.
+    public static func json(_ f: Finding) -> String {
+        var parts: [String] = []
+        parts.reserveCapacity(16)
+        parts.append("\"detector\":" + JSONText.quote(f.detector))
+        parts.append("\"severity\":" + JSONText.quote(f.severity.description))
+        parts.append("\"identity\":" + JSONText.quote(f.identity))
+        parts.append("\"identity_type\":" + JSONText.quote(f.identityType.rawValue))
+        parts.append("\"account\":" + JSONText.quote(f.account))
+        parts.append("\"first_seen\":" + JSONText.quote(Timestamp.format(f.firstSeen)))
+        parts.append("\"last_seen\":" + JSONText.quote(Timestamp.format(f.lastSeen)))
+        parts.append("\"count\":\(f.count)")
+        parts.append("\"title\":" + JSONText.quote(f.title))
+        parts.append("\"explanation\":" + JSONText.quote(f.explanation))
+        let facts = f.facts.map { JSONText.quote($0.name) + ":" + JSONText.quote($0.value) }
+        parts.append("\"facts\":{" + facts.joined(separator: ",") + "}")
+        parts.append("\"mitre\":" + JSONText.array(f.mitre))
+        parts.append("\"key\":" + JSONText.quote(f.key))
+        parts.append("\"event_ids\":" + JSONText.array(f.eventIds))
+        parts.append("\"origin\":" + JSONText.quote(f.origin.description))
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    /// Findings as a text report: a table sorted by severity (most severe first)
+    /// then time, each row followed by its explanation.
+    public static func text(_ findings: [Finding]) -> String {
+        if findings.isEmpty { return "No findings.\n" }
+        let sorted = findings.sorted {
+            ($0.severity.rawValue, -$0.firstSeen) > ($1.severity.rawValue, -$1.firstSeen)
+        }
+        var out = pad("SEVERITY", 9) + pad("TIME (UTC)", 21) + pad("DETECTOR", 36) + pad("IDENTITY", 40) + "TITLE\n"
+        for f in sorted {
+            out += pad(f.severity.description.uppercased(), 9) + pad(Timestamp.format(f.firstSeen), 21)
+            out += pad(f.detector, 36) + pad(shortIdentity(f.identity), 40) + f.title + "\n"
+            out += "         " + f.explanation + "\n"
+            if !f.eventIds.isEmpty {
+                out += "         evidence: " + f.eventIds.prefix(5).joined(separator: ", ")
+                out += f.count > 5 ? " … (\(f.count) events)\n" : "\n"
+            }
+        }
+        return out
+    }
+
+    /// `role/web-app` for `arn:aws:iam::123:role/web-app`; other keys unchanged (bounded to 38 chars).
+    public static func shortIdentity(_ key: String) -> String {
+        var s = key
+        if key.hasPrefix("arn:"), let last = key.split(separator: ":", maxSplits: 5).last { s = String(last) }
+        return s.count > 38 ? String(s.prefix(37)) + "…" : s
+    }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        let c = s.count
+        if c >= width { return String(s.prefix(width - 1)) + " " }
+        return s + String(repeating: " ", count: width - c)
+    }
+}

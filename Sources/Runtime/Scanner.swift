@@ -1,0 +1,89 @@
+import Baselines
+import Detection
+import Detectors
+import EventModel
+import Foundation
+import Ingest
+
+/// `trailhound scan`: loads detectors, walks the inputs in event-time order,
+/// runs the pipeline, writes findings to stdout and the summary to stderr.
+public final class Scanner {
+    private let options: ScanOptions
+    private let out = OutputBuffer()
+    private var textFindings: [Finding] = []
+    private var worst: Severity? = nil
+
+    /// Creates a scanner.
+    public init(options: ScanOptions) { self.options = options }
+
+    /// Runs the scan and returns the process exit status.
+    public func run() -> ExitStatus {
+        let set = DetectorLoader.load(directory: options.detectorsDirectory, registry: Registry.all)
+        if !set.issues.isEmpty {
+            for i in set.issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; nothing scanned")
+            return .usage
+        }
+        let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
+        let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
+        for d in discovered.diagnostics { reporter.report(d) }
+        let baselines = BaselineStore()
+        let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        var ingest = IngestOptions()
+        ingest.maxDecompressedBytes = options.maxDecompressedBytes
+        ingest.maxRecordBytes = options.maxRecordBytes
+        let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
+        let started = Date()
+        scanFiles(discovered.files, pipeline)
+        pipeline.finish()
+        var stats = pipeline.stats
+        for (code, n) in reporter.counts where stats.diagnostics[code] == nil { stats.diagnostics[code] = n }
+        stats.seconds = Date().timeIntervalSince(started)
+        writeOutput()
+        if options.summary { for l in stats.summaryLines() { Terminal.err(l) } }
+        return status(files: discovered.files, stats: stats)
+    }
+
+    private func scanFiles(_ files: [InputFile], _ pipeline: Pipeline) {
+        let total = files.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
+        let bar = options.progress && Terminal.stderrIsTTY ? ProgressBar(totalBytes: total) : nil
+        for file in files {
+            var last: Int64 = 0
+            pipeline.process(file) { consumed in
+                bar?.advance(by: consumed - last, files: pipeline.stats.files, events: pipeline.stats.events)
+                last = consumed
+            }
+        }
+        bar?.finish()
+    }
+
+    private func handle(_ f: Finding) {
+        if worst == nil || f.severity > worst! { worst = f.severity }
+        switch options.format {
+        case .json: out.line(FindingFormatter.json(f))
+        case .text: textFindings.append(f)
+        }
+    }
+
+    private func writeOutput() {
+        if options.format == .text {
+            for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                out.line(String(line))
+            }
+        }
+        out.flush()
+    }
+
+    private func status(files: [InputFile], stats: ScanStats) -> ExitStatus {
+        if out.failed { return .failure }
+        if files.isEmpty {
+            Terminal.err("trailhound: error: no input files found")
+            return .failure
+        }
+        if stats.files > 0 && stats.records == 0 && stats.diagnostics.isEmpty == false && stats.events == 0 {
+            Terminal.err("trailhound: warning: no events could be read from the input")
+        }
+        if let failOn = options.failOn, let worst, worst >= failOn { return .findings }
+        return .ok
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Detection
+import Foundation
+import Detectors
+import Runtime
+
+/// `trailhound validate`
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check detector config files without scanning; prints every problem with file:line:col.")
+
+    @OptionGroup var detectorsOption: DetectorsOption
+
+    func run() throws {
+        let dir = try detectorsOption.directory()
+        let set = DetectorLoader.load(directory: dir, registry: Registry.all)
+        for i in set.issues { Terminal.err(i.description) }
+        if !set.issues.isEmpty {
+            Terminal.err("trailhound: \(set.issues.count) problem(s) in \(set.files.count) file(s)")
+            try exitWith(.usage)
+        }
+        let enabled = set.detectors.filter(\.spec.enabled).count
+        print("\(dir): \(set.files.count) file(s), \(set.detectors.count) detector(s) (\(enabled) enabled), no problems")
+    }
+}
+
+/// `trailhound detectors list|explain`
+struct DetectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detectors", abstract: "List built-in detectors or explain one.",
+        subcommands: [List.self, Explain.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List detectors with their effective severity and state.")
+        @OptionGroup var detectorsOption: DetectorsOption
+
+        func run() throws {
+            let set = DetectorLoader.load(directory: try detectorsOption.directory(), registry: Registry.all)
+            let configured = Dictionary(set.detectors.map { ($0.spec.id, $0.spec) }, uniquingKeysWith: { a, _ in a })
+            for d in Registry.all {
+                let spec = configured[d.id]
+                let state = spec == nil ? "no-config" : (spec!.enabled ? "enabled" : "disabled")
+                let sev = (spec?.severity ?? d.defaultSeverity).description
+                print(d.id.padding(36) + sev.padding(10) + state.padding(11) + d.summary)
+            }
+            if !set.issues.isEmpty {
+                Terminal.err("trailhound: warning: \(set.issues.count) config problem(s); run `trailhound validate`")
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Explain what a detector looks for and show its effective settings.")
+        @Argument(help: "Detector id, e.g. evasion.cloudtrail_tampering") var id: String
+        @OptionGroup var detectorsOption: DetectorsOption
+
+        func run() throws {
+            guard let d = Registry.descriptor(id: id) else {
+                throw ValidationError("unknown detector '\(id)'; see `trailhound detectors list`")
+            }
+            print("\(d.id) — \(d.summary)\n")
+            print(d.explanation.trimmingTrailingNewlines + "\n")
+            let dir = try detectorsOption.directory()
+            let set = DetectorLoader.load(directory: dir, registry: Registry.all)
+            guard let spec = set.detectors.first(where: { $0.spec.id == id })?.spec else {
+                print("Not configured in \(dir) (no YAML file names this id), so it does not run.")
+                return
+            }
+            print("Effective settings (\(spec.file)):")
+            print("  enabled: \(spec.enabled)\n  severity: \(spec.severity)\n  failed_severity: \(spec.failedSeverity)")
+            print("  dedup_window: \(spec.dedupWindow / 1000)s")
+            print("  allowlist: \(spec.allowlist.isEmpty ? "none" : "")")
+            for e in spec.allowlist { print("    - line \(e.line): \(e.reason)") }
+            if let text = try? String(contentsOfFile: spec.file, encoding: .utf8) {
+                print("\nConfig file:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+    var trimmingTrailingNewlines: String {
+        var s = Substring(self)
+        while s.last == "\n" { s = s.dropLast() }
+        return String(s)
+    }
+}

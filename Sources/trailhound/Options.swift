@@ -1,0 +1,29 @@
+import ArgumentParser
+import EventModel
+import Runtime
+
+extension Severity: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.description) }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--detectors DIR`, shared by every subcommand that loads detectors.
+struct DetectorsOption: ParsableArguments {
+    @Option(name: .long, help: "Directory of detector YAML files (default: $TRAILHOUND_DETECTORS, ./detectors, or the one installed with trailhound).")
+    var detectors: String?
+
+    /// The resolved directory, or a usage error.
+    func directory() throws -> String {
+        guard let dir = DetectorsLocator.resolve(detectors) else {
+            throw ValidationError("no detectors directory found; pass --detectors DIR")
+        }
+        return dir
+    }
+}
+
+/// Exits with a documented status.
+func exitWith(_ status: ExitStatus) throws -> Never {
+    throw ExitCode(status.rawValue)
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import EventModel
+import Runtime
+
+/// `trailhound scan PATH...`
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan CloudTrail archives and print findings.",
+        discussion: """
+            PATH may be a file (.json.gz or plain JSON), a directory (walked recursively; the S3 layout \
+            AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ is processed in event-time order) or - for stdin.
+            Findings go to stdout (JSON lines by default), diagnostics and the summary to stderr.
+            """)
+
+    @Argument(help: "Files, directories, or - for stdin.")
+    var paths: [String]
+
+    @OptionGroup var detectorsOption: DetectorsOption
+
+    @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
+    var format: OutputFormat = .json
+
+    @Option(name: .customLong("fail-on"), help: "Exit with status 3 when a finding at or above this severity is emitted (info, low, medium, high, critical).")
+    var failOn: Severity?
+
+    @Option(name: .long, help: "Skip files delivered before this time (ISO 8601 date or time, UTC).")
+    var since: String?
+
+    @Option(name: .long, help: "Skip files delivered after this time (ISO 8601 date or time, UTC).")
+    var until: String?
+
+    @Option(name: .customLong("max-decompressed-mb"), help: "Stop reading a file after this many decompressed MiB (zip-bomb guard).")
+    var maxDecompressedMB: Int = 4096
+
+    @Option(name: .customLong("max-record-mb"), help: "Skip records larger than this many MiB.")
+    var maxRecordMB: Int = 8
+
+    @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
+    var noProgress = false
+
+    @Flag(name: .long, help: "Do not print the summary on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
+        if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
+        if maxDecompressedMB < 1 { throw ValidationError("--max-decompressed-mb must be at least 1") }
+        if maxRecordMB < 1 || maxRecordMB > 1024 { throw ValidationError("--max-record-mb must be between 1 and 1024") }
+    }
+
+    func run() throws {
+        var o = ScanOptions(paths: paths, detectorsDirectory: try detectorsOption.directory())
+        o.format = format
+        o.failOn = failOn
+        o.since = since.flatMap(Timestamp.parse)
+        o.until = until.flatMap(Timestamp.parse)
+        o.maxDecompressedBytes = Int64(maxDecompressedMB) << 20
+        o.maxRecordBytes = maxRecordMB << 20
+        o.progress = !noProgress
+        o.summary = !quiet
+        let status = Scanner(options: o).run()
+        if status != .ok { try exitWith(status) }
+    }
+}
