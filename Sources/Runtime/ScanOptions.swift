@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import EventModel
 
 /// Output format of findings on stdout.
@@ -32,6 +35,8 @@ public struct ScanOptions: Sendable {
     public var summary: Bool = true
     /// Diagnostics printed per code before the rest are only counted.
     public var diagnosticsPerCode: Int = 20
+    /// Threads that inflate and decode files in parallel (detection stays on one thread, in order).
+    public var workers: Int = ProcessInfoCores.count
     /// SQLite state file to load baselines from and save them to; nil for none.
     public var statePath: String? = nil
 
@@ -52,4 +57,16 @@ public enum ExitStatus: Int32, Sendable {
     case findings = 3
     /// Usage or config error (bad flag, invalid detector YAML).
     case usage = 64
+}
+
+/// Number of CPU cores available, without Foundation.
+public enum ProcessInfoCores {
+    /// Active processor count, at least 1.
+    public static var count: Int {
+        #if canImport(Glibc)
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+            return 2
+        #endif
+    }
 }

@@ -47,12 +47,8 @@ public final class Scanner {
     private func scanFiles(_ files: [InputFile], _ pipeline: Pipeline) {
         let total = files.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
         let bar = options.progress && Terminal.stderrIsTTY ? ProgressBar(totalBytes: total) : nil
-        for file in files {
-            var last: Int64 = 0
-            pipeline.process(file) { consumed in
-                bar?.advance(by: consumed - last, files: pipeline.stats.files, events: pipeline.stats.events)
-                last = consumed
-            }
+        pipeline.process(files, workers: options.workers) { delta in
+            bar?.advance(by: delta, files: pipeline.stats.files, events: pipeline.stats.events)
         }
         bar?.finish()
     }

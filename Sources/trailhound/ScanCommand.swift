@@ -36,6 +36,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-record-mb"), help: "Skip records larger than this many MiB.")
     var maxRecordMB: Int = 8
 
+    @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
+    var jobs: Int?
+
     @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
     var noProgress = false
 
@@ -45,6 +48,7 @@ struct ScanCommand: ParsableCommand {
     func validate() throws {
         if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
         if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
+        if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
         if maxDecompressedMB < 1 { throw ValidationError("--max-decompressed-mb must be at least 1") }
         if maxRecordMB < 1 || maxRecordMB > 1024 { throw ValidationError("--max-record-mb must be between 1 and 1024") }
     }
@@ -58,6 +62,7 @@ struct ScanCommand: ParsableCommand {
         o.maxDecompressedBytes = Int64(maxDecompressedMB) << 20
         o.maxRecordBytes = maxRecordMB << 20
         o.progress = !noProgress
+        if let jobs { o.workers = jobs }
         o.summary = !quiet
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }
