@@ -12,12 +12,13 @@ import TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var files: [InputFile] = []
         var ids: [String] = []
+        let template = EventBuilder.cloudTrailRecord("s3:ListBuckets", eventId: "EVENT-ID")
         for f in 0..<count {
             var records: [String] = []
             for r in 0..<perFile {
                 let id = "f\(f)-r\(r)"
                 ids.append(id)
-                records.append(EventBuilder.cloudTrailRecord("s3:ListBuckets", eventId: id))
+                records.append(template.replacingOccurrences(of: "EVENT-ID", with: id))
             }
             // Every third file is not JSON at one line: the diagnostic must stay in order too.
             let body = records.joined(separator: "\n") + (f % plainEvery == 0 ? "\nnot json\n" : "\n")
