@@ -68,27 +68,43 @@ extension BaselineStore {
     /// state store). Throws on undecodable data, naming the identity or fact;
     /// the store is then left empty.
     public func restore(_ s: BaselineSnapshot) throws(BinaryDecodeError) {
-        clear()
         do throws(BinaryDecodeError) {
-            if let b = s.facts["accounts"] { try decodeAccounts(b) }
-            if let b = s.facts["names"] { try decodeNames(b) }
-            if let b = s.facts["trust"] { try decodeTrust(b) }
-            if let b = s.facts["stats"] { try decodeStats(b) }
+            try beginRestore(facts: s.facts)
             let kept = s.identities.count <= configuration.maxIdentities
                 ? s.identities : Array(s.identities.sorted { $0.lastSeen > $1.lastSeen }.prefix(configuration.maxIdentities))
-            for rec in kept {
-                do throws(BinaryDecodeError) {
-                    let p = try decodeProfile(rec.bytes)
-                    profiles[Hash64.of(p.key)] = p
-                } catch {
-                    throw BinaryDecodeError("baseline of '\(rec.key.prefix(200))': \(error.message)", offset: error.offset)
-                }
-            }
+            for rec in kept { try restoreIdentity(rec) }
         } catch {
             clear()
             throw error
         }
-        for p in profiles.values { p.dirty = false }
+    }
+
+    /// First step of a streamed restore: empties the store and loads the shared facts.
+    public func beginRestore(facts: [String: [UInt8]]) throws(BinaryDecodeError) {
+        clear()
+        do throws(BinaryDecodeError) {
+            if let b = facts["accounts"] { try decodeAccounts(b) }
+            if let b = facts["names"] { try decodeNames(b) }
+            if let b = facts["trust"] { try decodeTrust(b) }
+            if let b = facts["stats"] { try decodeStats(b) }
+        } catch {
+            clear()
+            throw error
+        }
+    }
+
+    /// Adds one saved identity (streamed restore, after `beginRestore`). Past
+    /// `maxIdentities` the longest-idle identities are evicted as usual.
+    public func restoreIdentity(_ rec: IdentityRecord) throws(BinaryDecodeError) {
+        let p: IdentityProfile
+        do throws(BinaryDecodeError) {
+            p = try decodeProfile(rec.bytes)
+        } catch {
+            throw BinaryDecodeError("baseline of '\(rec.key.prefix(200))': \(error.message)", offset: error.offset)
+        }
+        if profiles.count >= configuration.maxIdentities { evictIdentities() }
+        p.dirty = false
+        profiles[Hash64.of(p.key)] = p
     }
 
     private func clear() {
