@@ -149,7 +149,9 @@ public final class SecretsEnumerationDetector: Detector {
             st.windowStart = now
         }
         let failed = !e.outcome.isSuccess
-        let slowOpen = p.map { !$0.isLearning(now: now) } ?? false
+        // Reads inside a reported burst belong to that finding, not to the low-and-slow count.
+        let inBurst = st.reportedAt != .min && now - st.reportedAt <= configuration.window
+        let slowOpen = !inBurst && (p.map { !$0.isLearning(now: now) } ?? false)
         APIClass.secretItems(e) { kind, id in
             let h = ResourceCode.key(kind, id)
             if let i = st.items.firstIndex(where: { $0.hash == h }) {
@@ -190,6 +192,7 @@ public final class SecretsEnumerationDetector: Detector {
         if listed && !learning { threshold = min(threshold, max(c.afterListingMinDistinct, base + 1)) }
         guard distinct >= threshold, st.reportedAt == .min || st.reportedAt < now - c.window else { return nil }
         st.reportedAt = now
+        resetSlow(st)
         let who = BaselineWords.who(e)
         let span = now - max(st.windowStart, now - c.window)
         let baseWindow = context.baselines.configuration.burstWindow
