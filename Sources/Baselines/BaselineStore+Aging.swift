@@ -58,7 +58,7 @@ extension BaselineStore {
     }
 
     func noteRemoved(_ key: String) {
-        if removedSinceSnapshot.count < configuration.maxIdentities {
+        if removedSinceSnapshot.count < max(1024, configuration.maxIdentities) {
             removedSinceSnapshot.append(key)
         } else {
             needsCompleteSnapshot = true
