@@ -9,16 +9,80 @@ import Testing
 // detectors/<id>.yaml files and runs them through a real DetectionEngine with
 // a real BaselineStore (the shared TestSupport builder is owned by another helper).
 
-let hourMs: Int64 = 3_600_000
-let dayMs: Int64 = 86_400_000
-/// 2024-01-01T00:00:00Z (a Monday).
-let t0: Int64 = 1_704_067_200_000
-let acct = "111122223333"
+/// Fixtures of the baseline detector tests, namespaced so that they cannot clash with other helpers in this target.
+enum BL {
+    static let hourMs: Int64 = 3_600_000
+    static let dayMs: Int64 = 86_400_000
+    /// 2024-01-01T00:00:00Z (a Monday).
+    static let t0: Int64 = 1_704_067_200_000
+    static let acct = "111122223333"
 
-func roleKey(_ name: String, account: String = acct) -> String { "arn:aws:iam::\(account):role/\(name)" }
+    static func roleKey(_ name: String, account: String = BL.acct) -> String { "arn:aws:iam::\(account):role/\(name)" }
 
-final class EventIDs: @unchecked Sendable {
-    static let shared = EventIDs()
+    /// Builds a CloudTrail-like event.
+    static func ev(
+        _ time: Int64, identity: String = BL.roleKey("web-app"), type: IdentityType = .assumedRole,
+        service: String = "s3", op: String = "GetObject", readOnly: Bool? = nil, ip: String? = "10.0.1.5",
+        viaService: String? = nil, ua: UserAgentFamily = .boto3, uaVersion: String = "1.34.0",
+        region: String = "us-east-1",
+        account: String = BL.acct, error: String = "", resources: [Resource] = [], params: [String: String] = [:],
+        accessKey: String = "", instance: String = "", session: String = "", invokedBy: String = ""
+    ) -> Event {
+        let source: Source
+        if let viaService {
+            source = Source(kind: .awsService, raw: viaService)
+        } else if let ip {
+            source = Source(kind: .ip, raw: ip, ips: [ip])
+        } else {
+            source = .unknown
+        }
+        let uaRaw = ua == .empty ? "" : "\(ua.rawValue)/\(uaVersion)"
+        return Event(
+            time: time, eventSource: "\(service).amazonaws.com", account: account, region: region,
+            identity: Identity(
+                key: identity, type: type, accountId: account, arn: identity, sessionName: session,
+                accessKeyId: accessKey, keyKind: KeyKind(accessKeyId: accessKey), instanceId: instance,
+                isInstanceProfile: !instance.isEmpty, invokedBy: invokedBy,
+                displayName: BaselineText.shortIdentity(identity)),
+            action: Action(service: service, operation: op, readOnly: readOnly), source: source,
+            userAgent: UserAgent(raw: uaRaw, family: ua, version: ua == .empty ? "" : uaVersion),
+            outcome: Outcome(errorCode: error), resources: resources, parameters: params,
+            eventId: BaselineEventIDs.shared.next())
+    }
+
+    /// Repository root, found from this file's path.
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Loads `detectors/<id>.yaml` through the real loader and registry.
+    static func loadDetector(_ id: String, replacing: [(String, String)] = []) throws -> LoadedDetector {
+        let file = BL.repoRoot.appendingPathComponent("detectors/\(id).yaml").path
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        for (a, b) in replacing { text = text.replacingOccurrences(of: a, with: b) }
+        let sink = IssueSink()
+        let loaded = DetectorLoader.load(yaml: text, file: file, registry: Registry.all, sink: sink)
+        #expect(sink.issues.isEmpty, "\(sink.issues)")
+        return try #require(loaded)
+    }
+
+    /// Events every `every` ms from `start` for `days` days, built by `make`.
+    static func series(from start: Int64 = BL.t0, days: Double, every: Int64, _ make: (Int64, Int) -> Event) -> [Event]
+    {
+        var out: [Event] = []
+        var t = start
+        var i = 0
+        let end = start + Int64(days * Double(BL.dayMs))
+        while t < end {
+            out.append(make(t, i))
+            t += every
+            i += 1
+        }
+        return out
+    }
+}
+
+final class BaselineEventIDs: @unchecked Sendable {
+    static let shared = BaselineEventIDs()
     private var n = 0
     private let lock = NSLock()
     func next() -> String {
@@ -29,59 +93,16 @@ final class EventIDs: @unchecked Sendable {
     }
 }
 
-/// Builds a CloudTrail-like event.
-func ev(
-    _ time: Int64, identity: String = roleKey("web-app"), type: IdentityType = .assumedRole,
-    service: String = "s3", op: String = "GetObject", readOnly: Bool? = nil, ip: String? = "10.0.1.5",
-    viaService: String? = nil, ua: UserAgentFamily = .boto3, uaVersion: String = "1.34.0", region: String = "us-east-1",
-    account: String = acct, error: String = "", resources: [Resource] = [], params: [String: String] = [:],
-    accessKey: String = "", instance: String = "", session: String = "", invokedBy: String = ""
-) -> Event {
-    let source: Source
-    if let viaService {
-        source = Source(kind: .awsService, raw: viaService)
-    } else if let ip {
-        source = Source(kind: .ip, raw: ip, ips: [ip])
-    } else {
-        source = .unknown
-    }
-    let uaRaw = ua == .empty ? "" : "\(ua.rawValue)/\(uaVersion)"
-    return Event(
-        time: time, eventSource: "\(service).amazonaws.com", account: account, region: region,
-        identity: Identity(
-            key: identity, type: type, accountId: account, arn: identity, sessionName: session,
-            accessKeyId: accessKey, keyKind: KeyKind(accessKeyId: accessKey), instanceId: instance,
-            isInstanceProfile: !instance.isEmpty, invokedBy: invokedBy,
-            displayName: BaselineText.shortIdentity(identity)),
-        action: Action(service: service, operation: op, readOnly: readOnly), source: source,
-        userAgent: UserAgent(raw: uaRaw, family: ua, version: ua == .empty ? "" : uaVersion),
-        outcome: Outcome(errorCode: error), resources: resources, parameters: params, eventId: EventIDs.shared.next())
-}
-
-/// Repository root, found from this file's path.
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// Loads `detectors/<id>.yaml` through the real loader and registry.
-func loadDetector(_ id: String, replacing: [(String, String)] = []) throws -> LoadedDetector {
-    let file = repoRoot.appendingPathComponent("detectors/\(id).yaml").path
-    var text = try String(contentsOfFile: file, encoding: .utf8)
-    for (a, b) in replacing { text = text.replacingOccurrences(of: a, with: b) }
-    let sink = IssueSink()
-    let loaded = DetectorLoader.load(yaml: text, file: file, registry: Registry.all, sink: sink)
-    #expect(sink.issues.isEmpty, "\(sink.issues)")
-    return try #require(loaded)
-}
-
 /// A real engine and baseline store running some of the baseline detectors.
-final class Harness {
+final class BaselineHarness {
     let store: BaselineStore
     let engine: DetectionEngine
     var findings: [Finding] = []
 
     init(_ ids: [String], baselines: BaselineConfiguration = .default, replacing: [(String, String)] = []) throws {
         store = BaselineStore(configuration: baselines)
-        engine = DetectionEngine(detectors: try ids.map { try loadDetector($0, replacing: replacing) }, baselines: store)
+        engine = DetectionEngine(
+            detectors: try ids.map { try BL.loadDetector($0, replacing: replacing) }, baselines: store)
     }
 
     func feed(_ e: Event) { engine.process(e) { findings.append($0) } }
@@ -94,21 +115,7 @@ final class Harness {
 }
 
 extension Finding {
-    func fact(_ name: String) -> String? { facts.first { $0.name == name }?.value }
-}
-
-/// Events every `every` ms from `start` for `days` days, built by `make`.
-func series(from start: Int64 = t0, days: Double, every: Int64, _ make: (Int64, Int) -> Event) -> [Event] {
-    var out: [Event] = []
-    var t = start
-    var i = 0
-    let end = start + Int64(days * Double(dayMs))
-    while t < end {
-        out.append(make(t, i))
-        t += every
-        i += 1
-    }
-    return out
+    func blFact(_ name: String) -> String? { facts.first { $0.name == name }?.value }
 }
 
 @Suite("Baseline detector registry and configs")
@@ -122,7 +129,7 @@ struct RegistryBaselineTests {
     @Test("every baseline detector is registered and its YAML loads without issues")
     func yamlLoads() throws {
         for id in Self.ids {
-            let d = try loadDetector(id)
+            let d = try BL.loadDetector(id)
             #expect(d.spec.id == id)
             #expect(d.detector.id == id)
             #expect(Registry.descriptor(id: id)?.explanation.contains("MITRE") == true)
@@ -131,8 +138,9 @@ struct RegistryBaselineTests {
 
     @Test("a misspelt setting is reported with its line")
     func unknownSetting() throws {
-        let file = repoRoot.appendingPathComponent("detectors/secrets.enumeration.yaml").path
-        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "min_distinct: 5", with: "min_distnct: 5")
+        let file = BL.repoRoot.appendingPathComponent("detectors/secrets.enumeration.yaml").path
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "min_distinct: 5", with: "min_distnct: 5")
         let sink = IssueSink()
         _ = DetectorLoader.load(yaml: text, file: file, registry: Registry.all, sink: sink)
         #expect(sink.issues.contains { $0.code == "config.unknown_key" && $0.line > 0 })
