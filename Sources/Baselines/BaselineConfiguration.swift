@@ -46,8 +46,9 @@ public struct BaselineConfiguration: Sendable, Hashable {
     public var maxAccountRegions = 64
     /// Most edges (who assumed which role) in the trust graph. Default 100,000.
     public var maxTrustEdges = 100_000
-    /// Most display names kept per name table (APIs, regions, resources,
-    /// sessions, principals); names are for display only. Default 65,536.
+    /// Most display names kept per name table (APIs, resources, principals;
+    /// a quarter of it for session names, at most 1,024 regions); names are
+    /// for display only, cut to 256 bytes. Default 65,536.
     public var maxNames = 65_536
 
     /// Creates the default configuration.

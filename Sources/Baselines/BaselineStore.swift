@@ -53,7 +53,7 @@ public final class BaselineStore {
         apiNames = NameTable(capacity: n)
         regionNames = NameTable(capacity: min(n, 1024))
         resourceNames = NameTable(capacity: n)
-        sessionNames = NameTable(capacity: n)
+        sessionNames = NameTable(capacity: max(2, n / 4))
         principalNames = NameTable(capacity: n)
         trust = TrustGraph(capacity: configuration.maxTrustEdges)
     }

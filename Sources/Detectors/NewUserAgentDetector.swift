@@ -48,9 +48,12 @@ public final class NewUserAgentDetector: Detector {
             ignoreFamilies = r.strings("ignore_families", default: d.ignoreFamilies)
             automationMaxFamilies = r.int("automation_max_families", default: d.automationMaxFamilies, in: 1...16)
             minBaselineEvents = r.int("min_baseline_events", default: d.minBaselineEvents, in: 0...1_000_000)
-            let names = sameFamily.flatMap { $0.split(separator: "=").map(String.init) } + highFamilies + ignoreFamilies
-            for f in names where UserAgentFamily(rawValue: f) == nil {
-                r.report("same_family", code: "config.value", "unknown user-agent family '\(f)'")
+            let lists = [("same_family", sameFamily.flatMap { $0.split(separator: "=").map(String.init) }),
+                ("high_families", highFamilies), ("ignore_families", ignoreFamilies)]
+            for (key, names) in lists {
+                for f in names where UserAgentFamily(rawValue: f) == nil {
+                    r.report(key, code: "config.value", "unknown user-agent family '\(f)'")
+                }
             }
         }
     }

@@ -145,4 +145,14 @@ struct RegistryBaselineTests {
         _ = DetectorLoader.load(yaml: text, file: file, registry: Registry.all, sink: sink)
         #expect(sink.issues.contains { $0.code == "config.unknown_key" && $0.line > 0 })
     }
+
+    @Test("an unknown user-agent family in a setting is reported")
+    func unknownFamily() throws {
+        let file = BL.repoRoot.appendingPathComponent("detectors/identity.new_user_agent.yaml").path
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "high_families: [offensive-tool]", with: "high_families: [offensiv-tool]")
+        let sink = IssueSink()
+        _ = DetectorLoader.load(yaml: text, file: file, registry: Registry.all, sink: sink)
+        #expect(sink.issues.contains { $0.code == "config.value" && $0.message.contains("offensiv-tool") })
+    }
 }
