@@ -13,11 +13,10 @@ extension BaselineStore {
         }
         let now = event.time
         let acct = accountFacts(for: event.account, now: now)
-        let idHash = Hash64.of(key)
-        let p = profileForUpdate(key, idHash, event, acct, now)
+        let p = profileForUpdate(key, event, acct, now)
         if now - p.lastSweep >= configuration.sweepInterval { sweep(p, now: now) }
         if now - acct.lastSweep >= configuration.sweepInterval { sweep(acct, now: now) }
-        record(event, p, idHash, acct, now)
+        record(event, p, acct, now)
     }
 
     private func accountFacts(for id: String, now: Int64) -> AccountFacts {
@@ -39,11 +38,10 @@ extension BaselineStore {
         return a
     }
 
-    private func profileForUpdate(
-        _ key: String, _ h: UInt64, _ e: Event, _ acct: AccountFacts, _ now: Int64
-    ) -> IdentityProfile {
+    private func profileForUpdate(_ key: String, _ e: Event, _ acct: AccountFacts, _ now: Int64) -> IdentityProfile {
         if let c = cachedProfile, c.key == key { return c }
-        if let p = profiles[h] {
+        let h = Hash64.of(key)
+        if let p = profiles[h] {  // a 64-bit collision shares a profile (negligible at 200k identities)
             cachedProfile = p
             return p
         }
@@ -55,7 +53,7 @@ extension BaselineStore {
         return p
     }
 
-    private func record(_ e: Event, _ p: IdentityProfile, _ idHash: UInt64, _ acct: AccountFacts, _ now: Int64) {
+    private func record(_ e: Event, _ p: IdentityProfile, _ acct: AccountFacts, _ now: Int64) {
         let cfg = configuration
         let gen = settings.generation(now)
         let burst = settings.burstBucket(now)
@@ -83,7 +81,7 @@ extension BaselineStore {
         recordUserAgent(e, p, now)
         recordRegion(e, p, acct, now)
         recordSession(e, p, now)
-        if success { recordResources(e, p, idHash, now, gen: gen, burst: burst, burstStart: burstStart) }
+        if success { recordResources(e, p, now, gen: gen, burst: burst, burstStart: burstStart) }
     }
 
     private func recordAPI(
@@ -164,8 +162,7 @@ extension BaselineStore {
     }
 
     private func recordResources(
-        _ e: Event, _ p: IdentityProfile, _ idHash: UInt64, _ now: Int64, gen: Int32, burst: Int64,
-        burstStart: Int64
+        _ e: Event, _ p: IdentityProfile, _ now: Int64, gen: Int32, burst: Int64, burstStart: Int64
     ) {
         let service = e.action.service
         let operation = e.action.operation
@@ -192,6 +189,7 @@ extension BaselineStore {
         if APIClass.isAssumeRole(service: service, operation: operation), let role = APIClass.assumedRole(e) {
             touchResource(p, .role, role, now)
             let to = Hash64.of(role)
+            let idHash = Hash64.of(p.key)
             trust.touch(from: idHash, to: to, at: now)
             if !principalNames.contains(idHash) { principalNames.intern(idHash) { p.key } }
             if !principalNames.contains(to) { principalNames.intern(to) { role } }
