@@ -37,11 +37,17 @@ enum BaselineWords {
     }
 }
 
+/// Detector state that remembers when it was last used (for LRU eviction).
+class RecentState {
+    /// Event time of the latest use.
+    var used: Int64 = .min
+}
+
 /// A bounded map of per-key detector state objects (per identity, per access
 /// key): past `capacity` entries the least recently used 1/16 are dropped, so
-/// attacker-controlled keys cannot grow memory.
-struct BoundedStates<Value: AnyObject> {
-    private(set) var entries: [UInt64: (used: Int64, value: Value)] = [:]
+/// attacker-controlled keys cannot grow memory. One dictionary lookup per use.
+struct BoundedStates<Value: RecentState> {
+    private(set) var entries: [UInt64: Value] = [:]
     let capacity: Int
     /// Entries dropped so far.
     private(set) var evicted = 0
@@ -50,18 +56,19 @@ struct BoundedStates<Value: AnyObject> {
 
     /// The state of `key` (created by `make` when absent), marked used at `now`.
     mutating func get(_ key: UInt64, now: Int64, make: () -> Value) -> Value {
-        if let e = entries[key] {
-            if now > e.used { entries[key]!.used = now }
-            return e.value
+        if let v = entries[key] {
+            if now > v.used { v.used = now }
+            return v
         }
         if entries.count >= capacity { evict() }
         let v = make()
-        entries[key] = (now, v)
+        v.used = now
+        entries[key] = v
         return v
     }
 
     /// The state of `key`, if any.
-    func peek(_ key: UInt64) -> Value? { entries[key]?.value }
+    func peek(_ key: UInt64) -> Value? { entries[key] }
 
     /// Removes a key.
     mutating func remove(_ key: UInt64) { entries[key] = nil }
@@ -69,7 +76,8 @@ struct BoundedStates<Value: AnyObject> {
     /// Inserts a restored entry.
     mutating func restore(_ key: UInt64, used: Int64, _ v: Value) {
         if entries.count >= capacity { evict() }
-        entries[key] = (used, v)
+        v.used = used
+        entries[key] = v
     }
 
     /// Number of entries.

@@ -55,7 +55,7 @@ public final class CredentialExfiltrationDetector: Detector {
         }
     }
 
-    final class KeyState {
+    final class KeyState: RecentState {
         var firstSeen: Int64
         var nets: [(net: UInt64, ip: String, first: Int64, last: Int64)] = []
         var reportedOutside = false
@@ -168,7 +168,7 @@ extension CredentialExfiltrationDetector {
         let all = keys.entries.sorted { $0.key < $1.key }
         w.uint(all.count)
         for (k, entry) in all {
-            let ks = entry.value
+            let ks = entry
             w.u64(k)
             w.int(entry.used)
             w.int(ks.firstSeen)

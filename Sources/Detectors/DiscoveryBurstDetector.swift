@@ -60,7 +60,7 @@ public final class DiscoveryBurstDetector: Detector {
         }
     }
 
-    final class State {
+    final class State: RecentState {
         var apis: [(api: UInt64, service: UInt64, time: Int64)] = []
         var names: [String] = []
         var windowStart: Int64 = 0

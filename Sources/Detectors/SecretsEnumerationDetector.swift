@@ -74,7 +74,7 @@ public final class SecretsEnumerationDetector: Detector {
         }
     }
 
-    final class State {
+    final class State: RecentState {
         var identity: Identity
         var account: String
         var items: [(hash: UInt64, time: Int64, failed: Bool)] = []
@@ -258,7 +258,7 @@ public final class SecretsEnumerationDetector: Detector {
     /// End of input: reports slow windows that are still open and hold enough new items.
     public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
         for (_, entry) in states.entries.sorted(by: { $0.key < $1.key }) {
-            let st = entry.value
+            let st = entry
             if st.slowStart != .min, let s = slowSignal(st, context) {
                 signals.append((st.identity, s))
                 resetSlow(st)
@@ -272,10 +272,10 @@ extension SecretsEnumerationDetector {
     public func snapshot() -> [UInt8]? {
         var w = BinaryWriter()
         w.u8(1)
-        let open = states.entries.filter { $0.value.value.slowStart != .min }.sorted { $0.key < $1.key }
+        let open = states.entries.filter { $0.value.slowStart != .min }.sorted { $0.key < $1.key }
         w.uint(open.count)
         for (k, entry) in open {
-            let st = entry.value
+            let st = entry
             w.u64(k)
             w.int(entry.used)
             w.string(st.identity.key)
