@@ -6,7 +6,7 @@ import EventModel
 /// them is Tuesday). Keeps, per identity, a sliding window (event time,
 /// default 30 min) of the distinct (detector, key) signals seen; when a
 /// finding arrives and at least `minDetectors` distinct detectors fired for
-/// its identity in the window, the finding is raised one step (two steps
+/// its identity in the window (info findings are context and do not count), the finding is raised one step (two steps
 /// from `twoStepDetectors` distinct detectors), capped at critical, and gets
 /// the facts `risk_score` (sum of severity weights info 1, low 2, medium 4,
 /// high 8, critical 16 over the distinct signals) and `correlated_detectors`.
@@ -73,13 +73,14 @@ public final class RiskCorrelator {
             if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
             t.entries.append(Entry(detector: f.detector, key: f.key, severity: f.severity, time: now))
         }
-        let detectors = Set(t.entries.map(\.detector))
+        // Info findings are context, not signals: they do not count towards a raise.
+        let detectors = Set(t.entries.filter { $0.severity > .info }.map(\.detector))
         guard detectors.count >= configuration.minDetectors else { return }
         let steps = detectors.count >= configuration.twoStepDetectors ? 2 : 1
         let before = f.severity
         f.severity = Severity(rawValue: min(Severity.critical.rawValue, before.rawValue + steps))!
         let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
-        let others = t.entries.filter { $0.detector != f.detector }
+        let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
             .map { $0.key.isEmpty ? $0.detector : "\($0.detector) (\(Self.clip($0.key)))" }
         f.facts.append(Fact("risk_score", String(score)))
         f.facts.append(Fact("correlated_detectors", others.joined(separator: ", ")))

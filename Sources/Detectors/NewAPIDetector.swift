@@ -95,7 +95,8 @@ public final class NewAPIDetector: Detector {
         "ec2:ModifyInstanceAttribute": 0.6, "ec2:ModifySnapshotAttribute": 0.8, "ec2:AuthorizeSecurityGroupIngress": 0.5,
         "s3:PutBucketPolicy": 0.7, "s3:PutBucketAcl": 0.7, "s3:DeleteBucketPolicy": 0.6,
         "s3:PutBucketPublicAccessBlock": 0.7, "lambda:CreateFunction*": 0.6, "lambda:UpdateFunctionCode*": 0.6,
-        "lambda:AddPermission*": 0.6,
+        "lambda:AddPermission*": 0.6, "ec2:RunInstances": 0.5, "ssm:SendCommand": 0.7, "ssm:StartSession": 0.7,
+        "ec2-instance-connect:SendSSHPublicKey": 0.8,
     ]
 
     /// Detector id.

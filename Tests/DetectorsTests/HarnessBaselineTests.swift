@@ -156,3 +156,13 @@ struct RegistryBaselineTests {
         #expect(sink.issues.contains { $0.code == "config.value" && $0.message.contains("offensiv-tool") })
     }
 }
+
+@Suite("Baseline defaults stay in sync")
+struct DefaultsBaselineTests {
+    @Test("the YAML sensitivity table equals the built-in table")
+    func sensitivityTable() throws {
+        let loaded = try BL.loadDetector("identity.new_api")
+        let d = try #require(loaded.detector as? NewAPIDetector)
+        #expect(d.configuration.sensitivity == NewAPIDetector.defaultSensitivity)
+    }
+}

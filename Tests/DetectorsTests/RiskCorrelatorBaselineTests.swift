@@ -54,6 +54,12 @@ struct RiskCorrelatorBaselineTests {
         var near = finding("d", "x", BL.t0 + 32 * 60_000)
         c.correlate(&near)
         #expect(near.severity == .medium)
+        var info = finding("e", "z", BL.t0)
+        info.severity = .info
+        c.correlate(&info)
+        var low = finding("f", "z", BL.t0 + 1000)
+        c.correlate(&low)
+        #expect(low.severity == .low)
         for i in 0..<100 {
             var f = finding("a", "id-\(i)", BL.t0 + Int64(i))
             c.correlate(&f)
