@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Baselines
 import EventModel
 
 /// Output format of findings on stdout.
@@ -39,6 +40,10 @@ public struct ScanOptions: Sendable {
     public var workers: Int = ProcessInfoCores.count
     /// SQLite state file to load baselines from and save them to; nil for none.
     public var statePath: String? = nil
+    /// With a state file: read files again even if an earlier scan recorded them as done.
+    public var rescan: Bool = false
+    /// Baseline settings (learning period, forgetting, caps).
+    public var baselines = BaselineConfiguration()
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {

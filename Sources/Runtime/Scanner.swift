@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Ingest
+import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
 /// runs the pipeline, writes findings to stdout and the summary to stderr.
@@ -27,15 +28,44 @@ public final class Scanner {
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
-        let baselines = BaselineStore()
+        let baselines = BaselineStore(configuration: options.baselines)
         let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        RiskCorrelator().attach(to: engine)
+        var files = discovered.files
+        var state: StateSession? = nil
+        if let path = options.statePath {
+            do {
+                let session = try StateSession(path: path)
+                try session.load(into: baselines, engine: engine)
+                if !options.rescan {
+                    let done = try session.alreadyScanned(files)
+                    if !done.isEmpty {
+                        Terminal.err("trailhound: note: \(done.count) file(s) already scanned with this state file are skipped (--rescan to read them again)")
+                        files.removeAll { done.contains($0.path) }
+                    }
+                }
+                state = session
+            } catch {
+                Terminal.err(error.description)
+                return .failure
+            }
+        }
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
         let started = Date()
-        scanFiles(discovered.files, pipeline)
+        scanFiles(files, pipeline)
         pipeline.finish()
+        if let state {
+            do {
+                try state.save(baselines: baselines, engine: engine, scanned: files)
+                state.close()
+            } catch {
+                Terminal.err(error.description)
+                return .failure
+            }
+        }
         var stats = pipeline.stats
         for (code, n) in reporter.counts where stats.diagnostics[code] == nil { stats.diagnostics[code] = n }
         stats.seconds = Date().timeIntervalSince(started)
