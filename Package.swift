@@ -6,7 +6,7 @@ import PackageDescription
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
 // EventModel, Baselines <- StateStore (CSQLite)
-// everything <- Runtime <- trailhound (ArgumentParser)
+// everything <- Runtime <- Service (FlyingFox, ServiceLifecycle) <- trailhound (ArgumentParser)
 let package = Package(
     name: "trailhound",
     platforms: [.macOS(.v15)],
@@ -16,6 +16,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,10 +38,20 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: ["EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore"]),
+        .target(
+            name: "Service",
+            dependencies: [
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
+                "CSQLite",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                "Runtime", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
+                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
@@ -52,5 +65,8 @@ let package = Package(
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "WatchTests",
+            dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )

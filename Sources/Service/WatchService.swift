@@ -1,0 +1,179 @@
+import Detection
+import Detectors
+import FlyingFox
+import Foundation
+import Logging
+import Runtime
+import ServiceLifecycle
+import StateStore
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `trailhound watch`: wires the detection thread, the sink threads, the
+/// HTTP endpoint and signal handling (swift-service-lifecycle): SIGTERM and
+/// SIGINT shut down gracefully in order (stop reading, final checkpoint,
+/// sinks deliver what is committed, HTTP stops); SIGHUP reloads the detector config.
+public enum WatchService {
+    /// Runs until SIGTERM/SIGINT (or, with `exitWhenIdle`, until the inputs
+    /// are read); returns the exit status. `config.detectorsDirectory` must be set.
+    public static func run(config: WatchConfig) -> ExitStatus {
+        signal(SIGPIPE, SIG_IGN)
+        guard let dir = config.detectorsDirectory, let statePath = config.statePath else { return .usage }
+        let set = DetectorLoader.load(directory: dir, registry: Registry.all)
+        if !set.issues.isEmpty {
+            for i in set.issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; not started")
+            return .usage
+        }
+        let store: StateStore
+        let outbox: Outbox
+        let engine: WatchEngine
+        let shared = WatchEngine.Shared(recent: config.http?.recentFindings ?? 1000)
+        do {
+            store = try StateStore(path: statePath)
+            outbox = try Outbox(path: statePath)
+            engine = try WatchEngine(config: config, detectors: set.detectors, store: store, outbox: outbox, shared: shared)
+        } catch let e as StateError {
+            Terminal.err(e.description)
+            return .failure
+        } catch {
+            Terminal.err("\(statePath): error: \(error) [state.open]")
+            return .failure
+        }
+        let workers: [SinkWorker]
+        var marks: [SinkMark] = []
+        do {
+            workers = makeWorkers(config, outbox, shared)
+            let startAfter = (try outbox.maxSeq())
+            for w in workers { marks.append(try w.prepare(startAfter: startAfter)) }
+        } catch {
+            Terminal.err("trailhound: error: \(error)")
+            return .failure
+        }
+        engine.sinkNames = workers.map(\.sink.name)
+        engine.onCommitted = { for w in workers { w.wakeup.signal() } }
+        for (w, m) in zip(workers, marks) { w.start(from: m) }
+        let status = runGroup(config: config, engine: engine, workers: workers, shared: shared)
+        outbox.close()
+        store.close()
+        return status
+    }
+
+    private static func makeWorkers(_ c: WatchConfig, _ outbox: Outbox, _ shared: WatchEngine.Shared) -> [SinkWorker] {
+        var out: [SinkWorker] = []
+        if c.stdout {
+            out.append(SinkWorker(sink: StdoutSink(minSeverity: c.stdoutMinSeverity), outbox: outbox,
+                metrics: shared.metrics, maxQueue: nil))
+        }
+        if let f = c.file {
+            out.append(SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
+        }
+        if let w = c.webhook, let sink = WebhookSink(config: w, metrics: shared.metrics) {
+            out.append(SinkWorker(sink: sink, outbox: outbox, metrics: shared.metrics, maxQueue: w.maxQueue))
+        }
+        return out
+    }
+
+    private static func runGroup(config: WatchConfig, engine: WatchEngine, workers: [SinkWorker],
+                                 shared: WatchEngine.Shared) -> ExitStatus {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let http = config.http {
+            services.append(.init(service: HTTPService(endpoint: HTTPEndpoint(config: http, shared: shared)),
+                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services.append(.init(service: SinksService(workers: workers), successTerminationBehavior: .gracefullyShutdownGroup,
+            failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: EngineService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup,
+            failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: ReloadService(engine: engine), successTerminationBehavior: .ignore,
+            failureTerminationBehavior: .ignore))
+        let logger = Logger(label: "trailhound", factory: { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let result = Locked<ExitStatus>(.ok)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await group.run()
+            } catch {
+                Terminal.err("trailhound: error: \(error)")
+                result.with { $0 = .failure }
+            }
+            done.signal()
+        }
+        done.wait()
+        return result.with { $0 }
+    }
+}
+
+/// The detection thread as a service: stops (final checkpoint) on graceful shutdown.
+struct EngineService: Service {
+    let engine: WatchEngine
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let t = Thread { [engine] in
+                    engine.run()
+                    c.resume()
+                }
+                t.name = "trailhound-engine"
+                t.stackSize = 8 << 20
+                t.start()
+            }
+        } onGracefulShutdown: { [engine] in
+            engine.requestStop()
+        }
+    }
+}
+
+/// The sink threads: on graceful shutdown (after the engine's final
+/// checkpoint) they deliver what is committed, within 3 seconds, and exit.
+struct SinksService: Service {
+    let workers: [SinkWorker]
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for w in workers { w.stop(drain: 3) }
+        for w in workers { await w.waitUntilFinished() }
+    }
+}
+
+/// The HTTP endpoint; prints the address it listens on.
+struct HTTPService: Service {
+    let endpoint: HTTPEndpoint
+
+    func run() async throws {
+        let server = try endpoint.makeServer()
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                group.addTask {
+                    try await server.waitUntilListening(timeout: 10)
+                    if case .ip4(let host, let port) = await server.listeningAddress {
+                        Terminal.err("trailhound: listening on http://\(host):\(port)")
+                    } else if case .ip6(let host, let port) = await server.listeningAddress {
+                        Terminal.err("trailhound: listening on http://[\(host)]:\(port)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            Task { await server.stop(timeout: 1) }
+        }
+    }
+}
+
+/// SIGHUP: reload the detector config (the engine checks it and keeps the old one if it has problems).
+struct ReloadService: Service {
+    let engine: WatchEngine
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            engine.requestReload()
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Detection
+import EventModel
+import Runtime
+import Service
+import Foundation
+
+/// `trailhound watch`: the live service.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Follow logs live: tail growing files, pick up new files in directories, emit findings as they happen.",
+        discussion: """
+            Settings come from --config FILE (see the README, "Live service") and/or the flags below; flags win.
+            A PATH that is a directory is watched for new whole files (.json.gz as CloudTrail delivers them);
+            any other PATH is followed like `tail -F` (JSON lines; rotation by rename or copy-truncate).
+            Offsets, baselines and undelivered findings are checkpointed together in the --state file, so a
+            restart after a crash neither skips an event nor repeats a finding. SIGTERM/SIGINT drain and exit;
+            SIGHUP reloads the detector config (a config with problems is rejected and the old one stays).
+            """)
+
+    @Argument(help: "Files to follow or directories to watch (added to the config's inputs).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Service config file (YAML).")
+    var config: String?
+
+    @Option(name: .long, help: "SQLite state file: offsets, files done, baselines, outbox (created if missing).")
+    var state: String?
+
+    @Option(name: .long, help: "Serve /healthz, /metrics and /findings on HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks one).")
+    var listen: String?
+
+    @OptionGroup var detectorsOption: DetectorsOption
+
+    @Option(name: .long, help: "Also append findings as JSON lines to this file (rotated at 100 MiB).")
+    var output: String?
+
+    @Option(name: .long, help: "Also POST each finding to this http:// URL (retried; queued in the state file).")
+    var webhook: String?
+
+    @Flag(name: .customLong("no-stdout"), help: "Do not print findings on stdout.")
+    var noStdout = false
+
+    @Option(name: .customLong("poll-ms"), help: "How often followed files are checked when idle (milliseconds).")
+    var pollMs: Int?
+
+    @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported.")
+    var learningDays: Int?
+
+    @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
+    var forgetDays: Int?
+
+    @Option(name: .customLong("debug-event-log"), help: .hidden)
+    var debugEventLog: String?
+
+    @Flag(name: .customLong("exit-when-idle"), help: .hidden)
+    var exitWhenIdle = false
+
+    func run() throws {
+        var c = WatchConfig()
+        var issues: [ConfigIssue] = []
+        if let config { (c, issues) = WatchConfig.load(path: config) }
+        try apply(to: &c, issues: &issues)
+        issues += c.problems(configFile: config, checkListen: listen != nil)
+        if !issues.isEmpty {
+            for i in issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(issues.count) problem(s) in the service config; not started")
+            try exitWith(.usage)
+        }
+        let status = WatchService.run(config: c)
+        if status != .ok { try exitWith(status) }
+    }
+
+    private func apply(to c: inout WatchConfig, issues: inout [ConfigIssue]) throws {
+        c.inputs += paths.map { WatchConfig.Input(path: $0) }
+        if let state { c.statePath = state }
+        if let listen {
+            guard let (host, port) = WatchConfig.parseListen(listen) else {
+                throw ValidationError("--listen: expected HOST:PORT with an IP literal, e.g. 127.0.0.1:9464")
+            }
+            var http = c.http ?? WatchConfig.HTTP()
+            http.host = host
+            http.port = port
+            if http.token == nil, let t = ProcessInfo.processInfo.environment["TRAILHOUND_TOKEN"], !t.isEmpty { http.token = t }
+            c.http = http
+        }
+        if detectorsOption.detectors != nil || c.detectorsDirectory == nil { c.detectorsDirectory = try detectorsOption.directory() }
+        if let output { c.file = WatchConfig.FileSink(path: output) }
+        if let webhook {
+            guard WatchConfig.webhookURLIsValid(webhook) else {
+                throw ValidationError("--webhook: expected http://host:port/path (https needs a TLS-terminating proxy)")
+            }
+            c.webhook = WatchConfig.Webhook(url: webhook)
+        }
+        if noStdout { c.stdout = false }
+        if let pollMs {
+            guard (10...10_000).contains(pollMs) else { throw ValidationError("--poll-ms must be between 10 and 10000") }
+            c.pollInterval = Int64(pollMs)
+        }
+        if let learningDays { c.baselines.learningPeriod = Int64(learningDays) * 86_400_000 }
+        if let forgetDays { c.baselines.forgetAfter = Int64(forgetDays) * 86_400_000 }
+        c.eventLogPath = debugEventLog
+        c.exitWhenIdle = exitWhenIdle
+    }
+}
