@@ -148,9 +148,17 @@ struct HTTPService: Service {
 
     func run() async throws {
         let server = try endpoint.makeServer()
+        let stopping = Locked(false)
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
+                group.addTask {
+                    do {
+                        try await server.run()
+                    } catch {
+                        // Closing the listening socket on shutdown ends `run` with an error; that is no failure.
+                        if !stopping.with({ $0 }) { throw error }
+                    }
+                }
                 group.addTask {
                     try await server.waitUntilListening(timeout: 10)
                     if case .ip4(let host, let port) = await server.listeningAddress {
@@ -162,7 +170,8 @@ struct HTTPService: Service {
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {
-            Task { await server.stop(timeout: 1) }
+            stopping.with { $0 = true }
+            Task { await server.stop(timeout: 0.2) }
         }
     }
 }
