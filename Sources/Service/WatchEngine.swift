@@ -106,6 +106,11 @@ final class WatchEngine: @unchecked Sendable {
             mark: journal.tails[input.path], startAtEnd: input.startAtEnd) { [unowned self] in self.diagnose($0) })
     }
 
+    /// What is watched, for the start-up line.
+    var summary: String {
+        "following \(tails.count) file(s), watching \(dirs.count) directory(ies), \(engine.detectorIds.count) detector(s), next seq \(journal.nextSeq)"
+    }
+
     /// Asks the loop to stop after the current step (final checkpoint included).
     func requestStop() {
         control.with { $0.stop = true }

@@ -56,6 +56,7 @@ public enum WatchService {
         engine.sinkNames = workers.map(\.sink.name)
         engine.onCommitted = { for w in workers { w.wakeup.signal() } }
         for (w, m) in zip(workers, marks) { w.start(from: m) }
+        Terminal.err("trailhound: watch started: \(engine.summary); state \(statePath)")
         let status = runGroup(config: config, engine: engine, workers: workers, shared: shared)
         outbox.close()
         store.close()
