@@ -81,19 +81,34 @@ final class FileSinkWriter: FindingSink {
     func deliver(_ entries: [OutboxEntry], mark: SinkMark, commit: (SinkMark) -> Void) -> Double? {
         var st = stat()
         if stat(config.path, &st) != 0 || Int64(st.st_ino) != inode { try? reopen() }  // moved away by someone else
+        var size = currentSize()
         var text = ""
-        for e in entries where e.severity >= minSeverity.rawValue { text += e.json + "\n" }
+        var last = mark.delivered
+        for e in entries {
+            if e.severity >= minSeverity.rawValue {
+                let line = e.json + "\n"
+                // Rotate before a line that would take the file past the limit (never leave an empty file).
+                if size + Int64(text.utf8.count + line.utf8.count) > config.maxBytes && size + Int64(text.utf8.count) > 0 {
+                    guard write(&text, through: last, commit) else { return 1 }
+                    guard (try? rotate()) != nil else { return 1 }
+                    commit(SinkMark(delivered: last, inode: inode, size: 0))
+                    size = 0
+                }
+                text += line
+            }
+            last = e.seq
+        }
+        return write(&text, through: last, commit) ? nil : 1
+    }
+
+    /// Appends `text`, then stores the mark (seq, inode, size after the write).
+    private func write(_ text: inout String, through seq: Int64, _ commit: (SinkMark) -> Void) -> Bool {
         if !text.isEmpty {
-            var t = text
-            guard t.withUTF8({ Terminal.writeAll(fd, $0) }) else { return 1 }
+            guard text.withUTF8({ Terminal.writeAll(fd, $0) }) else { return false }
+            text = ""
         }
-        var m = SinkMark(delivered: entries.last!.seq, inode: inode, size: currentSize())
-        commit(m)
-        if m.size >= config.maxBytes, (try? rotate()) != nil {
-            m = SinkMark(delivered: m.delivered, inode: inode, size: 0)
-            commit(m)
-        }
-        return nil
+        commit(SinkMark(delivered: seq, inode: inode, size: currentSize()))
+        return true
     }
 
     private func reopen() throws {

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension WatchE2E {
+    /// Evidence ids of the findings a receiver got, and their seq numbers.
+    static func delivered(_ r: Receiver) -> (ids: [String], seqs: [Int]) {
+        let f = WatchProcess.parse(r.received.joined(separator: "\n"))
+        return (evidence(f), f.compactMap { $0["seq"] as? Int })
+    }
+
+    @Test func webhookDeliversEveryFindingOnceAcrossAnOutageAndARestart() async throws {
+        let dir = try tempDir()
+        let log = dir.appendingPathComponent("app.jsonl")
+        let receiver = Receiver()
+        try await receiver.start()
+        let url = "http://127.0.0.1:\(receiver.port)/hook"
+        let args = ["--webhook", url, "--no-stdout"]
+        try append(Events.lines((1...3).map { Events.stopLogging("w-\($0)", user: "u\($0)") }), to: log)
+        let first = try Self.watch([log.path], dir: dir, args, tag: "first")
+        try await first.waitUntilStarted()
+        #expect(await poll(timeout: 10) { Self.delivered(receiver).ids.count == 3 })
+        // Receiver down: findings keep coming and wait in the outbox, through a restart of the service.
+        await receiver.stop()
+        try append(Events.lines((4...6).map { Events.stopLogging("w-\($0)", user: "u\($0)") }), to: log)
+        #expect(await poll(timeout: 10) { first.stderr.contains("[webhook.unavailable]") }, "\(first.stderr)")
+        first.signal(SIGTERM)
+        #expect(await first.waitForExit(timeout: 8) == 0)
+        let second = try Self.watch([log.path], dir: dir, args, tag: "second")
+        try await second.waitUntilStarted()
+        try append(Events.lines((7...9).map { Events.stopLogging("w-\($0)", user: "u\($0)") }), to: log)
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(Self.delivered(receiver).ids.count == 3)
+        try await receiver.start()
+        #expect(await poll(timeout: 40) { Self.delivered(receiver).ids.count >= 9 }, "\(second.stderr)")
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let got = Self.delivered(receiver)
+        #expect(got.ids == (1...9).map { "w-\($0)" }, "not every finding exactly once, in order")
+        #expect(got.seqs == Array(1...9))
+        second.signal(SIGTERM)
+        #expect(await second.waitForExit(timeout: 8) == 0)
+        await receiver.stop()
+    }
+
+    @Test func fileSinkRotatesBySizeAndKeepsEveryLine() async throws {
+        let dir = try tempDir()
+        let log = dir.appendingPathComponent("app.jsonl")
+        let config = dir.appendingPathComponent("watch.yaml")
+        let out = dir.appendingPathComponent("out/findings.jsonl")
+        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try """
+            version: 1
+            state: state.db
+            detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
+            inputs:
+              - path: app.jsonl
+            sinks:
+              stdout: false
+              file:
+                path: out/findings.jsonl
+                max_mb: 1
+                keep: 3
+            """.write(to: config, atomically: true, encoding: .utf8)
+        // ~1.5 KB per finding: 1,500 findings fill more than two 1 MiB files.
+        try append(Events.lines((0..<1500).map { Events.stopLogging("f-\($0)", user: "u\($0)") }), to: log)
+        let p = try WatchProcess(["watch", "--config", config.path], dir: dir)
+        let files = [out.path + ".2", out.path + ".1", out.path].map(URL.init(fileURLWithPath:))
+        #expect(await poll(timeout: 30) { files.map { Self.lines($0).count }.reduce(0, +) == 1500 }, "\(p.stderr)")
+        p.signal(SIGTERM)
+        #expect(await p.waitForExit(timeout: 8) == 0)
+        let all = files.flatMap { Self.lines($0) }
+        #expect(evidence(WatchProcess.parse(all.joined(separator: "\n"))) == (0..<1500).map { "f-\($0)" })
+        #expect(FileManager.default.fileExists(atPath: out.path + ".1"))
+        for f in files { #expect(((try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0) < 1_200_000) }
+    }
+}
