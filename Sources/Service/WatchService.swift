@@ -17,6 +17,12 @@ import UnixSignals
 /// SIGINT shut down gracefully in order (stop reading, final checkpoint,
 /// sinks deliver what is committed, HTTP stops); SIGHUP reloads the detector config.
 public enum WatchService {
+    /// Problems in the detector config the service would load (for `--check-config`).
+    public static func checkDetectors(_ config: WatchConfig) -> [ConfigIssue] {
+        guard let dir = config.detectorsDirectory else { return [] }
+        return DetectorLoader.load(directory: dir, registry: Registry.all).issues
+    }
+
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenIdle`, until the inputs
     /// are read); returns the exit status. `config.detectorsDirectory` must be set.
     public static func run(config: WatchConfig) -> ExitStatus {

@@ -51,6 +51,9 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int?
 
+    @Flag(name: .customLong("check-config"), help: "Check the service config and the detector config, print problems, and exit (0: fine, 64: problems).")
+    var checkConfig = false
+
     @Option(name: .customLong("debug-event-log"), help: .hidden)
     var debugEventLog: String?
 
@@ -67,6 +70,13 @@ struct WatchCommand: ParsableCommand {
             for i in issues { Terminal.err(i.description) }
             Terminal.err("trailhound: error: \(issues.count) problem(s) in the service config; not started")
             try exitWith(.usage)
+        }
+        if checkConfig {
+            let problems = WatchService.checkDetectors(c)
+            for i in problems { Terminal.err(i.description) }
+            if !problems.isEmpty { try exitWith(.usage) }
+            print("\(config ?? "flags"): service config and detectors are fine (\(c.inputs.count) input(s))")
+            return
         }
         let status = WatchService.run(config: c)
         if status != .ok { try exitWith(status) }
