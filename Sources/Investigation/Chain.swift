@@ -103,7 +103,8 @@ public enum ChainEdges {
         func make(_ kind: ChainKind, _ to: String, credential: String = "", session: String = "", detail: String = "")
             -> ChainEdge?
         {
-            guard !to.isEmpty, to != e.identity.key || kind == .createdAccessKey || kind == .createdLoginProfile
+            guard !to.isEmpty,
+                to != e.identity.key || kind == .createdAccessKey || kind == .createdLoginProfile || kind == .changedTrust
             else { return nil }
             return ChainEdge(
                 kind: kind, from: e.identity.key, fromCredential: e.identity.accessKeyId, to: to,

@@ -143,23 +143,54 @@ public enum ReadRules {
     static let objectReads: Set<String> = ["GetObject", "SelectObjectContent", "GetObjectAttributes", "RestoreObject"]
     static let bucketListings: Set<String> = ["ListObjects", "ListObjectsV2", "ListObjectVersions", "ListBucket"]
 
-    /// Calls `body` with (kind, id, api) for each resource the event reads or tries to read.
-    public static func reads(_ e: Event, _ body: (ResourceKind, String, String) -> Void) {
+    /// Calls `body` with (kind, canonical id, id as logged, api) for each resource the event reads or
+    /// tries to read; one call per canonical id (an event often names a resource by name and by ARN).
+    public static func reads(_ e: Event, _ body: (ResourceKind, String, String, String) -> Void) {
+        var seen: [(ResourceKind, String)] = []
+        func emit(_ kind: ResourceKind, _ raw: String) {
+            let id = canonical(kind, raw)
+            if seen.contains(where: { $0.0 == kind && $0.1 == id }) { return }
+            seen.append((kind, id))
+            body(kind, id, raw, e.action.key)
+        }
         let s = e.action.service
         let op = e.action.operation
         if APIClass.isSecretRead(service: s, operation: op) {
-            APIClass.secretItems(e) { kind, id in body(kind, id, e.action.key) }
+            var items: [(ResourceKind, String)] = []
+            APIClass.secretItems(e) { items.append(($0, $1)) }
+            for (kind, id) in items where !shadowed(kind, id, items) { emit(kind, id) }
             return
         }
         if s == "s3" {
             if objectReads.contains(op) {
-                for r in e.resources where r.kind == .object { body(.object, r.id, e.action.key) }
+                for r in e.resources where r.kind == .object { emit(.object, r.id) }
             } else if bucketListings.contains(op) || e.action.isReadOnly {
-                for r in e.resources where r.kind == .bucket { body(.bucket, r.id, e.action.key) }
+                for r in e.resources where r.kind == .bucket { emit(.bucket, r.id) }
             }
             return
         }
         guard e.action.isReadOnly else { return }
-        for r in e.resources where r.kind == .k8sSecret { body(.k8sSecret, r.id, e.action.key) }
+        for r in e.resources where r.kind == .k8sSecret { emit(.k8sSecret, r.id) }
+    }
+
+    /// One name per resource: SSM parameter ARNs become parameter names, S3 ARNs become
+    /// `bucket` / `bucket/key`; other ids are kept as logged.
+    public static func canonical(_ kind: ResourceKind, _ id: String) -> String {
+        switch kind {
+        case .parameter:
+            guard id.hasPrefix("arn:"), let r = id.firstRange(of: ":parameter/") else { return id }
+            let rest = id[r.upperBound...]
+            return rest.contains("/") ? "/" + rest : String(rest)
+        case .bucket, .object:
+            return id.hasPrefix("arn:aws:s3:::") ? String(id.dropFirst(13)) : id
+        default:
+            return id
+        }
+    }
+
+    /// A secret named by its name when the same event also names it by ARN (`…:secret:NAME-AbCdEf`).
+    static func shadowed(_ kind: ResourceKind, _ id: String, _ items: [(ResourceKind, String)]) -> Bool {
+        guard kind == .secret, !id.hasPrefix("arn:") else { return false }
+        return items.contains { $0.0 == .secret && $0.1.hasPrefix("arn:") && $0.1.contains(":secret:" + id + "-") }
     }
 }

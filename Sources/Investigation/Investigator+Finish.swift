@@ -96,9 +96,13 @@ extension Investigator {
             switch r.kind {
             case .object:
                 let bucket = String(r.resource.split(separator: "/", maxSplits: 1).first ?? "")
-                firstTime = b.isNew { $0.resource(.bucket, bucket, now: b.now) != nil }
+                firstTime = b.isNew { p in
+                    [bucket, "arn:aws:s3:::" + bucket].contains { p.resource(.bucket, $0, now: b.now) != nil }
+                }
             case .secret, .parameter, .kmsKey, .bucket, .instance:
-                firstTime = b.isNew { $0.resource(r.kind, r.resource, now: b.now) != nil }
+                firstTime = b.isNew { p in
+                    ([r.resource] + r.aliases).contains { p.resource(r.kind, $0, now: b.now) != nil }
+                }
             default:
                 firstTime = nil
             }

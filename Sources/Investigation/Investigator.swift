@@ -265,7 +265,7 @@ public final class Investigator {
     }
 
     private func recordReads(_ e: Event, _ p: PrincipalState) {
-        ReadRules.reads(e) { kind, id, api in
+        ReadRules.reads(e) { kind, id, raw, api in
             let key = p.key + "|" + kind.rawValue + "|" + id
             if reads[key] == nil {
                 guard reads.count < configuration.maxReads else {
@@ -279,6 +279,7 @@ public final class Investigator {
             reads[key]!.last = max(reads[key]!.last, e.time)
             if reads[key]!.apis.count < 6 { reads[key]!.apis.insert(api) }
             if e.source.kind == .awsService { reads[key]!.viaService = true }
+            if reads[key]!.aliases.count < 3, !reads[key]!.aliases.contains(raw) { reads[key]!.aliases.append(raw) }
         }
     }
 }

@@ -91,6 +91,8 @@ struct ReadState {
     var last: Int64
     var apis: Set<String> = []
     var viaService = false
+    /// Ids as logged (the baselines keep those).
+    var aliases: [String] = []
 }
 
 struct AdjacentState {

@@ -113,11 +113,13 @@ enum Remediation {
         for p in r.principals where p.type == .assumedRole || p.identity.contains(":role/") {
             let stolen = r.credentials.filter { $0.identity == p.identity && $0.verdict == "stolen" }
             if p.depth > 0, let via = p.via, via.kind == .assumedRole {
-                roles.append((p.identity, "session \(via.credential.isEmpty ? via.sessionName : via.credential) was opened by \(IdentityName.short(via.from)) at \(Timestamp.format(via.time))"))
+                roles.append((p.identity, "Session \(via.credential.isEmpty ? via.sessionName : via.credential) was opened by \(IdentityName.short(via.from)) at \(Timestamp.format(via.time))"))
             } else if let c = stolen.first {
-                roles.append((p.identity, "session key \(c.accessKeyId) looks stolen: \(c.reasons.first ?? "")"))
+                roles.append((p.identity, "Session key \(c.accessKeyId) looks stolen: \(c.reasons.first ?? "")"))
             } else if p.depth == 0 && r.verdict == .compromised {
-                roles.append((p.identity, "the investigated role looks compromised"))
+                let used = attackCredentials(r).filter { k in r.credentials.contains { $0.accessKeyId == k && $0.identity == p.identity } }
+                roles.append((p.identity, used.isEmpty ? "The investigated role looks compromised"
+                    : "Session \(Lists.join(used.sorted(), max: 3)) was used in the attack"))
             }
         }
         for (arn, why) in roles {
@@ -125,10 +127,11 @@ enum Remediation {
             let policy = #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}}}]}"#
             out.append(action(
                 .high, "Revoke every session of role \(role) issued before now", arn,
-                "Its \(why). Sessions stay valid until they expire (up to 12 hours) unless revoked.",
+                "\(why). Sessions stay valid until they expire (up to 12 hours) unless revoked.",
                 ["aws iam put-role-policy --role-name \(sh(role)) --policy-name AWSRevokeOlderSessions --policy-document \"\(policy)\""]))
         }
-        let instances = Set(r.credentials.filter { !$0.instanceId.isEmpty && ($0.verdict == "stolen" || r.verdict == .compromised) }.map(\.instanceId))
+        let attack = attackCredentials(r)
+        let instances = Set(r.credentials.filter { !$0.instanceId.isEmpty && attack.contains($0.accessKeyId) }.map(\.instanceId))
         for i in instances.sorted() {
             out.append(action(
                 .high, "Isolate and rebuild instance \(i)", i,
@@ -136,6 +139,14 @@ enum Remediation {
                 ["aws ec2 modify-instance-metadata-options --instance-id \(sh(i)) --http-tokens required --http-put-response-hop-limit 1",
                  "aws ec2 create-snapshot --volume-id <root volume of \(i)> --description forensic   # before replacing it"]))
         }
+        return out
+    }
+
+    /// Credentials flagged (stolen, new client) or used for a chain step.
+    static func attackCredentials(_ r: InvestigationReport) -> Set<String> {
+        var out = Set(r.credentials.filter { $0.verdict == "stolen" || $0.verdict == "suspicious" }.map(\.accessKeyId))
+        for e in r.chain where !e.fromCredential.isEmpty { out.insert(e.fromCredential) }
+        out.remove("")
         return out
     }
 

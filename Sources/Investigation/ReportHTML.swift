@@ -31,8 +31,11 @@ public enum ReportHTML {
         "<section\(id.map { " id=\"\($0)\"" } ?? "")><h2>\(e(title))</h2>\(body)</section>"
     }
 
-    private static func table(_ head: [String], _ rows: [[String]], more: Int = 0) -> String {
-        var t = "<table><thead><tr>" + head.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
+    /// A fixed-layout table (long ARNs wrap instead of widening it); cells are HTML already;
+    /// `widths` are column percentages.
+    private static func table(_ head: [String], _ rows: [[String]], more: Int = 0, widths: [Int]) -> String {
+        var t = "<table><colgroup>" + widths.map { "<col style=\"width:\($0)%\">" }.joined() + "</colgroup><thead><tr>"
+        t += head.map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows { t += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
         t += "</tbody></table>"
         if more > 0 { t += "<p class=\"more\">… and \(more) more (see <code>--format json</code>).</p>" }
@@ -72,17 +75,18 @@ public enum ReportHTML {
         guard !r.findings.isEmpty else { return section("Findings", "<p>No detector findings for these identities in the window.</p>") }
         let rows = r.findings.prefix(ReportText.maxRows).map { f in
             ["<span class=\"sev s-\(f.severity.description)\">\(f.severity.description.uppercased())</span>", e(ReportText.time(f.firstSeen)),
-             c(f.detector), c(IdentityName.short(f.identity)), "<strong>\(e(f.title))</strong><div class=\"small\">\(e(Clip.text(f.explanation, 400)))</div>"]
+             c(f.detector), c(IdentityName.short(f.identity)), "<strong>\(e(f.title))</strong><div class=\"small\">\(e(Clip.text(f.explanation, 300)))</div>"]
         }
         return section("Findings", table(["Severity", "Time (UTC)", "Detector", "Identity", "What"], Array(rows),
-            more: r.findings.count - ReportText.maxRows + r.findingsOmitted))
+            more: r.findings.count - ReportText.maxRows + r.findingsOmitted, widths: [9, 11, 20, 16, 44]))
     }
 
     private static func credentials(_ r: InvestigationReport) -> String {
         guard !r.credentials.isEmpty else { return section("Credentials", "<p>No credential of these identities was used in the window.</p>") }
         let rows = r.credentials.prefix(ReportText.maxRows).map { cr -> [String] in
             let from = cr.sources.prefix(4).map { c($0.source) + ($0.newNetwork == true ? " <span class=\"tag\">new network</span>" : "") }.joined(separator: "<br>")
-            let ua = cr.userAgents.prefix(3).map { "<span title=\"\(e($0.userAgent))\">\(e($0.family.rawValue))</span>" + ($0.newFamily == true ? " <span class=\"tag\">new</span>" : "") }.joined(separator: "<br>")
+            var families: Set<UserAgentFamily> = []
+            let ua = cr.userAgents.filter { families.insert($0.family).inserted }.prefix(3).map { "<span title=\"\(e($0.userAgent))\">\(e($0.family.rawValue))</span>" + ($0.newFamily == true ? " <span class=\"tag\">new</span>" : "") }.joined(separator: "<br>")
             let cls = cr.verdict == "stolen" ? "bad" : (cr.verdict == "suspicious" || cr.verdict == "created_by_chain") ? "warn" : "okv"
             let why = cr.reasons.isEmpty ? "" : "<div class=\"small\">" + cr.reasons.prefix(3).map(e).joined(separator: "<br>") + "</div>"
             return [c(cr.accessKeyId.isEmpty ? "(none)" : cr.accessKeyId) + (cr.instanceId.isEmpty ? "" : "<div class=\"small\">instance \(e(cr.instanceId))</div>"),
@@ -91,7 +95,7 @@ public enum ReportHTML {
                     "<span class=\"\(cls)\">\(e(ReportText.credentialVerdict(cr.verdict)))</span>" + why]
         }
         return section("Credentials", table(["Credential", "Identity", "Kind", "First / last use", "Calls", "From", "Clients", "Verdict"],
-            Array(rows), more: r.credentials.count - ReportText.maxRows + r.credentialsOmitted))
+            Array(rows), more: r.credentials.count - ReportText.maxRows + r.credentialsOmitted, widths: [15, 15, 7, 13, 5, 18, 11, 16]))
     }
 
     private static func reads(_ r: InvestigationReport) -> String {
@@ -106,10 +110,10 @@ public enum ReportHTML {
                 [c(x.resource) + (x.viaService ? " <span class=\"small\">via AWS service</span>" : ""), c(IdentityName.short(x.identity)),
                  "\(x.count)", x.denied > 0 ? "<span class=\"warn\">\(x.denied)</span>" : "0",
                  e(ReportText.time(x.firstSeen)), e(ReportText.time(x.lastSeen)),
-                 x.firstTime == true ? "<span class=\"tag\">first time</span>" : e(ReportText.firstTime(x.firstTime))]
+                 x.firstTime == true ? "<span class=\"tag\">first time</span>" : x.firstTime == false ? "read before" : "unknown"]
             }
-            b += table(["Resource", "Identity", "Reads", "Denied", "First", "Last", "Before the window?"], Array(rows),
-                more: list.count - ReportText.maxRows + (r.readsOmitted[kind.rawValue] ?? 0))
+            b += table(["Resource", "Identity", "Reads", "Denied", "First", "Last", "New?"], Array(rows),
+                more: list.count - ReportText.maxRows + (r.readsOmitted[kind.rawValue] ?? 0), widths: [36, 17, 6, 6, 12, 12, 11])
         }
         return section("What was read", b)
     }
@@ -119,7 +123,7 @@ public enum ReportHTML {
         var b = g.edges.isEmpty ? "<p>No role assumed, no user, key or password created, no trust changed.</p>" : "<div class=\"graph\">" + ReportSVG.graph(g) + "</div>"
         for p in r.principals {
             b += "<h3>\(e(IdentityName.short(p.identity))) <span class=\"count\">depth \(p.depth)</span></h3><p>"
-            if let via = p.via { b += "Reached when \(c(IdentityName.short(via.from))) \(e(via.kind.phrase)) it at \(e(ReportText.time(via.time))). " }
+            if let via = p.via { b += "Reached at \(e(ReportText.time(via.time))): \(c(IdentityName.short(via.from))) called \(e(ReportSVG.verb(via.kind.rawValue)))\(via.credential.isEmpty ? "" : " (" + c(via.credential) + ")"). " }
             if !p.scopeCredentials.isEmpty { b += "Only calls with " + p.scopeCredentials.prefix(3).map(c).joined(separator: ", ") + " count. " }
             b += "\(p.events) calls (\(p.errors) failed, \(p.denied) denied)"
             b += p.events > 0 ? " from \(e(ReportText.time(p.firstSeen))) to \(e(ReportText.time(p.lastSeen)))" : ""
@@ -141,10 +145,10 @@ public enum ReportHTML {
         let rows = r.persistence.prefix(ReportText.maxRows * 2).map { a -> [String] in
             let status = a.status == "active" ? "<span class=\"bad\">ACTIVE</span>"
                 : "<span class=\"okv\">\(e(a.status))</span><div class=\"small\">by \(e(IdentityName.short(a.changedBy))) at \(e(ReportText.time(a.changedAt)))</div>"
-            return [e(a.kind.label), c(a.id), e(a.detail), c(IdentityName.short(a.createdBy)) + "<div class=\"small\">\(e(a.api))</div>", e(ReportText.time(a.time)), status]
+            return [e(a.kind.label), c(ReportText.artifactName(a)), e(a.detail), c(IdentityName.short(a.createdBy)) + "<div class=\"small\">\(e(a.api))</div>", e(ReportText.time(a.time)), status]
         }
         return section("What persists", table(["What", "Identifier", "Detail", "By", "When", "Status now"], Array(rows),
-            more: r.persistence.count - ReportText.maxRows * 2 + r.persistenceOmitted))
+            more: r.persistence.count - ReportText.maxRows * 2 + r.persistenceOmitted, widths: [12, 26, 22, 15, 12, 13]))
     }
 
     private static func adjacent(_ r: InvestigationReport) -> String {
@@ -158,7 +162,7 @@ public enum ReportHTML {
              a.sources.map(c).joined(separator: "<br>")]
         }
         return section("Adjacent trust", table(["Used", "Relation", "By", "Credential", "Calls", "First use", "From"], Array(rows),
-            more: r.adjacent.count - ReportText.maxRows + r.adjacentOmitted))
+            more: r.adjacent.count - ReportText.maxRows + r.adjacentOmitted, widths: [16, 12, 16, 17, 6, 14, 19]))
     }
 
     static let css = """
@@ -174,11 +178,11 @@ public enum ReportHTML {
         .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--soft)}.card .n{font-size:20px;font-weight:700}.card .l{color:var(--muted);font-size:12px}
         main{max-width:1180px;margin:0 auto;padding:0 24px 24px}section{margin-top:26px}h2{font-size:19px;border-bottom:2px solid var(--ink);padding-bottom:4px;margin:0 0 10px}
         h3{font-size:15px;margin:18px 0 6px}.count{color:var(--muted);font-weight:400;font-size:13px}
-        table{width:100%;border-collapse:collapse;font-size:12.5px;margin:6px 0}th{text-align:left;background:var(--soft);border-bottom:2px solid var(--line);padding:6px 8px;white-space:nowrap}
-        td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;word-break:break-word}tr{page-break-inside:avoid}
+        table{width:100%;table-layout:fixed;border-collapse:collapse;font-size:12.5px;margin:6px 0}th{text-align:left;background:var(--soft);border-bottom:2px solid var(--line);padding:6px 8px;overflow-wrap:anywhere}
+        td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;overflow-wrap:anywhere}tr{page-break-inside:avoid}
         code{font:12px ui-monospace,"SFMono-Regular",Menlo,Consolas,"Liberation Mono",monospace;background:#f1f3f5;padding:1px 4px;border-radius:3px;word-break:break-all}
         pre{font:12px ui-monospace,Menlo,Consolas,"Liberation Mono",monospace;background:#1e2227;color:#e9ecef;padding:10px 12px;border-radius:6px;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:6px 0 0}
-        .sev{display:inline-block;font-size:10.5px;font-weight:700;letter-spacing:.05em;padding:1px 6px;border-radius:3px;color:#fff}
+        .sev{display:inline-block;white-space:nowrap;font-size:10.5px;font-weight:700;letter-spacing:.05em;padding:1px 6px;border-radius:3px;color:#fff}
         .s-critical{background:#c92a2a}.s-high{background:#e8590c}.s-medium{background:#f59f00}.s-low{background:#74b816}.s-info{background:#adb5bd}
         .actions{padding-left:22px}.actions li{margin:0 0 14px}.ah{font-size:14px}.why{color:#495057;margin:2px 0}.hint,.more,.small{color:var(--muted);font-size:12px}
         .bad{color:#c92a2a;font-weight:700}.warn{color:#d9480f;font-weight:600}.okv{color:#2b8a3e}.ok{color:#2b8a3e;font-weight:600}

@@ -146,12 +146,15 @@ public enum ReportMarkdown {
         } else {
             o.append("```text")
             o.append(IdentityName.short(r.rootIdentity))
-            for (d, t) in tree { o.append(String(repeating: "   ", count: d) + "└─ " + t.replacingOccurrences("`", "'")) }
+            for (d, t) in tree { o.append(String(repeating: "   ", count: d) + t.replacingOccurrences("`", "'")) }
             o.append("```\n")
         }
         for p in r.principals {
             let scope = p.scopeCredentials.isEmpty ? "" : " — only " + p.scopeCredentials.prefix(3).map(code).joined(separator: ", ")
             o.append("### \(text(IdentityName.short(p.identity))) (depth \(p.depth))\(scope)\n")
+            if let via = p.via {
+                o.append("Reached at \(ReportText.time(via.time)): \(code(IdentityName.short(via.from))) called \(ReportSVG.verb(via.kind.rawValue))\(via.credential.isEmpty ? "" : " (" + code(via.credential) + ")").  ")
+            }
             o.append("\(p.events) calls (\(p.errors) failed, \(p.denied) denied) from \(ReportText.time(p.firstSeen)) to \(ReportText.time(p.lastSeen))"
                 + (p.baselineDays.map { "; baseline of \($0) day(s) before the window." } ?? "; no baseline before the window."))
             if !p.apis.isEmpty {
@@ -172,7 +175,7 @@ public enum ReportMarkdown {
         o.append("|---|---|---|---|---|---|")
         for a in r.persistence.prefix(ReportText.maxRows * 2) {
             let status = a.status == "active" ? "**ACTIVE**" : "\(a.status) by \(code(IdentityName.short(a.changedBy))) at \(ReportText.time(a.changedAt))"
-            o.append("| \(a.kind.label) | \(code(a.id)) | \(text(a.detail)) | \(code(IdentityName.short(a.createdBy))) | \(ReportText.time(a.time)) | \(status) |")
+            o.append("| \(a.kind.label) | \(code(ReportText.artifactName(a))) | \(text(a.detail)) | \(code(IdentityName.short(a.createdBy))) | \(ReportText.time(a.time)) | \(status) |")
         }
         more(r.persistence.count - ReportText.maxRows * 2 + r.persistenceOmitted, &o, what: "artifacts")
         o.append("")

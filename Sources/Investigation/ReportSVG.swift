@@ -76,16 +76,16 @@ enum ReportSVG {
     /// Identities in columns by chain depth, arrows labelled with what happened.
     static func graph(_ g: TrustGraph) -> String {
         guard !g.nodes.isEmpty else { return "" }
-        let boxW = 230.0, boxH = 50.0, gapX = 110.0, gapY = 26.0, pad = 20.0
+        let boxW = 230.0, boxH = 50.0, gapX = 170.0, gapY = 48.0, pad = 20.0
         let columns = Dictionary(grouping: g.nodes, by: \.depth)
         let maxDepth = columns.keys.max() ?? 0
         let rows = columns.values.map(\.count).max() ?? 1
         let width = pad * 2 + Double(maxDepth + 1) * boxW + Double(maxDepth) * gapX
-        let height = pad * 2 + Double(rows) * boxH + Double(rows - 1) * gapY + 20
+        let height = pad * 2 + Double(rows) * boxH + Double(rows - 1) * gapY + 60
         var pos: [String: (x: Double, y: Double)] = [:]
         for (d, list) in columns {
             let colH = Double(list.count) * boxH + Double(list.count - 1) * gapY
-            let y0 = (height - colH) / 2
+            let y0 = (height - colH) / 2 + 20
             for (i, n) in list.sorted(by: { $0.id < $1.id }).enumerated() {
                 pos[n.id] = (pad + Double(d) * (boxW + gapX), y0 + Double(i) * (boxH + gapY))
             }
@@ -104,29 +104,55 @@ enum ReportSVG {
         return s + "</svg>"
     }
 
+    /// Short words for an edge kind.
+    static func verb(_ kind: String) -> String {
+        switch kind {
+        case "assumed_role": "AssumeRole"
+        case "federation_token": "GetFederationToken"
+        case "created_user": "CreateUser"
+        case "created_access_key": "CreateAccessKey"
+        case "created_login_profile": "CreateLoginProfile"
+        case "changed_trust": "UpdateAssumeRolePolicy"
+        case "impersonated": "impersonated"
+        case "trusts": "trusted by new policy"
+        case "used": "used the opened trust"
+        default: kind
+        }
+    }
+
     private static func edge(_ e: TrustGraph.Edge, _ a: (x: Double, y: Double), _ b: (x: Double, y: Double), _ w: Double, _ h: Double) -> String {
         let danger = e.kinds.contains { $0 == "trusts" || $0 == "changed_trust" || $0 == "used" }
         let color = danger ? "#c92a2a" : "#495057"
-        var x1 = a.x + w, y1 = a.y + h / 2, x2 = b.x, y2 = b.y + h / 2
-        var path: String
-        if b.x > a.x {
+        let path: String
+        var lx: Double, ly: Double
+        if e.from == e.to {
+            let x0 = a.x + w * 0.35, x1 = a.x + w * 0.65
+            path = "M\(f(x0)) \(f(a.y)) C\(f(x0)) \(f(a.y - 34)) \(f(x1)) \(f(a.y - 34)) \(f(x1)) \(f(a.y - 2))"
+            lx = a.x + w / 2
+            ly = a.y - 30
+        } else if b.x > a.x {
+            let x1 = a.x + w, y1 = a.y + h / 2, x2 = b.x, y2 = b.y + h / 2
             let mid = (x1 + x2) / 2
             path = "M\(f(x1)) \(f(y1)) C\(f(mid)) \(f(y1)) \(f(mid)) \(f(y2)) \(f(x2 - 2)) \(f(y2))"
+            lx = mid
+            ly = (y1 + y2) / 2 - 4
         } else {
-            x1 = a.x + w / 2
-            y1 = a.y + h
-            x2 = b.x + w / 2
-            y2 = b.y + h
+            let x1 = a.x + w / 2, y1 = a.y + h, x2 = b.x + w / 2, y2 = b.y + h
             let dip = max(y1, y2) + 40
             path = "M\(f(x1)) \(f(y1)) C\(f(x1)) \(f(dip)) \(f(x2)) \(f(dip)) \(f(x2)) \(f(y2 + 2))"
+            lx = (x1 + x2) / 2
+            ly = dip + 4
         }
-        let label = e.kinds.map { $0.replacingOccurrences("_", " ") }.joined(separator: ", ")
-        let lx = (x1 + x2) / 2, ly = b.x > a.x ? (y1 + y2) / 2 - 6 : max(y1, y2) + 34
-        var s = "<g><title>\(esc(e.from)) → \(esc(e.to)): \(esc(label)) at \(esc(ReportText.time(e.firstTime)))\(e.credentials.isEmpty ? "" : " (" + esc(e.credentials.joined(separator: ", ")) + ")")</title>"
+        let words = e.kinds.map(verb)
+        var s = "<g><title>\(esc(e.from)) → \(esc(e.to)): \(esc(words.joined(separator: ", "))) at \(esc(ReportText.time(e.firstTime)))\(e.credentials.isEmpty ? "" : " (" + esc(e.credentials.joined(separator: ", ")) + ")")</title>"
         s += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"\(e.kinds == ["trusts"] ? " stroke-dasharray=\"5 4\"" : "") marker-end=\"url(#\(danger ? "arrowr" : "arrow"))\"/>"
-        s += "<text x=\"\(f(lx))\" y=\"\(f(ly))\" text-anchor=\"middle\" class=\"el\" fill=\"\(color)\">\(esc(Clip.text(label, 34)))</text>"
-        s += "<text x=\"\(f(lx))\" y=\"\(f(ly + 13))\" text-anchor=\"middle\" class=\"et\">\(esc(String(ReportText.time(e.firstTime).dropFirst(5).prefix(11))))</text></g>"
-        return s
+        let lines = words.prefix(4) + [String(ReportText.time(e.firstTime).dropFirst(5).prefix(11))]
+        ly -= Double(lines.count - 1) * 12
+        for (i, line) in lines.enumerated() {
+            let cls = i == lines.count - 1 ? "et" : "el"
+            s += "<text x=\"\(f(lx))\" y=\"\(f(ly + Double(i) * 12))\" text-anchor=\"middle\" class=\"\(cls)\"\(i == lines.count - 1 ? "" : " fill=\"" + color + "\"") paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">\(esc(line))</text>"
+        }
+        return s + "</g>"
     }
 
     private static func node(_ n: TrustGraph.Node, _ p: (x: Double, y: Double), _ w: Double, _ h: Double) -> String {

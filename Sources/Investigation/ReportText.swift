@@ -59,6 +59,12 @@ enum ReportText {
         }
     }
 
+    /// Readable identifier of an artifact: `user/x` rather than `arn:…:user/x|policy` (the JSON keeps the full id).
+    static func artifactName(_ a: ArtifactReport) -> String {
+        let first = a.id.split(separator: "|", maxSplits: 1).first.map(String.init) ?? a.id
+        return a.kind == .keyPair ? (a.id.split(separator: "|").last.map(String.init) ?? a.id) : IdentityName.short(first)
+    }
+
     /// Summary counts: label → value.
     static func counts(_ r: InvestigationReport) -> [(String, String)] {
         let secretReads = r.reads.filter { [.secret, .parameter, .kmsKey, .k8sSecret].contains($0.kind) && $0.count > 0 && !$0.viaService }
@@ -83,17 +89,18 @@ enum ReportText {
         let byFrom = Dictionary(grouping: r.chain, by: \.from)
         func walk(_ id: String, _ depth: Int) {
             guard depth < 8, seen.insert(id).inserted else { return }
-            for e in byFrom[id] ?? [] {
+            let list = byFrom[id] ?? []
+            for (i, e) in list.enumerated() {
                 var t = "\(e.kind.phrase) \(IdentityName.short(e.to)) at \(time(e.time))"
                 if !e.credential.isEmpty { t += " (\(e.credential))" }
                 if !e.detail.isEmpty { t += " — \(e.detail)" }
-                out.append((depth, t))
-                walk(e.to, depth + 1)
+                out.append((depth, (i == list.count - 1 ? "└─ " : "├─ ") + t))
+                if e.to != id { walk(e.to, depth + 1) }
             }
         }
         walk(r.rootIdentity, 0)
         for e in r.chain where !seen.contains(e.from) {
-            out.append((0, "\(IdentityName.short(e.from)) \(e.kind.phrase) \(IdentityName.short(e.to)) at \(time(e.time))"))
+            out.append((0, "└─ " + "\(IdentityName.short(e.from)) \(e.kind.phrase) \(IdentityName.short(e.to)) at \(time(e.time))"))
         }
         return out
     }

@@ -24,7 +24,8 @@ public struct TrustGraph: Sendable, Hashable {
         /// Target.
         public var to: String
         /// Chain kinds, sorted (`assumed_role`, `created_user`, …; `trusts` for a trust-policy principal,
-        /// `used` for a later use by another identity).
+        /// `used` for a later use by another identity). `from == to` for a change an identity made to
+        /// itself (a role rewriting its own trust policy).
         public var kinds: [String]
         /// Earliest step (ms).
         public var firstTime: Int64
@@ -49,7 +50,6 @@ public struct TrustGraph: Sendable, Hashable {
                 depth: 0, investigated: investigated.contains(id))
         }
         func edge(_ from: String, _ to: String, _ kind: String, _ time: Int64, _ credential: String) {
-            guard from != to else { return }
             let k = from + "\u{1}" + to
             var e = edges[k] ?? Edge(from: from, to: to, kinds: [], firstTime: time, credentials: [])
             if !e.kinds.contains(kind) { e.kinds = (e.kinds + [kind]).sorted() }

@@ -16,7 +16,8 @@ enum Verdicts {
         if let pair = concurrent(c.sources) {
             reasons.append("used from \(pair.0) and \(pair.1) within \(concurrentWindow / 60_000) minutes")
         }
-        let newAgents = c.userAgents.filter { $0.newFamily == true }
+        var families: Set<UserAgentFamily> = []
+        let newAgents = c.userAgents.filter { $0.newFamily == true && families.insert($0.family).inserted }
         for a in newAgents.prefix(3) {
             reasons.append("new client \(a.family.rawValue) (\(Clip.text(a.userAgent, 60)))")
         }
