@@ -110,7 +110,7 @@ public enum ReportHTML {
                 [c(x.resource) + (x.viaService ? " <span class=\"small\">via AWS service</span>" : ""), c(IdentityName.short(x.identity)),
                  "\(x.count)", x.denied > 0 ? "<span class=\"warn\">\(x.denied)</span>" : "0",
                  e(ReportText.time(x.firstSeen)), e(ReportText.time(x.lastSeen)),
-                 x.firstTime == true ? "<span class=\"tag\">first time</span>" : x.firstTime == false ? "read before" : "unknown"]
+                 x.firstTime == true ? "<span class=\"tag\">first time</span>" : e(ReportText.firstTime(x.firstTime))]
             }
             b += table(["Resource", "Identity", "Reads", "Denied", "First", "Last", "New?"], Array(rows),
                 more: list.count - ReportText.maxRows + (r.readsOmitted[kind.rawValue] ?? 0), widths: [36, 17, 6, 6, 12, 12, 11])

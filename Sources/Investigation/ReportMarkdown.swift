@@ -128,7 +128,7 @@ public enum ReportMarkdown {
             guard !list.isEmpty else { continue }
             let first = list.filter { $0.firstTime == true }.count
             o.append("### \(ReportText.kindTitle(kind)) (\(list.count)\(first > 0 ? ", \(first) never read before the window" : ""))\n")
-            o.append("| Resource | Identity | Reads | Denied | First | Last | First time |")
+            o.append("| Resource | Identity | Reads | Denied | First | Last | New? |")
             o.append("|---|---|---|---|---|---|---|")
             for x in list.prefix(ReportText.maxRows) {
                 o.append("| \(code(x.resource))\(x.viaService ? " (via AWS service)" : "") | \(code(IdentityName.short(x.identity))) | \(x.count) | \(x.denied) | \(ReportText.time(x.firstSeen)) | \(ReportText.time(x.lastSeen)) | \(ReportText.firstTime(x.firstTime)) |")
@@ -199,7 +199,7 @@ public enum ReportMarkdown {
 
     private static func activity(_ r: InvestigationReport, _ o: inout [String]) {
         let a = r.activity
-        guard !a.buckets.isEmpty else { return }
+        guard !a.buckets.isEmpty, r.verdict != .quiet else { return }
         o.append("## Activity (\(a.bucketHours)-hour buckets)\n")
         let busy = a.buckets.filter { $0.counts.reduce(0, +) > 0 }
         let peak = max(1, busy.map { $0.counts.reduce(0, +) }.max() ?? 1)

@@ -42,8 +42,8 @@ enum ReportText {
     /// "yes" / "no" / "unknown" for an optional first-time flag.
     static func firstTime(_ b: Bool?) -> String {
         switch b {
-        case true?: "yes"
-        case false?: "no"
+        case true?: "first time"
+        case false?: "read before"
         case nil: "unknown"
         }
     }

@@ -58,7 +58,7 @@ enum Verdicts {
         let external = r.persistence.filter { $0.kind == .roleTrust && !$0.detail.isEmpty }
         if !planted.isEmpty {
             let active = planted.filter { $0.status == "active" }.count
-            let text = "\(planted.count) persistence change(s) (\(active) still active): \(Lists.join(planted.map { "\($0.kind.label) \(IdentityName.short($0.id.split(separator: "|").first.map(String.init) ?? $0.id))" }, max: 5))"
+            let text = "\(planted.count) persistence change(s) (\(active) still active): \(Lists.join(planted.map { "\($0.kind.label) \(ReportText.artifactName($0))" }, max: 5))"
             if r.chain.contains(where: { $0.kind == .assumedRole }) || !external.isEmpty || !stolen.isEmpty { strong.append(text) } else { weak.append(text) }
         }
         if r.adjacent.contains(where: { $0.relation == "changed_trust" }) {

@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Ingest
+import Investigation
 import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
@@ -13,6 +14,7 @@ public final class Scanner {
     private let out = OutputBuffer()
     private var textFindings: [Finding] = []
     private var worst: Severity? = nil
+    private var incidents: IncidentBuilder? = nil
 
     /// Creates a scanner.
     public init(options: ScanOptions) { self.options = options }
@@ -29,7 +31,9 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        if options.incidents { incidents = IncidentBuilder() }
+        let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
+        let engine = DetectionEngine(detectors: set.detectors + observer, baselines: baselines)
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
         var state: StateSession? = nil
@@ -85,6 +89,7 @@ public final class Scanner {
 
     private func handle(_ f: Finding) {
         if worst == nil || f.severity > worst! { worst = f.severity }
+        incidents?.add(f)
         switch options.format {
         case .json: out.line(FindingFormatter.json(f))
         case .text: textFindings.append(f)
@@ -92,7 +97,12 @@ public final class Scanner {
     }
 
     private func writeOutput() {
+        let found = incidents?.finish() ?? []
+        if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
         if options.format == .text {
+            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                out.line(String(line))
+            }
             for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 out.line(String(line))
             }
