@@ -54,9 +54,19 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
+        var eventsOut: EventWriter? = nil
+        if let path = options.eventsOut {
+            guard let w = EventWriter(path: path) else {
+                Terminal.err("trailhound: error: cannot write --events-out file \(path)")
+                return .failure
+            }
+            eventsOut = w
+            pipeline.onEvent = { w.write($0) }
+        }
         let started = Date()
         scanFiles(files, pipeline)
         pipeline.finish()
+        eventsOut?.close()
         if let state {
             do {
                 try state.save(baselines: baselines, engine: engine, scanned: files)

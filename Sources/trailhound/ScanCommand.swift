@@ -48,6 +48,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int = 30
 
+    @Option(name: .customLong("events-out"), help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
+    var eventsOut: String?
+
     @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
     var jobs: Int?
 
@@ -78,6 +81,7 @@ struct ScanCommand: ParsableCommand {
         o.progress = !noProgress
         if let jobs { o.workers = jobs }
         o.statePath = state
+        o.eventsOut = eventsOut
         o.rescan = rescan
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
