@@ -56,8 +56,8 @@ class Actor:
         return self.attack
 
 
-def attacker_ip(r):
-    return "%s.%d" % (block_prefix(r, ATTACKER_BLOCKS), r.randint(2, 253))
+def attacker_ip(r, blocks=ATTACKER_BLOCKS):
+    return "%s.%d" % (block_prefix(r, blocks), r.randint(2, 253))
 
 
 def ai_workflow_compromise(world, org, t0):
@@ -81,25 +81,28 @@ def ai_workflow_compromise(world, org, t0):
     act.call(t, sess, "GetCallerIdentity", None, ip, cli, tags=tags)
     t += 20 * SEC
     tags = a.step("secrets_harvest", ["secrets.enumeration", "identity.new_api"],
-                  "ListSecrets, then GetSecretValue on 34 distinct secrets in about four minutes (6 denied)")
+                  "ListSecrets, then GetSecretValue on 36 distinct secrets in about four minutes (5 denied, "
+                  "31 read)")
     act.call(t, sess, "ListSecrets", {"page": 0}, ip, cli, tags=tags)
     t += 1400
     act.call(t, sess, "ListSecrets", {"page": 1}, ip, cli, tags=tags)
-    names = [n for n in res.secret_names if n != "prod/langflow/app-secrets"][:34]
-    denied = set(r.sample(range(len(names)), 6))
+    names = [n for n in res.secret_names if n != "prod/langflow/app-secrets"][:36]
+    denied = set(r.sample(range(1, len(names)), 5))
     for i, name in enumerate(names):
         t += r.randint(3000, 9000)
         act.call(t, sess, "GetSecretValue", {"secret": name}, ip, cli, error="denied" if i in denied else None,
                  tags=tags)
     t += 40 * SEC
-    tags = a.step("parameters_harvest", ["identity.new_api"],
-                  "SSM DescribeParameters, GetParametersByPath /prod recursively with decryption, GetParameter(s)")
+    tags = a.step("parameters_harvest", ["identity.new_api", "identity.new_user_agent"],
+                  "A Python script (requests + SigV4 auth, user agent python-requests) calls SSM "
+                  "DescribeParameters, GetParametersByPath /prod recursively with decryption, GetParameter(s)")
+    req = Client("requests", 31)
     t = act.series(t, sess, [("DescribeParameters", None, None)] +
                    [("GetParametersByPath", {"path": "/prod", "page": p}, None) for p in range(3)] +
                    [("GetParameter", {"name": n}, None) for n in res.parameters[1:30:6]] +
-                   [("GetParameters", {"names": res.parameters[40:44]}, None)], ip, cli, tags)
+                   [("GetParameters", {"names": res.parameters[40:44]}, None)], ip, req, tags)
     t = t0 + 27 * MIN
-    ext = attacker_ip(r)
+    ext = attacker_ip(r, [b for b in ATTACKER_BLOCKS if b[0] == 45])
     kali = Client("awscli-kali", 30, minor=15)
     tags = a.step("credential_use_outside", ["credentials.exfiltration", "identity.new_source"],
                   "The same ASIA session key used from an internet address (%s): identity check, S3 listing, "

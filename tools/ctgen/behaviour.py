@@ -180,6 +180,7 @@ class Human:
         self.sessions_per_day, self.console_share = sessions_per_day, console_share
         self.tz, self.since, self.tag, self.region, self.weekend = tz, since, tag, region, weekend
         self.console = Client("console", 692, host={"browser": browser, "browser_version": 124})
+        self.internal = service_client("AWS Internal")  # some console calls log only "AWS Internal"
         self.count = 0
         self.picks = {}  # the first picks walk the whole repertoire, so habits are seen early (as in real life)
 
@@ -207,32 +208,40 @@ class People(Behaviour):
 
     def hour(self, h0):
         r, out = self.r, []
-        for hu in self.humans:
+        day = (h0 - self.world.start) // DAY
+        for i, hu in enumerate(self.humans):
             if hu.since is not None and h0 < hu.since:
                 continue
             weights = PROFILES["work"]
             lam = hu.sessions_per_day * self.rate_factor("work", h0, hu.tz, hu.weekend) / sum(weights)
             for _ in range(poisson(r, lam)):
                 out.extend(self.session(hu, h0 + r.randrange(HOUR)))
+            # Onboarding: three sessions in the first days walk the person's whole repertoire (both networks,
+            # every console page, every CLI command), so what they do later was seen while baselines learned.
+            if hu.since is None and day < 3 and hour_of_day(h0, hu.tz) == 9 + i % 6:
+                mode = "cli" if day == 2 or not hu.pages or self.p.kind == "user" else "console"
+                out.extend(self.session(hu, h0 + r.randrange(50 * MIN), mode=mode, walk=True))
         return out
 
-    def session(self, hu, t):
+    def session(self, hu, t, mode=None, walk=False):
         r = self.r
         hu.count += 1
         tags = (hu.tag,) if hu.tag else ()
         ip = hu.source(r, t)
         user = self.p.kind == "user"
-        if not user and r.random() < hu.console_share and hu.pages:
+        console = mode == "console" if mode else (not user and r.random() < hu.console_share and hu.pages)
+        if console:
             sess = self.p.session(hu.email, hu.count, t)
             out = [self.call(t, sess, "ConsoleLogin", {"mfa": "No"}, region="us-east-1", ip=ip, client=hu.console,
                              tags=tags)]
             t += r.randint(2, 9) * SEC
-            for _ in range(r.randint(2, 6)):
+            for _ in range(len(hu.pages) if walk else r.randint(2, 6)):
                 page = hu.choose(r, hu.pages, "pages")
                 for api, args in page(r):
                     src = "AWS Internal" if r.random() < 0.08 else ip
+                    ua = hu.internal if r.random() < 0.15 and api != "ListBuckets" else hu.console
                     err = "denied" if r.random() < self.denied else None
-                    out.append(self.call(t, sess, api, args, region=hu.region, ip=src, client=hu.console,
+                    out.append(self.call(t, sess, api, args, region=hu.region, ip=src, client=ua,
                                          console=True, tags=tags, error=err))
                     t += r.randint(60, 900)
                 t += r.randint(5, 180) * SEC
@@ -244,7 +253,7 @@ class People(Behaviour):
             out.append(self.call(t, src, "AssumeRole", {"new_session": sess, "duration": 3600}, region=hu.region,
                                  ip=ip, client=hu.cli, tags=tags))
             t += r.randint(1, 5) * SEC
-        for _ in range(r.randint(1, 4)):
+        for _ in range(len(hu.commands) if walk else r.randint(1, 4)):
             cmd = hu.choose(r, hu.commands, "commands")
             for api, args in cmd(r):
                 err = "denied" if r.random() < self.denied else None

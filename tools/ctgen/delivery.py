@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 
-from .core import ALNUM, HEX, HOUR, MIN, chars, compact_minute, compact_second, iso, rng, ymd_path
+from .core import ALNUM, HOUR, MIN, chars, compact_minute, compact_second, iso, rng, ymd_path
 
 LOG_NAME = r"^AWSLogs/\d{12}/CloudTrail/[a-z]{2}(-gov)?-[a-z]+-\d/\d{4}/\d{2}/\d{2}/\d{12}_CloudTrail_[a-z]{2}(-gov)?-[a-z]+-\d_\d{8}T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$"
 DIGEST_NAME = r"^AWSLogs/\d{12}/CloudTrail-Digest/[a-z]{2}-[a-z]+-\d/\d{4}/\d{2}/\d{2}/\d{12}_CloudTrail-Digest_[a-z]{2}-[a-z]+-\d_[A-Za-z0-9._-]+_[a-z]{2}-[a-z]+-\d_\d{8}T\d{6}Z\.json\.gz$"

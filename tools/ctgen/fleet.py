@@ -10,7 +10,7 @@ import math
 from .behaviour import Human, Net, People, Script, Step, Workload
 from .clients import Client
 from .core import hexid, rng
-from .population import (AWS_BLOCKS, HOME_BLOCKS, OFFICE_BLOCKS, _cli_commands, _console_pages, aws_prefix,
+from .population import (HOME_BLOCKS, OFFICE_BLOCKS, _cli_commands, _console_pages, aws_prefix,
                          block_prefix, hosts, scanner_role, service_roles)
 
 TEAMS = ["payments", "ledger", "search", "catalog", "checkout", "identity", "ml", "data", "growth", "support",

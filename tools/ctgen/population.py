@@ -7,7 +7,7 @@ given role and reuse its session, network and client.
 
 from .behaviour import Human, Net, People, Pipeline, Scanner, Script, ServiceLinked, Step, Workload
 from .clients import Client, bump_schedule
-from .core import DAY, HOUR, hexid, rng
+from .core import HOUR, hexid, rng
 
 AWS_BLOCKS = {
     "us-east-1": [(3, 80, 95), (18, 204, 207), (34, 192, 207), (44, 192, 223), (52, 0, 1), (52, 70, 71), (54, 80, 87)],

@@ -16,7 +16,7 @@ import json
 import os
 
 from .attacks import ATTACKS
-from .behaviour import Human, Net, Script, Step
+from .behaviour import Net, Script, Step
 from .clients import Client
 from .core import DAY, HOUR, SEC, iso, rng, uuid4
 from .identity import ServiceSession
@@ -158,7 +158,7 @@ def benign_drift(world, org):
     return changes
 
 
-def build(name, seed=SEED, days=DAYS, scale=0.35, people=0.7):
+def build(name, seed=SEED, days=DAYS, scale=0.3, people=0.7):
     """World, attacks and benign changes for one named scenario (not generated yet)."""
     world = World(seed, START, days, {PROD: REGIONS})
     org = standard_org(world, PROD, REGIONS, scale=scale, features=SCENARIO_FEATURES[name], people=people)
@@ -175,8 +175,8 @@ def build(name, seed=SEED, days=DAYS, scale=0.35, people=0.7):
 def build_demo(seed=SEED, days=DAYS):
     """Two accounts, two regions, ten days; scenarios a and b in prod, e in staging."""
     world = World(seed, START, days, {PROD: REGIONS, STAGING: REGIONS})
-    prod = standard_org(world, PROD, REGIONS, scale=0.5, people=0.9)
-    staging = standard_org(world, STAGING, REGIONS, scale=0.3, people=0.7,
+    prod = standard_org(world, PROD, REGIONS, scale=0.45, people=0.8)
+    staging = standard_org(world, STAGING, REGIONS, scale=0.25, people=0.6,
                            features={"langflow", "storefront", "lambdas", "ci", "people", "scanner", "service_roles"})
     service_events(world, PROD, 4)
     service_events(world, STAGING, 5)
