@@ -301,12 +301,8 @@ class Pipeline(Behaviour):
             out.append(self.call(t, sess, "AssumeRole", {"new_session": tf_sess, "duration": 3600}))
             t += r.randint(1, 3) * SEC
             steps = plan + (apply_ if r.random() < 0.35 else [])
-            for st in steps:
-                args = st.args(r) if callable(st.args) else st.args
-                err = (st.fail or "denied") if st.error and r.random() < st.error else None
-                out.append(Call(t, self.account, tf_sess, st.api, args, self.net.ip(r, t)[0], tf_client,
-                                st.region or self.region, err, (), uuid4(r)))
-                t += r.randint(30, 700)
+            calls, t = self.run_steps(t, tf_sess, steps, gap=(30, 700), client=tf_client)
+            out.extend(calls)
         return out
 
 

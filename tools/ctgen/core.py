@@ -8,6 +8,7 @@ depend on PYTHONHASHSEED, and adding one principal does not perturb the others.
 
 import calendar
 import hashlib
+import json
 import math
 import random
 import time
@@ -23,6 +24,10 @@ ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 HEX = "0123456789abcdef"
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+# CloudTrail's own encoding: no spaces, UTF-8 kept as is.
+compact_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def rng(*parts):

@@ -1,18 +1,16 @@
 """The same small, varied set of records in every container format the scanner reads."""
 
-import gzip
 import json
 import os
-import zlib
 
 from .attacks import ATTACKS
-from .core import uuid4, rng
+from .core import compact_json as COMPACT
+from .core import rng, uuid4
 from .delivery import gz
 from .population import standard_org
 from .scenarios import PROD, REGIONS, root_sign_in, service_events
 from .world import World
 
-COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 DETAIL_TYPE = {"AwsApiCall": "AWS API Call via CloudTrail", "AwsConsoleSignIn": "AWS Console Sign In via CloudTrail",
                "AwsServiceEvent": "AWS Service Event via CloudTrail"}
 
@@ -129,17 +127,3 @@ def _readme(out_dir, recs, files):
     with open(os.path.join(out_dir, "README.md"), "w") as fh:
         fh.write("\n".join(lines))
 
-
-def decompress_all(data):
-    """Inflate every gzip member (helper for checks)."""
-    out, d = [], zlib.decompressobj(16 + 15)
-    while data:
-        out.append(d.decompress(data))
-        data = d.unused_data
-        if data:
-            d = zlib.decompressobj(16 + 15)
-    return b"".join(out)
-
-
-def gunzip(data):
-    return gzip.decompress(data)

@@ -6,9 +6,8 @@ import json
 import os
 import zlib
 
+from .core import compact_json as COMPACT
 from .delivery import gz
-
-COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def enc(rec):
@@ -19,11 +18,10 @@ def records_doc(parts):
     return b'{"Records":[' + b",".join(parts) + b"]}"
 
 
-def count_complete_records(prefix):
-    """Records fully present in a (possibly cut) {"Records":[...]} byte prefix."""
-    i = prefix.find(b"[")
-    depth, in_str, esc, n = 0, False, False, 0
-    for c in prefix[i + 1:]:
+def brackets(data):
+    """+1 / -1 for every bracket or brace outside JSON strings."""
+    in_str = esc = False
+    for c in data:
         if in_str:
             if esc:
                 esc = False
@@ -34,14 +32,29 @@ def count_complete_records(prefix):
         elif c == 0x22:
             in_str = True
         elif c in (0x7B, 0x5B):
-            depth += 1
+            yield 1
         elif c in (0x7D, 0x5D):
-            depth -= 1
-            if depth == 0:
-                n += 1
-            if depth < 0:
-                break
+            yield -1
+
+
+def count_complete_records(prefix):
+    """Records fully present in a (possibly cut) {"Records":[...]} byte prefix."""
+    depth = n = 0
+    for step in brackets(prefix[prefix.find(b"[") + 1:]):
+        depth += step
+        if depth < 0:
+            break
+        if step < 0 and depth == 0:
+            n += 1
     return n
+
+
+def max_depth(data):
+    depth = best = 0
+    for step in brackets(data):
+        depth += step
+        best = max(best, depth)
+    return best
 
 
 class Case:

@@ -3,16 +3,12 @@ into the S3 delivery layout. Memory stays flat: only one hour of calls (plus the
 few open 5-minute windows) is held at a time.
 """
 
-import json
-
-from .core import DAY, HOUR, derived_uuid, parse_day, rng
+from .core import DAY, HOUR, compact_json, derived_uuid, parse_day, rng
 from .delivery import Delivery
 from .identity import Principal
 from .render import Call, Renderer, companion_eid
 from .clients import service_client
 from .resources import AccountResources
-
-DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 class Result:
@@ -87,7 +83,7 @@ class World:
                 if c.t >= self.end:
                     continue
                 rec = renderer.render(c)
-                d.add(c.t, c.account, rec["awsRegion"], c.eid, DUMPS(rec).encode())
+                d.add(c.t, c.account, rec["awsRegion"], c.eid, compact_json(rec).encode())
                 self._count(res, c)
             d.flush_before(h0 + HOUR)
             if progress:
