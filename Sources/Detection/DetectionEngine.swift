@@ -109,7 +109,7 @@ public final class DetectionEngine {
         var f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
             identity: event.identity.key, identityType: event.identity.type, account: event.account,
-            firstSeen: s.firstSeen ?? event.time, lastSeen: event.time,
+            firstSeen: min(s.firstSeen ?? event.time, event.time), lastSeen: max(s.firstSeen ?? event.time, event.time),
             eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
             count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
             key: s.key, origin: event.origin)
