@@ -16,6 +16,8 @@ public final class Pipeline {
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
     private let onDiagnostic: (Diagnostic) -> Void
+    /// Called with every event before detection (e.g. `--events-out`); nil by default.
+    public var onEvent: ((Event) -> Void)?
 
     /// Creates a pipeline.
     public init(
@@ -85,6 +87,7 @@ public final class Pipeline {
         case .event(let event):
             stats.events += 1
             if event.identity.key.isEmpty { stats.missingIdentity += 1 }
+            onEvent?(event)
             engine.process(event, emit: emit)
         case .diagnostic(let d):
             diagnose(d)

@@ -31,9 +31,12 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
+        let chosen = options.noBaselines
+            ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
         if options.incidents { incidents = IncidentBuilder() }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
-        let engine = DetectionEngine(detectors: set.detectors + observer, baselines: baselines)
+        let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
+        engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
         var state: StateSession? = nil
@@ -58,9 +61,19 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
+        var eventsOut: EventWriter? = nil
+        if let path = options.eventsOut {
+            guard let w = EventWriter(path: path) else {
+                Terminal.err("trailhound: error: cannot write --events-out file \(path)")
+                return .failure
+            }
+            eventsOut = w
+            pipeline.onEvent = { w.write($0) }
+        }
         let started = Date()
         scanFiles(files, pipeline)
         pipeline.finish()
+        eventsOut?.close()
         if let state {
             do {
                 try state.save(baselines: baselines, engine: engine, scanned: files)
