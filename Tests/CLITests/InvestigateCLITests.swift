@@ -199,6 +199,27 @@ extension Dictionary where Key == String, Value == Any {
         #expect(r.stderr.contains("report written to \(out.path)"))
     }
 
+    @Test func stateFileOfARunningServiceGivesTheBeforeBaseline() throws {
+        let dir = try CLI.tempDir()
+        let state = dir.appendingPathComponent("state.db").path
+        let root = CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs/482913376051/CloudTrail")
+        let scan = try CLI.run(["scan", root, "--detectors", "detectors", "--state", state, "--until", "2025-06-08T22:00:00Z", "--no-progress"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let day = ["eu-west-1", "us-east-1"].map { "\(root)/\($0)/2025/06/10" }
+        let args = ["investigate", "arn:aws:iam::482913376051:role/storefront-web"] + day + ["--detectors", "detectors", "--format", "json"]
+        let without = try CLI.run(args)
+        let with = try CLI.run(args + ["--state", state])
+        #expect(with.status == 0, "\(with.stderr)")
+        func parse(_ r: CLIResult) -> [String: Any] { (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:] }
+        let a = parse(without), b = parse(with)
+        #expect(a.list("identities").first?["baseline_days"] is NSNull)
+        #expect((b.list("identities").first?["baseline_days"] as? Int ?? 0) >= 5)
+        let secret = b.list("reads").first { $0.str("kind") == "secret" && $0.str("resource").contains("prod/storefront/db-credentials") }
+        #expect(secret?["first_time"] as? Bool == false)
+        #expect(a.list("reads").first { $0.str("kind") == "secret" }?["first_time"] is NSNull)
+        #expect(FileManager.default.fileExists(atPath: state))
+    }
+
     @Test func badWindowIsAUsageError() throws {
         let r = try CLI.run(["investigate", "x", ".", "--from", "2025-06-11", "--to", "2025-06-10", "--detectors", "detectors"])
         #expect(r.status == 64)
