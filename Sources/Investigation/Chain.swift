@@ -104,7 +104,8 @@ public enum ChainEdges {
             -> ChainEdge?
         {
             guard !to.isEmpty,
-                to != e.identity.key || kind == .createdAccessKey || kind == .createdLoginProfile || kind == .changedTrust
+                to != e.identity.key || kind == .createdAccessKey || kind == .createdLoginProfile
+                    || kind == .changedTrust
             else { return nil }
             return ChainEdge(
                 kind: kind, from: e.identity.key, fromCredential: e.identity.accessKeyId, to: to,

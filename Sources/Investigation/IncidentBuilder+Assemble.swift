@@ -79,7 +79,8 @@ extension IncidentBuilder {
             entries.append((f.severity >= configuration.minSeverity ? 0 : 1, e))
         }
         for c in chain {
-            let text = "\(IdentityName.short(c.from)) \(c.kind.phrase) \(IdentityName.short(c.to))"
+            let text =
+                "\(IdentityName.short(c.from)) \(c.kind.phrase) \(IdentityName.short(c.to))"
                 + (c.credential.isEmpty ? "" : " (\(c.credential))")
             let e = IncidentEntry(
                 kind: .chain, time: c.time, identity: c.from, severity: nil, what: c.kind.rawValue, title: text,

@@ -118,7 +118,8 @@ public final class IncidentBuilder {
         for (i, c) in clusters.enumerated() { byIdentity[c.identity, default: []].append(i) }
         for (i, c) in clusters.enumerated() where c.worst >= configuration.minSeverity && !c.identity.isEmpty {
             var visited: Set<Int> = []
-            follow(c.identity, lo: c.first - configuration.window, hi: c.last + configuration.window, depth: 0,
+            follow(
+                c.identity, lo: c.first - configuration.window, hi: c.last + configuration.window, depth: 0,
                 from: i, graph, byIdentity, clusters, &uf, &reached[i], &visited)
         }
         var groups: [Int: [Int]] = [:]
@@ -131,7 +132,9 @@ public final class IncidentBuilder {
     }
 
     static func before(_ a: Finding, _ b: Finding) -> Bool {
-        (a.firstSeen, a.identity, a.detector, a.key, a.lastSeen) < (b.firstSeen, b.identity, b.detector, b.key, b.lastSeen)
+        (a.firstSeen, a.identity, a.detector, a.key, a.lastSeen) < (
+            b.firstSeen, b.identity, b.detector, b.key, b.lastSeen
+        )
     }
 
     struct Cluster {
@@ -153,7 +156,8 @@ public final class IncidentBuilder {
                 out[c].members.append(i)
                 continue
             }
-            out.append(Cluster(identity: f.identity, first: f.firstSeen, last: f.lastSeen, worst: f.severity, members: [i]))
+            out.append(
+                Cluster(identity: f.identity, first: f.firstSeen, last: f.lastSeen, worst: f.severity, members: [i]))
             if !f.identity.isEmpty { open[f.identity] = out.count - 1 }
         }
         return out
@@ -177,7 +181,8 @@ public final class IncidentBuilder {
                 uf.union(origin, ci)
                 until = max(until, d.last + configuration.window)
             }
-            follow(e.to, lo: e.time - configuration.skew, hi: until, depth: depth + 1, from: origin, graph, byIdentity,
+            follow(
+                e.to, lo: e.time - configuration.skew, hi: until, depth: depth + 1, from: origin, graph, byIdentity,
                 clusters, &uf, &reached, &visited)
         }
     }

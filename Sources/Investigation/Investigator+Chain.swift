@@ -25,7 +25,8 @@ extension Investigator {
             edgesNotFollowed += 1
             return
         }
-        let byCredentialOnly = (edge.kind == .assumedRole || edge.kind == .federationToken || edge.kind == .createdAccessKey)
+        let byCredentialOnly =
+            (edge.kind == .assumedRole || edge.kind == .federationToken || edge.kind == .createdAccessKey)
             && !edge.credential.isEmpty
         let bySession = edge.kind == .assumedRole && edge.credential.isEmpty && !edge.sessionName.isEmpty
         let q: PrincipalState
@@ -101,7 +102,8 @@ extension Investigator {
         } else if let t = createdUsers[e.identity.key], e.time >= t {
             note(e, artifact: e.identity.key, relation: "created_user", after: after)
         }
-        guard !doors.isEmpty, e.action.service == "sts", e.action.operation.hasPrefix("AssumeRole"), e.outcome.isSuccess,
+        guard !doors.isEmpty, e.action.service == "sts", e.action.operation.hasPrefix("AssumeRole"),
+            e.outcome.isSuccess,
             let role = ChainEdges.assumedRole(e), let door = doors[role], e.time >= door.time,
             byKey[e.identity.key] == nil
         else { return }

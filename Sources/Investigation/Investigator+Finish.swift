@@ -7,16 +7,19 @@ extension Investigator {
     public func finish(before: BaselineStore?) -> InvestigationReport {
         var input = counts
         input.baselineIdentities = before?.identityCount ?? 0
-        let profiles = Dictionary(uniqueKeysWithValues: principals.map { p in
-            (p.key, Baseline(profile: before?.profile(p.key), now: window.from ?? (p.first == .max ? 0 : p.first)))
-        })
+        let profiles = Dictionary(
+            uniqueKeysWithValues: principals.map { p in
+                (p.key, Baseline(profile: before?.profile(p.key), now: window.from ?? (p.first == .max ? 0 : p.first)))
+            })
         let principalReports = principals.sorted { ($0.depth, $0.key) < ($1.depth, $1.key) }
             .map { principalReport($0, profiles[$0.key]!) }
         let (creds, credsOmitted) = credentialReports(profiles)
         let readReports = readReportsSorted(profiles)
         let (fs, fsOmitted) = matchedFindings()
         let persistence = artifacts.values.sorted { ($0.time, $0.kind, $0.id) < ($1.time, $1.kind, $1.id) }
-        let adj = adjacent.values.sorted { ($0.firstSeen, $0.artifact, $0.usedBy) < ($1.firstSeen, $1.artifact, $1.usedBy) }
+        let adj = adjacent.values.sorted {
+            ($0.firstSeen, $0.artifact, $0.usedBy) < ($1.firstSeen, $1.artifact, $1.usedBy)
+        }
         let chain = edges.sorted { ($0.time, $0.from, $0.to, $0.kind) < ($1.time, $1.from, $1.to, $1.kind) }
         var report = InvestigationReport(
             target: target, rootIdentity: rootIdentity, window: window, verdict: .quiet, reasons: [], input: input,
@@ -49,9 +52,12 @@ extension Investigator {
         let apis = p.apis.map { key, a in
             APIUse(
                 api: key, count: a.count, errors: a.errors, firstSeen: a.first,
-                firstTime: b.isNew { $0.api(Hash64.api(service: a.service, operation: a.operation), now: b.now) != nil })
+                firstTime: b.isNew { $0.api(Hash64.api(service: a.service, operation: a.operation), now: b.now) != nil }
+            )
         }.sorted { ($0.count, $1.api) > ($1.count, $0.api) }
-        let regions = p.regions.map { NameCount(name: $0.key, count: $0.value) }.sorted { ($0.count, $1.name) > ($1.count, $0.name) }
+        let regions = p.regions.map { NameCount(name: $0.key, count: $0.value) }.sorted {
+            ($0.count, $1.name) > ($1.count, $0.name)
+        }
         return PrincipalReport(
             identity: p.key, type: p.type, depth: p.depth, via: p.via,
             scopeCredentials: p.whole ? [] : (p.credentials.sorted() + p.sessions.sorted().map { "session:" + $0 }),
@@ -66,9 +72,11 @@ extension Investigator {
             let b = profiles[c.identity]!
             let sources = c.sources.map { src, s in
                 SourceUse(
-                    source: src, network: s.service ? "via AWS service" : s.network.map(NetworkKey.describe) ?? "unknown",
+                    source: src,
+                    network: s.service ? "via AWS service" : s.network.map(NetworkKey.describe) ?? "unknown",
                     count: s.count, firstSeen: s.first, lastSeen: s.last,
-                    newNetwork: s.network == nil ? (s.service ? false : nil) : b.isNew { $0.network(s.network!, now: b.now) != nil })
+                    newNetwork: s.network == nil
+                        ? (s.service ? false : nil) : b.isNew { $0.network(s.network!, now: b.now) != nil })
             }.sorted { ($0.count, $1.source) > ($1.count, $0.source) }
             let agents = c.agents.map { ua, a in
                 AgentUse(
@@ -76,14 +84,19 @@ extension Investigator {
                     newFamily: a.family.isNonClient ? false : b.isNew { $0.userAgent(a.family, now: b.now) != nil })
             }.sorted { ($0.count, $1.userAgent) > ($1.count, $0.userAgent) }
             var r = CredentialReport(
-                accessKeyId: c.accessKeyId, keyKind: c.keyKind, identity: c.identity, sessionNames: c.sessionNames.sorted(),
+                accessKeyId: c.accessKeyId, keyKind: c.keyKind, identity: c.identity,
+                sessionNames: c.sessionNames.sorted(),
                 instanceId: c.instanceId, firstSeen: c.first, lastSeen: c.last, events: c.events, sources: sources,
-                sourcesOmitted: c.sourcesOmitted, userAgents: agents, userAgentsOmitted: c.agentsOmitted, verdict: "normal",
+                sourcesOmitted: c.sourcesOmitted, userAgents: agents, userAgentsOmitted: c.agentsOmitted,
+                verdict: "normal",
                 reasons: [])
-            (r.verdict, r.reasons) = Verdicts.credential(r, hasBaseline: b.exists, createdByChain: createdKeys[c.accessKeyId] != nil)
+            (r.verdict, r.reasons) = Verdicts.credential(
+                r, hasBaseline: b.exists, createdByChain: createdKeys[c.accessKeyId] != nil)
             return r
         }
-        let sorted = list.sorted { ($0.identity, $0.firstSeen, $0.accessKeyId) < ($1.identity, $1.firstSeen, $1.accessKeyId) }
+        let sorted = list.sorted {
+            ($0.identity, $0.firstSeen, $0.accessKeyId) < ($1.identity, $1.firstSeen, $1.accessKeyId)
+        }
         let order = Dictionary(uniqueKeysWithValues: principals.enumerated().map { ($1.key, $0) })
         let byPrincipal = sorted.sorted { (order[$0.identity] ?? 0) < (order[$1.identity] ?? 0) }
         return (byPrincipal, credentialsOmitted)
@@ -108,8 +121,13 @@ extension Investigator {
             }
             return ReadReport(
                 kind: r.kind, resource: r.resource, identity: r.identity, count: r.count, denied: r.denied,
-                firstSeen: r.first, lastSeen: r.last, apis: r.apis.sorted(), firstTime: firstTime, viaService: r.viaService)
-        }.sorted { (ReadOrder.rank($0.kind), $0.firstSeen, $0.resource, $0.identity) < (ReadOrder.rank($1.kind), $1.firstSeen, $1.resource, $1.identity) }
+                firstSeen: r.first, lastSeen: r.last, apis: r.apis.sorted(), firstTime: firstTime,
+                viaService: r.viaService)
+        }.sorted {
+            (ReadOrder.rank($0.kind), $0.firstSeen, $0.resource, $0.identity) < (
+                ReadOrder.rank($1.kind), $1.firstSeen, $1.resource, $1.identity
+            )
+        }
     }
 
     /// Findings about the investigated identities: all of a fully investigated identity's
@@ -118,13 +136,20 @@ extension Investigator {
         var out: [FindingSummary] = []
         for f in findings {
             guard let p = byKey[f.identity], f.lastSeen >= p.since else { continue }
-            if !p.whole && !p.eventIdsFull && !f.eventIds.contains(where: { p.eventIds.contains(Clip.hash($0)) }) { continue }
-            out.append(FindingSummary(
-                detector: f.detector, severity: f.severity, identity: f.identity, firstSeen: f.firstSeen,
-                lastSeen: f.lastSeen, count: f.count, title: f.title, explanation: f.explanation, mitre: f.mitre,
-                eventIds: f.eventIds))
+            if !p.whole && !p.eventIdsFull && !f.eventIds.contains(where: { p.eventIds.contains(Clip.hash($0)) }) {
+                continue
+            }
+            out.append(
+                FindingSummary(
+                    detector: f.detector, severity: f.severity, identity: f.identity, firstSeen: f.firstSeen,
+                    lastSeen: f.lastSeen, count: f.count, title: f.title, explanation: f.explanation, mitre: f.mitre,
+                    eventIds: f.eventIds))
         }
-        out.sort { ($1.severity, $0.firstSeen, $0.detector, $0.identity) < ($0.severity, $1.firstSeen, $1.detector, $1.identity) }
+        out.sort {
+            ($1.severity, $0.firstSeen, $0.detector, $0.identity) < (
+                $0.severity, $1.firstSeen, $1.detector, $1.identity
+            )
+        }
         return (out, findingsDropped)
     }
 
@@ -134,12 +159,15 @@ extension Investigator {
         }
         let span = hi - lo + 1
         let steps: [Int64] = [1, 2, 3, 4, 6, 12, 24, 48, 72, 168, 336, 720]
-        let step = steps.first { (span + $0 - 1) / $0 <= Int64(configuration.maxBuckets) }
+        let step =
+            steps.first { (span + $0 - 1) / $0 <= Int64(configuration.maxBuckets) }
             ?? (span + Int64(configuration.maxBuckets) - 1) / Int64(configuration.maxBuckets)
         let base = lo - ((lo % step) + step) % step
         let n = Int((hi - base) / step) + 1
         var buckets = (0..<n).map {
-            ActivityBucket(start: (base + Int64($0) * step) * 3_600_000, counts: [Int](repeating: 0, count: ActivityReport.categories.count))
+            ActivityBucket(
+                start: (base + Int64($0) * step) * 3_600_000,
+                counts: [Int](repeating: 0, count: ActivityReport.categories.count))
         }
         for (h, c) in hours {
             let i = Int((h - base) / step)
@@ -153,14 +181,22 @@ extension Investigator {
     private func notes(_ profiles: [String: Baseline]) -> [String] {
         var out: [String] = []
         if principals.isEmpty || counts.matched == 0 {
-            out.append("No event in the window matched \(target.text); check the identity key (see `trailhound baseline list`) and the window.")
+            out.append(
+                "No event in the window matched \(target.text); check the identity key (see `trailhound baseline list`) and the window."
+            )
         }
         let without = principals.filter { profiles[$0.key]?.exists != true }.map { IdentityName.short($0.key) }
         if !without.isEmpty {
-            out.append("No baseline before the window for \(Lists.join(without, max: 6)): \"first time\" judgements are not available for them (give --from with earlier logs in PATH, or --state).")
+            out.append(
+                "No baseline before the window for \(Lists.join(without, max: 6)): \"first time\" judgements are not available for them (give --from with earlier logs in PATH, or --state)."
+            )
         }
-        if edgesNotFollowed > 0 { out.append("\(edgesNotFollowed) chain step(s) not followed (depth or identity limit).") }
-        if credentialsOmitted > 0 { out.append("\(credentialsOmitted) call(s) of further credentials not summarized (credential limit).") }
+        if edgesNotFollowed > 0 {
+            out.append("\(edgesNotFollowed) chain step(s) not followed (depth or identity limit).")
+        }
+        if credentialsOmitted > 0 {
+            out.append("\(credentialsOmitted) call(s) of further credentials not summarized (credential limit).")
+        }
         let readsCut = readsOmitted.values.reduce(0, +)
         if readsCut > 0 { out.append("\(readsCut) read(s) of further resources not listed (resource limit).") }
         if findingsDropped > 0 { out.append("\(findingsDropped) finding(s) dropped by the finding limit.") }

@@ -81,7 +81,9 @@ public final class Investigator {
     var counts = InputCounts()
 
     /// Creates an investigator.
-    public init(target: InvestigationTarget, window: TimeWindow = TimeWindow(), configuration: Configuration = Configuration()) {
+    public init(
+        target: InvestigationTarget, window: TimeWindow = TimeWindow(), configuration: Configuration = Configuration()
+    ) {
         self.target = target
         self.window = window
         self.configuration = configuration
@@ -103,7 +105,9 @@ public final class Investigator {
         }
         let after = window.isAfter(e.time)
         if after { counts.after += 1 }
-        if !artifacts.isEmpty && e.outcome.isSuccess && PersistenceRules.mayRemove(e.action.operation) { applyRemovals(e) }
+        if !artifacts.isEmpty && e.outcome.isSuccess && PersistenceRules.mayRemove(e.action.operation) {
+            applyRemovals(e)
+        }
         if !createdKeys.isEmpty || !createdUsers.isEmpty || !doors.isEmpty { adjacentUse(e, after: after) }
         guard !after, let p = principal(for: e) else { return }
         counts.matched += 1
@@ -168,7 +172,9 @@ public final class Investigator {
             if p.eventIds.count >= configuration.maxEventIdsPerPrincipal { p.eventIdsFull = true }
         }
         recordAPI(e, p)
-        if !e.region.isEmpty, p.regions[e.region] != nil || p.regions.count < 64 { p.regions[e.region, default: 0] += 1 }
+        if !e.region.isEmpty, p.regions[e.region] != nil || p.regions.count < 64 {
+            p.regions[e.region, default: 0] += 1
+        }
         recordCredential(e, p)
         recordActivity(e)
         recordReads(e, p)
@@ -237,7 +243,8 @@ public final class Investigator {
                 c.sourcesOmitted += 1
                 return
             }
-            c.sources[source] = SourceState(network: net, service: e.source.kind == .awsService, first: e.time, last: e.time)
+            c.sources[source] = SourceState(
+                network: net, service: e.source.kind == .awsService, first: e.time, last: e.time)
         }
         c.sources[source]!.count += 1
         c.sources[source]!.first = min(c.sources[source]!.first, e.time)
@@ -272,7 +279,8 @@ public final class Investigator {
                     readsOmitted[kind.rawValue, default: 0] += 1
                     return
                 }
-                reads[key] = ReadState(kind: kind, resource: Clip.text(id, 512), identity: p.key, first: e.time, last: e.time)
+                reads[key] = ReadState(
+                    kind: kind, resource: Clip.text(id, 512), identity: p.key, first: e.time, last: e.time)
             }
             if e.outcome.isSuccess { reads[key]!.count += 1 } else { reads[key]!.denied += 1 }
             reads[key]!.first = min(reads[key]!.first, e.time)

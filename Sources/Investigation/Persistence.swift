@@ -149,9 +149,17 @@ public enum PersistenceRules {
         case ("lambda", "AddPermission"):
             let sid = p["requestParameters.statementId"] ?? "?"
             let who = p["requestParameters.principal"] ?? ""
-            return [ArtifactRef(kind: .functionPermission, id: fn + "|" + sid, owner: fn, detail: who.isEmpty ? "" : "invokable by " + who)]
+            return [
+                ArtifactRef(
+                    kind: .functionPermission, id: fn + "|" + sid, owner: fn,
+                    detail: who.isEmpty ? "" : "invokable by " + who)
+            ]
         case ("lambda", "CreateFunctionUrlConfig"):
-            return [ArtifactRef(kind: .functionURL, id: fn, owner: fn, detail: "auth " + (p["responseElements.authType"] ?? p["requestParameters.authType"] ?? "?"))]
+            return [
+                ArtifactRef(
+                    kind: .functionURL, id: fn, owner: fn,
+                    detail: "auth " + (p["responseElements.authType"] ?? p["requestParameters.authType"] ?? "?"))
+            ]
         case ("lambda", "PublishLayerVersion"):
             let l = p["requestParameters.layerName"] ?? "?"
             return [ArtifactRef(kind: .layer, id: l, owner: l)]
@@ -159,13 +167,19 @@ public enum PersistenceRules {
             return [ArtifactRef(kind: .functionCode, id: fn, owner: fn, detail: "layers changed")]
         case ("ec2", "RunInstances"):
             let type = p["requestParameters.instanceType"] ?? ""
-            return e.resources(of: .instance).map { ArtifactRef(kind: .instance, id: $0.id, owner: $0.id, detail: type) }
+            return e.resources(of: .instance).map {
+                ArtifactRef(kind: .instance, id: $0.id, owner: $0.id, detail: type)
+            }
         case ("ec2", "ImportKeyPair"), ("ec2", "CreateKeyPair"):
             let k = p["requestParameters.keyName"] ?? "?"
             return [ArtifactRef(kind: .keyPair, id: e.region + "|" + k, owner: k, detail: e.region)]
         case ("ec2", "AuthorizeSecurityGroupIngress"):
             let g = p["requestParameters.groupId"] ?? p["requestParameters.groupName"] ?? "?"
-            return [ArtifactRef(kind: .securityGroupRule, id: g, owner: g, detail: ingress(p["requestParameters.ipPermissions"] ?? ""))]
+            return [
+                ArtifactRef(
+                    kind: .securityGroupRule, id: g, owner: g,
+                    detail: ingress(p["requestParameters.ipPermissions"] ?? ""))
+            ]
         default: return []
         }
     }
@@ -173,7 +187,8 @@ public enum PersistenceRules {
     private static func cloud(_ e: Event, _ op: String) -> [ArtifactRef] {
         let lower = op.lowercased()
         if lower.contains("createserviceaccountkey") {
-            let sa = e.resources.first { $0.kind == .serviceAccount }?.id ?? e.parameters["requestParameters.name"] ?? "?"
+            let sa =
+                e.resources.first { $0.kind == .serviceAccount }?.id ?? e.parameters["requestParameters.name"] ?? "?"
             return [ArtifactRef(kind: .serviceAccountKey, id: sa, owner: sa)]
         }
         if lower.contains("roleassignments/write") || lower == "setiampolicy" || lower.hasSuffix("createrolebinding")
@@ -197,9 +212,15 @@ public enum PersistenceRules {
             return [(k(.accessKey, p["requestParameters.accessKeyId"] ?? ""), .removed, "")]
         case ("iam", "UpdateAccessKey"):
             let status = p["requestParameters.status"] ?? ""
-            return [(k(.accessKey, p["requestParameters.accessKeyId"] ?? ""), status == "Inactive" ? .deactivated : .reactivated, "")]
+            return [
+                (
+                    k(.accessKey, p["requestParameters.accessKeyId"] ?? ""),
+                    status == "Inactive" ? .deactivated : .reactivated, ""
+                )
+            ]
         case ("iam", "DeleteLoginProfile"): return [(k(.loginProfile, user()), .removed, "")]
-        case ("iam", "DetachUserPolicy"): return [(k(.userPolicy, user() + "|" + (p["requestParameters.policyArn"] ?? "")), .removed, "")]
+        case ("iam", "DetachUserPolicy"):
+            return [(k(.userPolicy, user() + "|" + (p["requestParameters.policyArn"] ?? "")), .removed, "")]
         case ("iam", "DeleteUserPolicy"):
             return [(k(.userPolicy, user() + "|inline:" + (p["requestParameters.policyName"] ?? "")), .removed, "")]
         case ("iam", "RemoveUserFromGroup"):
@@ -209,23 +230,33 @@ public enum PersistenceRules {
         }
     }
 
-    private static func roleRemovals(_ e: Event, _ op: String) -> [(key: String, effect: RemovalEffect, cascadeOwner: String)] {
+    private static func roleRemovals(_ e: Event, _ op: String) -> [(
+        key: String, effect: RemovalEffect, cascadeOwner: String
+    )] {
         let p = e.parameters
         let role = ChainEdges.roleArn(e, p["requestParameters.roleName"] ?? "")
         func k(_ kind: ArtifactKind, _ id: String) -> String { kind.rawValue + "|" + id }
         switch (e.action.service, op) {
         case ("iam", "DeleteRole"): return [(k(.role, role), .removed, role)]
         case ("iam", "UpdateAssumeRolePolicy"): return [(k(.roleTrust, role), .replaced, "")]
-        case ("iam", "DetachRolePolicy"): return [(k(.rolePolicy, role + "|" + (p["requestParameters.policyArn"] ?? "")), .removed, "")]
+        case ("iam", "DetachRolePolicy"):
+            return [(k(.rolePolicy, role + "|" + (p["requestParameters.policyArn"] ?? "")), .removed, "")]
         case ("iam", "DeleteRolePolicy"):
             return [(k(.rolePolicy, role + "|inline:" + (p["requestParameters.policyName"] ?? "")), .removed, "")]
         case ("iam", "SetDefaultPolicyVersion"), ("iam", "DeletePolicy"):
-            return [(k(.policyVersion, p["requestParameters.policyArn"] ?? ""), op == "DeletePolicy" ? .removed : .replaced, "")]
+            return [
+                (
+                    k(.policyVersion, p["requestParameters.policyArn"] ?? ""),
+                    op == "DeletePolicy" ? .removed : .replaced, ""
+                )
+            ]
         default: return []
         }
     }
 
-    private static func computeRemovals(_ e: Event, _ op: String) -> [(key: String, effect: RemovalEffect, cascadeOwner: String)] {
+    private static func computeRemovals(_ e: Event, _ op: String) -> [(
+        key: String, effect: RemovalEffect, cascadeOwner: String
+    )] {
         let p = e.parameters
         let fn = functionName(p["requestParameters.functionName"] ?? "")
         func k(_ kind: ArtifactKind, _ id: String) -> String { kind.rawValue + "|" + id }
@@ -234,15 +265,22 @@ public enum PersistenceRules {
         case ("lambda", "RemovePermission"):
             return [(k(.functionPermission, fn + "|" + (p["requestParameters.statementId"] ?? "")), .removed, "")]
         case ("lambda", "DeleteFunctionUrlConfig"): return [(k(.functionURL, fn), .removed, "")]
-        case ("lambda", "DeleteLayerVersion"): return [(k(.layer, p["requestParameters.layerName"] ?? ""), .removed, "")]
+        case ("lambda", "DeleteLayerVersion"):
+            return [(k(.layer, p["requestParameters.layerName"] ?? ""), .removed, "")]
         case ("ec2", "TerminateInstances"):
             let text = p["requestParameters.instancesSet"] ?? ""
             var ids = e.resources(of: .instance).map(\.id)
             ids += instanceIds(in: text)
             return ids.map { (k(.instance, $0), .removed, "") }
-        case ("ec2", "DeleteKeyPair"): return [(k(.keyPair, e.region + "|" + (p["requestParameters.keyName"] ?? "")), .removed, "")]
+        case ("ec2", "DeleteKeyPair"):
+            return [(k(.keyPair, e.region + "|" + (p["requestParameters.keyName"] ?? "")), .removed, "")]
         case ("ec2", "RevokeSecurityGroupIngress"), ("ec2", "DeleteSecurityGroup"):
-            return [(k(.securityGroupRule, p["requestParameters.groupId"] ?? p["requestParameters.groupName"] ?? ""), .removed, "")]
+            return [
+                (
+                    k(.securityGroupRule, p["requestParameters.groupId"] ?? p["requestParameters.groupName"] ?? ""),
+                    .removed, ""
+                )
+            ]
         default:
             let lower = op.lowercased()
             if lower.contains("deleteserviceaccountkey") {

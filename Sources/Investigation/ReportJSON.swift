@@ -13,7 +13,8 @@ public enum ReportJSON {
         return .object([
             "schema": .string(InvestigationReport.schema),
             "target": .object([
-                "text": .string(r.target.text), "kind": .string(r.target.kind.rawValue), "identity": .string(r.rootIdentity),
+                "text": .string(r.target.text), "kind": .string(r.target.kind.rawValue),
+                "identity": .string(r.rootIdentity),
             ]),
             "window": .object(["from": .time(r.window.from), "to": .time(r.window.to)]),
             "verdict": .string(r.verdict.rawValue),
@@ -50,12 +51,13 @@ public enum ReportJSON {
             "via": p.via.map(edge) ?? .null, "scope_credentials": .strings(p.scopeCredentials),
             "events": .int(p.events), "errors": .int(p.errors), "denied": .int(p.denied),
             "first_seen": .time(p.firstSeen), "last_seen": .time(p.lastSeen), "baseline_days": .opt(p.baselineDays),
-            "apis": .array(p.apis.map { a in
-                .object([
-                    "api": .string(a.api), "count": .int(a.count), "errors": .int(a.errors),
-                    "first_seen": .time(a.firstSeen), "first_time": .opt(a.firstTime),
-                ])
-            }),
+            "apis": .array(
+                p.apis.map { a in
+                    .object([
+                        "api": .string(a.api), "count": .int(a.count), "errors": .int(a.errors),
+                        "first_seen": .time(a.firstSeen), "first_time": .opt(a.firstTime),
+                    ])
+                }),
             "apis_omitted": .int(p.apisOmitted),
             "regions": .array(p.regions.map { .object(["name": .string($0.name), "count": .int($0.count)]) }),
         ])
@@ -63,22 +65,27 @@ public enum ReportJSON {
 
     static func credential(_ c: CredentialReport) -> JSONOut {
         .object([
-            "access_key_id": .string(c.accessKeyId), "key_kind": .string(c.keyKind.rawValue), "identity": .string(c.identity),
+            "access_key_id": .string(c.accessKeyId), "key_kind": .string(c.keyKind.rawValue),
+            "identity": .string(c.identity),
             "session_names": .strings(c.sessionNames), "instance_id": .string(c.instanceId),
             "first_seen": .time(c.firstSeen), "last_seen": .time(c.lastSeen), "events": .int(c.events),
-            "sources": .array(c.sources.map { s in
-                .object([
-                    "source": .string(s.source), "network": .string(s.network), "count": .int(s.count),
-                    "first_seen": .time(s.firstSeen), "last_seen": .time(s.lastSeen), "new_network": .opt(s.newNetwork),
-                ])
-            }),
+            "sources": .array(
+                c.sources.map { s in
+                    .object([
+                        "source": .string(s.source), "network": .string(s.network), "count": .int(s.count),
+                        "first_seen": .time(s.firstSeen), "last_seen": .time(s.lastSeen),
+                        "new_network": .opt(s.newNetwork),
+                    ])
+                }),
             "sources_omitted": .int(c.sourcesOmitted),
-            "user_agents": .array(c.userAgents.map { a in
-                .object([
-                    "user_agent": .string(a.userAgent), "family": .string(a.family.rawValue), "count": .int(a.count),
-                    "new_family": .opt(a.newFamily),
-                ])
-            }),
+            "user_agents": .array(
+                c.userAgents.map { a in
+                    .object([
+                        "user_agent": .string(a.userAgent), "family": .string(a.family.rawValue),
+                        "count": .int(a.count),
+                        "new_family": .opt(a.newFamily),
+                    ])
+                }),
             "user_agents_omitted": .int(c.userAgentsOmitted),
             "verdict": .string(c.verdict), "reasons": .strings(c.reasons),
         ])
@@ -87,7 +94,8 @@ public enum ReportJSON {
     static func read(_ r: ReadReport) -> JSONOut {
         .object([
             "kind": .string(r.kind.rawValue), "resource": .string(r.resource), "identity": .string(r.identity),
-            "count": .int(r.count), "denied": .int(r.denied), "first_seen": .time(r.firstSeen), "last_seen": .time(r.lastSeen),
+            "count": .int(r.count), "denied": .int(r.denied), "first_seen": .time(r.firstSeen),
+            "last_seen": .time(r.lastSeen),
             "apis": .strings(r.apis), "first_time": .opt(r.firstTime), "via_service": .bool(r.viaService),
         ])
     }
@@ -116,8 +124,10 @@ public enum ReportJSON {
 
     static func artifact(_ a: ArtifactReport) -> JSONOut {
         .object([
-            "kind": .string(a.kind.rawValue), "id": .string(a.id), "owner": .string(a.owner), "detail": .string(a.detail),
-            "created_by": .string(a.createdBy), "api": .string(a.api), "time": .time(a.time), "event_id": .string(a.eventId),
+            "kind": .string(a.kind.rawValue), "id": .string(a.id), "owner": .string(a.owner),
+            "detail": .string(a.detail),
+            "created_by": .string(a.createdBy), "api": .string(a.api), "time": .time(a.time),
+            "event_id": .string(a.eventId),
             "status": .string(a.status), "changed_by": .string(a.changedBy), "changed_at": .time(a.changedAt),
             "change_event_id": .string(a.changeEventId),
         ])
@@ -142,21 +152,29 @@ public enum ReportJSON {
         .object([
             "bucket_hours": .int(a.bucketHours),
             "categories": .strings(ActivityReport.categories),
-            "buckets": .array(a.buckets.map { b in
-                .object([
-                    "start": .time(b.start),
-                    "counts": .object(Dictionary(uniqueKeysWithValues: zip(ActivityReport.categories, b.counts.map { JSONOut.int($0) }))),
-                ])
-            }),
-            "markers": .array(a.markers.map {
-                .object(["time": .time($0.time), "severity": .string($0.severity.description), "detector": .string($0.detector)])
-            }),
+            "buckets": .array(
+                a.buckets.map { b in
+                    .object([
+                        "start": .time(b.start),
+                        "counts": .object(
+                            Dictionary(
+                                uniqueKeysWithValues: zip(ActivityReport.categories, b.counts.map { JSONOut.int($0) }))),
+                    ])
+                }),
+            "markers": .array(
+                a.markers.map {
+                    .object([
+                        "time": .time($0.time), "severity": .string($0.severity.description),
+                        "detector": .string($0.detector),
+                    ])
+                }),
         ])
     }
 
     static func finding(_ f: FindingSummary) -> JSONOut {
         .object([
-            "detector": .string(f.detector), "severity": .string(f.severity.description), "identity": .string(f.identity),
+            "detector": .string(f.detector), "severity": .string(f.severity.description),
+            "identity": .string(f.identity),
             "first_seen": .time(f.firstSeen), "last_seen": .time(f.lastSeen), "count": .int(f.count),
             "title": .string(f.title), "explanation": .string(f.explanation), "mitre": .strings(f.mitre),
             "event_ids": .strings(f.eventIds),

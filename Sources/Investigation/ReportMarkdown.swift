@@ -25,7 +25,8 @@ public enum ReportMarkdown {
 
     /// `s` as a code span (backticks replaced, newlines removed, cut to 200 characters).
     static func code(_ s: String) -> String {
-        let clean = Clip.text(s, 200).replacingOccurrences("`", "ˋ").replacingOccurrences("\n", " ").replacingOccurrences("|", "¦")
+        let clean = Clip.text(s, 200).replacingOccurrences("`", "ˋ").replacingOccurrences("\n", " ")
+            .replacingOccurrences("|", "¦")
         return clean.isEmpty ? "—" : "`" + clean + "`"
     }
 
@@ -50,9 +51,14 @@ public enum ReportMarkdown {
     }
 
     private static func header(_ r: InvestigationReport, _ o: inout [String]) {
-        o.append("# Investigation: \(text(IdentityName.short(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity)))\n")
-        o.append("**Verdict: \(ReportText.verdict(r.verdict))** · window \(ReportText.window(r.window)) · identity \(code(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity))  ")
-        o.append("\(r.input.events) events read, \(r.input.matched) attributed to \(r.principals.count) identit\(r.principals.count == 1 ? "y" : "ies"), \(r.input.before) before the window (baseline).\n")
+        o.append(
+            "# Investigation: \(text(IdentityName.short(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity)))\n")
+        o.append(
+            "**Verdict: \(ReportText.verdict(r.verdict))** · window \(ReportText.window(r.window)) · identity \(code(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity))  "
+        )
+        o.append(
+            "\(r.input.events) events read, \(r.input.matched) attributed to \(r.principals.count) identit\(r.principals.count == 1 ? "y" : "ies"), \(r.input.before) before the window (baseline).\n"
+        )
         for reason in r.reasons { o.append("- " + text(reason)) }
         o.append("")
         let counts = ReportText.counts(r)
@@ -88,7 +94,9 @@ public enum ReportMarkdown {
         o.append("| Severity | Time (UTC) | Detector | Identity | Title |")
         o.append("|---|---|---|---|---|")
         for f in r.findings.prefix(ReportText.maxRows) {
-            o.append("| \(f.severity.description.uppercased()) | \(ReportText.time(f.firstSeen)) | \(code(f.detector)) | \(code(IdentityName.short(f.identity))) | \(text(f.title)) |")
+            o.append(
+                "| \(f.severity.description.uppercased()) | \(ReportText.time(f.firstSeen)) | \(code(f.detector)) | \(code(IdentityName.short(f.identity))) | \(text(f.title)) |"
+            )
         }
         more(r.findings.count - ReportText.maxRows + r.findingsOmitted, &o, what: "findings")
         o.append("")
@@ -103,16 +111,24 @@ public enum ReportMarkdown {
         o.append("| Credential | Identity | Kind | First use | Last use | Calls | From | Clients | Verdict |")
         o.append("|---|---|---|---|---|---|---|---|---|")
         for c in r.credentials.prefix(ReportText.maxRows) {
-            let from = c.sources.prefix(3).map { code($0.source) + ($0.newNetwork == true ? " (new)" : "") }.joined(separator: ", ")
+            let from =
+                c.sources.prefix(3).map { code($0.source) + ($0.newNetwork == true ? " (new)" : "") }.joined(
+                    separator: ", ")
                 + (c.sources.count > 3 ? " +\(c.sources.count - 3)" : "")
             let clients = Array(Set(c.userAgents.map(\.family.rawValue))).sorted().prefix(3).joined(separator: ", ")
-            o.append("| \(code(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId)) | \(code(IdentityName.short(c.identity))) | \(c.keyKind.rawValue) | \(ReportText.time(c.firstSeen)) | \(ReportText.time(c.lastSeen)) | \(c.events) | \(from) | \(text(clients)) | \(ReportText.credentialVerdict(c.verdict)) |")
+            o.append(
+                "| \(code(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId)) | \(code(IdentityName.short(c.identity))) | \(c.keyKind.rawValue) | \(ReportText.time(c.firstSeen)) | \(ReportText.time(c.lastSeen)) | \(c.events) | \(from) | \(text(clients)) | \(ReportText.credentialVerdict(c.verdict)) |"
+            )
         }
         more(r.credentials.count - ReportText.maxRows + r.credentialsOmitted, &o, what: "credentials")
-        let flagged = r.credentials.filter { $0.verdict == "stolen" || $0.verdict == "suspicious" || $0.verdict == "created_by_chain" }
+        let flagged = r.credentials.filter {
+            $0.verdict == "stolen" || $0.verdict == "suspicious" || $0.verdict == "created_by_chain"
+        }
         if !flagged.isEmpty { o.append("") }
         for c in flagged.prefix(ReportText.maxRows) {
-            o.append("- \(code(c.accessKeyId)) (\(ReportText.credentialVerdict(c.verdict))): " + c.reasons.map(text).joined(separator: "; "))
+            o.append(
+                "- \(code(c.accessKeyId)) (\(ReportText.credentialVerdict(c.verdict))): "
+                    + c.reasons.map(text).joined(separator: "; "))
         }
         o.append("")
     }
@@ -127,11 +143,15 @@ public enum ReportMarkdown {
             let list = r.reads.filter { $0.kind == kind }
             guard !list.isEmpty else { continue }
             let first = list.filter { $0.firstTime == true }.count
-            o.append("### \(ReportText.kindTitle(kind)) (\(list.count)\(first > 0 ? ", \(first) never read before the window" : ""))\n")
+            o.append(
+                "### \(ReportText.kindTitle(kind)) (\(list.count)\(first > 0 ? ", \(first) never read before the window" : ""))\n"
+            )
             o.append("| Resource | Identity | Reads | Denied | First | Last | New? |")
             o.append("|---|---|---|---|---|---|---|")
             for x in list.prefix(ReportText.maxRows) {
-                o.append("| \(code(x.resource))\(x.viaService ? " (via AWS service)" : "") | \(code(IdentityName.short(x.identity))) | \(x.count) | \(x.denied) | \(ReportText.time(x.firstSeen)) | \(ReportText.time(x.lastSeen)) | \(ReportText.firstTime(x.firstTime)) |")
+                o.append(
+                    "| \(code(x.resource))\(x.viaService ? " (via AWS service)" : "") | \(code(IdentityName.short(x.identity))) | \(x.count) | \(x.denied) | \(ReportText.time(x.firstSeen)) | \(ReportText.time(x.lastSeen)) | \(ReportText.firstTime(x.firstTime)) |"
+                )
             }
             more(list.count - ReportText.maxRows + (r.readsOmitted[kind.rawValue] ?? 0), &o)
             o.append("")
@@ -150,16 +170,27 @@ public enum ReportMarkdown {
             o.append("```\n")
         }
         for p in r.principals {
-            let scope = p.scopeCredentials.isEmpty ? "" : " — only " + p.scopeCredentials.prefix(3).map(code).joined(separator: ", ")
+            let scope =
+                p.scopeCredentials.isEmpty
+                ? "" : " — only " + p.scopeCredentials.prefix(3).map(code).joined(separator: ", ")
             o.append("### \(text(IdentityName.short(p.identity))) (depth \(p.depth))\(scope)\n")
             if let via = p.via {
-                o.append("Reached at \(ReportText.time(via.time)): \(code(IdentityName.short(via.from))) called \(ReportSVG.verb(via.kind.rawValue))\(via.credential.isEmpty ? "" : " (" + code(via.credential) + ")").  ")
+                o.append(
+                    "Reached at \(ReportText.time(via.time)): \(code(IdentityName.short(via.from))) called \(ReportSVG.verb(via.kind.rawValue))\(via.credential.isEmpty ? "" : " (" + code(via.credential) + ")").  "
+                )
             }
-            o.append("\(p.events) calls (\(p.errors) failed, \(p.denied) denied) from \(ReportText.time(p.firstSeen)) to \(ReportText.time(p.lastSeen))"
-                + (p.baselineDays.map { "; baseline of \($0) day(s) before the window." } ?? "; no baseline before the window."))
+            o.append(
+                "\(p.events) calls (\(p.errors) failed, \(p.denied) denied) from \(ReportText.time(p.firstSeen)) to \(ReportText.time(p.lastSeen))"
+                    + (p.baselineDays.map { "; baseline of \($0) day(s) before the window." }
+                        ?? "; no baseline before the window."))
             if !p.apis.isEmpty {
-                let shown = p.apis.prefix(15).map { code($0.api) + " ×\($0.count)" + ($0.firstTime == true ? " **new**" : "") + ($0.errors > 0 ? " (\($0.errors) failed)" : "") }
-                o.append("\nAPIs: " + shown.joined(separator: ", ") + (p.apis.count > 15 ? ", and \(p.apis.count - 15 + p.apisOmitted) more" : ""))
+                let shown = p.apis.prefix(15).map {
+                    code($0.api) + " ×\($0.count)" + ($0.firstTime == true ? " **new**" : "")
+                        + ($0.errors > 0 ? " (\($0.errors) failed)" : "")
+                }
+                o.append(
+                    "\nAPIs: " + shown.joined(separator: ", ")
+                        + (p.apis.count > 15 ? ", and \(p.apis.count - 15 + p.apisOmitted) more" : ""))
             }
             o.append("")
         }
@@ -174,8 +205,13 @@ public enum ReportMarkdown {
         o.append("| What | Identifier | Detail | By | When | Status now |")
         o.append("|---|---|---|---|---|---|")
         for a in r.persistence.prefix(ReportText.maxRows * 2) {
-            let status = a.status == "active" ? "**ACTIVE**" : "\(a.status) by \(code(IdentityName.short(a.changedBy))) at \(ReportText.time(a.changedAt))"
-            o.append("| \(a.kind.label) | \(code(ReportText.artifactName(a))) | \(text(a.detail)) | \(code(IdentityName.short(a.createdBy))) | \(ReportText.time(a.time)) | \(status) |")
+            let status =
+                a.status == "active"
+                ? "**ACTIVE**"
+                : "\(a.status) by \(code(IdentityName.short(a.changedBy))) at \(ReportText.time(a.changedAt))"
+            o.append(
+                "| \(a.kind.label) | \(code(ReportText.artifactName(a))) | \(text(a.detail)) | \(code(IdentityName.short(a.createdBy))) | \(ReportText.time(a.time)) | \(status) |"
+            )
         }
         more(r.persistence.count - ReportText.maxRows * 2 + r.persistenceOmitted, &o, what: "artifacts")
         o.append("")
@@ -191,7 +227,9 @@ public enum ReportMarkdown {
         o.append("| Used | Relation | By | Credential | Calls | First | Last | From |")
         o.append("|---|---|---|---|---|---|---|---|")
         for a in r.adjacent.prefix(ReportText.maxRows) {
-            o.append("| \(code(IdentityName.short(a.artifact))) | \(a.relation.replacingOccurrences("_", " ")) | \(code(IdentityName.short(a.usedBy))) | \(code(a.credential)) | \(a.count) | \(ReportText.time(a.firstSeen)) | \(ReportText.time(a.lastSeen))\(a.afterWindow ? " (after window)" : "") | \(a.sources.map(code).joined(separator: ", ")) |")
+            o.append(
+                "| \(code(IdentityName.short(a.artifact))) | \(a.relation.replacingOccurrences("_", " ")) | \(code(IdentityName.short(a.usedBy))) | \(code(a.credential)) | \(a.count) | \(ReportText.time(a.firstSeen)) | \(ReportText.time(a.lastSeen))\(a.afterWindow ? " (after window)" : "") | \(a.sources.map(code).joined(separator: ", ")) |"
+            )
         }
         more(r.adjacent.count - ReportText.maxRows + r.adjacentOmitted, &o)
         o.append("")

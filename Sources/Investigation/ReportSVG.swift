@@ -27,7 +27,8 @@ enum ReportSVG {
         let slot = plotW / Double(a.buckets.count)
         let barW = max(1.0, slot * 0.78)
         let span = Int64(a.bucketHours) * 3_600_000
-        var s = svgOpen(width, height, label: "Activity timeline: events per \(a.bucketHours) hour(s) by category, findings marked")
+        var s = svgOpen(
+            width, height, label: "Activity timeline: events per \(a.bucketHours) hour(s) by category, findings marked")
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"#f8f9fa\"/>"
         for tick in Set([0, peak / 2, peak]).sorted() {
             let y = top + plotH - plotH * Double(tick) / Double(peak)
@@ -41,7 +42,8 @@ enum ReportSVG {
             for (k, c) in b.counts.enumerated() where c > 0 {
                 let h = plotH * Double(c) / Double(peak)
                 y -= h
-                s += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(barW))\" height=\"\(f(max(h, 0.5)))\" fill=\"\(categoryColors[k])\">"
+                s +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(barW))\" height=\"\(f(max(h, 0.5)))\" fill=\"\(categoryColors[k])\">"
                 s += "<title>\(esc(ReportText.time(b.start))): \(c) \(categoryNames[k]) of \(total)</title></rect>"
             }
         }
@@ -50,16 +52,21 @@ enum ReportSVG {
             let x = left + slot * Double(i) + slot / 2
             let t = Timestamp.format(b.start)
             let label = String(t.dropFirst(5).prefix(11)).replacingOccurrences("T", " ") + "h"
-            s += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 4))\" stroke=\"#868e96\"/>"
-            s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" text-anchor=\"middle\" class=\"ax\">\(esc(label))</text>"
+            s +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 4))\" stroke=\"#868e96\"/>"
+            s +=
+                "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" text-anchor=\"middle\" class=\"ax\">\(esc(label))</text>"
         }
         let start = a.buckets[0].start
         for m in a.markers {
             let x = left + plotW * Double(m.time - start) / Double(span * Int64(a.buckets.count))
             let y = top - 6
-            s += "<path d=\"M\(f(x - 6)) \(f(y - 12)) L\(f(x + 6)) \(f(y - 12)) L\(f(x)) \(f(y)) Z\" fill=\"\(severityColor(m.severity))\" stroke=\"#fff\" stroke-width=\"0.8\">"
-            s += "<title>\(esc(ReportText.time(m.time))) \(m.severity.description.uppercased()) \(esc(m.detector))</title></path>"
-            s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"\(severityColor(m.severity))\" stroke-opacity=\"0.35\" stroke-dasharray=\"3 3\"/>"
+            s +=
+                "<path d=\"M\(f(x - 6)) \(f(y - 12)) L\(f(x + 6)) \(f(y - 12)) L\(f(x)) \(f(y)) Z\" fill=\"\(severityColor(m.severity))\" stroke=\"#fff\" stroke-width=\"0.8\">"
+            s +=
+                "<title>\(esc(ReportText.time(m.time))) \(m.severity.description.uppercased()) \(esc(m.detector))</title></path>"
+            s +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"\(severityColor(m.severity))\" stroke-opacity=\"0.35\" stroke-dasharray=\"3 3\"/>"
         }
         var lx = left
         let ly = height - 22
@@ -68,7 +75,8 @@ enum ReportSVG {
             s += "<text x=\"\(f(lx + 17))\" y=\"\(f(ly))\" class=\"lg\">\(name)</text>"
             lx += 30 + Double(name.count) * 7
         }
-        s += "<path d=\"M\(f(lx + 4)) \(f(ly - 11)) L\(f(lx + 16)) \(f(ly - 11)) L\(f(lx + 10)) \(f(ly + 1)) Z\" fill=\"#c92a2a\"/>"
+        s +=
+            "<path d=\"M\(f(lx + 4)) \(f(ly - 11)) L\(f(lx + 16)) \(f(ly - 11)) L\(f(lx + 10)) \(f(ly + 1)) Z\" fill=\"#c92a2a\"/>"
         s += "<text x=\"\(f(lx + 21))\" y=\"\(f(ly))\" class=\"lg\">finding (colour = severity)</text>"
         return s + "</svg>"
     }
@@ -91,8 +99,10 @@ enum ReportSVG {
             }
         }
         var s = svgOpen(width, height, label: "Trust graph: how the investigated identity reached other identities")
-        s += "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#495057\"/></marker>"
-        s += "<marker id=\"arrowr\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c92a2a\"/></marker></defs>"
+        s +=
+            "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#495057\"/></marker>"
+        s +=
+            "<marker id=\"arrowr\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#c92a2a\"/></marker></defs>"
         for e in g.edges {
             guard let a = pos[e.from], let b = pos[e.to] else { continue }
             s += edge(e, a, b, boxW, boxH)
@@ -120,7 +130,9 @@ enum ReportSVG {
         }
     }
 
-    private static func edge(_ e: TrustGraph.Edge, _ a: (x: Double, y: Double), _ b: (x: Double, y: Double), _ w: Double, _ h: Double) -> String {
+    private static func edge(
+        _ e: TrustGraph.Edge, _ a: (x: Double, y: Double), _ b: (x: Double, y: Double), _ w: Double, _ h: Double
+    ) -> String {
         let danger = e.kinds.contains { $0 == "trusts" || $0 == "changed_trust" || $0 == "used" }
         let color = danger ? "#c92a2a" : "#495057"
         let path: String
@@ -144,33 +156,40 @@ enum ReportSVG {
             ly = dip + 4
         }
         let words = e.kinds.map(verb)
-        var s = "<g><title>\(esc(e.from)) → \(esc(e.to)): \(esc(words.joined(separator: ", "))) at \(esc(ReportText.time(e.firstTime)))\(e.credentials.isEmpty ? "" : " (" + esc(e.credentials.joined(separator: ", ")) + ")")</title>"
-        s += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"\(e.kinds == ["trusts"] ? " stroke-dasharray=\"5 4\"" : "") marker-end=\"url(#\(danger ? "arrowr" : "arrow"))\"/>"
+        var s =
+            "<g><title>\(esc(e.from)) → \(esc(e.to)): \(esc(words.joined(separator: ", "))) at \(esc(ReportText.time(e.firstTime)))\(e.credentials.isEmpty ? "" : " (" + esc(e.credentials.joined(separator: ", ")) + ")")</title>"
+        s +=
+            "<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"\(e.kinds == ["trusts"] ? " stroke-dasharray=\"5 4\"" : "") marker-end=\"url(#\(danger ? "arrowr" : "arrow"))\"/>"
         let lines = words.prefix(4) + [String(ReportText.time(e.firstTime).dropFirst(5).prefix(11))]
         ly -= Double(lines.count - 1) * 12
         for (i, line) in lines.enumerated() {
             let cls = i == lines.count - 1 ? "et" : "el"
-            s += "<text x=\"\(f(lx))\" y=\"\(f(ly + Double(i) * 12))\" text-anchor=\"middle\" class=\"\(cls)\"\(i == lines.count - 1 ? "" : " fill=\"" + color + "\"") paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">\(esc(line))</text>"
+            s +=
+                "<text x=\"\(f(lx))\" y=\"\(f(ly + Double(i) * 12))\" text-anchor=\"middle\" class=\"\(cls)\"\(i == lines.count - 1 ? "" : " fill=\"" + color + "\"") paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">\(esc(line))</text>"
         }
         return s + "</g>"
     }
 
     private static func node(_ n: TrustGraph.Node, _ p: (x: Double, y: Double), _ w: Double, _ h: Double) -> String {
-        let (fill, stroke): (String, String) = switch n.kind {
-        case "target": ("#1c3d5a", "#1c3d5a")
-        case "role": ("#e7f5ff", "#1c7ed6")
-        case "user": ("#ebfbee", "#2f9e44")
-        case "external": ("#fff5f5", "#c92a2a")
-        case "federated": ("#fff9db", "#f08c00")
-        default: ("#f1f3f5", "#868e96")
-        }
+        let (fill, stroke): (String, String) =
+            switch n.kind {
+            case "target": ("#1c3d5a", "#1c3d5a")
+            case "role": ("#e7f5ff", "#1c7ed6")
+            case "user": ("#ebfbee", "#2f9e44")
+            case "external": ("#fff5f5", "#c92a2a")
+            case "federated": ("#fff9db", "#f08c00")
+            default: ("#f1f3f5", "#868e96")
+            }
         let textColor = n.kind == "target" ? "#ffffff" : "#212529"
         let dash = n.investigated || n.kind == "target" ? "" : " stroke-dasharray=\"4 3\""
         var s = "<g><title>\(esc(n.id))</title>"
-        s += "<rect x=\"\(f(p.x))\" y=\"\(f(p.y))\" width=\"\(f(w))\" height=\"\(f(h))\" rx=\"8\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"\(dash)/>"
-        s += "<text x=\"\(f(p.x + 12))\" y=\"\(f(p.y + 21))\" class=\"nl\" fill=\"\(textColor)\">\(esc(Clip.text(n.label, 30)))</text>"
+        s +=
+            "<rect x=\"\(f(p.x))\" y=\"\(f(p.y))\" width=\"\(f(w))\" height=\"\(f(h))\" rx=\"8\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.5\"\(dash)/>"
+        s +=
+            "<text x=\"\(f(p.x + 12))\" y=\"\(f(p.y + 21))\" class=\"nl\" fill=\"\(textColor)\">\(esc(Clip.text(n.label, 30)))</text>"
         let sub = n.kind == "target" ? "investigated identity" : n.kind + (n.investigated ? " · followed" : "")
-        s += "<text x=\"\(f(p.x + 12))\" y=\"\(f(p.y + 38))\" class=\"ns\" fill=\"\(textColor)\" fill-opacity=\"0.75\">\(esc(sub))</text></g>"
+        s +=
+            "<text x=\"\(f(p.x + 12))\" y=\"\(f(p.y + 38))\" class=\"ns\" fill=\"\(textColor)\" fill-opacity=\"0.75\">\(esc(sub))</text></g>"
         return s
     }
 

@@ -62,12 +62,15 @@ enum ReportText {
     /// Readable identifier of an artifact: `user/x` rather than `arn:…:user/x|policy` (the JSON keeps the full id).
     static func artifactName(_ a: ArtifactReport) -> String {
         let first = a.id.split(separator: "|", maxSplits: 1).first.map(String.init) ?? a.id
-        return a.kind == .keyPair ? (a.id.split(separator: "|").last.map(String.init) ?? a.id) : IdentityName.short(first)
+        return a.kind == .keyPair
+            ? (a.id.split(separator: "|").last.map(String.init) ?? a.id) : IdentityName.short(first)
     }
 
     /// Summary counts: label → value.
     static func counts(_ r: InvestigationReport) -> [(String, String)] {
-        let secretReads = r.reads.filter { [.secret, .parameter, .kmsKey, .k8sSecret].contains($0.kind) && $0.count > 0 && !$0.viaService }
+        let secretReads = r.reads.filter {
+            [.secret, .parameter, .kmsKey, .k8sSecret].contains($0.kind) && $0.count > 0 && !$0.viaService
+        }
         let firstTime = secretReads.filter { $0.firstTime == true }.count
         let flagged = r.credentials.filter { $0.verdict == "stolen" || $0.verdict == "suspicious" }.count
         let active = r.persistence.filter { $0.status == "active" }.count
@@ -100,7 +103,12 @@ enum ReportText {
         }
         walk(r.rootIdentity, 0)
         for e in r.chain where !seen.contains(e.from) {
-            out.append((0, "└─ " + "\(IdentityName.short(e.from)) \(e.kind.phrase) \(IdentityName.short(e.to)) at \(time(e.time))"))
+            out.append(
+                (
+                    0,
+                    "└─ "
+                        + "\(IdentityName.short(e.from)) \(e.kind.phrase) \(IdentityName.short(e.to)) at \(time(e.time))"
+                ))
         }
         return out
     }

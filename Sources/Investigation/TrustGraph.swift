@@ -46,7 +46,8 @@ public struct TrustGraph: Sendable, Hashable {
         func node(_ id: String, _ kind: String? = nil) {
             guard nodes[id] == nil else { return }
             nodes[id] = Node(
-                id: id, label: TrustGraph.label(id), kind: kind ?? (id == r.rootIdentity ? "target" : TrustGraph.kind(id)),
+                id: id, label: TrustGraph.label(id),
+                kind: kind ?? (id == r.rootIdentity ? "target" : TrustGraph.kind(id)),
                 depth: 0, investigated: investigated.contains(id))
         }
         func edge(_ from: String, _ to: String, _ kind: String, _ time: Int64, _ credential: String) {

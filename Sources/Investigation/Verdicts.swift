@@ -48,35 +48,58 @@ enum Verdicts {
         var weak: [String] = []
         let stolen = r.credentials.filter { $0.verdict == "stolen" }
         for c in stolen.prefix(5) {
-            strong.append("Credential \(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId) of \(IdentityName.short(c.identity)) looks stolen: \(c.reasons.first ?? "")")
+            strong.append(
+                "Credential \(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId) of \(IdentityName.short(c.identity)) looks stolen: \(c.reasons.first ?? "")"
+            )
         }
         let severe = r.findings.filter { $0.severity >= .high }
         if !severe.isEmpty {
-            strong.append("\(severe.count) high or critical finding(s): \(Lists.join(Array(Set(severe.map(\.detector))).sorted(), max: 6))")
+            strong.append(
+                "\(severe.count) high or critical finding(s): \(Lists.join(Array(Set(severe.map(\.detector))).sorted(), max: 6))"
+            )
         }
         let planted = r.persistence.filter { $0.kind != .instance && $0.kind != .securityGroupRule }
         let external = r.persistence.filter { $0.kind == .roleTrust && !$0.detail.isEmpty }
         if !planted.isEmpty {
             let active = planted.filter { $0.status == "active" }.count
-            let text = "\(planted.count) persistence change(s) (\(active) still active): \(Lists.join(planted.map { "\($0.kind.label) \(ReportText.artifactName($0))" }, max: 5))"
-            if r.chain.contains(where: { $0.kind == .assumedRole }) || !external.isEmpty || !stolen.isEmpty { strong.append(text) } else { weak.append(text) }
+            let text =
+                "\(planted.count) persistence change(s) (\(active) still active): \(Lists.join(planted.map { "\($0.kind.label) \(ReportText.artifactName($0))" }, max: 5))"
+            if r.chain.contains(where: { $0.kind == .assumedRole }) || !external.isEmpty || !stolen.isEmpty {
+                strong.append(text)
+            } else {
+                weak.append(text)
+            }
         }
         if r.adjacent.contains(where: { $0.relation == "changed_trust" }) {
             strong.append("Another identity assumed a role whose trust policy was changed by the chain")
         }
         let medium = r.findings.filter { $0.severity == .medium }
-        if !medium.isEmpty { weak.append("\(medium.count) medium finding(s): \(Lists.join(Array(Set(medium.map(\.detector))).sorted(), max: 6))") }
+        if !medium.isEmpty {
+            weak.append(
+                "\(medium.count) medium finding(s): \(Lists.join(Array(Set(medium.map(\.detector))).sorted(), max: 6))")
+        }
         let suspicious = r.credentials.filter { $0.verdict == "suspicious" }
         for c in suspicious.prefix(3) {
             weak.append("Credential \(c.accessKeyId) of \(IdentityName.short(c.identity)): \(c.reasons.first ?? "")")
         }
-        let newSecrets = r.reads.filter { $0.firstTime == true && $0.count > 0 && [.secret, .parameter].contains($0.kind) }
-        if newSecrets.count >= 3 { weak.append("\(newSecrets.count) secret(s) or parameter(s) read for the first time") }
+        let newSecrets = r.reads.filter {
+            $0.firstTime == true && $0.count > 0 && [.secret, .parameter].contains($0.kind)
+        }
+        if newSecrets.count >= 3 {
+            weak.append("\(newSecrets.count) secret(s) or parameter(s) read for the first time")
+        }
         if !r.chain.filter({ $0.kind == .assumedRole && $0.from == r.rootIdentity }).isEmpty && !strong.isEmpty {
-            strong.append("Chained into \(Lists.join(Array(Set(r.chain.filter { $0.kind == .assumedRole }.map { IdentityName.short($0.to) })).sorted(), max: 4))")
+            strong.append(
+                "Chained into \(Lists.join(Array(Set(r.chain.filter { $0.kind == .assumedRole }.map { IdentityName.short($0.to) })).sorted(), max: 4))"
+            )
         }
         if !strong.isEmpty { return (.compromised, strong + weak) }
         if !weak.isEmpty { return (.suspicious, weak) }
-        return (.quiet, ["Nothing unusual: no findings above low, no credential used from a new network or with a new client, no persistence created."])
+        return (
+            .quiet,
+            [
+                "Nothing unusual: no findings above low, no credential used from a new network or with a new client, no persistence created."
+            ]
+        )
     }
 }

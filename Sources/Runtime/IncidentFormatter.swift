@@ -45,14 +45,19 @@ public enum IncidentFormatter {
         guard !incidents.isEmpty else { return "" }
         var out = "INCIDENTS (\(incidents.count))\n"
         for i in incidents {
-            out += i.severity.description.uppercased().padded(9) + Timestamp.format(i.firstSeen).padded(21) + i.id + "  " + i.title + "\n"
-            out += "         identities: " + i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", ") + "\n"
+            out +=
+                i.severity.description.uppercased().padded(9) + Timestamp.format(i.firstSeen).padded(21) + i.id + "  "
+                + i.title + "\n"
+            out +=
+                "         identities: " + i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", ")
+                + "\n"
             out += "         \(i.findingCount) finding(s) from " + i.detectors.joined(separator: ", ") + "\n"
             // Chain steps and findings of medium and above tell the story; the rest is in the JSON.
             let key = i.timeline.filter { $0.kind == .chain || ($0.severity ?? .info) >= .medium }
             for t in key.prefix(timelineLines) {
                 let sev = t.severity.map { $0.description.uppercased() } ?? "CHAIN"
-                out += "           " + String(Timestamp.format(t.time).dropFirst(11).prefix(8)) + "  " + sev.padded(9)
+                out +=
+                    "           " + String(Timestamp.format(t.time).dropFirst(11).prefix(8)) + "  " + sev.padded(9)
                     + FindingFormatter.shortIdentity(t.identity).padded(28) + t.title + "\n"
             }
             let more = i.timeline.count - min(key.count, timelineLines) + i.timelineOmitted

@@ -41,15 +41,18 @@ public final class InvestigateRunner {
             }
         } else {
             let out = OutputBuffer()
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { out.line(String(line)) }
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                out.line(String(line))
+            }
             out.flush()
             if out.failed { return .failure }
         }
         if options.summary {
             let where_ = options.outputPath.map { "; report written to \($0)" } ?? ""
-            Terminal.err("trailhound: investigated \(report.rootIdentity.isEmpty ? options.identity : report.rootIdentity): "
-                + "\(report.input.events) events read, \(report.input.matched) attributed, \(report.principals.count) identities, "
-                + "\(report.findings.count) findings, verdict \(report.verdict.rawValue)\(where_)")
+            Terminal.err(
+                "trailhound: investigated \(report.rootIdentity.isEmpty ? options.identity : report.rootIdentity): "
+                    + "\(report.input.events) events read, \(report.input.matched) attributed, \(report.principals.count) identities, "
+                    + "\(report.findings.count) findings, verdict \(report.verdict.rawValue)\(where_)")
         }
         return .ok
     }
@@ -68,7 +71,10 @@ public final class InvestigateRunner {
         let set = DetectorLoader.load(directory: options.detectorsDirectory, registry: Registry.all)
         if !set.issues.isEmpty {
             for i in set.issues { Terminal.err(i.description) }
-            throw Failure(description: "trailhound: error: \(set.issues.count) problem(s) in detector config; nothing investigated", status: .usage)
+            throw Failure(
+                description:
+                    "trailhound: error: \(set.issues.count) problem(s) in detector config; nothing investigated",
+                status: .usage)
         }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths)

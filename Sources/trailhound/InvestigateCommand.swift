@@ -30,22 +30,29 @@ struct InvestigateCommand: ParsableCommand {
     @Option(name: .long, help: "Start of the window (ISO 8601 date or time, UTC).")
     var from: String?
 
-    @Option(name: .long, help: "End of the window (ISO 8601 date or time, UTC; a date alone means the end of that day).")
+    @Option(
+        name: .long, help: "End of the window (ISO 8601 date or time, UTC; a date alone means the end of that day).")
     var to: String?
 
-    @Option(name: .long, help: "Report format: md (Markdown), html (self-contained page with pictures) or json (stable, documented).")
+    @Option(
+        name: .long,
+        help: "Report format: md (Markdown), html (self-contained page with pictures) or json (stable, documented).")
     var format: ReportFormat = .md
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of stdout.")
     var output: String?
 
-    @Option(name: .long, help: "State file of a running service: its saved baselines join the \"before\" baseline (it is not modified).")
+    @Option(
+        name: .long,
+        help: "State file of a running service: its saved baselines join the \"before\" baseline (it is not modified).")
     var state: String?
 
     @Option(name: .long, help: "Chain steps to follow (roles assumed, users and keys created), 0 to 6.")
     var depth: Int = 3
 
-    @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported by the detectors.")
+    @Option(
+        name: .customLong("learning-days"),
+        help: "Days of an identity's own history before novelty is reported by the detectors.")
     var learningDays: Int = 7
 
     @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
@@ -55,9 +62,13 @@ struct InvestigateCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from: not an ISO 8601 date or time: \(from)") }
+        if let from, Timestamp.parse(from) == nil {
+            throw ValidationError("--from: not an ISO 8601 date or time: \(from)")
+        }
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to: not an ISO 8601 date or time: \(to)") }
-        if let f = from.flatMap(Timestamp.parse), let t = toTime, t < f { throw ValidationError("--to is before --from") }
+        if let f = from.flatMap(Timestamp.parse), let t = toTime, t < f {
+            throw ValidationError("--to is before --from")
+        }
         if depth < 0 || depth > 6 { throw ValidationError("--depth must be between 0 and 6") }
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
@@ -71,7 +82,8 @@ struct InvestigateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var o = InvestigateOptions(identity: identity, paths: paths, detectorsDirectory: try detectorsOption.directory())
+        var o = InvestigateOptions(
+            identity: identity, paths: paths, detectorsDirectory: try detectorsOption.directory())
         o.window = TimeWindow(from: from.flatMap(Timestamp.parse), to: toTime)
         o.statePath = state
         o.format = format

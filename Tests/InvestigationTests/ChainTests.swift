@@ -41,7 +41,8 @@ import TestSupport
     }
 
     @Test func trustChangeOfOwnRoleIsAnEdgeNamingThePrincipals() {
-        let doc = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::999988887777:root"]},"Action":"sts:AssumeRole"}]}"#
+        let doc =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::999988887777:root"]},"Action":"sts:AssumeRole"}]}"#
         let e = EventBuilder.aws(
             "iam:UpdateAssumeRolePolicy", identity: Self.web, parameters: ["roleName": "web", "policyDocument": doc])
         let edge = ChainEdges.of(e).first
@@ -50,7 +51,11 @@ import TestSupport
         #expect(edge?.detail == "arn:aws:iam::111122223333:root, arn:aws:iam::999988887777:root")
         let principals = TrustPolicy.principals(doc)
         #expect(TrustPolicy.externalAccounts(principals, home: "111122223333") == ["999988887777"])
-        #expect(TrustPolicy.principals(#"{"Statement":[{"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#) == ["ec2.amazonaws.com"])
+        #expect(
+            TrustPolicy.principals(
+                #"{"Statement":[{"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#) == [
+                    "ec2.amazonaws.com"
+                ])
     }
 
     @Test func lambdaOperationNamesLoseTheirDateSuffix() {
@@ -79,8 +84,10 @@ import TestSupport
             "iam:DetachUserPolicy", identity: Self.web,
             parameters: ["userName": "bob", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"])
         #expect(PersistenceRules.created(by: attach).first?.key == PersistenceRules.removals(by: detach).first?.key)
-        let fn = EventBuilder.aws("lambda:CreateFunction20150331", identity: Self.web, parameters: ["functionName": "exfil"])
-        let del = EventBuilder.aws("lambda:DeleteFunction20150331", identity: Self.web, parameters: ["functionName": "exfil"])
+        let fn = EventBuilder.aws(
+            "lambda:CreateFunction20150331", identity: Self.web, parameters: ["functionName": "exfil"])
+        let del = EventBuilder.aws(
+            "lambda:DeleteFunction20150331", identity: Self.web, parameters: ["functionName": "exfil"])
         #expect(PersistenceRules.created(by: fn).first?.kind == .function)
         #expect(PersistenceRules.created(by: fn).first?.key == PersistenceRules.removals(by: del).first?.key)
     }

@@ -9,7 +9,8 @@ import TestSupport
     static let alice = "arn:aws:iam::111122223333:user/alice"
     static let t0 = EventBuilder.time("2024-05-01T10:00:00Z")
 
-    func finding(_ identity: String, _ detector: String, _ severity: Severity, at minutes: Int64, id: String) -> Finding {
+    func finding(_ identity: String, _ detector: String, _ severity: Severity, at minutes: Int64, id: String) -> Finding
+    {
         Finding(
             detector: detector, severity: severity, identity: identity, identityType: .assumedRole,
             account: "111122223333", firstSeen: Self.t0 + minutes * 60_000, lastSeen: Self.t0 + minutes * 60_000,
@@ -27,7 +28,10 @@ import TestSupport
         b.add(finding(Self.web, "discovery.burst", .medium, at: 0, id: "e1"))
         b.observe(assume(Self.web, Self.admin, at: 5))
         b.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 8, id: "e2"))
-        b.observe(EventBuilder.aws("iam:CreateUser", identity: Self.admin, time: Self.t0 + 8 * 60_000, parameters: ["userName": "bd"], eventId: "e2"))
+        b.observe(
+            EventBuilder.aws(
+                "iam:CreateUser", identity: Self.admin, time: Self.t0 + 8 * 60_000, parameters: ["userName": "bd"],
+                eventId: "e2"))
         let incidents = b.finish()
         #expect(incidents.count == 1)
         let i = incidents[0]

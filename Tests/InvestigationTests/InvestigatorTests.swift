@@ -17,7 +17,8 @@ enum Story {
     static let window = TimeWindow(from: day, to: day + 86_400_000 - 1)
     static let boto = "Boto3/1.34.10 md/Botocore#1.34.10 ua/2.0 os/linux#5.10 lang/python#3.11.6 Botocore/1.34.10"
     static let evil = "curl/8.4.0 <script>alert(1)</script>"
-    static let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::999988887777:root"]},"Action":"sts:AssumeRole"}]}"#
+    static let trust =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::999988887777:root"]},"Action":"sts:AssumeRole"}]}"#
 
     static func ev(
         _ api: String, _ identity: String, at minutes: Int64, ip: String = "10.0.1.5", ua: String = boto,
@@ -39,8 +40,12 @@ enum Story {
         (1...10).flatMap { d -> [Event] in
             let m = -Int64(d) * 1440 + 600
             return [
-                ev("secretsmanager:GetSecretValue", webSession, at: m, params: ["secretId": "prod/db"], id: "b-\(d)-1", key: "ASIAWEBOLD0000000001"),
-                ev("s3:GetObject", webSession, at: m + 1, params: ["bucketName": "assets", "key": "a.png"], id: "b-\(d)-2", key: "ASIAWEBOLD0000000001"),
+                ev(
+                    "secretsmanager:GetSecretValue", webSession, at: m, params: ["secretId": "prod/db"], id: "b-\(d)-1",
+                    key: "ASIAWEBOLD0000000001"),
+                ev(
+                    "s3:GetObject", webSession, at: m + 1, params: ["bucketName": "assets", "key": "a.png"],
+                    id: "b-\(d)-2", key: "ASIAWEBOLD0000000001"),
             ]
         }
     }
@@ -48,40 +53,72 @@ enum Story {
     static var during: [Event] {
         let k = "ASIAWEB0000000000001"
         return [
-            ev("secretsmanager:GetSecretValue", webSession, at: 600, params: ["secretId": "prod/db"], id: "w-1", key: k),
-            ev("secretsmanager:GetSecretValue", webSession, at: 601, params: ["secretId": "prod/payments"], id: "w-2", key: k),
-            ev("secretsmanager:GetSecretValue", webSession, at: 602, params: ["secretId": "prod/denied"], id: "w-3", key: k, error: "AccessDenied"),
+            ev(
+                "secretsmanager:GetSecretValue", webSession, at: 600, params: ["secretId": "prod/db"], id: "w-1", key: k
+            ),
+            ev(
+                "secretsmanager:GetSecretValue", webSession, at: 601, params: ["secretId": "prod/payments"], id: "w-2",
+                key: k),
+            ev(
+                "secretsmanager:GetSecretValue", webSession, at: 602, params: ["secretId": "prod/denied"], id: "w-3",
+                key: k, error: "AccessDenied"),
             ev("s3:ListBuckets", webSession, at: 603, ip: "203.0.113.66", ua: evil, id: "w-4", key: k),
-            ev("sts:AssumeRole", webSession, at: 605, params: ["roleArn": admin, "roleSessionName": "maint"], id: "w-5", key: k,
-               response: ["responseElements.credentials.accessKeyId": "ASIAADMIN00000000001"]),
-            ev("iam:CreateUser", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 606, params: ["userName": "backdoor"], id: "a-1", key: "ASIAADMIN00000000001"),
-            ev("iam:CreateAccessKey", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 607, params: ["userName": "backdoor"], id: "a-2",
-               key: "ASIAADMIN00000000001", response: ["responseElements.accessKey.accessKeyId": "AKIABACKDOOR00000001"]),
-            ev("iam:AttachUserPolicy", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 608,
-               params: ["userName": "backdoor", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"], id: "a-3", key: "ASIAADMIN00000000001"),
-            ev("iam:UpdateAssumeRolePolicy", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 609,
-               params: ["roleName": "admin", "policyDocument": trust], id: "a-4", key: "ASIAADMIN00000000001"),
-            ev("iam:ListUsers", "arn:aws:sts::111122223333:assumed-role/admin/alice", at: 610, ip: "192.0.2.10", id: "alice-1", key: "ASIAALICE00000000001"),
+            ev(
+                "sts:AssumeRole", webSession, at: 605, params: ["roleArn": admin, "roleSessionName": "maint"],
+                id: "w-5", key: k,
+                response: ["responseElements.credentials.accessKeyId": "ASIAADMIN00000000001"]),
+            ev(
+                "iam:CreateUser", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 606,
+                params: ["userName": "backdoor"], id: "a-1", key: "ASIAADMIN00000000001"),
+            ev(
+                "iam:CreateAccessKey", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 607,
+                params: ["userName": "backdoor"], id: "a-2",
+                key: "ASIAADMIN00000000001",
+                response: ["responseElements.accessKey.accessKeyId": "AKIABACKDOOR00000001"]),
+            ev(
+                "iam:AttachUserPolicy", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 608,
+                params: ["userName": "backdoor", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"], id: "a-3",
+                key: "ASIAADMIN00000000001"),
+            ev(
+                "iam:UpdateAssumeRolePolicy", "arn:aws:sts::111122223333:assumed-role/admin/maint", at: 609,
+                params: ["roleName": "admin", "policyDocument": trust], id: "a-4", key: "ASIAADMIN00000000001"),
+            ev(
+                "iam:ListUsers", "arn:aws:sts::111122223333:assumed-role/admin/alice", at: 610, ip: "192.0.2.10",
+                id: "alice-1", key: "ASIAALICE00000000001"),
             ev("s3:ListBuckets", backdoor, at: 700, ip: "198.51.100.99", id: "bd-1", key: "AKIABACKDOOR00000001"),
-            ev("sts:AssumeRole", "arn:aws:iam::999988887777:user/eve", at: 720, ip: "198.51.100.7", params: ["roleArn": admin, "roleSessionName": "eve"],
-               id: "x-1", response: ["responseElements.credentials.accessKeyId": "ASIAEVE0000000000001"]),
-            ev("secretsmanager:GetSecretValue", "arn:aws:sts::111122223333:assumed-role/admin/eve", at: 721, ip: "198.51.100.7",
-               params: ["secretId": "prod/payments"], id: "x-2", key: "ASIAEVE0000000000001"),
+            ev(
+                "sts:AssumeRole", "arn:aws:iam::999988887777:user/eve", at: 720, ip: "198.51.100.7",
+                params: ["roleArn": admin, "roleSessionName": "eve"],
+                id: "x-1", response: ["responseElements.credentials.accessKeyId": "ASIAEVE0000000000001"]),
+            ev(
+                "secretsmanager:GetSecretValue", "arn:aws:sts::111122223333:assumed-role/admin/eve", at: 721,
+                ip: "198.51.100.7",
+                params: ["secretId": "prod/payments"], id: "x-2", key: "ASIAEVE0000000000001"),
         ]
     }
 
     /// The next day: the key is deleted by alice.
     static var after: [Event] {
-        [ev("iam:DeleteAccessKey", "arn:aws:sts::111122223333:assumed-role/admin/alice", at: 1440 + 60,
-            params: ["userName": "backdoor", "accessKeyId": "AKIABACKDOOR00000001"], id: "fix-1", key: "ASIAALICE00000000002")]
+        [
+            ev(
+                "iam:DeleteAccessKey", "arn:aws:sts::111122223333:assumed-role/admin/alice", at: 1440 + 60,
+                params: ["userName": "backdoor", "accessKeyId": "AKIABACKDOOR00000001"], id: "fix-1",
+                key: "ASIAALICE00000000002")
+        ]
     }
 
-    static func finding(_ identity: String, _ detector: String, _ id: String, at minutes: Int64, _ severity: Severity = .high) -> Finding {
-        Finding(detector: detector, severity: severity, identity: identity, identityType: .assumedRole, account: acct,
-            firstSeen: day + minutes * 60_000, lastSeen: day + minutes * 60_000, eventIds: [id], title: detector, explanation: "x")
+    static func finding(
+        _ identity: String, _ detector: String, _ id: String, at minutes: Int64, _ severity: Severity = .high
+    ) -> Finding {
+        Finding(
+            detector: detector, severity: severity, identity: identity, identityType: .assumedRole, account: acct,
+            firstSeen: day + minutes * 60_000, lastSeen: day + minutes * 60_000, eventIds: [id], title: detector,
+            explanation: "x")
     }
 
-    static func report(target: String = web, configure: (inout Investigator.Configuration) -> Void = { _ in }) -> InvestigationReport {
+    static func report(target: String = web, configure: (inout Investigator.Configuration) -> Void = { _ in })
+        -> InvestigationReport
+    {
         var c = Investigator.Configuration()
         configure(&c)
         let inv = Investigator(target: InvestigationTarget(target), window: window, configuration: c)
@@ -148,8 +185,12 @@ enum Story {
         #expect(byKind[.accessKey]?.first?.changeEventId == "fix-1")
         #expect(byKind[.userPolicy]?.first?.detail == "arn:aws:iam::aws:policy/AdministratorAccess")
         #expect(byKind[.roleTrust]?.first?.detail.contains("999988887777") == true)
-        #expect(r.adjacent.contains { $0.relation == "created_access_key" && $0.usedBy == Story.backdoor && $0.sources == ["198.51.100.99"] })
-        #expect(r.adjacent.contains { $0.relation == "changed_trust" && $0.usedBy == "arn:aws:iam::999988887777:user/eve" })
+        #expect(
+            r.adjacent.contains {
+                $0.relation == "created_access_key" && $0.usedBy == Story.backdoor && $0.sources == ["198.51.100.99"]
+            })
+        #expect(
+            r.adjacent.contains { $0.relation == "changed_trust" && $0.usedBy == "arn:aws:iam::999988887777:user/eve" })
     }
 
     @Test func findingsAreThoseOfTheInvestigatedSessionsInTheWindow() {
@@ -166,8 +207,12 @@ enum Story {
         #expect(actions.contains("Restore the trust policy of role admin"))
         #expect(actions.contains("Delete user backdoor"))
         #expect(actions.contains("Revoke every session of role admin issued before now"))
-        #expect(!actions.contains { $0.contains("Deactivate, then delete, access key AKIABACKDOOR") }, "already deleted")
-        #expect(r.remediation.contains { $0.commands.contains("aws secretsmanager rotate-secret --secret-id prod/payments") })
+        #expect(
+            !actions.contains { $0.contains("Deactivate, then delete, access key AKIABACKDOOR") }, "already deleted")
+        #expect(
+            r.remediation.contains {
+                $0.commands.contains("aws secretsmanager rotate-secret --secret-id prod/payments")
+            })
         let revoke = r.remediation.first { $0.action.hasPrefix("Revoke every session of role admin") }
         #expect(revoke?.commands.first?.contains("aws:TokenIssueTime") == true)
         for (a, b) in zip(r.remediation, r.remediation.dropFirst()) { #expect(a.risk >= b.risk) }
@@ -196,7 +241,9 @@ enum Story {
     }
 
     @Test func capsSayHowMuchWasLeftOut() {
-        let small = Story.report { $0.maxReads = 1; $0.maxPrincipals = 2 }
+        let small = Story.report {
+            $0.maxReads = 1; $0.maxPrincipals = 2
+        }
         #expect(small.reads.count == 1)
         #expect(small.readsOmitted.values.reduce(0, +) > 0)
         #expect(small.principals.count == 2)
@@ -226,7 +273,10 @@ enum Story {
             baseline.observe(e)
             inv.observe(e)
         }
-        inv.observe(Story.ev("secretsmanager:GetSecretValue", Story.webSession, at: 600, params: ["secretId": "prod/db"], id: "q-1", key: "ASIAWEB0000000000009"))
+        inv.observe(
+            Story.ev(
+                "secretsmanager:GetSecretValue", Story.webSession, at: 600, params: ["secretId": "prod/db"], id: "q-1",
+                key: "ASIAWEB0000000000009"))
         let r = inv.finish(before: baseline)
         #expect(r.verdict == .quiet)
         #expect(r.remediation.isEmpty)
