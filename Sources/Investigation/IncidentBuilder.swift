@@ -77,7 +77,7 @@ public final class IncidentBuilder {
 
     /// Records one finding.
     public func add(_ finding: Finding) {
-        withFindings.insert(finding.identity)
+        if withFindings.count < 4 * configuration.maxFindings { withFindings.insert(finding.identity) }
         if findings.count < configuration.maxFindings {
             findings.append(finding)
             return

@@ -51,6 +51,7 @@ extension Investigator {
         } else {
             q.whole = true
         }
+        replayHeld(for: q)
     }
 
     /// Records a persistence artifact created by an investigated identity.

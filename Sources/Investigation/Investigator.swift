@@ -45,6 +45,9 @@ public final class Investigator {
         public var maxActivityHours = 100_000
         /// Bars on the activity chart.
         public var maxBuckets = 96
+        /// Recent unattributed events kept so that a chained session whose first calls were read
+        /// before the call that opened it is still complete (files of several regions interleave).
+        public var maxHeldEvents = 4096
 
         /// Defaults.
         public init() {}
@@ -78,6 +81,7 @@ public final class Investigator {
     var hoursOmitted = 0
     var findings: [Finding] = []
     var findingsDropped = 0
+    var held: [Event] = []
     var counts = InputCounts()
 
     /// Creates an investigator.
@@ -109,9 +113,40 @@ public final class Investigator {
             applyRemovals(e)
         }
         if !createdKeys.isEmpty || !createdUsers.isEmpty || !doors.isEmpty { adjacentUse(e, after: after) }
-        guard !after, let p = principal(for: e) else { return }
+        guard !after else { return }
+        guard let p = principal(for: e) else {
+            hold(e)
+            return
+        }
         counts.matched += 1
         attribute(e, to: p)
+    }
+
+    /// Keeps a recent unattributed event: files of several regions are read in delivery order,
+    /// so a chained session's first calls can arrive just before the AssumeRole that opens it.
+    private func hold(_ e: Event) {
+        guard configuration.maxHeldEvents > 0, !e.identity.accessKeyId.isEmpty || !e.identity.key.isEmpty else {
+            return
+        }
+        if held.count >= configuration.maxHeldEvents { held.removeFirst(held.count / 4) }
+        held.append(e)
+    }
+
+    /// Attributes held events that the principal's widened scope now covers.
+    func replayHeld(for p: PrincipalState) {
+        guard !held.isEmpty else { return }
+        var matched: [Event] = []
+        held.removeAll { e in
+            guard p.key == e.identity.key || p.credentials.contains(e.identity.accessKeyId), p.matches(e) else {
+                return false
+            }
+            matched.append(e)
+            return true
+        }
+        for e in matched.sorted(by: { $0.time < $1.time }) {
+            counts.matched += 1
+            attribute(e, to: p)
+        }
     }
 
     /// Records a finding (kept when it overlaps the window; matched to the identities at the end).

@@ -251,6 +251,24 @@ enum Story {
         #expect(small.notes.contains { $0.contains("not listed") })
     }
 
+    @Test func sessionCallsReadBeforeTheAssumeRoleThatOpenedThemAreStillAttributed() {
+        let inv = Investigator(target: InvestigationTarget(Story.web), window: Story.window)
+        var events = Story.during
+        let early = events.remove(at: 5)  // iam:CreateUser of the admin session, read before the AssumeRole
+        #expect(early.eventId == "a-1")
+        events.insert(early, at: 0)
+        for e in events { inv.observe(e) }
+        let r = inv.finish(before: nil)
+        #expect(r.principals.first { $0.identity == Story.admin }?.events == 5)
+        #expect(r.persistence.contains { $0.kind == .user && $0.id == Story.backdoor })
+        #expect(r.principals.map(\.identity).contains(Story.backdoor))
+        var none = Investigator.Configuration()
+        none.maxHeldEvents = 0
+        let strict = Investigator(target: InvestigationTarget(Story.web), window: Story.window, configuration: none)
+        for e in events { strict.observe(e) }
+        #expect(strict.finish(before: nil).principals.first { $0.identity == Story.admin }?.events == 4)
+    }
+
     @Test func depthZeroInvestigatesOnlyTheTarget() {
         let flat = Story.report { $0.maxDepth = 0 }
         #expect(flat.principals.map(\.identity) == [Story.web])
