@@ -44,6 +44,9 @@ enum Verdicts {
 
     /// Overall verdict and the reasons for it, most important first.
     static func assess(_ r: InvestigationReport) -> (InvestigationReport.Verdict, [String]) {
+        if r.input.matched == 0 {
+            return (.quiet, ["No activity of \(r.target.text) in the window: nothing to judge (see Notes)."])
+        }
         var strong: [String] = []
         var weak: [String] = []
         let stolen = r.credentials.filter { $0.verdict == "stolen" }

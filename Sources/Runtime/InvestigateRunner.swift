@@ -54,6 +54,10 @@ public final class InvestigateRunner {
                     + "\(report.input.events) events read, \(report.input.matched) attributed, \(report.principals.count) identities, "
                     + "\(report.findings.count) findings, verdict \(report.verdict.rawValue)\(where_)")
         }
+        if report.input.matched == 0 {
+            Terminal.err("trailhound: error: no event in the window matched \(options.identity); the report is empty")
+            return .failure
+        }
         return .ok
     }
 

@@ -290,6 +290,13 @@ extension Dictionary where Key == String, Value == Any {
             "investigate", "x", "/nonexistent/trailhound-\(UUID().uuidString)", "--detectors", "detectors",
         ])
         #expect(m.status == 1)
+        let nobody = try CLI.run([
+            "investigate", "role/nobody", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"), "--detectors",
+            "detectors",
+        ])
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr.contains("no event in the window matched role/nobody"))
+        #expect(nobody.stdout.contains("No activity of role/nobody"))
     }
 }
 
