@@ -52,8 +52,8 @@ wanted = {"MB/s": "MB/s", "MB/s (gzip in)": "gzip MB/s", "events/s": "events/s",
 rows, metric = {}, None
 for line in text.splitlines():
     s = line.strip()
-    if s in wanted:
-        metric = wanted[s]
+    if s and s[0] not in "│├╞╒╘":
+        metric = wanted.get(s)  # a table title; tables we do not summarize reset it
         continue
     if metric and s.startswith("│") and ":" in s and not s.startswith("│ Test"):
         cells = [c.strip() for c in s.strip("│").split("│")]
@@ -90,13 +90,18 @@ case "$mode" in
       2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
-    case "$rc" in
-      0) echo "micro.sh: malloc counts and bytes per identity within the committed thresholds." ;;
-      2) echo "micro.sh: WORSE than the committed thresholds (see the deviations above)." ;;
-      4) echo "micro.sh: better than the committed thresholds; if intended, run --update-thresholds and commit."
-         rc=0 ;;
-      *) echo "micro.sh: benchmark failed (exit $rc); full output in $log" ;;
-    esac
+    # The plugin exits non-zero for both "worse" and "better", so read its verdict.
+    if grep -q "is WORSE than the defined thresholds" "$log"; then
+      echo "micro.sh: WORSE than the committed thresholds (deviations above)."
+      rc=2
+    elif grep -q "is BETTER than the defined thresholds" "$log"; then
+      echo "micro.sh: better than the committed thresholds; if intended, run --update-thresholds and commit."
+      rc=0
+    elif [ "$rc" -eq 0 ]; then
+      echo "micro.sh: malloc counts and bytes per identity within the committed thresholds."
+    else
+      echo "micro.sh: benchmark failed (exit $rc)."
+    fi
     ;;
   update)
     set +e
