@@ -47,7 +47,7 @@ import re, sys
 text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
 wanted = {"MB/s": "MB/s", "MB/s (gzip in)": "gzip MB/s", "events/s": "events/s", "Malloc (total)": "mallocs",
           "Time (wall clock)": "wall", "Memory (resident peak)": "peak RSS",
-          "bytes/identity (malloc)": "B/identity", "bytes/identity (estimate)": "B/identity est.",
+          "bytes/identity (malloc)": "B/identity", "bytes/identity (estimate)": "B/identity est.", "events": "events",
           "findings": "findings"}
 rows, metric = {}, None
 for line in text.splitlines():

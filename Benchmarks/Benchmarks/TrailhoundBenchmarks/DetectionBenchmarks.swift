@@ -26,7 +26,10 @@ func detectionBenchmarks() {
         memoryPerIdentity(benchmark)
     }
 
-    Benchmark("Detection.engine.allDetectors", configuration: reporting(Rate.eventsPerSecond, Rate.findings)) { benchmark in
+    Benchmark(
+        "Detection.engine.allDetectors",
+        configuration: reporting(Rate.eventsPerSecond, Rate.events, Rate.findings)
+    ) { benchmark in
         let events = Corpus.events
         let set = DetectorLoader.load(directory: detectorsDirectory, registry: Registry.all)
         guard !set.detectors.isEmpty else {
@@ -42,6 +45,7 @@ func detectionBenchmarks() {
             return engine.stats.events
         }
         benchmark.measurement(Rate.findings, findings)
+        benchmark.measurement(Rate.events, events.count)
     }
 }
 

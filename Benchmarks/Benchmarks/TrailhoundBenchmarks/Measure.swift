@@ -21,6 +21,8 @@ enum Rate {
     /// Bytes requested from malloc while the store was built and still held, per identity.
     static let heapBytesPerIdentity = BenchmarkMetric.custom(
         "bytes/identity (malloc)", polarity: .prefersSmaller, useScalingFactor: false)
+    /// Events in one iteration (the corpus size), to turn per-iteration counts into per-event ones.
+    static let events = BenchmarkMetric.custom("events", polarity: .prefersSmaller, useScalingFactor: false)
     /// Findings the engine reported over the corpus (a sanity check, not a speed).
     static let findings = BenchmarkMetric.custom("findings", polarity: .prefersSmaller, useScalingFactor: false)
 }
@@ -75,6 +77,10 @@ func reporting(
 ) -> Benchmark.Configuration {
     var c = Benchmark.defaultConfiguration
     c.metrics += extra
+    // Exact counts read better than "27 K" for sizes; rates keep the automatic K / M.
+    for m in extra where [Rate.events, Rate.findings, Rate.estimatedBytesPerIdentity, Rate.heapBytesPerIdentity].contains(m) {
+        c.units[m] = .count
+    }
     c.thresholds = gates.merging([.mallocCountTotal: mallocs]) { a, _ in a }
     if let maxIterations { c.maxIterations = maxIterations }
     return c
