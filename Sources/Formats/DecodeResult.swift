@@ -9,6 +9,22 @@ public enum DecodeResult: Sendable {
     case skipped(Diagnostic)
     /// The record was lost: malformed JSON, not an object, unknown format, missing or bad time.
     case failed(Diagnostic)
+    /// A record that repeats a request already (or later) counted, left out on purpose and
+    /// too common to be worth a diagnostic each: Kubernetes audit stages other than the final
+    /// one (`RequestReceived`, `ResponseStarted`), Azure Activity Log `Started`/`Accepted`
+    /// records of an operation whose outcome follows. `reason` is a stable code
+    /// (`OmitCode`) that the caller only counts.
+    case omitted(reason: String)
+}
+
+/// Stable codes of `DecodeResult.omitted`.
+public enum OmitCode {
+    /// A Kubernetes audit record at a non-final stage (`RequestReceived`, `ResponseStarted`);
+    /// the same `auditID` comes again at `ResponseComplete` or `Panic`.
+    public static let k8sStage = "k8s.non_final_stage"
+    /// An Azure Activity Log record announcing an operation (`Start`, `Accept`); its outcome
+    /// (`Success`, `Failure`) is a separate record.
+    public static let azureStart = "azure.operation_started"
 }
 
 /// Stable diagnostic codes produced by the decoders.

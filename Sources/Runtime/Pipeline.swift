@@ -18,10 +18,11 @@ public final class Pipeline {
 
     /// Creates a pipeline.
     public init(
-        engine: DetectionEngine, ingest: IngestOptions, onFinding: @escaping (Finding) -> Void,
-        onDiagnostic: @escaping (Diagnostic) -> Void
+        engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
+        onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
+        self.decoder = RecordDecoder(mappings: mappings)
         self.reader = RecordReader(options: ingest)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
@@ -62,6 +63,8 @@ public final class Pipeline {
             diagnose(d)
         case .failed(let d):
             diagnose(d)
+        case .omitted(let reason):
+            stats.omitted[reason, default: 0] += 1
         }
     }
 

@@ -34,6 +34,8 @@ public struct ScanOptions: Sendable {
     public var diagnosticsPerCode: Int = 20
     /// SQLite state file to load baselines from and save them to; nil for none.
     public var statePath: String? = nil
+    /// Directory of workflow-log mappings (`formats/*.yaml`); nil for none.
+    public var formatsDirectory: String? = nil
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {
