@@ -20,7 +20,7 @@ import EventModel
 ///   data-plane `Get`/`List` operations. Category `data` for `AuditEvent` and `Storage*`.
 /// - outcome: `resultType` (`status.value`) `Failure`/`Failed`, or an HTTP status ≥ 400, is an
 ///   error; errorCode is the first of `properties.statusCode`, `subStatus.value`,
-///   `resultSignature`, `properties.httpStatusCode`, `statusCode` (HTTP numbers as
+///   `properties.httpStatusCode` / `statusCode` when ≥ 400, `resultSignature` (HTTP numbers as
 ///   `Kubernetes.errorCode` names them: 403 → `Forbidden`), `AuthorizationFailed`-style codes
 ///   prefixed with `Forbidden.` so that `Outcome.isAccessDenied` holds. Records with
 ///   `resultType` `Start`/`Started`/`Accept`/`Accepted` announce an operation whose outcome is
@@ -175,11 +175,14 @@ enum AzureActivity: RecordFormat {
             code = v.kind == .number ? errorName(v.lenientInt64 ?? 0) : try ctx.text(v, max: 64)
         }
         if code.isEmpty { code = try SourceSupport.valueText(r.subStatus, &ctx, max: 64) }
+        if code.isEmpty, http >= 400 { code = errorName(http) }
         if code.isEmpty {
             let sig = try SourceSupport.valueText(r.resultSignature, &ctx, max: 64)
-            if !["failed", "failure", "none", ""].contains(SourceSupport.lower(sig)) { code = sig }
+            let l = SourceSupport.lower(sig)
+            if !["failed", "failure", "none", "ok", "success", "succeeded", ""].contains(l) && !l.hasPrefix("succeeded") {
+                code = sig
+            }
         }
-        if code.isEmpty, http >= 400 { code = errorName(http) }
         if let n = Int64(code), n >= 400 { code = errorName(n) }
         if code.isEmpty { code = "Failed" }
         if code.contains("Authorization") && !code.contains("Forbidden") && !code.contains("Unauthorized") {
