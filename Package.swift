@@ -37,7 +37,10 @@ let package = Package(
             dependencies: ["EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore"]),
         .executableTarget(
             name: "trailhound",
-            dependencies: ["Runtime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "Runtime", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
@@ -46,7 +49,7 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "TestSupport"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]

@@ -24,6 +24,7 @@ public struct EngineStats: Sendable {
 /// severity, dedup). No I/O, no clock: "now" is the newest event time seen.
 public final class DetectionEngine {
     private let loaded: [LoadedDetector]
+    private let contexts: [DetectionContext]
     private var byOperation: [String: [Int]] = [:]
     private var everyEvent: [Int] = []
     /// Baselines shared with the detectors.
@@ -43,6 +44,8 @@ public final class DetectionEngine {
         self.loaded = detectors.filter { $0.spec.enabled }
         self.baselines = baselines
         self.recent = RecentIDs(capacity: dedupCapacity)
+        // Built once: a context per detector per event would copy its spec each time.
+        self.contexts = loaded.map { DetectionContext(baselines: baselines, spec: $0.spec) }
         for (i, d) in loaded.enumerated() {
             switch d.detector.interest {
             case .all: everyEvent.append(i)
@@ -72,10 +75,9 @@ public final class DetectionEngine {
 
     /// End of input: flushes detector windows and the dedup groups.
     public func finish(emit: (Finding) -> Void) {
-        for d in loaded {
+        for (i, d) in loaded.enumerated() {
             var pending: [(Identity, Signal)] = []
-            let ctx = DetectionContext(baselines: baselines, spec: d.spec)
-            d.detector.finish(now: watermark, context: ctx, into: &pending)
+            d.detector.finish(now: watermark, context: contexts[i], into: &pending)
             for (identity, s) in pending {
                 let e = Event(
                     time: watermark, account: identity.accountId, identity: identity,
@@ -95,7 +97,7 @@ public final class DetectionEngine {
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void) {
         let d = loaded[i]
         signals.removeAll(keepingCapacity: true)
-        d.detector.evaluate(event, context: DetectionContext(baselines: baselines, spec: d.spec), into: &signals)
+        d.detector.evaluate(event, context: contexts[i], into: &signals)
         for s in signals { deliver(d.spec, s, event, emit) }
     }
 
@@ -107,7 +109,7 @@ public final class DetectionEngine {
         var f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
             identity: event.identity.key, identityType: event.identity.type, account: event.account,
-            firstSeen: s.firstSeen ?? event.time, lastSeen: event.time,
+            firstSeen: min(s.firstSeen ?? event.time, event.time), lastSeen: max(s.firstSeen ?? event.time, event.time),
             eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
             count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
             key: s.key, origin: event.origin)

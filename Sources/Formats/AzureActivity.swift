@@ -24,7 +24,7 @@ import EventModel
 ///   `Kubernetes.errorCode` names them: 403 → `Forbidden`), `AuthorizationFailed`-style codes
 ///   prefixed with `Forbidden.` so that `Outcome.isAccessDenied` holds. Records with
 ///   `resultType` `Start`/`Started`/`Accept`/`Accepted` announce an operation whose outcome is
-///   a later record: they are `omitted` (`azure.operation_started`).
+///   a later record: they are `omitted` (`decode.azure_operation_started`, a note).
 /// - account: `subscriptionId`, else the subscription of `resourceId`, else `tenantId`
 ///   (lower-cased); region: `location`.
 /// - source: `callerIpAddress` (a `:port` suffix dropped), else `httpRequest.clientIpAddress`;

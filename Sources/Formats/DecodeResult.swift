@@ -13,7 +13,7 @@ public enum DecodeResult: Sendable {
     /// too common to be worth a diagnostic each: Kubernetes audit stages other than the final
     /// one (`RequestReceived`, `ResponseStarted`), Azure Activity Log `Started`/`Accepted`
     /// records of an operation whose outcome follows. `reason` is a stable code
-    /// (`OmitCode`) that the caller only counts.
+    /// (`OmitCode`); the Runtime turns it into a note (counted in the summary, not printed).
     case omitted(reason: String)
 }
 
@@ -21,10 +21,10 @@ public enum DecodeResult: Sendable {
 public enum OmitCode {
     /// A Kubernetes audit record at a non-final stage (`RequestReceived`, `ResponseStarted`);
     /// the same `auditID` comes again at `ResponseComplete` or `Panic`.
-    public static let k8sStage = "k8s.non_final_stage"
+    public static let k8sStage = "decode.k8s_non_final_stage"
     /// An Azure Activity Log record announcing an operation (`Start`, `Accept`); its outcome
     /// (`Success`, `Failure`) is a separate record.
-    public static let azureStart = "azure.operation_started"
+    public static let azureStart = "decode.azure_operation_started"
 }
 
 /// Stable diagnostic codes produced by the decoders.

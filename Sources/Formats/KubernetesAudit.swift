@@ -8,8 +8,8 @@ import EventModel
 /// Stages: the API server logs a request at `RequestReceived`, `ResponseStarted` (long-running
 /// requests), `ResponseComplete` and `Panic`. Only the final stages (`ResponseComplete`,
 /// `Panic`, or a record without `stage`) become events, so a request counts once and carries
-/// its response status; the others are `omitted` (`k8s.non_final_stage`), counted in the scan
-/// summary without a diagnostic each. `auditID` is the event id, so a request delivered twice is
+/// its response status; the others are `omitted` (`decode.k8s_non_final_stage`), counted in the
+/// scan summary as notes, never printed. `auditID` is the event id, so a request delivered twice is
 /// also dropped by the engine's duplicate filter.
 ///
 /// Time: `stageTimestamp`, else `requestReceivedTimestamp`, else `timestamp` (v1beta1), else

@@ -21,6 +21,8 @@ public final class DiagnosticReporter {
         let n = counts[d.code, default: 0] + 1
         counts[d.code] = n
         if d.level == .error { errors += 1 }
+        // Notes (e.g. digest files skipped) are only counted: a year of archives has thousands.
+        if d.level == .note { return }
         if n <= perCode {
             write(d.description)
         } else if n == perCode + 1 {

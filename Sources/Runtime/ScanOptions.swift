@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Baselines
 import EventModel
 
 /// Output format of findings on stdout.
@@ -32,10 +36,18 @@ public struct ScanOptions: Sendable {
     public var summary: Bool = true
     /// Diagnostics printed per code before the rest are only counted.
     public var diagnosticsPerCode: Int = 20
+    /// Threads that inflate and decode files in parallel (detection stays on one thread, in order).
+    public var workers: Int = ProcessInfoCores.count
     /// SQLite state file to load baselines from and save them to; nil for none.
     public var statePath: String? = nil
     /// Directory of workflow-log mappings (`formats/*.yaml`); nil for none.
     public var formatsDirectory: String? = nil
+    /// Write every normalized event as a JSON line to this file (for audits and tests); nil for none.
+    public var eventsOut: String? = nil
+    /// With a state file: read files again even if an earlier scan recorded them as done.
+    public var rescan: Bool = false
+    /// Baseline settings (learning period, forgetting, caps).
+    public var baselines = BaselineConfiguration()
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {
@@ -54,4 +66,16 @@ public enum ExitStatus: Int32, Sendable {
     case findings = 3
     /// Usage or config error (bad flag, invalid detector YAML).
     case usage = 64
+}
+
+/// Number of CPU cores available, without Foundation.
+public enum ProcessInfoCores {
+    /// Active processor count, at least 1.
+    public static var count: Int {
+        #if canImport(Glibc)
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+            return 2
+        #endif
+    }
 }

@@ -24,9 +24,6 @@ public struct ScanStats: Sendable {
     public var seconds: Double = 0
     /// Events that had no identity (`decode.missing_identity`).
     public var missingIdentity = 0
-    /// Records left out on purpose without a diagnostic, by `OmitCode` (Kubernetes audit
-    /// stages before the final one, Azure `Started` records).
-    public var omitted: [String: Int] = [:]
 
     /// Creates empty stats.
     public init() {}
@@ -47,10 +44,6 @@ public struct ScanStats: Sendable {
         let diagTotal = diagnostics.values.reduce(0, +)
         let diag = diagnostics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         lines.append("trailhound: diagnostics: \(diagTotal)" + (diag.isEmpty ? "" : " (\(diag))"))
-        if !omitted.isEmpty {
-            let parts = omitted.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.append("trailhound: omitted on purpose: \(omitted.values.reduce(0, +)) (\(parts))")
-        }
         let sev = Severity.allCases.reversed().map { "\($0)=\(findingsBySeverity[$0, default: 0])" }
         lines.append("trailhound: findings: \(findings) (" + sev.joined(separator: " ") + ")")
         return lines

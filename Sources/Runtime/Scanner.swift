@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Ingest
+import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
 /// runs the pipeline, writes findings to stdout and the summary to stderr.
@@ -33,16 +34,55 @@ public final class Scanner {
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
-        let baselines = BaselineStore()
+        let baselines = BaselineStore(configuration: options.baselines)
         let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        RiskCorrelator().attach(to: engine)
+        var files = discovered.files
+        var state: StateSession? = nil
+        if let path = options.statePath {
+            do {
+                let session = try StateSession(path: path)
+                try session.load(into: baselines, engine: engine)
+                if !options.rescan {
+                    let done = try session.alreadyScanned(files)
+                    if !done.isEmpty {
+                        Terminal.err("trailhound: note: \(done.count) file(s) already scanned with this state file are skipped (--rescan to read them again)")
+                        files.removeAll { done.contains($0.path) }
+                    }
+                }
+                state = session
+            } catch {
+                Terminal.err(error.description)
+                return .failure
+            }
+        }
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
             engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report)
+        var eventsOut: EventWriter? = nil
+        if let path = options.eventsOut {
+            guard let w = EventWriter(path: path) else {
+                Terminal.err("trailhound: error: cannot write --events-out file \(path)")
+                return .failure
+            }
+            eventsOut = w
+            pipeline.onEvent = { w.write($0) }
+        }
         let started = Date()
-        scanFiles(discovered.files, pipeline)
+        scanFiles(files, pipeline)
         pipeline.finish()
+        eventsOut?.close()
+        if let state {
+            do {
+                try state.save(baselines: baselines, engine: engine, scanned: files)
+                state.close()
+            } catch {
+                Terminal.err(error.description)
+                return .failure
+            }
+        }
         var stats = pipeline.stats
         for (code, n) in reporter.counts where stats.diagnostics[code] == nil { stats.diagnostics[code] = n }
         stats.seconds = Date().timeIntervalSince(started)
@@ -54,12 +94,8 @@ public final class Scanner {
     private func scanFiles(_ files: [InputFile], _ pipeline: Pipeline) {
         let total = files.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
         let bar = options.progress && Terminal.stderrIsTTY ? ProgressBar(totalBytes: total) : nil
-        for file in files {
-            var last: Int64 = 0
-            pipeline.process(file) { consumed in
-                bar?.advance(by: consumed - last, files: pipeline.stats.files, events: pipeline.stats.events)
-                last = consumed
-            }
+        pipeline.process(files, workers: options.workers) { delta in
+            bar?.advance(by: delta, files: pipeline.stats.files, events: pipeline.stats.events)
         }
         bar?.finish()
     }

@@ -38,6 +38,24 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-record-mb"), help: "Skip records larger than this many MiB.")
     var maxRecordMB: Int = 8
 
+    @Option(name: .long, help: "SQLite state file: baselines are loaded from it before the scan and saved to it after, with the files scanned (created if missing).")
+    var state: String?
+
+    @Flag(name: .long, help: "With --state: read files again that an earlier scan already recorded.")
+    var rescan = false
+
+    @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported (sensitive actions are reported earlier).")
+    var learningDays: Int = 7
+
+    @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
+    var forgetDays: Int = 30
+
+    @Option(name: .customLong("events-out"), help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
+    var eventsOut: String?
+
+    @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
+    var jobs: Int?
+
     @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
     var noProgress = false
 
@@ -47,6 +65,9 @@ struct ScanCommand: ParsableCommand {
     func validate() throws {
         if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
         if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
+        if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
+        if forgetDays < 1 || forgetDays > 3650 { throw ValidationError("--forget-days must be between 1 and 3650") }
+        if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
         if maxDecompressedMB < 1 { throw ValidationError("--max-decompressed-mb must be at least 1") }
         if maxRecordMB < 1 || maxRecordMB > 1024 { throw ValidationError("--max-record-mb must be between 1 and 1024") }
     }
@@ -61,6 +82,12 @@ struct ScanCommand: ParsableCommand {
         o.maxDecompressedBytes = Int64(maxDecompressedMB) << 20
         o.maxRecordBytes = maxRecordMB << 20
         o.progress = !noProgress
+        if let jobs { o.workers = jobs }
+        o.statePath = state
+        o.eventsOut = eventsOut
+        o.rescan = rescan
+        o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
+        o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
         o.summary = !quiet
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }

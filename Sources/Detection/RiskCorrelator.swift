@@ -1,0 +1,129 @@
+import EventModel
+
+/// Combined identity risk: weak signals that coincide for the same identity
+/// are worth more than each alone (a new user agent, a new API and secret
+/// reads from the same identity within minutes is an intrusion; any one of
+/// them is Tuesday). Keeps, per identity, a sliding window (event time,
+/// default 30 min) of the distinct (detector, key) signals seen; when a
+/// finding arrives and at least `minDetectors` distinct detectors fired for
+/// its identity in the window (info findings are context and do not count), the finding is raised one step (two steps
+/// from `twoStepDetectors` distinct detectors), capped at critical, and gets
+/// the facts `risk_score` (sum of severity weights info 1, low 2, medium 4,
+/// high 8, critical 16 over the distinct signals) and `correlated_detectors`.
+/// Bounded: at most `maxIdentities` identities (least recently active
+/// dropped first) and `maxSignalsPerIdentity` signals each.
+public final class RiskCorrelator {
+    /// Settings.
+    public struct Configuration: Sendable {
+        /// Window of coinciding signals (ms of event time).
+        public var window: Int64 = 1_800_000
+        /// Distinct detectors (this finding's included) needed to raise one step.
+        public var minDetectors = 2
+        /// Distinct detectors needed to raise two steps.
+        public var twoStepDetectors = 3
+        /// Identities tracked.
+        public var maxIdentities = 50_000
+        /// Distinct signals kept per identity.
+        public var maxSignalsPerIdentity = 32
+
+        /// Defaults.
+        public init() {}
+    }
+
+    struct Entry {
+        var detector: String
+        var key: String
+        var severity: Severity
+        var time: Int64
+    }
+
+    final class Track {
+        var entries: [Entry] = []
+        var used: Int64 = .min
+    }
+
+    /// Effective settings.
+    public let configuration: Configuration
+    private var tracks: [UInt64: Track] = [:]
+    /// Findings raised so far.
+    public private(set) var raised = 0
+
+    /// Creates a correlator.
+    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
+
+    /// Installs the correlator as the engine's correlation stage.
+    public func attach(to engine: DetectionEngine) {
+        engine.correlator = { [self] f in correlate(&f) }
+    }
+
+    /// Number of identities tracked.
+    public var identityCount: Int { tracks.count }
+
+    /// Records the finding's signal and raises it when other detectors fired
+    /// for the same identity within the window.
+    public func correlate(_ f: inout Finding) {
+        guard !f.identity.isEmpty else { return }
+        let now = f.lastSeen
+        let t = track(RecentIDs.fnv1a(f.identity), now)
+        t.entries.removeAll { $0.time < now - configuration.window }
+        if let i = t.entries.firstIndex(where: { $0.detector == f.detector && $0.key == f.key }) {
+            t.entries[i].time = max(t.entries[i].time, now)
+            t.entries[i].severity = max(t.entries[i].severity, f.severity)
+        } else {
+            if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
+            t.entries.append(Entry(detector: f.detector, key: f.key, severity: f.severity, time: now))
+        }
+        // Info findings are context, not signals: they do not count towards a raise.
+        let detectors = Set(t.entries.filter { $0.severity > .info }.map(\.detector))
+        guard detectors.count >= configuration.minDetectors else { return }
+        let steps = detectors.count >= configuration.twoStepDetectors ? 2 : 1
+        let before = f.severity
+        f.severity = Severity(rawValue: min(Severity.critical.rawValue, before.rawValue + steps))!
+        let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
+        let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
+        f.facts.append(Fact("risk_score", String(score)))
+        f.facts.append(Fact("correlated_detectors", Self.summarize(others, limit: 32)))
+        if f.severity != before {
+            raised += 1
+            f.explanation += " Correlated with \(Self.summarize(others, limit: 4)) for the same identity within "
+                + "\(configuration.window / 60_000) min (risk score \(score)): severity raised from \(before) to \(f.severity)."
+        }
+    }
+
+    private func track(_ h: UInt64, _ now: Int64) -> Track {
+        if let t = tracks[h] {
+            t.used = max(t.used, now)
+            return t
+        }
+        if tracks.count >= configuration.maxIdentities {
+            let n = max(1, configuration.maxIdentities / 16)
+            for (k, _) in tracks.sorted(by: { $0.value.used < $1.value.used }).prefix(n) { tracks[k] = nil }
+        }
+        let t = Track()
+        t.used = now
+        tracks[h] = t
+        return t
+    }
+
+    /// "identity.new_api ×5 (sts:GetCallerIdentity, ssm:GetParameter, …), secrets.enumeration (burst)":
+    /// signals grouped by detector in first-seen order, at most `limit` keys per detector.
+    static func summarize(_ entries: [Entry], limit: Int) -> String {
+        var order: [String] = []
+        var keys: [String: [String]] = [:]
+        for e in entries {
+            if keys[e.detector] == nil { order.append(e.detector) }
+            if !e.key.isEmpty { keys[e.detector, default: []].append(clip(e.key)) } else { keys[e.detector, default: []] += [] }
+        }
+        return order.map { d in
+            let k = keys[d] ?? []
+            let count = k.count > 1 ? " ×\(k.count)" : ""
+            guard !k.isEmpty else { return d }
+            let shown = k.prefix(limit).joined(separator: ", ") + (k.count > limit ? ", …" : "")
+            return "\(d)\(count) (\(shown))"
+        }.joined(separator: "; ")
+    }
+
+    private static func clip(_ s: String) -> String {
+        s.utf8.count <= 80 ? s : String(decoding: s.utf8.prefix(80), as: UTF8.self) + "…"
+    }
+}

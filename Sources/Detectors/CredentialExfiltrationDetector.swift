@@ -1,0 +1,210 @@
+import Baselines
+import Detection
+import EventModel
+
+/// `credentials.exfiltration` — a temporary session key (`ASIA…`) is used from
+/// outside the workload's networks, or from two networks at once.
+///
+/// Instance-profile credentials are delivered to one EC2 instance by its
+/// metadata service; its calls come from the instance's networks (its subnet,
+/// NAT gateway, VPC endpoints), which the role's baseline knows. The same
+/// session key used from a network outside the role's baseline networks means
+/// the key was stolen from the instance (SSRF to 169.254.169.254, a
+/// compromised host) and replayed elsewhere: GuardDuty's
+/// `InstanceCredentialExfiltration`. Independently of the baseline, any
+/// session key seen from two networks within a few minutes (e.g. the
+/// workload and an attacker at once) is reported. Keys are tracked in a
+/// bounded LRU map (key id → networks seen, first seen). Calls made by AWS
+/// services on the identity's behalf have no network and are ignored.
+/// MITRE ATT&CK: T1552.005 (Unsecured Credentials: Cloud Instance Metadata
+/// API), T1078.004 (Valid Accounts: Cloud Accounts).
+public final class CredentialExfiltrationDetector: Detector {
+    /// Detector id.
+    public static let detectorId = "credentials.exfiltration"
+    /// Text for `detectors explain`.
+    public static let explanation = """
+        A temporary session key (ASIA...) is used from a network outside the workload's baseline networks \
+        (instance-profile sessions: GuardDuty's InstanceCredentialExfiltration), or from two networks within a \
+        few minutes. Keys are tracked in a bounded LRU map. MITRE: T1552.005, T1078.004.
+        """
+
+    /// Settings (`settings:` in `detectors/credentials.exfiltration.yaml`).
+    public struct Configuration: Sendable {
+        /// Two networks for one key within this time are "at once" (ms).
+        public var concurrentWindow: Int64 = 300_000
+        /// Apply the outside-the-baseline check to every session key, not only instance-profile sessions.
+        public var allSessionsOutsideBaseline = false
+        /// Do not pair an IPv4 with an IPv6 network (dual-stack clients switch address family).
+        public var ignoreMixedIPVersions = true
+        /// Session keys tracked (least recently used dropped).
+        public var maxKeys = 50_000
+        /// Networks remembered per key.
+        public var maxNetworksPerKey = 8
+
+        /// Defaults.
+        public init() {}
+
+        /// Reads `settings:`.
+        public init(_ r: ConfigReader) {
+            let d = Configuration()
+            concurrentWindow = r.duration("concurrent_window", default: d.concurrentWindow, in: 1000...86_400_000)
+            allSessionsOutsideBaseline = r.bool("all_sessions_outside_baseline", default: d.allSessionsOutsideBaseline)
+            ignoreMixedIPVersions = r.bool("ignore_mixed_ip_versions", default: d.ignoreMixedIPVersions)
+            maxKeys = r.int("max_keys", default: d.maxKeys, in: 16...10_000_000)
+            maxNetworksPerKey = r.int("max_networks_per_key", default: d.maxNetworksPerKey, in: 2...64)
+        }
+    }
+
+    final class KeyState: RecentState {
+        var firstSeen: Int64
+        var nets: [(net: UInt64, ip: String, first: Int64, last: Int64)] = []
+        var reportedOutside = false
+        var reportedConcurrent = false
+        init(_ t: Int64) { firstSeen = t }
+    }
+
+    /// Detector id.
+    public let id = CredentialExfiltrationDetector.detectorId
+    /// Every event (session-key calls from an IP).
+    public let interest = Interest.all
+    /// Effective settings.
+    public let configuration: Configuration
+    var keys: BoundedStates<KeyState>
+
+    /// Creates the detector.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.keys = BoundedStates(capacity: configuration.maxKeys)
+    }
+
+    /// Looks at one event.
+    public func evaluate(_ e: Event, context: DetectionContext, into signals: inout [Signal]) {
+        guard e.identity.keyKind == .session, e.source.kind == .ip, let ip = e.source.ips.first,
+            let net = NetworkKey.of(ip: ip)
+        else { return }
+        let now = e.time
+        let ks = keys.get(Hash64.of(e.identity.accessKeyId), now: now) { KeyState(now) }
+        if let i = ks.nets.firstIndex(where: { $0.net == net }) {
+            ks.nets[i].last = max(ks.nets[i].last, now)
+            ks.nets[i].first = min(ks.nets[i].first, now)
+            return
+        }
+        let other = concurrent(ks, net, now)
+        let outside = outsideBaseline(e, net, context)
+        if ks.nets.count < configuration.maxNetworksPerKey {
+            ks.nets.append((net, BaselineWords.clip(ip, 64), now, now))
+        }
+        let reportOther = other != nil && !ks.reportedConcurrent
+        let reportOutside = outside != nil && !ks.reportedOutside
+        guard reportOther || reportOutside else { return }
+        if reportOther { ks.reportedConcurrent = true }
+        if reportOutside { ks.reportedOutside = true }
+        signals.append(signal(e, ks, net, ip, other: reportOther ? other : nil, outside: reportOutside ? outside : nil, context))
+    }
+
+    private func concurrent(_ ks: KeyState, _ net: UInt64, _ now: Int64) -> (net: UInt64, ip: String, last: Int64)? {
+        for n in ks.nets where abs(now - n.last) <= configuration.concurrentWindow {
+            if configuration.ignoreMixedIPVersions && NetworkKey.isV6(n.net) != NetworkKey.isV6(net) { continue }
+            return (n.net, n.ip, n.last)
+        }
+        return nil
+    }
+
+    /// The profile when the key's identity is a workload whose learnt networks do not include `net`.
+    private func outsideBaseline(_ e: Event, _ net: UInt64, _ context: DetectionContext) -> IdentityProfile? {
+        let instance = e.identity.isInstanceProfile || !e.identity.instanceId.isEmpty
+        guard instance || configuration.allSessionsOutsideBaseline,
+            let p = context.baselines.profile(e.identity.key), !p.isLearning(now: e.time),
+            p.network(net, now: e.time) == nil
+        else { return nil }
+        return p
+    }
+
+    private func signal(
+        _ e: Event, _ ks: KeyState, _ net: UInt64, _ ip: String, other: (net: UInt64, ip: String, last: Int64)?,
+        outside: IdentityProfile?, _ context: DetectionContext
+    ) -> Signal {
+        let now = e.time
+        let who = BaselineWords.who(e)
+        let key = BaselineWords.clip(e.identity.accessKeyId, 40)
+        let instance = e.identity.instanceId
+        let netText = NetworkKey.describe(net)
+        var parts: [String] = []
+        var facts = [Fact("access_key_id", key), Fact("observed_ip", BaselineWords.clip(ip, 64)),
+            Fact("observed_network", netText), Fact("key_first_seen", BaselineText.date(ks.firstSeen)),
+            Fact("key_networks", ks.nets.map { NetworkKey.describe($0.net) }.joined(separator: ", "))]
+        if !instance.isEmpty { facts.append(Fact("instance_id", BaselineWords.clip(instance, 64))) }
+        let owner = instance.isEmpty ? who : "instance \(BaselineWords.clip(instance, 64)) (\(who))"
+        if let p = outside {
+            let known = BaselineWords.networks(p, now)
+            parts.append("session key \(key) of \(owner) was used from \(BaselineWords.clip(ip, 64)) (\(netText)), outside the role's "
+                + "baseline networks (\(BaselineText.list(known))) learnt in \(BaselineWords.span(p, now)). "
+                + "Instance-profile credentials should only be used from the instance's own networks; use elsewhere "
+                + "means they were taken from the instance (GuardDuty: InstanceCredentialExfiltration)")
+            facts += [Fact("baseline_networks", known.joined(separator: ", "))] + BaselineWords.facts(p, now)
+        }
+        if let o = other {
+            let gap = BaselineText.duration(abs(now - o.last))
+            parts.append("the same session key \(key) was used from \(NetworkKey.describe(o.net)) (\(o.ip)) and from "
+                + "\(netText) (\(BaselineWords.clip(ip, 64))) within \(gap): one credential in two places at once")
+            facts += [Fact("other_network", NetworkKey.describe(o.net)), Fact("other_ip", o.ip),
+                Fact("seconds_between", String(abs(now - o.last) / 1000))]
+        }
+        var text = parts.joined(separator: "; and ")
+        text = text.prefix(1).uppercased() + text.dropFirst() + "."
+        let severity = outside != nil && other != nil ? context.spec.severity.raised : context.spec.severity
+        return Signal(
+            severity: severity, title: "Session credentials of \(owner) used from \(netText)", explanation: text,
+            facts: facts, mitre: ["T1552.005", "T1078.004"], key: key, firstSeen: ks.firstSeen,
+            failedAttempt: !e.outcome.isSuccess, resource: key)
+    }
+}
+
+extension CredentialExfiltrationDetector {
+    /// Saves the tracked session keys.
+    public func snapshot() -> [UInt8]? {
+        var w = BinaryWriter()
+        w.u8(1)
+        let all = keys.entries.sorted { $0.key < $1.key }
+        w.uint(all.count)
+        for (k, entry) in all {
+            let ks = entry
+            w.u64(k)
+            w.int(entry.used)
+            w.int(ks.firstSeen)
+            w.bool(ks.reportedOutside)
+            w.bool(ks.reportedConcurrent)
+            w.uint(ks.nets.count)
+            for n in ks.nets {
+                w.u64(n.net)
+                w.string(n.ip)
+                w.int(n.first)
+                w.int(n.last)
+            }
+        }
+        return w.bytes
+    }
+
+    /// Restores keys saved by `snapshot()`; bad data is ignored as a whole.
+    public func restore(_ bytes: [UInt8]) {
+        var r = BinaryReader(bytes)
+        var out: [(UInt64, Int64, KeyState)] = []
+        do throws(BinaryDecodeError) {
+            guard try r.u8() == 1 else { return }
+            for _ in 0..<(try r.uint(max: configuration.maxKeys)) {
+                let k = try r.u64()
+                let used = try r.int()
+                let ks = KeyState(try r.int())
+                ks.reportedOutside = try r.bool()
+                ks.reportedConcurrent = try r.bool()
+                for _ in 0..<(try r.uint(max: configuration.maxNetworksPerKey)) {
+                    ks.nets.append((try r.u64(), try r.string(max: 64), try r.int(), try r.int()))
+                }
+                out.append((k, used, ks))
+            }
+        } catch {
+            return
+        }
+        for (k, used, ks) in out { keys.restore(k, used: used, ks) }
+    }
+}

@@ -1,0 +1,186 @@
+import Baselines
+import Detection
+import EventModel
+
+/// `discovery.burst` — an identity enumerates the account: many distinct
+/// List/Describe/Get APIs across several services in a short window, or a
+/// spike of AccessDenied errors, beyond its own habit.
+///
+/// Stolen credentials are usually explored first ("what can this key do?"):
+/// dozens of distinct read APIs over many services within minutes, and many
+/// denials where the key lacks permission. Compared with the identity's own
+/// previous maximum per window (from its baseline), so an inventory scanner
+/// or a security tool whose normal behaviour *is* enumeration stays quiet.
+/// Quiet while the identity is learning.
+/// MITRE ATT&CK: T1580 (Cloud Infrastructure Discovery), T1526 (Cloud Service
+/// Discovery), T1087.004 (Account Discovery: Cloud Account).
+public final class DiscoveryBurstDetector: Detector {
+    /// Detector id.
+    public static let detectorId = "discovery.burst"
+    /// Text for `detectors explain`.
+    public static let explanation = """
+        Many distinct List/Describe/Get APIs across several services in a short window (default 10 min), or an \
+        AccessDenied spike, beyond the identity's own previous maximum per window (an inventory scanner whose \
+        baseline is enumeration stays quiet). Quiet while the identity is learning. MITRE: T1580, T1526, T1087.004.
+        """
+
+    /// Settings (`settings:` in `detectors/discovery.burst.yaml`).
+    public struct Configuration: Sendable {
+        /// Sliding window (ms).
+        public var window: Int64 = 600_000
+        /// Distinct read APIs needed…
+        public var minDistinct = 20
+        /// …across at least this many services…
+        public var minServices = 3
+        /// …and at least this multiple of the identity's previous maximum per baseline window.
+        public var multiplier = 3.0
+        /// Access-denied calls in the window needed…
+        public var minDenied = 10
+        /// …and at least this multiple of the identity's previous maximum.
+        public var deniedMultiplier = 3.0
+        /// Identities with open windows kept (least recently used dropped).
+        public var maxIdentities = 10_000
+        /// Distinct APIs / denied calls tracked per window.
+        public var maxTracked = 256
+
+        /// Defaults.
+        public init() {}
+
+        /// Reads `settings:`.
+        public init(_ r: ConfigReader) {
+            let d = Configuration()
+            window = r.duration("window", default: d.window, in: 1000...86_400_000)
+            minDistinct = r.int("min_distinct", default: d.minDistinct, in: 1...100_000)
+            minServices = r.int("min_services", default: d.minServices, in: 1...1000)
+            multiplier = r.double("multiplier", default: d.multiplier, in: 1...1000)
+            minDenied = r.int("min_denied", default: d.minDenied, in: 1...100_000)
+            deniedMultiplier = r.double("denied_multiplier", default: d.deniedMultiplier, in: 1...1000)
+            maxIdentities = r.int("max_identities", default: d.maxIdentities, in: 16...10_000_000)
+            maxTracked = r.int("max_tracked", default: d.maxTracked, in: 8...100_000)
+        }
+    }
+
+    final class State: RecentState {
+        var apis: [(api: UInt64, service: UInt64, time: Int64)] = []
+        var names: [String] = []
+        var windowStart: Int64 = 0
+        var oldest: Int64 = .max
+        var evidence = Evidence()
+        var denied: [Int64] = []
+        var deniedNames: [String] = []
+        var deniedStart: Int64 = 0
+        var deniedEvidence = Evidence()
+        var reportedReads: Int64 = .min
+        var reportedDenied: Int64 = .min
+    }
+
+    /// Detector id.
+    public let id = DiscoveryBurstDetector.detectorId
+    /// Every event (only reads and denials are looked at).
+    public let interest = Interest.all
+    /// Effective settings.
+    public let configuration: Configuration
+    var states: BoundedStates<State>
+
+    /// Creates the detector.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.states = BoundedStates(capacity: configuration.maxIdentities)
+    }
+
+    /// Looks at one event.
+    public func evaluate(_ e: Event, context: DetectionContext, into signals: inout [Signal]) {
+        let isRead = APIClass.isDiscovery(operation: e.action.operation)
+        let isDenied = !e.outcome.errorCode.isEmpty && e.outcome.isAccessDenied
+        guard isRead || isDenied, !e.identity.key.isEmpty else { return }
+        let now = e.time
+        guard let p = context.baselines.profile(e.identity.key), !p.isLearning(now: now) else { return }
+        let st = states.get(Hash64.of(e.identity.key), now: now) { State() }
+        if isRead, let s = reads(e, st, p, context) { signals.append(s) }
+        if isDenied, let s = denials(e, st, p, context) { signals.append(s) }
+    }
+
+    private func reads(_ e: Event, _ st: State, _ p: IdentityProfile, _ context: DetectionContext) -> Signal? {
+        let now = e.time
+        let c = configuration
+        let cutoff = now - c.window
+        if st.oldest < cutoff {
+            st.apis.removeAll { $0.time < cutoff }
+            st.oldest = st.apis.map(\.time).min() ?? .max
+        }
+        if st.apis.isEmpty {
+            st.names.removeAll()
+            st.evidence = Evidence()
+            st.windowStart = now
+        }
+        let h = Hash64.api(service: e.action.service, operation: e.action.operation)
+        if let i = st.apis.firstIndex(where: { $0.api == h }) {
+            st.apis[i].time = now
+            return nil
+        }
+        guard st.apis.count < c.maxTracked else { return nil }
+        st.apis.append((h, Hash64.of(e.action.service), now))
+        st.oldest = min(st.oldest, now)
+        if st.names.count < 12 { st.names.append(e.action.key) }
+        st.evidence.add(e.eventId)
+        let base = Int(p.priorMaxReadAPIs(now: now))
+        let threshold = max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
+        guard st.apis.count >= threshold, st.reportedReads == .min || st.reportedReads < now - c.window else {
+            return nil
+        }
+        let services = Set(st.apis.map(\.service)).count
+        guard services >= c.minServices else { return nil }
+        st.reportedReads = now
+        let who = BaselineWords.who(e)
+        let span = now - st.windowStart
+        let baseWindow = context.baselines.configuration.burstWindow
+        let text = "\(who) called \(st.apis.count) distinct List/Describe/Get APIs across \(services) services in "
+            + "\(BaselineText.duration(span)) (\(BaselineText.list(st.names, limit: 6))); its previous maximum was "
+            + "\(base) distinct read APIs per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)) "
+            + "(threshold \(threshold)). Enumerating many services at once is how stolen credentials are explored."
+        let facts = [Fact("observed_distinct_apis", String(st.apis.count)), Fact("observed_services", String(services)),
+            Fact("observed_window", BaselineText.duration(span)), Fact("baseline_max_per_window", String(base)),
+            Fact("baseline_window", BaselineText.duration(baseWindow)), Fact("threshold", String(threshold)),
+            Fact("sample_apis", st.names.joined(separator: ", "))] + BaselineWords.facts(p, now)
+        return Signal(
+            severity: context.spec.severity, title: "\(who) enumerated \(st.apis.count) APIs in \(BaselineText.duration(span))",
+            explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "discovery",
+            eventIds: st.evidence.ids, firstSeen: st.windowStart, count: st.apis.count)
+    }
+
+    private func denials(_ e: Event, _ st: State, _ p: IdentityProfile, _ context: DetectionContext) -> Signal? {
+        let now = e.time
+        let c = configuration
+        let cutoff = now - c.window
+        if let first = st.denied.first, first < cutoff { st.denied.removeAll { $0 < cutoff } }
+        if st.denied.isEmpty {
+            st.deniedNames.removeAll()
+            st.deniedEvidence = Evidence()
+            st.deniedStart = now
+        }
+        if st.denied.count < c.maxTracked { st.denied.append(now) }
+        if st.deniedNames.count < 8 && !st.deniedNames.contains(e.action.key) { st.deniedNames.append(e.action.key) }
+        st.deniedEvidence.add(e.eventId)
+        let base = Int(p.priorMaxDenied(now: now))
+        let threshold = max(c.minDenied, Int((c.deniedMultiplier * Double(base)).rounded(.up)))
+        guard st.denied.count >= threshold, st.reportedDenied == .min || st.reportedDenied < now - c.window else {
+            return nil
+        }
+        st.reportedDenied = now
+        let who = BaselineWords.who(e)
+        let span = now - st.deniedStart
+        let baseWindow = context.baselines.configuration.burstWindow
+        let text = "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span)) "
+            + "(\(BaselineText.list(st.deniedNames, limit: 6))); its previous maximum was \(base) denied calls per "
+            + "\(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)), error ratio "
+            + "\(BaselineText.percent(p.errorRatio)). A burst of denials is a key probing its own permissions."
+        let facts = [Fact("observed_denied", String(st.denied.count)), Fact("observed_window", BaselineText.duration(span)),
+            Fact("baseline_max_per_window", String(base)), Fact("baseline_window", BaselineText.duration(baseWindow)),
+            Fact("threshold", String(threshold)), Fact("sample_apis", st.deniedNames.joined(separator: ", ")),
+            Fact("baseline_error_ratio", BaselineText.percent(p.errorRatio))] + BaselineWords.facts(p, now)
+        return Signal(
+            severity: context.spec.severity, title: "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span))",
+            explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "access-denied",
+            eventIds: st.deniedEvidence.ids, firstSeen: st.deniedStart, count: st.denied.count)
+    }
+}

@@ -1,0 +1,119 @@
+import Baselines
+import Detection
+import EventModel
+
+/// `identity.new_source` — an identity calls from a source network (IPv4 /24,
+/// IPv6 /48) it has never used.
+///
+/// A workload (automation role, CI user, instance profile) calls from a few
+/// stable networks with one SDK: a new network is a strong sign that its
+/// credentials are used elsewhere. A human (console or browser, many networks,
+/// several clients) roams: a new network is only low. Calls made by an AWS
+/// service on the identity's behalf have no network and are ignored; a new
+/// address inside a known /24 is not new. Quiet while the identity is learning.
+/// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts).
+public final class NewSourceDetector: Detector {
+    /// Detector id.
+    public static let detectorId = "identity.new_source"
+    /// Text for `detectors explain`.
+    public static let explanation = """
+        An identity calls from a source network (IPv4 /24, IPv6 /48) never seen for it. High signal for \
+        automation (few networks, one SDK family), low for humans (console/browser, many networks). Calls made \
+        by an AWS service on the identity's behalf are ignored; a new address in a known /24 is not new. \
+        Quiet while the identity is learning. MITRE: T1078.004.
+        """
+
+    /// Settings (`settings:` in `detectors/identity.new_source.yaml`).
+    public struct Configuration: Sendable {
+        /// An identity with at most this many networks and one client user-agent family
+        /// (not console/browser) is treated as automation: configured severity; others: low.
+        public var automationMaxNetworks = 3
+        /// Minimum events in the baseline before a new network is reported.
+        public var minBaselineEvents = 20
+        /// User-agent families that mark a human (never automation).
+        public var humanFamilies: [String] = ["console", "browser"]
+
+        /// Defaults.
+        public init() {}
+
+        /// Reads `settings:`.
+        public init(_ r: ConfigReader) {
+            let d = Configuration()
+            automationMaxNetworks = r.int("automation_max_networks", default: d.automationMaxNetworks, in: 1...64)
+            minBaselineEvents = r.int("min_baseline_events", default: d.minBaselineEvents, in: 0...1_000_000)
+            humanFamilies = r.strings("human_families", default: d.humanFamilies)
+            for f in humanFamilies where UserAgentFamily(rawValue: f) == nil {
+                r.report("human_families", code: "config.value", "unknown user-agent family '\(f)'")
+            }
+        }
+    }
+
+    /// Detector id.
+    public let id = NewSourceDetector.detectorId
+    /// Every event.
+    public let interest = Interest.all
+    /// Effective settings.
+    public let configuration: Configuration
+    private let human: Set<UserAgentFamily>
+
+    /// Creates the detector.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.human = Set(configuration.humanFamilies.compactMap(UserAgentFamily.init(rawValue:)))
+    }
+
+    /// Looks at one event.
+    public func evaluate(_ e: Event, context: DetectionContext, into signals: inout [Signal]) {
+        guard e.source.kind == .ip, !e.source.ips.isEmpty else { return }
+        let now = e.time
+        guard let p = context.baselines.profile(e.identity.key) else { return }
+        var newNet: UInt64? = nil
+        var newIP = ""
+        for ip in e.source.ips {
+            guard let k = NetworkKey.of(ip: ip) else { continue }
+            if p.network(k, now: now) != nil { return }
+            if newNet == nil {
+                newNet = k
+                newIP = ip
+            }
+        }
+        guard let net = newNet, !p.isLearning(now: now), p.events >= UInt64(configuration.minBaselineEvents) else {
+            return
+        }
+        signals.append(signal(e, p, net, newIP, context))
+    }
+
+    /// True when the profile looks like automation rather than a human.
+    func isAutomation(_ p: IdentityProfile, _ e: Event, now: Int64) -> Bool {
+        let fams = p.clientFamilies(now: now)
+        if fams.count != 1 || human.contains(fams[0].family) || human.contains(e.userAgent.family) { return false }
+        let nets = p.live(p.networks, now: now).filter { $0.key != NetworkKey.awsService }
+        return nets.count <= configuration.automationMaxNetworks && p.networks.overflow == 0
+    }
+
+    private func signal(_ e: Event, _ p: IdentityProfile, _ net: UInt64, _ ip: String, _ context: DetectionContext)
+        -> Signal
+    {
+        let now = e.time
+        let who = BaselineWords.who(e)
+        let automation = isAutomation(p, e, now: now)
+        let netText = NetworkKey.describe(net)
+        let known = BaselineWords.networks(p, now)
+        let count = p.liveCount(p.networks, now: now)
+        let fams = p.clientFamilies(now: now).map(\.family.rawValue)
+        var text = "\(who) called \(e.action.key) from \(BaselineWords.clip(ip, 64)) (\(netText)), a network never seen "
+            + "for it in \(BaselineWords.span(p, now)); its \(count) known network(s): \(BaselineText.list(known)). "
+        text += automation
+            ? "It behaves like automation (\(count) network(s), one client: \(fams.first ?? "?")), so a new network suggests its credentials are used elsewhere."
+            : "It behaves like a human or roaming client (clients: \(BaselineText.list(fams))), so this is low on its own."
+        var facts = [Fact("observed_ip", BaselineWords.clip(ip, 64)), Fact("observed_network", netText),
+            Fact("baseline_networks", known.joined(separator: ", ")), Fact("baseline_network_count", String(count)),
+            Fact("profile_kind", automation ? "automation" : "human"),
+            Fact("user_agent_family", e.userAgent.family.rawValue)]
+        facts += BaselineWords.facts(p, now)
+        return Signal(
+            severity: automation ? context.spec.severity : min(context.spec.severity, .low),
+            title: "\(who) used from a new network \(netText)", explanation: text, facts: facts,
+            mitre: ["T1078.004"], key: netText, failedAttempt: !e.outcome.isSuccess, resource: ip)
+    }
+}

@@ -1,0 +1,56 @@
+import EventModel
+import Formats
+import Ingest
+
+/// What decoding a file produces, in input order: events and diagnostics.
+public enum DecodedItem: Sendable {
+    /// A decoded event.
+    case event(Event)
+    /// A problem with the input (counted and reported by the consumer).
+    case diagnostic(Diagnostic)
+}
+
+/// inflate → frame → decode for one file at a time, with no detection, so that
+/// several files can be decoded on several threads while detection stays
+/// single-threaded and in order. One instance per thread (buffers are reused).
+public final class FileDecoder {
+    private let reader: RecordReader
+    private var decoder: RecordDecoder
+
+    /// Creates a decoder with the ingest limits and the workflow-log mappings.
+    public init(options: IngestOptions, mappings: [WorkflowMapping] = []) {
+        reader = RecordReader(options: options)
+        decoder = RecordDecoder(mappings: mappings)
+    }
+
+    /// Decodes a whole file, calling `sink` with items in order and `progress`
+    /// with the compressed bytes consumed so far. Returns the file's stats and
+    /// the number of records framed.
+    public func decode(
+        _ file: InputFile, progress: ((Int64) -> Void)? = nil, sink: (DecodedItem) -> Void
+    ) -> FileStats {
+        reader.read(
+            file, onProgress: progress,
+            onRecord: { bytes, info in self.record(bytes, info.origin, sink) },
+            onDiagnostic: { sink(.diagnostic($0)) })
+    }
+
+    /// Decodes one framed record.
+    public func record(_ bytes: UnsafeRawBufferPointer, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
+        let result = decoder.decode(bytes, origin: origin)
+        for w in decoder.warnings { sink(.diagnostic(w)) }
+        switch result {
+        case .event(let event):
+            if event.identity.key.isEmpty {
+                sink(.diagnostic(Diagnostic(origin: origin, level: .warning, code: "decode.missing_identity",
+                    message: "record has no userIdentity; checked by rule detectors, not baselined")))
+            }
+            sink(.event(event))
+        case .skipped(let d), .failed(let d):
+            sink(.diagnostic(d))
+        case .omitted(let reason):
+            // A note: counted in the summary by code, never printed (see DiagnosticReporter).
+            sink(.diagnostic(Diagnostic(origin: origin, level: .note, code: reason, message: "record repeats a request counted once; omitted")))
+        }
+    }
+}

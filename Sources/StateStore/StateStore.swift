@@ -1,0 +1,166 @@
+import Baselines
+import CSQLite
+import EventModel
+
+/// A state file problem, with a stable code:
+/// `state.open` (cannot open or create the file), `state.schema` (not a
+/// trailhound state file, or written by an incompatible version),
+/// `state.corrupt` (damaged database or undecodable record), `state.write`
+/// (a checkpoint failed; the previous checkpoint is intact), `state.read`.
+public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable code.
+    public var code: String
+    /// What went wrong and what to do.
+    public var message: String
+    /// State file path.
+    public var path: String
+
+    /// Creates an error.
+    public init(code: String, message: String, path: String) {
+        self.code = code
+        self.message = message
+        self.path = path
+    }
+
+    /// As a `Diagnostic` (for uniform printing).
+    public var diagnostic: Diagnostic { Diagnostic(origin: Origin(path: path, record: 0), code: code, message: message) }
+
+    /// `path: error: message [code]`.
+    public var description: String { diagnostic.description }
+}
+
+/// Progress through one input file (for the live service's tailing, and for
+/// `scan --state` to skip files already scanned).
+public struct InputPosition: Sendable, Hashable {
+    /// File path as given or found.
+    public var path: String
+    /// Bytes consumed.
+    public var offset: Int64
+    /// True when the file was read to its end and its events are in the baselines.
+    public var done: Bool
+    /// File size when recorded.
+    public var size: Int64
+    /// Modification time when recorded (seconds since epoch), 0 when unknown.
+    public var mtime: Int64
+
+    /// Creates a position.
+    public init(path: String, offset: Int64 = 0, done: Bool = false, size: Int64 = 0, mtime: Int64 = 0) {
+        self.path = path
+        self.offset = offset
+        self.done = done
+        self.size = size
+        self.mtime = mtime
+    }
+}
+
+/// The `--state FILE` database: baselines (one row per identity), shared
+/// facts, detector states and input positions in one SQLite file in WAL mode.
+/// `checkpoint(...)` writes everything in ONE transaction, so a crash or an
+/// error leaves either the previous or the new checkpoint, never a mix.
+/// Input marks (`markDone`, `setPosition`) are staged in memory and written by
+/// the next checkpoint, so a file is marked done only together with the
+/// baselines that contain its events.
+public final class StateStore {
+    /// Schema version this build reads and writes.
+    public static let schemaVersion: Int64 = 1
+    /// State file path.
+    public let path: String
+    private let conn: SQLiteConnection
+    private(set) var stagedInputs: [String: InputPosition] = [:]
+    private var lookup: Statement?
+
+    private static let schema = """
+        CREATE TABLE schema_version(version INTEGER NOT NULL);
+        CREATE TABLE baselines(identity TEXT PRIMARY KEY NOT NULL, last_seen INTEGER NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE facts(name TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE detectors(id TEXT PRIMARY KEY NOT NULL, data BLOB NOT NULL);
+        CREATE TABLE inputs(path TEXT PRIMARY KEY NOT NULL CHECK(path <> ''), offset INTEGER NOT NULL DEFAULT 0,
+            done INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 0, mtime INTEGER NOT NULL DEFAULT 0);
+        """
+
+    /// Opens or creates the state file, switches it to WAL mode and checks the schema version.
+    public init(path: String) throws(StateError) {
+        self.path = path
+        do {
+            conn = try SQLiteConnection(path: path)
+        } catch {
+            throw StateError(code: error.isCorrupt ? "state.corrupt" : "state.open",
+                message: "cannot open state file: \(error.message)", path: path)
+        }
+        do {
+            try conn.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            try checkSchema()
+        } catch let e as StateError {
+            conn.close()
+            throw e
+        } catch let e as SQLiteConnection.Failure {
+            conn.close()
+            throw StateError(code: e.isCorrupt ? "state.corrupt" : "state.open",
+                message: e.isCorrupt ? "state file is damaged or not a database (\(e.message)); move it away to start afresh"
+                    : "cannot open state file: \(e.message)", path: path)
+        } catch {
+            conn.close()
+            throw StateError(code: "state.open", message: "\(error)", path: path)
+        }
+    }
+
+    private func checkSchema() throws {
+        let tables = try conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        var names: Set<String> = []
+        while try tables.step() { names.insert(tables.text(0)) }
+        if names.isEmpty {
+            try conn.exec("BEGIN IMMEDIATE; \(Self.schema) INSERT INTO schema_version VALUES (\(Self.schemaVersion)); COMMIT;")
+            return
+        }
+        guard names.contains("schema_version") else {
+            throw StateError(code: "state.schema",
+                message: "not a trailhound state file (no schema_version table); refusing to modify it", path: path)
+        }
+        let v = try conn.prepare("SELECT version FROM schema_version")
+        guard try v.step() else {
+            throw StateError(code: "state.schema", message: "schema_version table is empty", path: path)
+        }
+        let version = v.int(0)
+        guard version == Self.schemaVersion else {
+            throw StateError(code: "state.schema",
+                message: "state file has schema version \(version); this build reads version \(Self.schemaVersion)",
+                path: path)
+        }
+        for t in ["baselines", "facts", "detectors", "inputs"] where !names.contains(t) {
+            throw StateError(code: "state.schema", message: "state file lacks table '\(t)'", path: path)
+        }
+    }
+
+    /// Closes the database (also done on deinit).
+    public func close() {
+        lookup = nil
+        conn.close()
+    }
+
+    var connection: SQLiteConnection { conn }
+
+    func stage(_ p: InputPosition) { stagedInputs[p.path] = p }
+
+    func clearStaged() { stagedInputs.removeAll() }
+
+    func inputLookup() throws -> Statement {
+        if let lookup { return lookup }
+        let s = try conn.prepare("SELECT offset, done, size, mtime FROM inputs WHERE path = ?")
+        lookup = s
+        return s
+    }
+
+    func wrap<T>(_ code: String, _ what: String, _ body: () throws -> T) throws(StateError) -> T {
+        do {
+            return try body()
+        } catch let e as StateError {
+            throw e
+        } catch let e as SQLiteConnection.Failure {
+            throw StateError(code: e.isCorrupt ? "state.corrupt" : code, message: "\(what): \(e.message)", path: path)
+        } catch let e as BinaryDecodeError {
+            throw StateError(code: "state.corrupt", message: "\(what): \(e)", path: path)
+        } catch {
+            throw StateError(code: code, message: "\(what): \(error)", path: path)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Baselines
+import Detection
+import Detectors
+import EventModel
+import Testing
+
+@Suite("credentials.exfiltration")
+struct CredentialExfiltrationBaselineTests {
+    let id = "credentials.exfiltration"
+    let role = BL.roleKey("app-instance")
+    let after = BL.t0 + 9 * BL.dayMs
+
+    /// Instances of the role call from their subnet with rotating session keys.
+    func baseline(_ h: BaselineHarness) {
+        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
+            BL.ev(t, identity: role, ip: "10.0.2.\(i % 20 + 10)", accessKey: "ASIAOLD\(i / 36)", instance: "i-0abc",
+                session: "i-0abc")
+        })
+    }
+
+    @Test("an instance-profile key used outside the role's networks fires (InstanceCredentialExfiltration)")
+    func outside() throws {
+        let h = try BaselineHarness([id])
+        baseline(h)
+        h.feed(BL.ev(after, identity: role, ip: "10.0.2.15", accessKey: "ASIASTOLEN1", instance: "i-0abc"))
+        #expect(h.findings(id).isEmpty)
+        h.feed(BL.ev(after + 20 * 60_000, identity: role, service: "sts", op: "GetCallerIdentity", ip: "198.51.100.7",
+            ua: .awsCLI, accessKey: "ASIASTOLEN1", instance: "i-0abc"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.key == "ASIASTOLEN1")
+        #expect(f.severity == .high)
+        #expect(f.blFact("instance_id") == "i-0abc")
+        #expect(f.blFact("observed_network") == "198.51.100.0/24")
+        #expect(f.blFact("baseline_networks")?.hasPrefix("10.0.2.0/24") == true)
+        #expect(f.explanation.contains("InstanceCredentialExfiltration"))
+        #expect(f.mitre.contains("T1552.005"))
+    }
+
+    @Test("one session key from two networks within minutes fires for any session")
+    func concurrent() throws {
+        let h = try BaselineHarness([id])
+        let dev = "arn:aws:iam::111122223333:role/developer"
+        h.feed(BL.ev(BL.t0, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"))
+        h.feed(BL.ev(BL.t0 + 120_000, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV1"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.blFact("other_network") == "203.0.113.0/24")
+        #expect(f.blFact("seconds_between") == "120")
+    }
+
+    @Test("benign: same /24, hours apart, long-lived keys, IPv4 and IPv6 of a dual-stack client")
+    func benign() throws {
+        let h = try BaselineHarness([id])
+        baseline(h)
+        h.feed(BL.ev(after, identity: role, ip: "10.0.2.99", accessKey: "ASIAOK1", instance: "i-0abc"))
+        let dev = "arn:aws:iam::111122223333:role/developer"
+        h.feed(BL.ev(after, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV2"))
+        h.feed(BL.ev(after + 3 * BL.hourMs, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV2"))
+        h.feed(BL.ev(after, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV3"))
+        h.feed(BL.ev(after + 60_000, identity: dev, ip: "2001:db8::5", accessKey: "ASIADEV3"))
+        h.feed(BL.ev(after, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "203.0.113.10",
+            accessKey: "AKIALONG"))
+        h.feed(BL.ev(after + 60_000, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "192.0.2.1",
+            accessKey: "AKIALONG"))
+        #expect(h.findings(id).isEmpty)
+    }
+
+    @Test("tracked keys survive a snapshot and restore")
+    func snapshot() throws {
+        let h = try BaselineHarness([id])
+        h.feed(BL.ev(BL.t0, ip: "203.0.113.10", accessKey: "ASIAX"))
+        let h2 = try BaselineHarness([id])
+        h2.engine.restoreDetectors(h.engine.snapshotDetectors())
+        h2.feed(BL.ev(BL.t0 + 60_000, ip: "192.0.2.9", accessKey: "ASIAX"))
+        #expect(h2.findings(id).count == 1)
+    }
+}
