@@ -8,6 +8,9 @@ public enum Registry {
         (ruleDetectors + baselineDetectors).sorted { $0.id < $1.id }
     }
 
+    /// Ids of the detectors that need baselines (`scan --no-baselines` leaves them out).
+    public static var baselineDetectorIds: Set<String> { Set(baselineDetectors.map(\.id)) }
+
     /// Looks a detector up by id.
     public static func descriptor(id: String) -> DetectorDescriptor? {
         all.first { $0.id == id }

@@ -46,6 +46,8 @@ public struct ScanOptions: Sendable {
     public var eventsOut: String? = nil
     /// With a state file: read files again even if an earlier scan recorded them as done.
     public var rescan: Bool = false
+    /// Run only the detectors that need no baseline, and keep no baselines.
+    public var noBaselines: Bool = false
     /// Baseline settings (learning period, forgetting, caps).
     public var baselines = BaselineConfiguration()
 

@@ -35,7 +35,10 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        let chosen = options.noBaselines
+            ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
+        let engine = DetectionEngine(detectors: chosen, baselines: baselines)
+        engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
         var state: StateSession? = nil

@@ -50,7 +50,7 @@ struct DetectorsCommand: ParsableCommand {
                 let spec = configured[d.id]
                 let state = spec == nil ? "no-config" : (spec!.enabled ? "enabled" : "disabled")
                 let sev = (spec?.severity ?? d.defaultSeverity).description
-                print(d.id.padding(36) + sev.padding(10) + state.padding(11) + d.summary)
+                print(d.id.padding(39) + sev.padding(10) + state.padding(11) + d.summary)
             }
             if !set.issues.isEmpty {
                 Terminal.err("trailhound: warning: \(set.issues.count) config problem(s); run `trailhound validate`")

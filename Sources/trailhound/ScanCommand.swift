@@ -44,6 +44,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "With --state: read files again that an earlier scan already recorded.")
     var rescan = false
 
+    @Flag(name: .customLong("no-baselines"), help: "Run only the detectors that need no baseline (defense evasion, persistence); keep no baselines.")
+    var noBaselines = false
+
     @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported (sensitive actions are reported earlier).")
     var learningDays: Int = 7
 
@@ -65,6 +68,7 @@ struct ScanCommand: ParsableCommand {
     func validate() throws {
         if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
         if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
+        if noBaselines && state != nil { throw ValidationError("--no-baselines and --state cannot be combined: there would be no baselines to save") }
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if forgetDays < 1 || forgetDays > 3650 { throw ValidationError("--forget-days must be between 1 and 3650") }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
@@ -86,6 +90,7 @@ struct ScanCommand: ParsableCommand {
         o.statePath = state
         o.eventsOut = eventsOut
         o.rescan = rescan
+        o.noBaselines = noBaselines
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
         o.summary = !quiet
