@@ -12,7 +12,8 @@ public enum DecodeResult: Sendable {
     /// A record that repeats a request already (or later) counted, left out on purpose and
     /// too common to be worth a diagnostic each: Kubernetes audit stages other than the final
     /// one (`RequestReceived`, `ResponseStarted`), Azure Activity Log `Started`/`Accepted`
-    /// records of an operation whose outcome follows. `reason` is a stable code
+    /// records of an operation whose outcome follows, application lines of a workflow server
+    /// (a mapping's `skip:`). `reason` is a stable code
     /// (`OmitCode`); the Runtime turns it into a note (counted in the summary, not printed).
     case omitted(reason: String)
 }
@@ -25,6 +26,9 @@ public enum OmitCode {
     /// An Azure Activity Log record announcing an operation (`Start`, `Accept`); its outcome
     /// (`Success`, `Failure`) is a separate record.
     public static let azureStart = "decode.azure_operation_started"
+    /// A record a workflow mapping's `skip:` condition recognises as the server's own
+    /// non-request log line.
+    public static let mappingSkipped = "decode.mapping_skipped"
 }
 
 /// Stable diagnostic codes produced by the decoders.

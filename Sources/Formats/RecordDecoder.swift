@@ -70,6 +70,11 @@ public struct RecordDecoder: @unchecked Sendable {
         for m in context.mappings where try WorkflowLog.matches(m, fields, &context) {
             return try WorkflowLog.decode(fields, mapping: m, &context)
         }
+        for m in context.mappings {
+            if let skip = m.skip, try WorkflowLog.holds(skip, fields, &context) {
+                return .omitted(reason: OmitCode.mappingSkipped)
+            }
+        }
         return .failed(
             context.diagnostic(.error, DecodeCode.unknownFormat, "JSON object of no known format (\(keysPreview()))"))
     }

@@ -7,11 +7,19 @@ import EventModel
 extension WorkflowLog {
     /// True when the record has every required key, equal value and contained text.
     static func matches(_ m: WorkflowMapping, _ f: RecordFields, _ ctx: inout DecodeContext) throws(JSONError) -> Bool {
-        for path in m.requireKeys where try lookup(f, path) == nil { return false }
-        for (path, want) in m.requireEquals {
+        try holds(m.match, f, &ctx)
+    }
+
+    /// True when `c` holds for the record (an empty condition never holds).
+    static func holds(_ c: WorkflowMapping.Condition, _ f: RecordFields, _ ctx: inout DecodeContext) throws(JSONError)
+        -> Bool
+    {
+        if c.isEmpty { return false }
+        for path in c.keys where try lookup(f, path) == nil { return false }
+        for (path, want) in c.equals {
             guard let v = try lookup(f, path), try ctx.text(v, max: 4096) == want else { return false }
         }
-        for (path, want) in m.requireContains {
+        for (path, want) in c.contains {
             guard let v = try lookup(f, path), try ctx.text(v, max: 4096, intern: false).contains(want) else {
                 return false
             }

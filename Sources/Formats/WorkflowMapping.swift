@@ -38,12 +38,37 @@ public struct WorkflowMapping: Sendable {
     public var extracts: [WorkflowExtract]
     /// Request path glob → action, first match wins; used when `action` is not set otherwise.
     public var actions: [(Glob, String)]
+    /// Records of the same server that carry no request (application log lines): when no
+    /// mapping matches a record but this condition holds, the record is omitted with a note
+    /// (`decode.mapping_skipped`, counted, not printed) instead of `decode.unknown_format`.
+    public var skip: Condition?
+
+    /// Conditions on a record: every listed path present, equal, containing the text.
+    public struct Condition: Sendable {
+        /// Dotted paths that must be present (not null).
+        public var keys: [[String]]
+        /// Dotted path → exact text.
+        public var equals: [([String], String)]
+        /// Dotted path → contained text.
+        public var contains: [([String], String)]
+
+        /// Creates a condition.
+        public init(keys: [[String]] = [], equals: [([String], String)] = [], contains: [([String], String)] = []) {
+            self.keys = keys
+            self.equals = equals
+            self.contains = contains
+        }
+
+        /// True when nothing is required (such a condition would claim every record).
+        public var isEmpty: Bool { keys.isEmpty && equals.isEmpty && contains.isEmpty }
+    }
 
     /// Creates a mapping.
     public init(
         name: String, requireKeys: [[String]] = [], requireEquals: [([String], String)] = [],
         requireContains: [([String], String)] = [], fields: [(WorkflowField, [String])] = [],
-        defaults: [(WorkflowField, String)] = [], extracts: [WorkflowExtract] = [], actions: [(Glob, String)] = []
+        defaults: [(WorkflowField, String)] = [], extracts: [WorkflowExtract] = [], actions: [(Glob, String)] = [],
+        skip: Condition? = nil
     ) {
         self.name = name
         self.requireKeys = requireKeys
@@ -53,7 +78,11 @@ public struct WorkflowMapping: Sendable {
         self.defaults = defaults
         self.extracts = extracts
         self.actions = actions
+        self.skip = skip
     }
+
+    /// The record conditions of `match:` as one `Condition`.
+    public var match: Condition { Condition(keys: requireKeys, equals: requireEquals, contains: requireContains) }
 
     /// `a.b.c` → `["a", "b", "c"]` (empty segments dropped).
     public static func path(_ dotted: String) -> [String] {

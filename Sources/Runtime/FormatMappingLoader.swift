@@ -33,6 +33,8 @@ public struct FormatMappingSet: Sendable {
 /// defaults: {server: my-agent}              # constants for fields not logged
 /// actions:                                  # request-path glob → action, first match wins
 ///   - {path: "/api/run/*", action: run_flow}
+/// skip:                                     # optional: the server's other lines, counted as notes
+///   keys: [ts, msg]
 /// ```
 public enum FormatMappingLoader {
     /// Highest `version:` understood.
@@ -87,6 +89,12 @@ public enum FormatMappingLoader {
         var m = WorkflowMapping(name: root.requiredString("name") ?? "")
         _ = root.node("description")
         readMatch(root, &m)
+        if let skip = root.child("skip") {
+            let c = condition(skip)
+            if c.isEmpty { skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains") }
+            m.skip = c
+            skip.finish()
+        }
         m.fields = fieldMap(root.child("fields")).map { ($0.0, WorkflowMapping.path($0.1)) }
         m.defaults = fieldMap(root.child("defaults"))
         m.extracts = readExtracts(root)
@@ -105,14 +113,22 @@ public enum FormatMappingLoader {
             root.report("match", code: "config.missing_key", "is required: say how to recognise this server's records")
             return
         }
-        m.requireKeys = match.strings("keys", default: []).map(WorkflowMapping.path)
-        m.requireEquals = conditions(match, "equals", "value")
-        m.requireContains = conditions(match, "contains", "text")
-        if m.requireKeys.isEmpty && m.requireEquals.isEmpty && m.requireContains.isEmpty {
+        let c = condition(match)
+        m.requireKeys = c.keys
+        m.requireEquals = c.equals
+        m.requireContains = c.contains
+        if c.isEmpty {
             match.report("keys", code: "config.missing_key",
                 "match needs at least one of keys, equals, contains (a mapping must not claim every record)")
         }
         match.finish()
+    }
+
+    /// `keys`, `equals`, `contains` of a `match:` or `skip:` mapping.
+    private static func condition(_ r: ConfigReader) -> WorkflowMapping.Condition {
+        WorkflowMapping.Condition(
+            keys: r.strings("keys", default: []).map(WorkflowMapping.path), equals: conditions(r, "equals", "value"),
+            contains: conditions(r, "contains", "text"))
     }
 
     /// `[{path: a.b, <valueKey>: text}, …]`.

@@ -94,6 +94,16 @@ import Testing
             return
         }
         #expect(d.code == DecodeCode.unknownFormat)
+        // With a `skip:` condition they are omitted on purpose (a note, not an error).
+        var withSkip = Self.langflow
+        withSkip.skip = WorkflowMapping.Condition(keys: [["record", "message"], ["record", "time", "timestamp"]])
+        var d2 = RecordDecoder(mappings: [withSkip])
+        let app = Array(#"{"text":"x","record":{"message":"Loading components","time":{"timestamp":1772359560.25}}}"#.utf8)
+        guard case .omitted(let reason) = app.withUnsafeBytes({ d2.decode($0, origin: Origin(path: "lf.log", record: 4)) }) else {
+            Issue.record("expected the application line to be omitted")
+            return
+        }
+        #expect(reason == OmitCode.mappingSkipped)
     }
 
     @Test func templatesParseAndMatch() throws {
