@@ -1028,11 +1028,15 @@ def check(out):
         return 1 if bad else 0
 
 
+BENCH_WEIGHT = {"kubernetes": 1, "gcp": 6, "azure": 8, "workflow": 6}
+
+
 def bench(out, scale):
-    """Bigger background corpora for Benchmarks/formats.sh: `scale` copies of the ten days, ids made unique."""
+    """Bigger corpora for Benchmarks/formats.sh: copies of the eleven days with other seeds (unique ids), about
+    `scale` × 6 MB of decompressed input per format (copies weighted so that formats weigh alike)."""
     global SEED
     for name, gen in GENERATORS.items():
-        for copy in range(scale):
+        for copy in range(scale * BENCH_WEIGHT[name]):
             SEED = 20260301 + copy
             root = os.path.join(out, name, f"copy-{copy:03d}")
             shutil.rmtree(root, ignore_errors=True)

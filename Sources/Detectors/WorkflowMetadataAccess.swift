@@ -11,9 +11,9 @@ import EventModel
 /// forgery or a hijacked flow collecting the workload identity — the step between "RCE on an
 /// AI server" and "stolen cloud keys used from elsewhere".
 ///
-/// The `target_host`, the request `path` and every other parameter of workflow events (tool
-/// input included) are searched for the `hosts` (case-insensitive, as whole host names: not
-/// when glued to other letters or digits).
+/// The `target_host`, the request `path` and the `tool_input` of workflow events are searched
+/// for the `hosts` (case-insensitive, as whole host names: not when glued to other letters or
+/// digits).
 ///
 /// False positives: a flow that legitimately reads its own instance's metadata (region,
 /// instance id) through a tool — rare, since SDKs do that without the workflow engine.
@@ -36,9 +36,9 @@ public final class WorkflowMetadataAccess: Detector {
         forgery or a hijacked flow collecting the workload identity — the step between "RCE on an
         AI server" and "stolen cloud keys used from elsewhere".
 
-        The `target_host`, the request `path` and every other parameter of workflow events (tool
-        input included) are searched for the `hosts` (case-insensitive, as whole host names: not
-        when glued to other letters or digits).
+        The `target_host`, the request `path` and the `tool_input` of workflow events are searched
+        for the `hosts` (case-insensitive, as whole host names: not when glued to other letters or
+        digits).
 
         False positives: a flow that legitimately reads its own instance's metadata (region,
         instance id) through a tool — rare, since SDKs do that without the workflow engine.
@@ -74,6 +74,8 @@ public final class WorkflowMetadataAccess: Detector {
     public let configuration: Configuration
     private let needles: [[UInt8]]
     private static let mitre = ["T1552.005", "T1190"]
+    /// The schema fields that can name a host: the others are methods, statuses, names and ids.
+    static let fields = ["target_host", "path", "tool_input"]
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {
@@ -85,18 +87,10 @@ public final class WorkflowMetadataAccess: Detector {
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard event.provider == .workflow else { return }
         var hit: (field: String, host: String)?
-        for field in ["target_host", "path", "tool_input"] {
+        for field in Self.fields {
             if let v = event.parameters[field], let h = match(v) {
                 hit = (field, h)
                 break
-            }
-        }
-        if hit == nil {
-            for (k, v) in event.parameters.sorted(by: { $0.key < $1.key }) where k != "source_ip" {
-                if let h = match(v) {
-                    hit = (k, h)
-                    break
-                }
             }
         }
         guard let hit else { return }

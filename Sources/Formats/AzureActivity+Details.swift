@@ -137,7 +137,7 @@ extension AzureActivity {
 
     /// `v/n` of `…/providers/microsoft.keyvault/vaults/V/secrets/N[/…]`.
     static func keyVaultSecret(_ id: String) -> String? {
-        guard id.contains("/microsoft.keyvault/vaults/") else { return nil }
+        guard SourceSupport.contains(id, "/microsoft.keyvault/vaults/") else { return nil }
         let vault = segment(after: "vaults", in: id)
         let secret = segment(after: "secrets", in: id)
         return vault.isEmpty || secret.isEmpty ? nil : vault + "/" + secret

@@ -119,9 +119,9 @@ enum AzureActivity: RecordFormat {
 
     /// Service and operation (see the type's documentation).
     static func action(_ op: String, resourceId: String, category: String, _ ctx: inout DecodeContext) -> Action {
-        let isARM = op.contains("/")
+        let isARM = op.utf8.contains(0x2F)
         let operation = isARM ? SourceSupport.lower(op) : op
-        var service = isARM ? String(operation.prefix { $0 != "/" }) : resourceProvider(resourceId)
+        var service = isARM ? String(decoding: operation.utf8.prefix { $0 != 0x2F }, as: UTF8.self) : resourceProvider(resourceId)
         if service.hasPrefix("microsoft.") { service = String(service.dropFirst(10)) }
         if service.isEmpty { service = category.isEmpty ? "azure" : SourceSupport.lower(category) }
         let l = isARM ? operation : SourceSupport.lower(op)
@@ -147,10 +147,8 @@ enum AzureActivity: RecordFormat {
     }
 
     /// The path segment following `key` in a lower-cased resource id.
-    static func segment(after key: String, in id: String) -> String {
-        let parts = id.split(separator: "/", omittingEmptySubsequences: true)
-        guard let i = parts.firstIndex(where: { $0 == key }), i + 1 < parts.count else { return "" }
-        return String(parts[i + 1])
+    static func segment(after key: StaticString, in id: String) -> String {
+        SourceSupport.segment(after: key, in: id)
     }
 
     static func source(_ r: Fields, _ ctx: inout DecodeContext) throws(JSONError) -> Source {
@@ -185,7 +183,9 @@ enum AzureActivity: RecordFormat {
         }
         if let n = Int64(code), n >= 400 { code = errorName(n) }
         if code.isEmpty { code = "Failed" }
-        if code.contains("Authorization") && !code.contains("Forbidden") && !code.contains("Unauthorized") {
+        if SourceSupport.contains(code, "Authorization") && !SourceSupport.contains(code, "Forbidden")
+            && !SourceSupport.contains(code, "Unauthorized")
+        {
             code = "Forbidden." + code
         }
         var message = try ctx.text(try SourceSupport.member(props, "statusMessage"), max: 256, intern: false)

@@ -1,6 +1,12 @@
 import ByteJSON
 import EventModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Helpers shared by the non-AWS formats (Kubernetes, GCP, Azure, workflow servers):
 /// tolerant field access, times in several notations, sources, user agents, bounded
 /// parameters and records embedded as JSON strings.
@@ -172,6 +178,49 @@ enum SourceSupport {
         let u = Array(s.utf8)
         while n > 0, u[n] & 0xC0 == 0x80 { n -= 1 }
         return String(decoding: u[0..<n], as: UTF8.self)
+    }
+
+    /// Byte-wise substring test (no `Character` work; both strings are UTF-8).
+    static func contains(_ hay: String, _ needle: String) -> Bool {
+        var h = hay
+        var n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                guard let first = nb.first else { return true }
+                guard hb.count >= nb.count else { return false }
+                var i = 0
+                let last = hb.count - nb.count
+                while i <= last {
+                    if hb[i] == first, memcmp(hb.baseAddress! + i, nb.baseAddress!, nb.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// The `/`-separated segment that follows the segment `key` in `id` ("" when none); byte-wise.
+    static func segment(after key: StaticString, in id: String) -> String {
+        var s = id
+        return s.withUTF8 { b -> String in
+            let k = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+            let n = b.count
+            var i = 0
+            while i < n {
+                while i < n, b[i] == 0x2F { i += 1 }
+                var j = i
+                while j < n, b[j] != 0x2F { j += 1 }
+                if j - i == k.count, UnsafeBufferPointer(rebasing: b[i..<j]).elementsEqual(k) {
+                    var a = j
+                    while a < n, b[a] == 0x2F { a += 1 }
+                    var e = a
+                    while e < n, b[e] != 0x2F { e += 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: b[a..<e]), as: UTF8.self)
+                }
+                i = j
+            }
+            return ""
+        }
     }
 
     /// ASCII lower-casing (identifiers only; leaves other bytes alone).

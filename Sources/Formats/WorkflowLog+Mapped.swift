@@ -20,7 +20,7 @@ extension WorkflowLog {
             guard let v = try lookup(f, path), try ctx.text(v, max: 4096) == want else { return false }
         }
         for (path, want) in c.contains {
-            guard let v = try lookup(f, path), try ctx.text(v, max: 4096, intern: false).contains(want) else {
+            guard let v = try lookup(f, path), SourceSupport.contains(try ctx.text(v, max: 4096, intern: false), want) else {
                 return false
             }
         }
@@ -43,7 +43,7 @@ extension WorkflowLog {
         }
         for (field, text) in m.defaults { set(field, text, into: &r, overwrite: false) }
         if r[.action].isEmpty, !r[.path].isEmpty {
-            let path = String(r[.path].prefix { $0 != "?" })
+            let path = String(decoding: r[.path].utf8.prefix { $0 != 0x3F }, as: UTF8.self)
             if let hit = m.actions.first(where: { $0.0.matches(path) }) { r.set(.action, hit.1) }
         }
         return finish(r, &ctx)

@@ -33,18 +33,18 @@ enum WorkflowLog: RecordFormat {
         return s.stringBytes.starts(with: schemaPrefix.utf8)
     }
 
-    /// Field values read from a record, before they become an event.
+    /// Field values read from a record, before they become an event (one slot per schema field).
     struct Record {
-        var values: [WorkflowField: String] = [:]
+        var values = [String](repeating: "", count: WorkflowField.allCases.count)
         var time: Int64?
         var timeText = ""
         var mapping = ""
 
-        subscript(_ f: WorkflowField) -> String { values[f] ?? "" }
+        subscript(_ f: WorkflowField) -> String { values[f.ordinal] }
 
         mutating func set(_ f: WorkflowField, _ v: String, overwrite: Bool = true) {
-            guard !v.isEmpty, overwrite || values[f] == nil else { return }
-            values[f] = v
+            guard !v.isEmpty, overwrite || values[f.ordinal].isEmpty else { return }
+            values[f.ordinal] = v
         }
     }
 
@@ -57,7 +57,7 @@ enum WorkflowLog: RecordFormat {
         var r = Record()
         for m in f.members {
             guard let i = keys.index(of: m.key) else { continue }
-            try read(WorkflowField.allCases[i], m.value, into: &r, &ctx)
+            try read(WorkflowField.ordered[i], m.value, into: &r, &ctx)
         }
         return finish(r, &ctx)
     }
@@ -109,8 +109,10 @@ enum WorkflowLog: RecordFormat {
         if !r[.flowId].isEmpty { resources.append(Resource(kind: .other, id: SourceSupport.bounded("flow:" + r[.flowId]))) }
         if !r[.toolName].isEmpty { resources.append(Resource(kind: .other, id: SourceSupport.bounded("tool:" + r[.toolName]))) }
         event.resources = resources
-        var p: [String: String] = Dictionary(minimumCapacity: r.values.count + 2)
-        for (k, v) in r.values where k != .authenticated { SourceSupport.put(&p, k.rawValue, v) }
+        var p: [String: String] = Dictionary(minimumCapacity: 16)
+        for (i, k) in WorkflowField.allCases.enumerated() where k != .authenticated && !r.values[i].isEmpty {
+            SourceSupport.put(&p, k.rawValue, r.values[i])
+        }
         if let auth { p["authenticated"] = auth ? "true" : "false" }
         SourceSupport.put(&p, "mapping", r.mapping)
         event.parameters = p
@@ -157,10 +159,19 @@ enum WorkflowLog: RecordFormat {
 
     /// First three segments of a path without its query (bounded operation names).
     static func pathPrefix(_ path: String) -> String {
-        var p = Substring(path)
-        if let q = p.firstIndex(where: { $0 == "?" || $0 == "#" }) { p = p[..<q] }
-        let segs = p.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: true)
-        return SourceSupport.bounded("/" + segs.prefix(3).joined(separator: "/"), 128)
+        var u = path.utf8.prefix { $0 != 0x3F && $0 != 0x23 }
+        var out: [UInt8] = []
+        var segments = 0
+        while !u.isEmpty, segments < 3 {
+            u = u.drop { $0 == 0x2F }
+            let seg = u.prefix { $0 != 0x2F }
+            if seg.isEmpty { break }
+            out.append(0x2F)
+            out.append(contentsOf: seg)
+            u = u.dropFirst(seg.count)
+            segments += 1
+        }
+        return out.isEmpty ? "/" : SourceSupport.bounded(String(decoding: out, as: UTF8.self), 128)
     }
 
     static func outcome(_ r: Record) -> Outcome {

@@ -1,5 +1,6 @@
 /// A field of the `trailhound.workflow/v1` schema (see README, "AI-workflow server log format").
 public enum WorkflowField: String, Sendable, Hashable, CaseIterable {
+
     case timestamp, server
     case requestId = "request_id"
     case method, path, status
@@ -13,6 +14,33 @@ public enum WorkflowField: String, Sendable, Hashable, CaseIterable {
     case targetHost = "target_host"
     case durationMs = "duration_ms"
     case eventId = "event_id"
+
+    /// Position in `allCases` (a record keeps one slot per field; no hashing on the hot path).
+    var ordinal: Int {
+        switch self {
+        case .timestamp: 0
+        case .server: 1
+        case .requestId: 2
+        case .method: 3
+        case .path: 4
+        case .status: 5
+        case .sourceIP: 6
+        case .userAgent: 7
+        case .authenticated: 8
+        case .principal: 9
+        case .action: 10
+        case .toolName: 11
+        case .toolKind: 12
+        case .toolInput: 13
+        case .flowId: 14
+        case .targetHost: 15
+        case .durationMs: 16
+        case .eventId: 17
+        }
+    }
+
+    /// `allCases`, indexable by `ordinal`.
+    static let ordered: [WorkflowField] = allCases
 }
 
 /// How to read one workflow server's own JSON log lines as `trailhound.workflow/v1` records,

@@ -27,7 +27,7 @@ import Testing
             (["path": "/proxy?url=http://metadata.google.internal/computeMetadata/v1/"], "metadata.google.internal"),
             (["tool_input": "curl http://2852039166/latest/api/token"], "2852039166"),
             (["tool_input": "GET http://[FD00:EC2::254]/latest/"], "fd00:ec2::254"),
-            (["command": "wget 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], "169.254.170.2"),
+            (["tool_input": "wget 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], "169.254.170.2"),
             (["tool_input": "http://0xA9FEA9FE/"], "0xa9fea9fe"),
         ]
         for (fields, host) in cases {
@@ -40,6 +40,8 @@ import Testing
         for v in ["169.254.169.2541", "10.169.254.169.254x", "metadata.google.internalx", "28520391660"] {
             #expect(try Harness.findings(id, SourceEvents.workflow(["tool_input": v])).isEmpty, "\(v)")
         }
+        // Other fields (names, user agents) are not searched.
+        #expect(try Harness.findings(id, SourceEvents.workflow(["tool_name": "169.254.169.254"])).isEmpty)
         var aws = TestEvents.make("ec2", "RunInstances")
         aws.parameters["requestParameters.userData"] = "curl 169.254.169.254"
         #expect(try Harness.findings(id, aws).isEmpty)
