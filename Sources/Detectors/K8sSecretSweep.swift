@@ -147,7 +147,7 @@ public final class K8sSecretSweep: Detector {
             return
         }
         add(event, ns: ns, st)
-        let distinct = Set(st.reads.map(\.ns)).count
+        let distinct = st.reads.count  // one entry per namespace (see add)
         if learning {
             st.habit = max(st.habit, distinct)
             return

@@ -38,7 +38,7 @@ struct AzureIdentity {
         if let claims, claims.kind == .object { try readClaims(claims, &c, &ctx) }
         c.caller = try ctx.text(r.caller)
         if c.oid.isEmpty && c.appId.isEmpty && c.upn.isEmpty,
-            let by = try SourceSupport.member(r.properties, "initiatedBy")
+            let by = r.prop(.initiatedBy)
         {
             try initiatedBy(by, &c, &ctx)
         }
@@ -85,7 +85,7 @@ struct AzureIdentity {
         } else {
             return .unknown
         }
-        let person = !c.upn.isEmpty || c.caller.contains("@")
+        let person = !c.upn.isEmpty || c.caller.utf8.contains(0x40)
         let type: IdentityType =
             c.idtyp == "app" || (!c.appId.isEmpty && !person) ? .serviceAccount : person ? .user : .unknown
         let mi = c.miResource.isEmpty ? "" : CloudTrail.lastComponent(c.miResource)
@@ -102,11 +102,10 @@ extension AzureActivity {
     ) throws(JSONError) {
         var p: [String: String] = Dictionary(minimumCapacity: 12)
         var list = ResourceList()
-        let props = r.properties
         let op = event.action.operation
         if let secret = keyVaultSecret(resourceId) {
             list.add(.secret, secret)
-        } else if let uri = try dataPlaneURI(props, &ctx), let secret = keyVaultSecret(url: uri) {
+        } else if let uri = try dataPlaneURI(r, &ctx), let secret = keyVaultSecret(url: uri) {
             list.add(.secret, secret)
         }
         if op.hasSuffix("/listkeys/action"), !resourceId.isEmpty {
@@ -120,10 +119,10 @@ extension AzureActivity {
         SourceSupport.put(&p, "resultSignature", try SourceSupport.valueText(r.resultSignature, &ctx, max: 64))
         SourceSupport.put(&p, "resourceId", SourceSupport.bounded(resourceId, 1024))
         SourceSupport.put(&p, "correlationId", try ctx.text(r.correlationId, max: 128, intern: false))
-        try SourceSupport.putRaw(&p, "properties.requestbody", try SourceSupport.member(props, "requestbody"), &ctx)
-        try SourceSupport.putRaw(&p, "properties.statusCode", try SourceSupport.member(props, "statusCode"), &ctx)
-        try SourceSupport.putRaw(&p, "properties.requestUri", try SourceSupport.member(props, "requestUri"), &ctx)
-        try SourceSupport.putRaw(&p, "properties.targetResources", try SourceSupport.member(props, "targetResources"), &ctx)
+        try SourceSupport.putRaw(&p, "properties.requestbody", r.prop(.requestbody), &ctx)
+        try SourceSupport.putRaw(&p, "properties.statusCode", r.prop(.statusCode), &ctx)
+        try SourceSupport.putRaw(&p, "properties.requestUri", r.prop(.requestUri), &ctx)
+        try SourceSupport.putRaw(&p, "properties.targetResources", r.prop(.targetResources), &ctx)
         let evidence = try SourceSupport.member(r.identity, "authorization", "evidence")
         SourceSupport.put(&p, "identity.authorization.evidence.role", try ctx.text(try SourceSupport.member(evidence, "role")))
         SourceSupport.put(
@@ -143,24 +142,32 @@ extension AzureActivity {
         return vault.isEmpty || secret.isEmpty ? nil : vault + "/" + secret
     }
 
-    /// `v/n` of `https://V.vault.azure.net/secrets/N[/version][?…]`.
+    /// `v/n` of `https://V.vault.azure.net/secrets/N[/version][?…]` (byte-wise; lower-cased).
     static func keyVaultSecret(url: String) -> String? {
-        let l = SourceSupport.lower(url)
-        guard let scheme = l.firstRange(of: "://") else { return nil }
-        let rest = l[scheme.upperBound...]
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count >= 3, parts[1] == "secrets" else { return nil }
-        let vault = parts[0].split(separator: ".").first.map(String.init) ?? ""
-        let name = parts[2].split(separator: "?").first.map(String.init) ?? ""
-        return vault.isEmpty || name.isEmpty ? nil : vault + "/" + name
+        var u = Array(url.utf8)
+        for i in u.indices where u[i] >= 0x41 && u[i] <= 0x5A { u[i] |= 0x20 }
+        let scheme: [UInt8] = Array("https://".utf8)
+        guard u.count > scheme.count, u[..<scheme.count].elementsEqual(scheme) else { return nil }
+        var parts: [ArraySlice<UInt8>] = []
+        var i = scheme.count
+        while i < u.count, parts.count < 3 {
+            var j = i
+            while j < u.count, u[j] != 0x2F, u[j] != 0x3F { j += 1 }
+            if j > i { parts.append(u[i..<j]) }
+            if j < u.count, u[j] == 0x3F { break }
+            i = j + 1
+        }
+        guard parts.count == 3, parts[1].elementsEqual("secrets".utf8) else { return nil }
+        let vault = parts[0].prefix { $0 != 0x2E }
+        guard !vault.isEmpty, !parts[2].isEmpty else { return nil }
+        return String(decoding: vault, as: UTF8.self) + "/" + String(decoding: parts[2], as: UTF8.self)
     }
 
     /// Key Vault data plane: `properties.id` (the secret's URL), else `properties.requestUri`.
-    static func dataPlaneURI(_ props: JSONValue?, _ ctx: inout DecodeContext) throws(JSONError) -> String? {
-        for key in [0, 1] {
-            let v = key == 0 ? try SourceSupport.member(props, "id") : try SourceSupport.member(props, "requestUri")
-            let t = try ctx.text(v, max: 1024, intern: false)
-            if t.hasPrefix("https://") { return t }
+    static func dataPlaneURI(_ r: Fields, _ ctx: inout DecodeContext) throws(JSONError) -> String? {
+        for v in [r.prop(.id), r.prop(.requestUri)] {
+            guard let v, v.kind == .string, v.stringBytes.starts(with: "https://".utf8) else { continue }
+            return try ctx.text(v, max: 1024, intern: false)
         }
         return nil
     }

@@ -84,10 +84,34 @@ enum AzureActivity: RecordFormat {
         var tenantId: JSONValue? { values[19] }
         var statusCode: JSONValue? { values[20] }
         var resultDescription: JSONValue? { values[21] }
+
+        /// Members of `properties` the decoder reads, collected in one pass.
+        enum Prop: Int, CaseIterable {
+            case id, requestUri, clientInfo, userAgentHeader, httpStatusCode, statusCode, statusMessage, requestbody
+            case targetResources, initiatedBy
+        }
+        static let propTable = JSONKeyTable([
+            "id", "requestUri", "clientInfo", "userAgentHeader", "httpStatusCode", "statusCode", "statusMessage",
+            "requestbody", "targetResources", "initiatedBy",
+        ])
+        var props = [JSONValue?](repeating: nil, count: 10)
+
+        mutating func readProperties() throws(JSONError) {
+            guard let p = properties, p.kind == .object else { return }
+            var it = p.members()
+            while let m = try it.next() {
+                guard let i = Fields.propTable.index(of: m.key), props[i] == nil else { continue }
+                props[i] = SourceSupport.present(m.value)
+            }
+        }
+
+        /// A member of `properties`, nil when absent or null.
+        func prop(_ p: Prop) -> JSONValue? { props[p.rawValue] }
     }
 
     static func decode(_ f: RecordFields, context ctx: inout DecodeContext) throws(JSONError) -> DecodeResult {
-        let r = Fields(f)
+        var r = Fields(f)
+        try r.readProperties()
         guard let time = try SourceSupport.time(r.time, &ctx) else {
             return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "Azure record has no valid time"))
         }
@@ -110,7 +134,7 @@ enum AzureActivity: RecordFormat {
         var event = Event(
             time: time, provider: .azure, eventSource: resourceProvider(resourceId), account: account,
             region: SourceSupport.lower(try ctx.text(r.location, max: 64)), identity: who.identity, action: action,
-            source: try source(r, &ctx), userAgent: try userAgent(r.properties, &ctx),
+            source: try source(r, &ctx), userAgent: try userAgent(r, &ctx),
             outcome: try outcome(r, result: result, &ctx), origin: ctx.origin)
         event.eventId = try eventId(r, time: time, op: opRaw, result: result, resourceId: resourceId, event.source, &ctx)
         try details(r, opRaw: opRaw, resourceId: resourceId, category: category, who: who, into: &event, &ctx)
@@ -157,19 +181,18 @@ enum AzureActivity: RecordFormat {
         return SourceSupport.source(ip)
     }
 
-    static func userAgent(_ properties: JSONValue?, _ ctx: inout DecodeContext) throws(JSONError) -> UserAgent {
-        if let ua = try SourceSupport.member(properties, "clientInfo") { return try SourceSupport.userAgent(ua, &ctx) }
-        return try SourceSupport.userAgent(try SourceSupport.member(properties, "userAgentHeader"), &ctx)
+    static func userAgent(_ r: Fields, _ ctx: inout DecodeContext) throws(JSONError) -> UserAgent {
+        if let ua = r.prop(.clientInfo) { return try SourceSupport.userAgent(ua, &ctx) }
+        return try SourceSupport.userAgent(r.prop(.userAgentHeader), &ctx)
     }
 
     /// Success, or the error (see the type's documentation).
     static func outcome(_ r: Fields, result: String, _ ctx: inout DecodeContext) throws(JSONError) -> Outcome {
-        let props = r.properties
-        let http = try SourceSupport.member(props, "httpStatusCode")?.lenientInt64 ?? r.statusCode?.lenientInt64 ?? 0
+        let http = r.prop(.httpStatusCode)?.lenientInt64 ?? r.statusCode?.lenientInt64 ?? 0
         let failed = ["failure", "failed"].contains(SourceSupport.lower(result)) || http >= 400
         guard failed else { return .success }
         var code = ""
-        if let v = try SourceSupport.member(props, "statusCode") {
+        if let v = r.prop(.statusCode) {
             code = v.kind == .number ? errorName(v.lenientInt64 ?? 0) : try ctx.text(v, max: 64)
         }
         if code.isEmpty { code = try SourceSupport.valueText(r.subStatus, &ctx, max: 64) }
@@ -188,7 +211,7 @@ enum AzureActivity: RecordFormat {
         {
             code = "Forbidden." + code
         }
-        var message = try ctx.text(try SourceSupport.member(props, "statusMessage"), max: 256, intern: false)
+        var message = try ctx.text(r.prop(.statusMessage), max: 256, intern: false)
         if message.isEmpty { message = try ctx.text(r.resultDescription, max: 256, intern: false) }
         return Outcome(errorCode: code, errorMessage: message)
     }
@@ -201,7 +224,7 @@ enum AzureActivity: RecordFormat {
     ) throws(JSONError) -> String {
         let id = try ctx.text(r.eventDataId, max: 128, intern: false)
         if !id.isEmpty { return id }
-        let entra = try ctx.text(try SourceSupport.member(r.properties, "id"), max: 128, intern: false)
+        let entra = try ctx.text(r.prop(.id), max: 128, intern: false)
         if !entra.isEmpty && !entra.hasPrefix("http") { return entra }
         let correlation = try ctx.text(r.correlationId, max: 128, intern: false)
         return SourceSupport.syntheticId(

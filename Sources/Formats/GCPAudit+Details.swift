@@ -80,7 +80,7 @@ extension GCPAudit {
         if let response = e.response, response.kind == .object, let name = try SourceSupport.member(response, "name") {
             let n = try ctx.text(name, max: Limits.maxIdentifier, intern: false)
             SourceSupport.put(&p, "protoPayload.response.name", n)
-            if n.contains("/keys/") { list.add(.accessKey, n) }
+            if SourceSupport.contains(n, "/keys/") { list.add(.accessKey, n) }
         }
         try SourceSupport.putRaw(&p, "protoPayload.request", e.request, &ctx)
         SourceSupport.put(
@@ -108,24 +108,29 @@ extension GCPAudit {
     /// Kind of the resource named by `resourceName`.
     static func resourceKind(service: String, _ name: String) -> ResourceKind {
         switch service {
-        case "secretmanager": return name.contains("/secrets/") ? .secret : .other
+        case "secretmanager": return SourceSupport.contains(name, "/secrets/") ? .secret : .other
         case "iam", "iamcredentials":
-            if name.contains("/keys/") { return .accessKey }
-            if name.contains("/serviceAccounts/") { return .serviceAccount }
-            if name.contains("/roles/") { return .role }
+            if SourceSupport.contains(name, "/keys/") { return .accessKey }
+            if SourceSupport.contains(name, "/serviceAccounts/") { return .serviceAccount }
+            if SourceSupport.contains(name, "/roles/") { return .role }
             return .other
-        case "cloudkms": return name.contains("/cryptoKeys/") ? .kmsKey : .other
-        case "storage": return name.contains("/objects/") ? .object : name.contains("/buckets/") ? .bucket : .other
-        case "compute": return name.contains("/instances/") ? .instance : .other
-        case "cloudfunctions": return name.contains("/functions/") ? .function : .other
-        case "logging": return name.contains("/sinks/") ? .trail : .other
+        case "cloudkms": return SourceSupport.contains(name, "/cryptoKeys/") ? .kmsKey : .other
+        case "storage": return SourceSupport.contains(name, "/objects/") ? .object : SourceSupport.contains(name, "/buckets/") ? .bucket : .other
+        case "compute": return SourceSupport.contains(name, "/instances/") ? .instance : .other
+        case "cloudfunctions": return SourceSupport.contains(name, "/functions/") ? .function : .other
+        case "logging": return SourceSupport.contains(name, "/sinks/") ? .trail : .other
         default: return .other
         }
     }
 
     /// `projects/P/secrets/NAME/versions/V` → `projects/P/secrets/NAME`.
     static func secretName(_ name: String) -> String {
-        guard let r = name.firstRange(of: "/versions/") else { return name }
-        return String(name[..<r.lowerBound])
+        let u = Array(name.utf8)
+        let v = Array("/versions/".utf8)
+        guard u.count > v.count else { return name }
+        for i in 0...(u.count - v.count) where u[i] == 0x2F && u[i..<(i + v.count)].elementsEqual(v) {
+            return String(decoding: u[..<i], as: UTF8.self)
+        }
+        return name
     }
 }

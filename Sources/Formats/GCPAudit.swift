@@ -121,7 +121,7 @@ enum GCPAudit: RecordFormat {
             identity: auth.identity,
             action: Action(
                 service: shortService(service, &ctx), operation: operation, readOnly: isReadOnly(operation),
-                category: logName.contains("data_access") ? .data : .management),
+                category: SourceSupport.contains(logName, "data_access") ? .data : .management),
             source: try callerSource(e.requestMetadata, &ctx),
             userAgent: try SourceSupport.userAgent(try SourceSupport.member(e.requestMetadata, "callerSuppliedUserAgent"), &ctx),
             outcome: try outcome(e.status, &ctx), origin: ctx.origin)
@@ -180,11 +180,23 @@ enum GCPAudit: RecordFormat {
         "batchget", "query", "fetch", "view", "export",
     ]
 
-    /// Read-only judged by the last component of the method name.
+    /// Read-only judged by the last component of the method name (byte-wise, case-insensitive).
     static func isReadOnly(_ method: String) -> Bool {
-        let last = method.split(separator: ".").last.map(String.init) ?? method
-        let l = SourceSupport.lower(last)
-        return readPrefixes.contains { l.hasPrefix($0) }
+        var m = method
+        return m.withUTF8 { b in
+            var start = b.count
+            while start > 0, b[start - 1] != 0x2E { start -= 1 }
+            let last = UnsafeBufferPointer(rebasing: b[start...])
+            for p in readPrefixes where last.count >= p.utf8.count {
+                var ok = true
+                for (i, c) in p.utf8.enumerated() where last[i] | 0x20 != c {
+                    ok = false
+                    break
+                }
+                if ok { return true }
+            }
+            return false
+        }
     }
 
     static func callerSource(_ meta: JSONValue?, _ ctx: inout DecodeContext) throws(JSONError) -> Source {
