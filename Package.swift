@@ -6,6 +6,7 @@ import PackageDescription
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
 // EventModel, Baselines <- StateStore (CSQLite)
+// EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // everything <- Runtime <- trailhound (ArgumentParser)
 let package = Package(
     name: "trailhound",
@@ -32,13 +33,16 @@ let package = Package(
         .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
         .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
         .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "CSQLite"]),
+        .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
             name: "Runtime",
-            dependencies: ["EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore"]),
+            dependencies: [
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
+            ]),
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                "Runtime", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
+                "Runtime", "Baselines", "StateStore", "Detection", "Detectors", "EventModel", "Investigation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
@@ -51,6 +55,7 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

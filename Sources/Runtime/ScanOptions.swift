@@ -50,6 +50,8 @@ public struct ScanOptions: Sendable {
     public var noBaselines: Bool = false
     /// Baseline settings (learning period, forgetting, caps).
     public var baselines = BaselineConfiguration()
+    /// Group findings into incidents (`{"type":"incident"}` lines after the findings; a section before them in text).
+    public var incidents = false
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {

@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Ingest
+import Investigation
 import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
@@ -13,6 +14,7 @@ public final class Scanner {
     private let out = OutputBuffer()
     private var textFindings: [Finding] = []
     private var worst: Severity? = nil
+    private var incidents: IncidentBuilder? = nil
 
     /// Creates a scanner.
     public init(options: ScanOptions) { self.options = options }
@@ -37,7 +39,9 @@ public final class Scanner {
         let baselines = BaselineStore(configuration: options.baselines)
         let chosen = options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
-        let engine = DetectionEngine(detectors: chosen, baselines: baselines)
+        if options.incidents { incidents = IncidentBuilder() }
+        let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
+        let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
         engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
@@ -105,6 +109,7 @@ public final class Scanner {
 
     private func handle(_ f: Finding) {
         if worst == nil || f.severity > worst! { worst = f.severity }
+        incidents?.add(f)
         switch options.format {
         case .json: out.line(FindingFormatter.json(f))
         case .text: textFindings.append(f)
@@ -112,7 +117,12 @@ public final class Scanner {
     }
 
     private func writeOutput() {
+        let found = incidents?.finish() ?? []
+        if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
         if options.format == .text {
+            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                out.line(String(line))
+            }
             for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 out.line(String(line))
             }

@@ -65,6 +65,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary on stderr.")
     var quiet = false
 
+    @Flag(name: .long, help: "Also group findings into incidents (an identity and the identities it chained into); JSON: {\"type\":\"incident\"} lines after the findings; text: an incidents section first.")
+    var incidents = false
+
     func validate() throws {
         if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
         if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
@@ -94,6 +97,7 @@ struct ScanCommand: ParsableCommand {
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
         o.summary = !quiet
+        o.incidents = incidents
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }
     }
