@@ -1,6 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 // Module graph (dependencies point one way, see ../README.md "Architecture"):
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
@@ -59,3 +61,31 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )
+
+// Micro-benchmarks (package-benchmark; see Benchmarks/README.md, "Micro-benchmarks"). Declared
+// only when TRAILHOUND_BENCHMARKS is set, so plain `swift build` / `swift test` and CI never
+// resolve, fetch or build the benchmark package. Run them with `bash Benchmarks/micro.sh`.
+if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
+    package.dependencies += [
+        // Only the malloc interposer: the `RuntimeInterposer` default trait (ARC counters on
+        // Linux with Swift 6.3) needs a package that is not available offline.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // benchmark 1.38.1 still lists swift-runtime-interposer on Linux/Swift 6.3; this local
+        // stand-in (never linked, see its Package.swift) takes its place.
+        .package(path: "Benchmarks/Support/swift-runtime-interposer"),
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "TrailhoundBenchmarks",
+            dependencies: [
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport", "CZlib",
+                .product(name: "Benchmark", package: "benchmark"),
+                // Never linked (no WASI build); only marks the stand-in above as used.
+                .product(
+                    name: "SwiftRuntimeInterposerSwift", package: "swift-runtime-interposer",
+                    condition: .when(platforms: [.wasi])),
+            ],
+            path: "Benchmarks/Benchmarks/TrailhoundBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+    ]
+}
