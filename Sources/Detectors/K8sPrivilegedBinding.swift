@@ -68,7 +68,9 @@ public final class K8sPrivilegedBinding: Detector {
     /// Settings read from the `settings:` mapping.
     public struct Configuration: Sendable {
         /// Roles whose binding is a privilege grab (`privileged_roles`).
-        public var privilegedRoles: [String] = ["cluster-admin", "admin", "system:controller:clusterrole-aggregation-controller"]
+        public var privilegedRoles: [String] = [
+            "cluster-admin", "admin", "system:controller:clusterrole-aggregation-controller",
+        ]
         /// Severity of a binding write whose role was not logged (`unknown_role_severity`);
         /// capped at the detector's severity.
         public var unknownRoleSeverity: Severity = .low
@@ -143,10 +145,13 @@ public final class K8sPrivilegedBinding: Detector {
         }
         guard isNew, !learning else { return }
         let sub = e.parameters["objectRef.subresource"] ?? "exec"
-        let pod = [e.parameters["objectRef.namespace"], e.parameters["objectRef.name"]].compactMap { $0 }.joined(separator: "/")
+        let pod = [e.parameters["objectRef.namespace"], e.parameters["objectRef.name"]].compactMap { $0 }.joined(
+            separator: "/")
         let failed = !e.outcome.isSuccess
-        let title = "\(RuleText.name(e.identity)) \(failed ? "tried to \(sub)" : "ran \(sub)") into pod \(RuleText.bounded(pod, 120))"
-        var text = "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to open" : "opened") a \(sub) session "
+        let title =
+            "\(RuleText.name(e.identity)) \(failed ? "tried to \(sub)" : "ran \(sub)") into pod \(RuleText.bounded(pod, 120))"
+        var text =
+            "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to open" : "opened") a \(sub) session "
             + "into pod \(RuleText.bounded(pod, 160)) (\(RuleText.bounded(e.action.operation, 40))), \(RuleText.origin(e))."
         text += " This service account was not seen opening exec or attach sessions during the learning period."
         if let uri = SourceText.param(e, "requestURI", 200) { text += " Request: \(uri)." }
@@ -156,7 +161,8 @@ public final class K8sPrivilegedBinding: Detector {
         facts.append(Fact("subresource", RuleText.bounded(sub, 20)))
         signals.append(
             Signal(
-                severity: min(context.spec.severity.raised, configuration.execSeverity), title: title, explanation: text,
+                severity: min(context.spec.severity.raised, configuration.execSeverity), title: title,
+                explanation: text,
                 facts: facts, mitre: Self.execMitre, key: "pods/" + sub, failedAttempt: failed, resource: pod))
     }
 
@@ -168,12 +174,14 @@ public final class K8sPrivilegedBinding: Detector {
         let object = e.parameters["requestObject"].flatMap(RuleJSON.parse) as? [String: Any]
         let role = ((object?["roleRef"] as? [String: Any])?["name"] as? String)
         let subjects = ((object?["subjects"] as? [Any]) ?? []).compactMap { ($0 as? [String: Any])?["name"] as? String }
-        let privileged = configuration.privilegedRoles.contains(role ?? "") || configuration.privilegedRoles.contains(name)
+        let privileged =
+            configuration.privilegedRoles.contains(role ?? "") || configuration.privilegedRoles.contains(name)
         var severity: Severity
         var detail: String
         if privileged {
             severity = context.spec.severity
-            detail = "to \(role.map { "role \(RuleText.bounded($0, 80))" } ?? "the privileged binding \(RuleText.bounded(name, 80))")"
+            detail =
+                "to \(role.map { "role \(RuleText.bounded($0, 80))" } ?? "the privileged binding \(RuleText.bounded(name, 80))")"
         } else if object == nil || role == nil && e.parameters["verb"] != "patch" {
             severity = min(context.spec.severity, configuration.unknownRoleSeverity)
             detail = "(the request object was not logged, so the role is unknown)"
@@ -184,14 +192,25 @@ public final class K8sPrivilegedBinding: Detector {
         if privileged && !broad.isEmpty { severity = severity.raised }
         let failed = !e.outcome.isSuccess
         let verb = e.parameters["verb"] ?? "wrote"
-        let title = "\(RuleText.name(e.identity)) \(failed ? "tried to \(verb)" : verb == "create" ? "created" : verb + "d") "
+        let title =
+            "\(RuleText.name(e.identity)) \(failed ? "tried to \(verb)" : verb == "create" ? "created" : verb + "d") "
             + "\(kind == "clusterrolebindings" ? "cluster role binding" : "role binding") \(RuleText.bounded(target, 80)) \(detail)"
-        var text = "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to \(verb)" : "did \(verb)") "
+        var text =
+            "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to \(verb)" : "did \(verb)") "
             + "\(RuleText.bounded(kind, 40)) \(RuleText.bounded(target, 120)) \(detail), \(RuleText.origin(e))."
         if !subjects.isEmpty { text += " Subjects: \(RuleText.list(subjects))." }
-        if !broad.isEmpty { text += " The binding includes \(RuleText.list(broad)), which grants the role to \(broad.contains("system:authenticated") ? "every authenticated caller" : "anyone, without credentials")." }
-        if failed { text += " The request was refused (\(RuleText.bounded(e.outcome.errorCode, 40))); the attempt still shows intent." }
-        if privileged { text += " A binding to this role gives its subjects full control of the \(kind == "clusterrolebindings" ? "cluster" : "namespace")." }
+        if !broad.isEmpty {
+            text +=
+                " The binding includes \(RuleText.list(broad)), which grants the role to \(broad.contains("system:authenticated") ? "every authenticated caller" : "anyone, without credentials")."
+        }
+        if failed {
+            text +=
+                " The request was refused (\(RuleText.bounded(e.outcome.errorCode, 40))); the attempt still shows intent."
+        }
+        if privileged {
+            text +=
+                " A binding to this role gives its subjects full control of the \(kind == "clusterrolebindings" ? "cluster" : "namespace")."
+        }
         var facts = RuleText.facts(e, target: target)
         facts.append(Fact("role", RuleText.bounded(role ?? "unknown", 80)))
         facts.append(Fact("subjects", RuleText.bounded(subjects.joined(separator: ","))))

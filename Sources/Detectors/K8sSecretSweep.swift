@@ -191,20 +191,27 @@ public final class K8sSecretSweep: Detector {
         let who = SourceText.who(e.identity)
         let span = max(1, Int((e.time - first) / 60_000))
         let title = "\(RuleText.name(e.identity)) read secrets in \(distinct) namespaces within \(span) min"
-        var text = "\(who.capitalizedFirst) read secrets in \(distinct) distinct namespaces "
+        var text =
+            "\(who.capitalizedFirst) read secrets in \(distinct) distinct namespaces "
             + "(\(RuleText.list(names))) within \(span) minute(s), \(RuleText.origin(e))."
-        text += habit > 0
+        text +=
+            habit > 0
             ? " Before, it never read secrets in more than \(habit) namespace(s) within \(configuration.window / 60_000) minutes."
             : " During the learning period it never read secrets across namespaces like this."
-        if allFailed { text += " Every read was refused; the attempt still shows someone hunting for secrets with this identity." }
-        text += " Secrets hold passwords, cloud keys and other service-account tokens: rotate what was read and find where the token came from."
+        if allFailed {
+            text += " Every read was refused; the attempt still shows someone hunting for secrets with this identity."
+        }
+        text +=
+            " Secrets hold passwords, cloud keys and other service-account tokens: rotate what was read and find where the token came from."
         var facts = RuleText.facts(e, target: "secrets")
         facts += [
-            Fact("namespaces", String(distinct)), Fact("namespace_list", RuleText.bounded(names.joined(separator: ","))),
+            Fact("namespaces", String(distinct)),
+            Fact("namespace_list", RuleText.bounded(names.joined(separator: ","))),
             Fact("window_minutes", String(configuration.window / 60_000)), Fact("habit_namespaces", String(habit)),
         ]
         return Signal(
-            severity: severity, title: title, explanation: text, facts: facts, mitre: Self.mitre, key: wide ? "sweep-wide" : "sweep",
+            severity: severity, title: title, explanation: text, facts: facts, mitre: Self.mitre,
+            key: wide ? "sweep-wide" : "sweep",
             eventIds: st.evidence.ids, firstSeen: first, count: st.evidence.ids.count, failedAttempt: allFailed,
             resource: "secrets")
     }
@@ -212,8 +219,10 @@ public final class K8sSecretSweep: Detector {
     private func clusterList(_ e: Event, _ context: DetectionContext) -> Signal {
         let severity = min(context.spec.severity.raised, configuration.clusterListSeverity)
         let failed = !e.outcome.isSuccess
-        let title = "\(RuleText.name(e.identity)) \(failed ? "tried to list" : "listed") secrets across the whole cluster"
-        var text = "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to list" : "listed") every secret of the cluster "
+        let title =
+            "\(RuleText.name(e.identity)) \(failed ? "tried to list" : "listed") secrets across the whole cluster"
+        var text =
+            "\(SourceText.who(e.identity).capitalizedFirst) \(failed ? "tried to list" : "listed") every secret of the cluster "
             + "(\(RuleText.bounded(e.action.operation, 40)) without a namespace), \(RuleText.origin(e))."
         text += " It did not do so during the learning period."
         if failed { text += " The request was refused (\(RuleText.bounded(e.outcome.errorCode, 40)))." }

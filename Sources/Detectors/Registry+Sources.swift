@@ -4,7 +4,8 @@ extension Registry {
     /// Detectors of the non-AWS log sources: Kubernetes audit and AI-workflow server logs.
     static let sourceDetectors: [DetectorDescriptor] = [
         DetectorDescriptor(
-            id: K8sPrivilegedBinding.id, summary: "Kubernetes binding to cluster-admin, or a service account's first pod exec",
+            id: K8sPrivilegedBinding.id,
+            summary: "Kubernetes binding to cluster-admin, or a service account's first pod exec",
             explanation: K8sPrivilegedBinding.explanation, defaultSeverity: .critical
         ) { K8sPrivilegedBinding(configuration: .init(reading: $0)) },
         DetectorDescriptor(
@@ -12,7 +13,8 @@ extension Registry {
             explanation: K8sSecretSweep.explanation, defaultSeverity: .high
         ) { K8sSecretSweep(configuration: .init(reading: $0)) },
         DetectorDescriptor(
-            id: WorkflowMetadataAccess.id, summary: "AI-workflow request or tool call reaching a cloud metadata endpoint",
+            id: WorkflowMetadataAccess.id,
+            summary: "AI-workflow request or tool call reaching a cloud metadata endpoint",
             explanation: WorkflowMetadataAccess.explanation, defaultSeverity: .high
         ) { WorkflowMetadataAccess(configuration: .init(reading: $0)) },
         DetectorDescriptor(

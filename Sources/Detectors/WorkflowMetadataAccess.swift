@@ -102,12 +102,14 @@ public final class WorkflowMetadataAccess: Detector {
         let tool = SourceText.param(e, "tool_name", 80)
         let what = tool.map { "tool \($0)" } ?? "a request to \(SourceText.param(e, "path", 120) ?? e.action.operation)"
         let title = "\(RuleText.name(e.identity)) reached the cloud metadata endpoint \(host) via \(what)"
-        var text = "\(SourceText.who(e.identity).capitalizedFirst) made workflow server \(server) touch the cloud "
+        var text =
+            "\(SourceText.who(e.identity).capitalizedFirst) made workflow server \(server) touch the cloud "
             + "instance-metadata endpoint \(host) (found in `\(RuleText.bounded(field, 40))`) via \(what), \(RuleText.origin(e))."
         if let flow = SourceText.param(e, "flow_id", 80) { text += " Flow: \(flow)." }
         if let input = SourceText.param(e, "tool_input", 200) { text += " Tool input: \(input)." }
         if let status = SourceText.param(e, "status", 8) { text += " HTTP status \(status)." }
-        text += " The metadata endpoint returns the server's cloud credentials; expect them to be used from elsewhere next."
+        text +=
+            " The metadata endpoint returns the server's cloud credentials; expect them to be used from elsewhere next."
         var facts = RuleText.facts(e, target: host)
         facts += [Fact("metadata_host", host), Fact("field", RuleText.bounded(field, 40))]
         if let flow = SourceText.param(e, "flow_id", 80) { facts.append(Fact("flow_id", flow)) }

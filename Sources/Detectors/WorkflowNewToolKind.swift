@@ -130,14 +130,17 @@ public final class WorkflowNewToolKind: Detector {
         let age = Double(e.time - flow.firstSeen) / 86_400_000
         let ageText = age < 1 ? "less than a day" : "\(Int(age)) day(s)"
         let title = "Flow \(flowName) on \(server) used a \(RuleText.bounded(kind, 20)) tool for the first time"
-        var text = "Flow \(flowName) on workflow server \(server) called \(RuleText.bounded(tool, 80)), "
+        var text =
+            "Flow \(flowName) on workflow server \(server) called \(RuleText.bounded(tool, 80)), "
             + "a \(RuleText.bounded(kind, 20)) tool, as \(SourceText.who(e.identity)), \(RuleText.origin(e)). "
-        text += known.isEmpty
+        text +=
+            known.isEmpty
             ? "In the \(ageText) since the flow was first seen it had used no tools. "
             : "In the \(ageText) since the flow was first seen it used only \(RuleText.list(known)) tools. "
         if let host = SourceText.param(e, "target_host", 120) { text += "The tool reached \(host). " }
         if let input = SourceText.param(e, "tool_input", 160) { text += "Tool input: \(input). " }
-        text += "A flow that starts running shell commands, touching files or making network calls may have "
+        text +=
+            "A flow that starts running shell commands, touching files or making network calls may have "
             + "been changed or steered by prompt injection to reach the host and its credentials."
         var facts = RuleText.facts(e, target: "flow:" + flowId)
         facts += [

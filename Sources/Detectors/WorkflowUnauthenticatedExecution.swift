@@ -122,20 +122,29 @@ public final class WorkflowUnauthenticatedExecution: Detector {
         if auth == nil { severity = min(context.spec.severity, configuration.unknownAuthSeverity) }
         let target = path.isEmpty ? action : path
         let failed = !event.outcome.isSuccess
-        let server = event.account.isEmpty ? "the workflow server" : "workflow server \(RuleText.bounded(event.account, 80))"
+        let server =
+            event.account.isEmpty ? "the workflow server" : "workflow server \(RuleText.bounded(event.account, 80))"
         let what = action.isEmpty ? "\(event.action.operation)" : "action \(RuleText.bounded(action, 60))"
         let authText = auth == nil ? "without proof of authentication (the log does not say)" : "without authentication"
         let title = "\(failed ? "Refused" : "Unauthenticated") \(RuleText.bounded(target, 80)) on \(server)"
-        var text = "\(SourceText.who(event.identity).capitalizedFirst) \(failed ? "tried to reach" : "reached") "
+        var text =
+            "\(SourceText.who(event.identity).capitalizedFirst) \(failed ? "tried to reach" : "reached") "
             + "\(RuleText.bounded(target, 160)) (\(what)) on \(server) \(authText), "
             + "\(RuleText.origin(event))."
         if let status = event.parameters["status"] { text += " HTTP status \(RuleText.bounded(status, 8))." }
-        if let m = byPath { text += " The path matches `\(RuleText.bounded(m.pattern, 80))`, an endpoint that executes what the request carries." }
+        if let m = byPath {
+            text +=
+                " The path matches `\(RuleText.bounded(m.pattern, 80))`, an endpoint that executes what the request carries."
+        }
         if configuration.codeActions.contains(action) {
             text += " This action runs caller-supplied code (Langflow's code validation was CVE-2025-3248)."
         }
-        if failed { text += " The server refused the request (\(RuleText.bounded(event.outcome.errorCode, 40))); the attempt still shows someone probing it." }
-        text += " Code that runs there acts with the server's cloud identity: look for that identity's calls right after."
+        if failed {
+            text +=
+                " The server refused the request (\(RuleText.bounded(event.outcome.errorCode, 40))); the attempt still shows someone probing it."
+        }
+        text +=
+            " Code that runs there acts with the server's cloud identity: look for that identity's calls right after."
         var facts = RuleText.facts(event, target: target)
         facts.append(Fact("authenticated", auth ?? "unknown"))
         facts.append(Fact("action", RuleText.bounded(action, 60)))

@@ -124,7 +124,8 @@ extension AzureActivity {
         try SourceSupport.putRaw(&p, "properties.requestUri", r.prop(.requestUri), &ctx)
         try SourceSupport.putRaw(&p, "properties.targetResources", r.prop(.targetResources), &ctx)
         let evidence = try SourceSupport.member(r.identity, "authorization", "evidence")
-        SourceSupport.put(&p, "identity.authorization.evidence.role", try ctx.text(try SourceSupport.member(evidence, "role")))
+        SourceSupport.put(
+            &p, "identity.authorization.evidence.role", try ctx.text(try SourceSupport.member(evidence, "role")))
         SourceSupport.put(
             &p, "identity.authorization.evidence.principalType",
             try ctx.text(try SourceSupport.member(evidence, "principalType"), max: 64))

@@ -136,7 +136,8 @@ enum AzureActivity: RecordFormat {
             region: SourceSupport.lower(try ctx.text(r.location, max: 64)), identity: who.identity, action: action,
             source: try source(r, &ctx), userAgent: try userAgent(r, &ctx),
             outcome: try outcome(r, result: result, &ctx), origin: ctx.origin)
-        event.eventId = try eventId(r, time: time, op: opRaw, result: result, resourceId: resourceId, event.source, &ctx)
+        event.eventId = try eventId(
+            r, time: time, op: opRaw, result: result, resourceId: resourceId, event.source, &ctx)
         try details(r, opRaw: opRaw, resourceId: resourceId, category: category, who: who, into: &event, &ctx)
         return .event(event)
     }
@@ -145,12 +146,15 @@ enum AzureActivity: RecordFormat {
     static func action(_ op: String, resourceId: String, category: String, _ ctx: inout DecodeContext) -> Action {
         let isARM = op.utf8.contains(0x2F)
         let operation = isARM ? SourceSupport.lower(op) : op
-        var service = isARM ? String(decoding: operation.utf8.prefix { $0 != 0x2F }, as: UTF8.self) : resourceProvider(resourceId)
+        var service =
+            isARM ? String(decoding: operation.utf8.prefix { $0 != 0x2F }, as: UTF8.self) : resourceProvider(resourceId)
         if service.hasPrefix("microsoft.") { service = String(service.dropFirst(10)) }
         if service.isEmpty { service = category.isEmpty ? "azure" : SourceSupport.lower(category) }
         let l = isARM ? operation : SourceSupport.lower(op)
         let readOnly =
-            isARM ? l.hasSuffix("/read") : (l.hasPrefix("get") || l.hasPrefix("list") || l.hasSuffix("get") || l.hasSuffix("list"))
+            isARM
+            ? l.hasSuffix("/read")
+            : (l.hasPrefix("get") || l.hasPrefix("list") || l.hasSuffix("get") || l.hasSuffix("list"))
         let data = category == "AuditEvent" || category.hasPrefix("Storage")
         var o = operation
         var s = service
@@ -177,7 +181,9 @@ enum AzureActivity: RecordFormat {
 
     static func source(_ r: Fields, _ ctx: inout DecodeContext) throws(JSONError) -> Source {
         var ip = try ctx.text(r.callerIp, max: SourceAddress.maxRaw)
-        if ip.isEmpty { ip = try ctx.text(try SourceSupport.member(r.httpRequest, "clientIpAddress"), max: SourceAddress.maxRaw) }
+        if ip.isEmpty {
+            ip = try ctx.text(try SourceSupport.member(r.httpRequest, "clientIpAddress"), max: SourceAddress.maxRaw)
+        }
         return SourceSupport.source(ip)
     }
 
@@ -200,7 +206,8 @@ enum AzureActivity: RecordFormat {
         if code.isEmpty {
             let sig = try SourceSupport.valueText(r.resultSignature, &ctx, max: 64)
             let l = SourceSupport.lower(sig)
-            if !["failed", "failure", "none", "ok", "success", "succeeded", ""].contains(l) && !l.hasPrefix("succeeded") {
+            if !["failed", "failure", "none", "ok", "success", "succeeded", ""].contains(l) && !l.hasPrefix("succeeded")
+            {
                 code = sig
             }
         }

@@ -49,7 +49,8 @@ struct GCPIdentity {
             return Identity(key: "gcp:anonymous", type: .anonymous, accountId: account, displayName: "anonymous")
         }
         let type: IdentityType =
-            g.email.isEmpty ? .unknown
+            g.email.isEmpty
+            ? .unknown
             : g.email.hasSuffix(".gserviceaccount.com") ? .serviceAccount : .user
         var p = principal
         let key = p.withUTF8 { ctx.strings.intern(prefix: "gcp:", UnsafeRawBufferPointer($0)) }
@@ -115,7 +116,9 @@ extension GCPAudit {
             if SourceSupport.contains(name, "/roles/") { return .role }
             return .other
         case "cloudkms": return SourceSupport.contains(name, "/cryptoKeys/") ? .kmsKey : .other
-        case "storage": return SourceSupport.contains(name, "/objects/") ? .object : SourceSupport.contains(name, "/buckets/") ? .bucket : .other
+        case "storage":
+            return SourceSupport.contains(name, "/objects/")
+                ? .object : SourceSupport.contains(name, "/buckets/") ? .bucket : .other
         case "compute": return SourceSupport.contains(name, "/instances/") ? .instance : .other
         case "cloudfunctions": return SourceSupport.contains(name, "/functions/") ? .function : .other
         case "logging": return SourceSupport.contains(name, "/sinks/") ? .trail : .other

@@ -48,7 +48,9 @@ enum GCPAudit: RecordFormat {
 
     /// Top-level LogEntry members and the AuditLog members the decoder reads.
     struct Entry {
-        static let top = JSONKeyTable(["protoPayload", "insertId", "logName", "resource", "timestamp", "receiveTimestamp"])
+        static let top = JSONKeyTable([
+            "protoPayload", "insertId", "logName", "resource", "timestamp", "receiveTimestamp",
+        ])
         static let payload = JSONKeyTable([
             "@type", "authenticationInfo", "requestMetadata", "methodName", "serviceName", "resourceName", "status",
             "request", "response", "resourceLocation", "authorizationInfo",
@@ -100,7 +102,8 @@ enum GCPAudit: RecordFormat {
         let type = try ctx.text(e.type, max: 128)
         if !type.isEmpty && !type.hasSuffix("google.cloud.audit.AuditLog") {
             return .skipped(
-                ctx.diagnostic(.note, DecodeCode.unsupportedEvent, "GCP log entry with payload '\(type)' is not an audit log"))
+                ctx.diagnostic(
+                    .note, DecodeCode.unsupportedEvent, "GCP log entry with payload '\(type)' is not an audit log"))
         }
         var time = try SourceSupport.time(e.timestamp, &ctx)
         if time == nil { time = try SourceSupport.time(e.receiveTimestamp, &ctx) }
@@ -123,7 +126,8 @@ enum GCPAudit: RecordFormat {
                 service: shortService(service, &ctx), operation: operation, readOnly: isReadOnly(operation),
                 category: SourceSupport.contains(logName, "data_access") ? .data : .management),
             source: try callerSource(e.requestMetadata, &ctx),
-            userAgent: try SourceSupport.userAgent(try SourceSupport.member(e.requestMetadata, "callerSuppliedUserAgent"), &ctx),
+            userAgent: try SourceSupport.userAgent(
+                try SourceSupport.member(e.requestMetadata, "callerSuppliedUserAgent"), &ctx),
             outcome: try outcome(e.status, &ctx), origin: ctx.origin)
         event.eventId = try ctx.text(e.insertId, max: 128, intern: false)
         if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
@@ -132,7 +136,8 @@ enum GCPAudit: RecordFormat {
     }
 
     /// Project (or organization / folder) and location of the entry.
-    static func location(_ e: Entry, _ ctx: inout DecodeContext) throws(JSONError) -> (account: String, region: String) {
+    static func location(_ e: Entry, _ ctx: inout DecodeContext) throws(JSONError) -> (account: String, region: String)
+    {
         let labels = try SourceSupport.member(e.resource, "labels")
         var account = try ctx.text(try SourceSupport.member(labels, "project_id"), max: 128)
         if account.isEmpty { account = parent(try ctx.text(e.logName, max: 256)) }

@@ -27,8 +27,11 @@ enum EKSAuditMessage: RecordFormat {
         r.cluster = clusterName(logGroup: group)
         r.account = try ctx.text(f.first("owner"), max: 64)
         r.time = try SourceSupport.time(f.first("timestamp"), &ctx) ?? 0
-        guard let message = f.first("message") else { return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "no message")) }
-        return SourceSupport.nested(message, &ctx, what: "the audit event in `message`") { (nested: RecordFields, c: inout DecodeContext) throws(JSONError) -> DecodeResult in
+        guard let message = f.first("message") else {
+            return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "no message"))
+        }
+        return SourceSupport.nested(message, &ctx, what: "the audit event in `message`") {
+            (nested: RecordFields, c: inout DecodeContext) throws(JSONError) -> DecodeResult in
             try KubernetesAudit.decode(nested, into: r, &c)
         }
     }
@@ -98,7 +101,8 @@ enum AKSAudit: RecordFormat {
             return .failed(
                 ctx.diagnostic(.error, DecodeCode.missingField, "AKS kube-audit record has no properties.log string"))
         }
-        return SourceSupport.nested(log, &ctx, what: "the audit event in `properties.log`") { (nested: RecordFields, c: inout DecodeContext) throws(JSONError) -> DecodeResult in
+        return SourceSupport.nested(log, &ctx, what: "the audit event in `properties.log`") {
+            (nested: RecordFields, c: inout DecodeContext) throws(JSONError) -> DecodeResult in
             try KubernetesAudit.decode(nested, into: r, &c)
         }
     }

@@ -20,7 +20,8 @@ extension WorkflowLog {
             guard let v = try lookup(f, path), try ctx.text(v, max: 4096) == want else { return false }
         }
         for (path, want) in c.contains {
-            guard let v = try lookup(f, path), SourceSupport.contains(try ctx.text(v, max: 4096, intern: false), want) else {
+            guard let v = try lookup(f, path), SourceSupport.contains(try ctx.text(v, max: 4096, intern: false), want)
+            else {
                 return false
             }
         }
@@ -54,12 +55,16 @@ extension WorkflowLog {
         if field == .timestamp {
             guard overwrite || r.time == nil else { return }
             r.timeText = SourceSupport.bounded(text, 64)
-            r.time = Timestamp.parse(text) ?? Double(text).flatMap { d in
-                d >= 1e11 ? Int64(d) : Int64((d * 1000).rounded())
-            }
+            r.time =
+                Timestamp.parse(text)
+                ?? Double(text).flatMap { d in
+                    d >= 1e11 ? Int64(d) : Int64((d * 1000).rounded())
+                }
             return
         }
-        r.set(field, SourceSupport.bounded(text, field == .toolInput ? Limits.maxParameterValue : 1024), overwrite: overwrite)
+        r.set(
+            field, SourceSupport.bounded(text, field == .toolInput ? Limits.maxParameterValue : 1024),
+            overwrite: overwrite)
     }
 
     /// The value at a dotted path: object members by name, array elements by index.

@@ -52,7 +52,8 @@ enum WorkflowLog: RecordFormat {
         let schema = try ctx.text(f.first("schema"), max: 64)
         guard schema == "trailhound.workflow/v1" else {
             return .skipped(
-                ctx.diagnostic(.warning, DecodeCode.unsupportedEvent, "workflow schema '\(schema)' is not supported (v1 is)"))
+                ctx.diagnostic(
+                    .warning, DecodeCode.unsupportedEvent, "workflow schema '\(schema)' is not supported (v1 is)"))
         }
         var r = Record()
         for m in f.members {
@@ -84,7 +85,8 @@ enum WorkflowLog: RecordFormat {
         switch v.kind {
         case .object, .array: text = ctx.rawText(v, max: field == .toolInput ? Limits.maxParameterValue : 1024)
         default:
-            text = try ctx.text(v, max: field == .toolInput ? Limits.maxParameterValue : 1024, intern: field != .requestId)
+            text = try ctx.text(
+                v, max: field == .toolInput ? Limits.maxParameterValue : 1024, intern: field != .requestId)
         }
         r.set(field, text)
     }
@@ -95,7 +97,9 @@ enum WorkflowLog: RecordFormat {
         guard let time = r.time else {
             let why = r.timeText.isEmpty ? "has no timestamp" : "timestamp '\(r.timeText)' is not a time"
             return .failed(
-                ctx.diagnostic(.error, r.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime, "workflow record \(why)"))
+                ctx.diagnostic(
+                    .error, r.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime, "workflow record \(why)")
+            )
         }
         r.set(.server, "workflow", overwrite: false)
         let auth = authenticated(r)
@@ -106,8 +110,12 @@ enum WorkflowLog: RecordFormat {
             userAgent: SourceSupport.userAgent(r[.userAgent], &ctx), outcome: outcome(r), origin: ctx.origin)
         event.eventId = eventId(r)
         var resources: [Resource] = []
-        if !r[.flowId].isEmpty { resources.append(Resource(kind: .other, id: SourceSupport.bounded("flow:" + r[.flowId]))) }
-        if !r[.toolName].isEmpty { resources.append(Resource(kind: .other, id: SourceSupport.bounded("tool:" + r[.toolName]))) }
+        if !r[.flowId].isEmpty {
+            resources.append(Resource(kind: .other, id: SourceSupport.bounded("flow:" + r[.flowId])))
+        }
+        if !r[.toolName].isEmpty {
+            resources.append(Resource(kind: .other, id: SourceSupport.bounded("tool:" + r[.toolName])))
+        }
         event.resources = resources
         var p: [String: String] = Dictionary(minimumCapacity: 16)
         for (i, k) in WorkflowField.allCases.enumerated() where k != .authenticated && !r.values[i].isEmpty {
@@ -181,7 +189,9 @@ enum WorkflowLog: RecordFormat {
 
     static func eventId(_ r: Record) -> String {
         if !r[.eventId].isEmpty { return SourceSupport.bounded(r[.eventId], 128) }
-        let parts = [r.timeText, r[.requestId], r[.action], r[.toolName], r[.path], r[.status], r[.targetHost], r[.flowId]]
+        let parts = [
+            r.timeText, r[.requestId], r[.action], r[.toolName], r[.path], r[.status], r[.targetHost], r[.flowId],
+        ]
         let h = SourceSupport.syntheticId("", parts)
         let request = r[.requestId]
         return request.isEmpty ? "wf-" + h : SourceSupport.bounded(request, 96) + "#" + String(h.prefix(8))

@@ -61,15 +61,19 @@ public enum FormatMappingLoader {
             }
             guard let m = load(yaml: text, file: file, sink: sink) else { continue }
             if let other = seen[m.name] {
-                sink.add(ConfigIssue(file: file, line: 1, code: "config.duplicate_id",
-                    message: "mapping '\(m.name)' is also defined in \(other)"))
+                sink.add(
+                    ConfigIssue(
+                        file: file, line: 1, code: "config.duplicate_id",
+                        message: "mapping '\(m.name)' is also defined in \(other)"))
             }
             seen[m.name] = file
             set.mappings.append(m)
         }
         if set.mappings.count > maxMappings {
-            sink.add(ConfigIssue(file: directory, code: "config.range",
-                message: "\(set.mappings.count) mappings; at most \(maxMappings) are supported"))
+            sink.add(
+                ConfigIssue(
+                    file: directory, code: "config.range",
+                    message: "\(set.mappings.count) mappings; at most \(maxMappings) are supported"))
         }
         set.issues = sink.issues
         return set
@@ -91,7 +95,9 @@ public enum FormatMappingLoader {
         readMatch(root, &m)
         if let skip = root.child("skip") {
             let c = condition(skip)
-            if c.isEmpty { skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains") }
+            if c.isEmpty {
+                skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains")
+            }
             m.skip = c
             skip.finish()
         }
@@ -118,7 +124,8 @@ public enum FormatMappingLoader {
         m.requireEquals = c.equals
         m.requireContains = c.contains
         if c.isEmpty {
-            match.report("keys", code: "config.missing_key",
+            match.report(
+                "keys", code: "config.missing_key",
                 "match needs at least one of keys, equals, contains (a mapping must not claim every record)")
         }
         match.finish()
@@ -160,7 +167,8 @@ public enum FormatMappingLoader {
         let mapped = m.fields.contains { $0.0 == .timestamp } || m.defaults.contains { $0.0 == .timestamp }
         let extracted = m.extracts.contains { $0.parts.contains(.capture(.timestamp)) }
         if !mapped && !extracted {
-            root.report("fields", code: "config.missing_key",
+            root.report(
+                "fields", code: "config.missing_key",
                 "no source for timestamp: add fields.timestamp or a {timestamp} capture in extract")
         }
     }

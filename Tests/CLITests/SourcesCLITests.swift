@@ -46,7 +46,8 @@ struct SourceLabels: Decodable {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
             let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "") || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
+                keys.contains($0["identity"] as? String ?? "")
+                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
             }
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
@@ -80,7 +81,9 @@ struct SourceLabels: Decodable {
         let l = try labels(format)
         #expect(l.malformed.count == 2)
         for c in l.malformed {
-            let (r, ids) = try scannedEventIds(["scan", CLI.corpus("\(format)/malformed/\(c.file)"), "--detectors", "detectors"])
+            let (r, ids) = try scannedEventIds([
+                "scan", CLI.corpus("\(format)/malformed/\(c.file)"), "--detectors", "detectors",
+            ])
             #expect(r.status == 0)
             #expect(c.expected_codes.contains { r.stderr.contains("[\($0)]") }, "\(format)/\(c.file): \(r.stderr)")
             #expect(!c.good_event_ids.isEmpty)
@@ -89,7 +92,9 @@ struct SourceLabels: Decodable {
     }
 
     @Test func nonFinalKubernetesStagesAreCountedNotPrinted() throws {
-        let r = try CLI.run(["scan", CLI.corpus("kubernetes/logs/incident"), "--detectors", "detectors", "--no-progress"])
+        let r = try CLI.run([
+            "scan", CLI.corpus("kubernetes/logs/incident"), "--detectors", "detectors", "--no-progress",
+        ])
         #expect(r.stderr.contains("decode.k8s_non_final_stage="))
         #expect(!r.stderr.contains("[decode.k8s_non_final_stage]"))
     }
@@ -100,12 +105,15 @@ struct SourceLabels: Decodable {
         for f in Self.formats {
             let src = URL(fileURLWithPath: CLI.corpus("\(f)/logs/incident"))
             for name in try FileManager.default.contentsOfDirectory(atPath: src.path) {
-                try FileManager.default.copyItem(at: src.appendingPathComponent(name), to: dir.appendingPathComponent("\(f)-\(name)"))
+                try FileManager.default.copyItem(
+                    at: src.appendingPathComponent(name), to: dir.appendingPathComponent("\(f)-\(name)"))
             }
         }
         let (r, ids) = try scannedEventIds(["scan", dir.path, "--detectors", "detectors"])
         #expect(r.status == 0)
-        #expect(count("decode.unknown_format", in: r.stderr) <= 1, "only Langflow's application line is unknown: \(r.stderr.suffix(600))")
+        #expect(
+            count("decode.unknown_format", in: r.stderr) <= 1,
+            "only Langflow's application line is unknown: \(r.stderr.suffix(600))")
         for f in Self.formats {
             let attackIds = try labels(f).attacks.flatMap(\.event_ids)
             #expect(Set(attackIds).isSubset(of: Set(ids)), "\(f): attack events not decoded in a mixed directory")
@@ -145,7 +153,9 @@ struct SourceLabels: Decodable {
         #expect(r.stderr.contains("broken.yaml:7:"), "\(r.stderr)")
         #expect(r.stderr.contains("[config.unknown_key]"))
         #expect(r.stderr.contains("[config.value]"))
-        let scan = try CLI.run(["scan", CLI.corpus("workflow/logs/incident"), "--detectors", "detectors", "--formats", dir.path])
+        let scan = try CLI.run([
+            "scan", CLI.corpus("workflow/logs/incident"), "--detectors", "detectors", "--formats", dir.path,
+        ])
         #expect(scan.status == 64)
     }
 }

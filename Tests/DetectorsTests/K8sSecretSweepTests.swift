@@ -9,13 +9,19 @@ import Testing
 
     /// Three days of the runner reading its own namespace's secret every hour.
     func background(_ identity: Identity = SourceEvents.sa("ci", "runner")) -> [Event] {
-        (0..<72).map { h in SourceEvents.k8s("get", "secrets", ns: "ci", name: "registry-creds", by: identity, at: Int64(h) * 3_600_000) }
+        (0..<72).map { h in
+            SourceEvents.k8s("get", "secrets", ns: "ci", name: "registry-creds", by: identity, at: Int64(h) * 3_600_000)
+        }
     }
 
-    func sweep(_ namespaces: [String], at start: Int64, verb: String = "get", status: Int = 200,
-               by identity: Identity = SourceEvents.sa("ci", "runner")) -> [Event] {
+    func sweep(
+        _ namespaces: [String], at start: Int64, verb: String = "get", status: Int = 200,
+        by identity: Identity = SourceEvents.sa("ci", "runner")
+    ) -> [Event] {
         namespaces.enumerated().map { i, ns in
-            SourceEvents.k8s(verb, "secrets", ns: ns, name: verb == "get" ? "db" : "", by: identity, at: start + Int64(i) * 20_000, status: status)
+            SourceEvents.k8s(
+                verb, "secrets", ns: ns, name: verb == "get" ? "db" : "", by: identity, at: start + Int64(i) * 20_000,
+                status: status)
         }
     }
 

@@ -13,7 +13,9 @@ import Testing
             let detector = d.make(ConfigReader(node: nil, file: "", sink: IssueSink()))
             #expect(detector.id == d.id)
             let name = String(describing: type(of: detector))
-            #expect(FileManager.default.fileExists(atPath: Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"), "\(name)")
+            #expect(
+                FileManager.default.fileExists(atPath: Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"),
+                "\(name)")
             let source = try String(contentsOfFile: Repo.root + "/Sources/Detectors/\(name).swift", encoding: .utf8)
             #expect(RegistryTests().docComment(of: name, in: source) == d.explanation, "doc comment of \(name)")
             #expect(d.explanation.contains("MITRE ATT&CK: T") && d.explanation.contains("False positives"))
@@ -23,8 +25,13 @@ import Testing
             #expect(sink.issues.isEmpty, "\(sink.issues)")
             #expect(loaded.spec.severity == d.defaultSeverity, "\(d.id)")
             #expect(text.contains("description: \(d.summary)\n"), "\(d.id)")
-            for field in ["identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason", "expires"] {
-                #expect(text.contains("#     \(field):") || text.contains("#   - \(field):"), "\(d.id).yaml example lacks \(field)")
+            for field in [
+                "identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason",
+                "expires",
+            ] {
+                #expect(
+                    text.contains("#     \(field):") || text.contains("#   - \(field):"),
+                    "\(d.id).yaml example lacks \(field)")
             }
         }
     }

@@ -52,7 +52,9 @@ enum SourceEvents {
         let identity =
             auth != "false" && !principal.isEmpty
             ? Identity(key: "workflow:\(server)/\(principal)", type: .user, accountId: server, displayName: principal)
-            : Identity(key: "workflow:\(server)/anonymous", type: .anonymous, accountId: server, displayName: "anonymous@\(server)")
+            : Identity(
+                key: "workflow:\(server)/anonymous", type: .anonymous, accountId: server,
+                displayName: "anonymous@\(server)")
         let status = Int(fields["status"] ?? "") ?? 200
         return Event(
             time: t0 + ms, provider: .workflow, eventSource: server, account: server, identity: identity,

@@ -9,7 +9,8 @@ import Testing
     @Test func toolCallToIMDSIsHigh() throws {
         let e = SourceEvents.workflow([
             "action": "tool_call", "tool_name": "fetch_url", "tool_kind": "network", "flow_id": "support-bot",
-            "target_host": "169.254.169.254", "tool_input": #"{"url":"http://169.254.169.254/latest/meta-data/iam/security-credentials/"}"#,
+            "target_host": "169.254.169.254",
+            "tool_input": #"{"url":"http://169.254.169.254/latest/meta-data/iam/security-credentials/"}"#,
             "authenticated": "false",
         ])
         let f = try #require(try Harness.findings(id, e).first)
@@ -50,7 +51,8 @@ import Testing
     @Test func failedFetchIsLowAndAllowListByFlow() throws {
         let e = SourceEvents.workflow(["target_host": "169.254.169.254", "flow_id": "inventory", "status": "403"])
         #expect(try Harness.findings(id, e).first?.severity == .low)
-        let h = try Harness(id, edit: withAllowlist("  - resource: \"flow:inventory\"", "    reason: reads its own instance id"))
+        let h = try Harness(
+            id, edit: withAllowlist("  - resource: \"flow:inventory\"", "    reason: reads its own instance id"))
         #expect(h.run(SourceEvents.workflow(["target_host": "169.254.169.254", "flow_id": "inventory"])).isEmpty)
     }
 }

@@ -7,8 +7,11 @@ import Testing
     let id = "workflow.new_tool_kind"
     let day = SourceEvents.day
 
-    func tool(_ kind: String, flow: String = "support-bot", name: String = "", at ms: Int64, host: String = "") -> Event {
-        var f = ["action": "tool_call", "tool_kind": kind, "flow_id": flow, "authenticated": "true", "principal": "svc-bot"]
+    func tool(_ kind: String, flow: String = "support-bot", name: String = "", at ms: Int64, host: String = "") -> Event
+    {
+        var f = [
+            "action": "tool_call", "tool_kind": kind, "flow_id": flow, "authenticated": "true", "principal": "svc-bot",
+        ]
         f["tool_name"] = name.isEmpty ? "\(kind)-tool" : name
         if !host.isEmpty { f["target_host"] = host }
         return SourceEvents.workflow(f, at: ms)
@@ -34,7 +37,8 @@ import Testing
         #expect(f.mitre == ["T1059"])
         // Known now: no second finding for the same kind.
         #expect(h.run(tool("shell", at: 5 * day + 3_600_000 * 2)).isEmpty)
-        #expect(h.run(tool("network", at: 5 * day + 3_600_000 * 3, host: "169.254.169.254")).first?.mitre == ["T1071.001"])
+        #expect(
+            h.run(tool("network", at: 5 * day + 3_600_000 * 3, host: "169.254.169.254")).first?.mitre == ["T1071.001"])
     }
 
     @Test func learningPeriodOnlyTeaches() throws {
@@ -50,7 +54,8 @@ import Testing
         let f = try #require(h.run(tool("shell", flow: "fresh-flow", at: 4 * day)).first)
         #expect(f.severity == .low)
         // A young flow adding a kind later is still learning.
-        #expect(h.run(tool("model", flow: "young", at: 4 * day), tool("file", flow: "young", at: 4 * day + 60_000)).isEmpty)
+        #expect(
+            h.run(tool("model", flow: "young", at: 4 * day), tool("file", flow: "young", at: 4 * day + 60_000)).isEmpty)
     }
 
     @Test func unwatchedKindsAndEventsWithoutFlowAreIgnored() throws {

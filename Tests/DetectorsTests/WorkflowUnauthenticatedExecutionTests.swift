@@ -6,7 +6,9 @@ import Testing
 @Suite struct WorkflowUnauthenticatedExecutionTests {
     let id = "workflow.unauthenticated_execution"
 
-    func request(_ path: String, action: String = "", auth: String? = "false", status: String = "200", at ms: Int64 = 0) -> Event {
+    func request(_ path: String, action: String = "", auth: String? = "false", status: String = "200", at ms: Int64 = 0)
+        -> Event
+    {
         var f = ["path": path, "method": "POST", "status": status]
         if !action.isEmpty { f["action"] = action }
         if let auth { f["authenticated"] = auth }
@@ -37,24 +39,28 @@ import Testing
     }
 
     @Test func authenticatedRequestsAreIgnored() throws {
-        #expect(try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", auth: "true")).isEmpty)
+        #expect(
+            try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", auth: "true")).isEmpty)
         var aws = TestEvents.make("lambda", "Invoke")
         aws.parameters["path"] = "/api/v1/validate/code"
         #expect(try Harness.findings(id, aws).isEmpty)
     }
 
     @Test func unknownAuthenticationOnlyReportsCodeActionsAtTheConfiguredSeverity() throws {
-        let f = try #require(try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", auth: nil)).first)
+        let f = try #require(
+            try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", auth: nil)).first)
         #expect(f.severity == .medium)
         #expect(f.fact("authenticated") == "unknown")
         #expect(f.explanation.contains("the log does not say"))
         #expect(try Harness.findings(id, request("/api/v1/run/flow-1", action: "run_flow", auth: nil)).isEmpty)
         let silenced = try Harness(id, edit: withSetting("unknown_auth_severity", "info"))
-        #expect(silenced.run(request("/api/v1/validate/code", action: "validate_code", auth: nil)).first?.severity == .info)
+        #expect(
+            silenced.run(request("/api/v1/validate/code", action: "validate_code", auth: nil)).first?.severity == .info)
     }
 
     @Test func refusedRequestIsAFailedAttempt() throws {
-        let f = try #require(try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", status: "401")).first)
+        let f = try #require(
+            try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code", status: "401")).first)
         #expect(f.severity == .low)
         #expect(f.title.hasPrefix("Refused"))
     }
@@ -69,7 +75,13 @@ import Testing
     }
 
     @Test func customPathsReplaceTheDefaults() throws {
-        let h = try Harness(id, edit: { $0.replacingOccurrences(of: "    - \"/prompt\"                     # ComfyUI queue a workflow\n", with: "    - \"/agent/exec\"\n") })
+        let h = try Harness(
+            id,
+            edit: {
+                $0.replacingOccurrences(
+                    of: "    - \"/prompt\"                     # ComfyUI queue a workflow\n",
+                    with: "    - \"/agent/exec\"\n")
+            })
         #expect(h.issues.isEmpty, "\(h.issues)")
         #expect(h.run(request("/agent/exec")).count == 1)
         #expect(h.run(request("/prompt")).isEmpty)

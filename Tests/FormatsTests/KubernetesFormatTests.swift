@@ -11,14 +11,20 @@ enum K8sFixture {
             ("kind", #""Event""#), ("apiVersion", #""audit.k8s.io/v1""#), ("level", #""RequestResponse""#),
             ("auditID", #""5f7b3c1e-0000-4000-8000-000000000001""#), ("stage", #""ResponseComplete""#),
             ("requestURI", #""/api/v1/namespaces/payments/secrets/db-password""#), ("verb", #""get""#),
-            ("user", #"{"username":"system:serviceaccount:ci:deployer","uid":"u-1","groups":["system:serviceaccounts","system:serviceaccounts:ci","system:authenticated"]}"#),
+            (
+                "user",
+                #"{"username":"system:serviceaccount:ci:deployer","uid":"u-1","groups":["system:serviceaccounts","system:serviceaccounts:ci","system:authenticated"]}"#
+            ),
             ("sourceIPs", #"["203.0.113.9"]"#),
             ("userAgent", #""kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819""#),
             ("objectRef", #"{"resource":"secrets","namespace":"payments","name":"db-password","apiVersion":"v1"}"#),
             ("responseStatus", #"{"metadata":{},"code":200}"#),
             ("requestReceivedTimestamp", #""2026-03-01T10:00:00.100000Z""#),
             ("stageTimestamp", #""2026-03-01T10:00:00.120000Z""#),
-            ("annotations", #"{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \"reader/payments\""}"#),
+            (
+                "annotations",
+                #"{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \"reader/payments\""}"#
+            ),
         ]
         var parts: [String] = []
         for (k, v) in base {
@@ -77,13 +83,15 @@ enum K8sFixture {
     @Test func usersAnonymousAndSubresources() throws {
         let user = try #require(event(K8sFixture.audit(["user": #"{"username":"alice@example.com"}"#])))
         #expect(user.identity.type == .user && user.identity.key == "k8s:alice@example.com")
-        let anon = try #require(event(K8sFixture.audit(["user": #"{"username":"system:anonymous","groups":["system:unauthenticated"]}"#])))
+        let anon = try #require(
+            event(K8sFixture.audit(["user": #"{"username":"system:anonymous","groups":["system:unauthenticated"]}"#])))
         #expect(anon.identity.type == .anonymous)
         let exec = try #require(
             event(
                 K8sFixture.audit([
                     "verb": #""create""#,
-                    "objectRef": #"{"resource":"pods","subresource":"exec","namespace":"prod","name":"web-1","apiVersion":"v1"}"#,
+                    "objectRef":
+                        #"{"resource":"pods","subresource":"exec","namespace":"prod","name":"web-1","apiVersion":"v1"}"#,
                 ])))
         #expect(exec.action.operation == "create pods/exec")
         #expect(!exec.action.isReadOnly)
@@ -92,15 +100,18 @@ enum K8sFixture {
             event(
                 K8sFixture.audit([
                     "verb": #""create""#,
-                    "objectRef": #"{"resource":"clusterrolebindings","name":"pwn","apiGroup":"rbac.authorization.k8s.io","apiVersion":"v1"}"#,
-                    "requestObject": #"{"kind":"ClusterRoleBinding","roleRef":{"kind":"ClusterRole","name":"cluster-admin"}}"#,
+                    "objectRef":
+                        #"{"resource":"clusterrolebindings","name":"pwn","apiGroup":"rbac.authorization.k8s.io","apiVersion":"v1"}"#,
+                    "requestObject":
+                        #"{"kind":"ClusterRoleBinding","roleRef":{"kind":"ClusterRole","name":"cluster-admin"}}"#,
                 ])))
         #expect(rbac.action.operation == "create clusterrolebindings")
         #expect(rbac.eventSource == "rbac.authorization.k8s.io")
         #expect(rbac.resources == [Resource(kind: .other, id: "clusterrolebindings/pwn")])
         #expect(rbac.parameter("requestObject")?.contains("cluster-admin") == true)
         let sa = try #require(
-            event(K8sFixture.audit(["objectRef": #"{"resource":"serviceaccounts","namespace":"ci","name":"deployer"}"#])))
+            event(
+                K8sFixture.audit(["objectRef": #"{"resource":"serviceaccounts","namespace":"ci","name":"deployer"}"#])))
         #expect(sa.resources == [Resource(kind: .serviceAccount, id: "ci/deployer")])
     }
 
@@ -109,7 +120,8 @@ enum K8sFixture {
             event(
                 K8sFixture.audit([
                     "user": #"{"username":"alice@example.com","groups":["devs"]}"#,
-                    "impersonatedUser": #"{"username":"system:serviceaccount:kube-system:admin","groups":["system:masters"]}"#,
+                    "impersonatedUser":
+                        #"{"username":"system:serviceaccount:kube-system:admin","groups":["system:masters"]}"#,
                 ])))
         #expect(e.identity.key == "k8s:system:serviceaccount:kube-system:admin")
         #expect(e.parameter("impersonator.username") == "alice@example.com")
@@ -119,7 +131,10 @@ enum K8sFixture {
 
     @Test func forbiddenAndOtherStatusCodes() throws {
         let denied = try #require(
-            event(K8sFixture.audit(["responseStatus": #"{"code":403,"reason":"Forbidden","message":"secrets \"x\" is forbidden"}"#])))
+            event(
+                K8sFixture.audit([
+                    "responseStatus": #"{"code":403,"reason":"Forbidden","message":"secrets \"x\" is forbidden"}"#
+                ])))
         #expect(denied.outcome.errorCode == "Forbidden")
         #expect(denied.outcome.isAccessDenied)
         #expect(denied.outcome.errorMessage.contains("forbidden"))
@@ -165,7 +180,8 @@ enum K8sFixture {
     }
 
     @Test func eksCloudWatchMessageWrapper() throws {
-        let line = #"{"message":\#(K8sFixture.quoted(K8sFixture.audit())),"logGroup":"/aws/eks/prod-eks/cluster","logStream":"kube-apiserver-audit-0123","owner":"111122223333","timestamp":1772359200000}"#
+        let line =
+            #"{"message":\#(K8sFixture.quoted(K8sFixture.audit())),"logGroup":"/aws/eks/prod-eks/cluster","logStream":"kube-apiserver-audit-0123","owner":"111122223333","timestamp":1772359200000}"#
         let e = try #require(event(line))
         #expect(e.identity.key == "k8s:system:serviceaccount:ci:deployer")
         #expect(e.account == "111122223333")
@@ -174,20 +190,23 @@ enum K8sFixture {
     }
 
     @Test func aksDiagnosticRecordWrapper() throws {
-        let rec = #"{"time":"2026-03-01T10:00:01Z","resourceId":"/SUBSCRIPTIONS/0000-SUB/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PROD","category":"kube-audit","operationName":"Microsoft.ContainerService/managedClusters/diagnosticLogs/Read","properties":{"log":\#(K8sFixture.quoted(K8sFixture.audit())),"stream":"stdout","pod":"kube-apiserver-abc"}}"#
+        let rec =
+            #"{"time":"2026-03-01T10:00:01Z","resourceId":"/SUBSCRIPTIONS/0000-SUB/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PROD","category":"kube-audit","operationName":"Microsoft.ContainerService/managedClusters/diagnosticLogs/Read","properties":{"log":\#(K8sFixture.quoted(K8sFixture.audit())),"stream":"stdout","pod":"kube-apiserver-abc"}}"#
         let e = try #require(event(rec))
         #expect(e.provider == .kubernetes)
         #expect(e.account == "0000-sub")
         #expect(e.parameter("cluster") == "aks-prod")
         #expect(e.resources.first?.kind == .k8sSecret)
-        let broken = #"{"time":"2026-03-01T10:00:01Z","category":"kube-audit","properties":{"log":"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":"}}"#
+        let broken =
+            #"{"time":"2026-03-01T10:00:01Z","category":"kube-audit","properties":{"log":"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":"}}"#
         let d = try #require(failure(broken))
         #expect(d.code == DecodeCode.syntax)
         #expect(d.message.contains("embedded"))
     }
 
     @Test func gkeEntriesDecodeAsKubernetes() throws {
-        let entry = #"{"insertId":"gke-1","logName":"projects/shop-prod/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","authenticationInfo":{"principalEmail":"system:serviceaccount:default:web"},"authorizationInfo":[{"granted":true,"permission":"io.k8s.core.v1.pods.exec.create"}],"methodName":"io.k8s.core.v1.pods.exec.create","resourceName":"core/v1/namespaces/default/pods/web-7d9/exec","requestMetadata":{"callerIp":"10.8.0.12","callerSuppliedUserAgent":"kubectl/v1.28.3 (linux/amd64) kubernetes/a8a1abc"},"serviceName":"k8s.io","status":{}},"resource":{"type":"k8s_cluster","labels":{"cluster_name":"shop","location":"europe-west1","project_id":"shop-prod"}},"timestamp":"2026-03-01T10:00:02.5Z"}"#
+        let entry =
+            #"{"insertId":"gke-1","logName":"projects/shop-prod/logs/cloudaudit.googleapis.com%2Factivity","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","authenticationInfo":{"principalEmail":"system:serviceaccount:default:web"},"authorizationInfo":[{"granted":true,"permission":"io.k8s.core.v1.pods.exec.create"}],"methodName":"io.k8s.core.v1.pods.exec.create","resourceName":"core/v1/namespaces/default/pods/web-7d9/exec","requestMetadata":{"callerIp":"10.8.0.12","callerSuppliedUserAgent":"kubectl/v1.28.3 (linux/amd64) kubernetes/a8a1abc"},"serviceName":"k8s.io","status":{}},"resource":{"type":"k8s_cluster","labels":{"cluster_name":"shop","location":"europe-west1","project_id":"shop-prod"}},"timestamp":"2026-03-01T10:00:02.5Z"}"#
         let e = try #require(event(entry))
         #expect(e.provider == .kubernetes)
         #expect(e.identity.key == "k8s:system:serviceaccount:default:web")
@@ -196,9 +215,14 @@ enum K8sFixture {
         #expect(e.parameter("cluster") == "shop")
         #expect(e.parameter("objectRef.namespace") == "default" && e.parameter("objectRef.name") == "web-7d9")
         #expect(e.eventId == "gke-1")
-        let rbac = entry.replacingOccurrences(of: "io.k8s.core.v1.pods.exec.create", with: "io.k8s.authorization.rbac.v1.clusterrolebindings.create")
-            .replacingOccurrences(of: "core/v1/namespaces/default/pods/web-7d9/exec", with: "rbac.authorization.k8s.io/v1/clusterrolebindings/pwn")
-            .replacingOccurrences(of: #""status":{}"#, with: #""status":{"code":7,"message":"PERMISSION_DENIED"}"#)
+        let rbac = entry.replacingOccurrences(
+            of: "io.k8s.core.v1.pods.exec.create", with: "io.k8s.authorization.rbac.v1.clusterrolebindings.create"
+        )
+        .replacingOccurrences(
+            of: "core/v1/namespaces/default/pods/web-7d9/exec",
+            with: "rbac.authorization.k8s.io/v1/clusterrolebindings/pwn"
+        )
+        .replacingOccurrences(of: #""status":{}"#, with: #""status":{"code":7,"message":"PERMISSION_DENIED"}"#)
         let r = try #require(event(rbac))
         #expect(r.action.operation == "create clusterrolebindings")
         #expect(r.eventSource == "rbac.authorization.k8s.io")
@@ -207,7 +231,10 @@ enum K8sFixture {
     }
 
     @Test func cloudWatchBatchesAreSkippedWithAWarning() throws {
-        let d = try #require(skipped(#"{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logEvents":[{"id":"1","timestamp":1,"message":"{}"}]}"#))
+        let d = try #require(
+            skipped(
+                #"{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logEvents":[{"id":"1","timestamp":1,"message":"{}"}]}"#
+            ))
         #expect(d.code == DecodeCode.unsupportedEvent)
         #expect(d.level == .warning)
     }

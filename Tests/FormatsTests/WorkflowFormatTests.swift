@@ -4,7 +4,8 @@ import Testing
 @testable import Formats
 
 @Suite struct WorkflowFormatTests {
-    static let validate = #"{"schema":"trailhound.workflow/v1","timestamp":"2026-03-01T10:06:00Z","server":"lf-prod","request_id":"req-1","method":"POST","path":"/api/v1/validate/code","status":200,"source_ip":"198.51.100.77","user_agent":"python-requests/2.31.0","authenticated":false,"action":"validate_code","duration_ms":41}"#
+    static let validate =
+        #"{"schema":"trailhound.workflow/v1","timestamp":"2026-03-01T10:06:00Z","server":"lf-prod","request_id":"req-1","method":"POST","path":"/api/v1/validate/code","status":200,"source_ip":"198.51.100.77","user_agent":"python-requests/2.31.0","authenticated":false,"action":"validate_code","duration_ms":41}"#
 
     @Test func nativeRecordMapsEveryField() throws {
         let e = try #require(event(Self.validate))
@@ -26,7 +27,8 @@ import Testing
     }
 
     @Test func authenticatedToolCallWithResourcesAndInput() throws {
-        let line = #"{"schema":"trailhound.workflow/v1","timestamp":1772359560.25,"server":"lf-prod","request_id":"req-2","authenticated":true,"principal":"alice@example.com","action":"tool_call","tool_name":"fetch_url","tool_kind":"network","flow_id":"f-77","target_host":"169.254.169.254","tool_input":{"url":"http://169.254.169.254/latest/meta-data/"}}"#
+        let line =
+            #"{"schema":"trailhound.workflow/v1","timestamp":1772359560.25,"server":"lf-prod","request_id":"req-2","authenticated":true,"principal":"alice@example.com","action":"tool_call","tool_name":"fetch_url","tool_kind":"network","flow_id":"f-77","target_host":"169.254.169.254","tool_input":{"url":"http://169.254.169.254/latest/meta-data/"}}"#
         let e = try #require(event(line))
         #expect(e.time == 1_772_359_560_250)
         #expect(e.identity.key == "workflow:lf-prod/alice@example.com" && e.identity.type == .user)
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func withoutActionTheOperationIsMethodAndPathPrefix() throws {
-        let line = #"{"schema":"trailhound.workflow/v1","timestamp":"2026-03-01T10:00:00Z","method":"get","path":"/api/v1/flows/abc/runs?limit=5","status":403}"#
+        let line =
+            #"{"schema":"trailhound.workflow/v1","timestamp":"2026-03-01T10:00:00Z","method":"get","path":"/api/v1/flows/abc/runs?limit=5","status":403}"#
         let e = try #require(event(line))
         #expect(e.action.operation == "GET /api/v1/flows")
         #expect(e.action.isReadOnly)
@@ -52,7 +55,9 @@ import Testing
         let bad = #"{"schema":"trailhound.workflow/v1","timestamp":"yesterday","path":"/"}"#
         #expect(failure(bad)?.code == DecodeCode.badTime)
         #expect(failure(#"{"schema":"trailhound.workflow/v1","path":"/"}"#)?.code == DecodeCode.missingField)
-        #expect(skipped(#"{"schema":"trailhound.workflow/v9","timestamp":"2026-03-01T10:00:00Z"}"#)?.code == DecodeCode.unsupportedEvent)
+        #expect(
+            skipped(#"{"schema":"trailhound.workflow/v9","timestamp":"2026-03-01T10:00:00Z"}"#)?.code
+                == DecodeCode.unsupportedEvent)
     }
 
     /// The Langflow mapping shipped in formats/, built by hand here (the YAML loader is tested in RuntimeTests).
@@ -67,7 +72,10 @@ import Testing
                 from: ["record", "message"],
                 parts: try! WorkflowExtract.parse(#"{source_ip} - "{method} {path} HTTP/{_}" {status}"#).get())
         ],
-        actions: [(WorkflowMapping.Glob("/api/v1/validate/code*"), "validate_code"), (WorkflowMapping.Glob("/api/v1/run/*"), "run_flow")])
+        actions: [
+            (WorkflowMapping.Glob("/api/v1/validate/code*"), "validate_code"),
+            (WorkflowMapping.Glob("/api/v1/run/*"), "run_flow"),
+        ])
 
     func mapped(_ json: String) -> DecodeResult {
         var d = RecordDecoder(mappings: [Self.langflow])
@@ -76,7 +84,8 @@ import Testing
     }
 
     @Test func mappingReadsLoguruAccessLines() throws {
-        let line = #"{"text":"x\n","record":{"elapsed":{"repr":"0:01:02","seconds":62.1},"level":{"icon":"i","name":"INFO","no":20},"message":"198.51.100.77:53122 - \"POST /api/v1/validate/code HTTP/1.1\" 200","name":"uvicorn.access","time":{"repr":"2026-03-01 10:06:00.250000+00:00","timestamp":1772359560.25}}}"#
+        let line =
+            #"{"text":"x\n","record":{"elapsed":{"repr":"0:01:02","seconds":62.1},"level":{"icon":"i","name":"INFO","no":20},"message":"198.51.100.77:53122 - \"POST /api/v1/validate/code HTTP/1.1\" 200","name":"uvicorn.access","time":{"repr":"2026-03-01 10:06:00.250000+00:00","timestamp":1772359560.25}}}"#
         guard case .event(let e) = mapped(line) else {
             Issue.record("not decoded: \(mapped(line))")
             return
@@ -89,7 +98,10 @@ import Testing
         #expect(e.parameter("authenticated") == nil)
         #expect(e.parameter("mapping") == "langflow-container")
         // Application lines do not match the mapping and stay unknown.
-        guard case .failed(let d) = mapped(#"{"text":"x","record":{"message":"Loading components","time":{"timestamp":1772359560.25}}}"#) else {
+        guard
+            case .failed(let d) = mapped(
+                #"{"text":"x","record":{"message":"Loading components","time":{"timestamp":1772359560.25}}}"#)
+        else {
             Issue.record("expected unknown format")
             return
         }
@@ -98,8 +110,12 @@ import Testing
         var withSkip = Self.langflow
         withSkip.skip = WorkflowMapping.Condition(keys: [["record", "message"], ["record", "time", "timestamp"]])
         var d2 = RecordDecoder(mappings: [withSkip])
-        let app = Array(#"{"text":"x","record":{"message":"Loading components","time":{"timestamp":1772359560.25}}}"#.utf8)
-        guard case .omitted(let reason) = app.withUnsafeBytes({ d2.decode($0, origin: Origin(path: "lf.log", record: 4)) }) else {
+        let app = Array(
+            #"{"text":"x","record":{"message":"Loading components","time":{"timestamp":1772359560.25}}}"#.utf8)
+        guard
+            case .omitted(let reason) = app.withUnsafeBytes({ d2.decode($0, origin: Origin(path: "lf.log", record: 4)) }
+            )
+        else {
             Issue.record("expected the application line to be omitted")
             return
         }

@@ -14,9 +14,10 @@ import Testing
             let c = frame(text, chunk: chunk)
             #expect(c.records == events, "chunk \(chunk)")
             #expect(c.diagnostics.isEmpty, "chunk \(chunk)")
-            #expect(c.infos.map(\.origin) == [
-                Origin(path: "t.json", record: 1, isLine: false), Origin(path: "t.json", record: 2, isLine: false),
-            ])
+            #expect(
+                c.infos.map(\.origin) == [
+                    Origin(path: "t.json", record: 1, isLine: false), Origin(path: "t.json", record: 2, isLine: false),
+                ])
         }
     }
 

@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func aCompleteMappingReadsEverySection() throws {
-        let (m, issues) = load("""
+        let (m, issues) = load(
+            """
             version: 1
             name: agent
             description: in-house agent
@@ -52,7 +53,8 @@ import Testing
     }
 
     @Test func problemsAreReportedWithPositionsAndCodes() {
-        let (m, issues) = load("""
+        let (m, issues) = load(
+            """
             version: 1
             name: bad
             match:
