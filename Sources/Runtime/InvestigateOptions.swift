@@ -1,5 +1,6 @@
 import Baselines
 import EventModel
+import Formats
 import Investigation
 
 /// Format of an investigation report.
@@ -42,6 +43,8 @@ public struct InvestigateOptions: Sendable {
     public var summary = true
     /// Baseline settings (learning period, forgetting, caps).
     public var baselines = BaselineConfiguration()
+    /// Workflow-log mappings (`formats/*.yaml`, loaded by the caller).
+    public var mappings: [WorkflowMapping] = []
 
     /// Creates options with defaults.
     public init(identity: String, paths: [String], detectorsDirectory: String) {

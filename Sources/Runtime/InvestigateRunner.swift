@@ -140,10 +140,10 @@ final class Feed {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         if options.workers > 1 && files.count > 1 {
-            ParallelDecoder(files: files, options: ingest, workers: options.workers).run(
+            ParallelDecoder(files: files, options: ingest, workers: options.workers, mappings: options.mappings).run(
                 consume: { _, batch in for item in batch.items { self.handle(item) } }, fileDone: { _, _ in })
         } else {
-            let decoder = FileDecoder(options: ingest)
+            let decoder = FileDecoder(options: ingest, mappings: options.mappings)
             for f in files { _ = decoder.decode(f) { self.handle($0) } }
         }
     }

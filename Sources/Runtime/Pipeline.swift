@@ -1,5 +1,6 @@
 import Detection
 import EventModel
+import Formats
 import Ingest
 
 /// decompress → frame → decode → detect. Decoding may happen on other threads
@@ -12,6 +13,8 @@ public final class Pipeline {
     private let decoder: FileDecoder
     /// Limits used by the decoders.
     public let ingest: IngestOptions
+    /// Workflow-log mappings used by the decoders.
+    public let mappings: [WorkflowMapping]
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
@@ -21,12 +24,13 @@ public final class Pipeline {
 
     /// Creates a pipeline.
     public init(
-        engine: DetectionEngine, ingest: IngestOptions, onFinding: @escaping (Finding) -> Void,
-        onDiagnostic: @escaping (Diagnostic) -> Void
+        engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
+        onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest)
+        self.mappings = mappings
+        self.decoder = FileDecoder(options: ingest, mappings: mappings)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -51,7 +55,7 @@ public final class Pipeline {
             return
         }
         var last: Int64 = 0
-        ParallelDecoder(files: wanted, options: ingest, workers: workers).run(
+        ParallelDecoder(files: wanted, options: ingest, workers: workers, mappings: mappings).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }
                 progress?(batch.consumed - last)

@@ -27,6 +27,12 @@ public final class Scanner {
             Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; nothing scanned")
             return .usage
         }
+        let formats = FormatMappingLoader.load(directory: options.formatsDirectory)
+        if !formats.issues.isEmpty {
+            for i in formats.issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(formats.issues.count) problem(s) in format mappings; nothing scanned")
+            return .usage
+        }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
@@ -60,7 +66,8 @@ public final class Scanner {
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
-        let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
+        let pipeline = Pipeline(
+            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report)
         var eventsOut: EventWriter? = nil
         if let path = options.eventsOut {
             guard let w = EventWriter(path: path) else {

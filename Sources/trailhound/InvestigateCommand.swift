@@ -27,6 +27,8 @@ struct InvestigateCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var formatsOption: FormatsOption
+
     @Option(name: .long, help: "Start of the window (ISO 8601 date or time, UTC).")
     var from: String?
 
@@ -92,6 +94,10 @@ struct InvestigateCommand: ParsableCommand {
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         if let jobs { o.workers = jobs }
         o.summary = !quiet
+        let formats = FormatMappingLoader.load(directory: formatsOption.directory())
+        for i in formats.issues { Terminal.err(i.description) }
+        if !formats.issues.isEmpty { try exitWith(.usage) }
+        o.mappings = formats.mappings
         let status = InvestigateRunner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

@@ -18,6 +18,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var formatsOption: FormatsOption
+
     @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
     var format: OutputFormat = .json
 
@@ -80,6 +82,7 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         var o = ScanOptions(paths: paths, detectorsDirectory: try detectorsOption.directory())
         o.format = format
+        o.formatsDirectory = formatsOption.directory()
         o.failOn = failOn
         o.since = since.flatMap(Timestamp.parse)
         o.until = until.flatMap(Timestamp.parse)
