@@ -1,11 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 // Module graph (dependencies point one way, see ../README.md "Architecture"):
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
 // EventModel, Baselines <- StateStore (CSQLite)
+// EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // everything <- Runtime <- Service (FlyingFox, ServiceLifecycle) <- trailhound (ArgumentParser)
 let package = Package(
     name: "trailhound",
@@ -35,9 +38,12 @@ let package = Package(
         .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
         .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
         .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "CSQLite"]),
+        .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
             name: "Runtime",
-            dependencies: ["EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore"]),
+            dependencies: [
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
+            ]),
         .target(
             name: "Service",
             dependencies: [
@@ -51,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
+                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel", "Investigation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
@@ -64,9 +70,38 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "WatchTests",
             dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )
+
+// Micro-benchmarks (package-benchmark; see Benchmarks/README.md, "Micro-benchmarks"). Declared
+// only when TRAILHOUND_BENCHMARKS is set, so plain `swift build` / `swift test` and CI never
+// resolve, fetch or build the benchmark package. Run them with `bash Benchmarks/micro.sh`.
+if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
+    package.dependencies += [
+        // Only the malloc interposer: the `RuntimeInterposer` default trait (ARC counters on
+        // Linux with Swift 6.3) needs a package that is not available offline.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // benchmark 1.38.1 still lists swift-runtime-interposer on Linux/Swift 6.3; this local
+        // stand-in (never linked, see its Package.swift) takes its place.
+        .package(path: "Benchmarks/Support/swift-runtime-interposer"),
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "TrailhoundBenchmarks",
+            dependencies: [
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport", "CZlib",
+                .product(name: "Benchmark", package: "benchmark"),
+                // Never linked (no WASI build); only marks the stand-in above as used.
+                .product(
+                    name: "SwiftRuntimeInterposerSwift", package: "swift-runtime-interposer",
+                    condition: .when(platforms: [.wasi])),
+            ],
+            path: "Benchmarks/Benchmarks/TrailhoundBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+    ]
+}

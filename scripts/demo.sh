@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product trailhound
 status=0
-.build/release/trailhound scan corpora/cloudtrail/demo --format text --detectors detectors "$@" || status=$?
+.build/release/trailhound scan corpora/cloudtrail/demo/AWSLogs --format text --detectors detectors "$@" || status=$?
 # 3 means "findings at or above --fail-on"; the demo has attacks in it, so that is expected.
 [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || exit "$status"

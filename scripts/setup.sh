@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the C libraries trailhound links against (Debian/Ubuntu), idempotently.
 # zlib1g-dev: gzip decompression; libsqlite3-dev: the --state file; pkg-config: lets
-# SwiftPM find both. jq is only used by Benchmarks/run.sh for comparison.
+# SwiftPM find both. chromium: the tests render the HTML investigation report in a real
+# headless browser (screenshot and PDF). jq is only used by Benchmarks/run.sh for comparison.
 set -euo pipefail
 need=()
-for pkg in zlib1g-dev libsqlite3-dev pkg-config; do
+for pkg in zlib1g-dev libsqlite3-dev pkg-config chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -95,12 +95,12 @@ public struct TrustGraph: Sendable {
 
     /// Edges out of an identity (roles it assumed).
     public func edges(from: UInt64) -> [Edge] {
-        edges.values.filter { $0.from == from }.sorted { $0.stat.lastSeen > $1.stat.lastSeen }
+        edges.values.filter { $0.from == from }.sorted { ($0.stat.lastSeen, $1.to) > ($1.stat.lastSeen, $0.to) }
     }
 
     /// Edges into a role (identities that assumed it).
     public func edges(to: UInt64) -> [Edge] {
-        edges.values.filter { $0.to == to }.sorted { $0.stat.lastSeen > $1.stat.lastSeen }
+        edges.values.filter { $0.to == to }.sorted { ($0.stat.lastSeen, $1.from) > ($1.stat.lastSeen, $0.from) }
     }
 
     /// All edges.

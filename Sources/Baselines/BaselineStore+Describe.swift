@@ -58,7 +58,7 @@ extension BaselineStore {
     }
 
     private func activity(_ p: IdentityProfile, _ now: Int64) -> String {
-        let busiest = p.hourOfWeek.enumerated().filter { $0.element > 0 }.sorted { $0.element > $1.element }.prefix(3)
+        let busiest = p.hourOfWeek.enumerated().filter { $0.element > 0 }.sorted { ($0.element, $1.offset) > ($1.element, $0.offset) }.prefix(3)
             .map { "\(BaselineText.hourOfWeek($0.offset)) (\(BaselineText.count($0.element)))" }
         let maxHour = max(p.priorMaxHourly(now: now + 2 * hourMs), p.eventsThisHour(now: now))
         return "Activity: \(BaselineText.count(p.activeHours)) active hours, "

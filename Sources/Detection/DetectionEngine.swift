@@ -36,6 +36,8 @@ public final class DetectionEngine {
     public private(set) var watermark: Int64 = .min
     /// Counters.
     public private(set) var stats = EngineStats()
+    /// When false, events are not folded into baselines (rule detectors only).
+    public var observeBaselines = true
     /// Optional correlation stage (risk scoring across detectors); runs on every finding.
     public var correlator: ((inout Finding) -> Void)?
 
@@ -69,7 +71,7 @@ public final class DetectionEngine {
         if let list = byOperation[event.action.operation] {
             for i in list { run(i, event, emit) }
         }
-        baselines.observe(event)
+        if observeBaselines { baselines.observe(event) }
         if stats.events & 0x3FFF == 0 { closeWindows(emit) }
     }
 
@@ -109,7 +111,7 @@ public final class DetectionEngine {
         var f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
             identity: event.identity.key, identityType: event.identity.type, account: event.account,
-            firstSeen: s.firstSeen ?? event.time, lastSeen: event.time,
+            firstSeen: min(s.firstSeen ?? event.time, event.time), lastSeen: max(s.firstSeen ?? event.time, event.time),
             eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
             count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
             key: s.key, origin: event.origin)

@@ -10,6 +10,8 @@ public struct FindingThrottle {
         var first: Finding
         var absorbed: Int
         var lastSeen: Int64
+        /// Earliest first-seen among the folded findings (records arrive slightly out of order).
+        var foldedFirst: Int64
         var eventIds: [String]
         var closesAt: Int64
     }
@@ -30,6 +32,7 @@ public struct FindingThrottle {
         if var g = groups[k], f.firstSeen <= g.closesAt {
             g.absorbed += f.count
             g.lastSeen = max(g.lastSeen, f.lastSeen)
+            g.foldedFirst = min(g.foldedFirst, f.firstSeen)
             if g.first.severity < f.severity { g.first.severity = f.severity }
             for id in f.eventIds where g.eventIds.count < Finding.maxEvidence { g.eventIds.append(id) }
             groups[k] = g
@@ -38,7 +41,8 @@ public struct FindingThrottle {
         }
         if window <= 0 { return f }
         if let old = groups[k], old.absorbed > 0 { expired.append(followUp(old)) }
-        groups[k] = Group(first: f, absorbed: 0, lastSeen: f.lastSeen, eventIds: [], closesAt: f.firstSeen + window)
+        groups[k] = Group(
+            first: f, absorbed: 0, lastSeen: f.lastSeen, foldedFirst: .max, eventIds: [], closesAt: f.firstSeen + window)
         return f
     }
 
@@ -73,8 +77,8 @@ public struct FindingThrottle {
 
     private func followUp(_ g: Group) -> Finding {
         var f = g.first
-        f.firstSeen = g.first.lastSeen
-        f.lastSeen = g.lastSeen
+        f.firstSeen = g.foldedFirst
+        f.lastSeen = max(g.lastSeen, g.foldedFirst)
         f.count = g.absorbed
         f.eventIds = g.eventIds
         f.title = "\(g.first.title) (repeated \(g.absorbed)×)"

@@ -81,12 +81,11 @@ public final class RiskCorrelator {
         f.severity = Severity(rawValue: min(Severity.critical.rawValue, before.rawValue + steps))!
         let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
         let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
-            .map { $0.key.isEmpty ? $0.detector : "\($0.detector) (\(Self.clip($0.key)))" }
         f.facts.append(Fact("risk_score", String(score)))
-        f.facts.append(Fact("correlated_detectors", others.joined(separator: ", ")))
+        f.facts.append(Fact("correlated_detectors", Self.summarize(others, limit: 32)))
         if f.severity != before {
             raised += 1
-            f.explanation += " Correlated with \(others.joined(separator: ", ")) for the same identity within "
+            f.explanation += " Correlated with \(Self.summarize(others, limit: 4)) for the same identity within "
                 + "\(configuration.window / 60_000) min (risk score \(score)): severity raised from \(before) to \(f.severity)."
         }
     }
@@ -104,6 +103,24 @@ public final class RiskCorrelator {
         t.used = now
         tracks[h] = t
         return t
+    }
+
+    /// "identity.new_api ×5 (sts:GetCallerIdentity, ssm:GetParameter, …), secrets.enumeration (burst)":
+    /// signals grouped by detector in first-seen order, at most `limit` keys per detector.
+    static func summarize(_ entries: [Entry], limit: Int) -> String {
+        var order: [String] = []
+        var keys: [String: [String]] = [:]
+        for e in entries {
+            if keys[e.detector] == nil { order.append(e.detector) }
+            if !e.key.isEmpty { keys[e.detector, default: []].append(clip(e.key)) } else { keys[e.detector, default: []] += [] }
+        }
+        return order.map { d in
+            let k = keys[d] ?? []
+            let count = k.count > 1 ? " ×\(k.count)" : ""
+            guard !k.isEmpty else { return d }
+            let shown = k.prefix(limit).joined(separator: ", ") + (k.count > limit ? ", …" : "")
+            return "\(d)\(count) (\(shown))"
+        }.joined(separator: "; ")
     }
 
     private static func clip(_ s: String) -> String {

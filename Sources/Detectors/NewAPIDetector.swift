@@ -97,6 +97,36 @@ public final class NewAPIDetector: Detector {
         "s3:PutBucketPublicAccessBlock": 0.7, "lambda:CreateFunction*": 0.6, "lambda:UpdateFunctionCode*": 0.6,
         "lambda:AddPermission*": 0.6, "ec2:RunInstances": 0.5, "ssm:SendCommand": 0.7, "ssm:StartSession": 0.7,
         "ec2-instance-connect:SendSSHPublicKey": 0.8,
+        // Kubernetes (operation = verb resource[/subresource]).
+        "k8s:get secrets": 0.7, "k8s:list secrets": 0.8, "k8s:watch secrets": 0.7, "k8s:create pods/exec": 0.8,
+        "k8s:get pods/exec": 0.8, "k8s:create pods/attach": 0.7, "k8s:create pods/portforward": 0.6,
+        "k8s:create serviceaccounts/token": 0.8, "k8s:create clusterrolebindings": 0.9,
+        "k8s:update clusterrolebindings": 0.8, "k8s:patch clusterrolebindings": 0.8, "k8s:create rolebindings": 0.7,
+        "k8s:create clusterroles": 0.7, "k8s:create mutatingwebhookconfigurations": 0.8,
+        "k8s:create validatingwebhookconfigurations": 0.6, "k8s:create certificatesigningrequests": 0.7,
+        "k8s:update certificatesigningrequests/approval": 0.8, "k8s:create selfsubjectrulesreviews": 0.5,
+        // GCP (operation = methodName).
+        "secretmanager:*AccessSecretVersion": 0.9, "secretmanager:*ListSecrets": 0.5,
+        "iam:*CreateServiceAccountKey": 0.9, "iam:*CreateServiceAccount": 0.7, "iam:*UploadServiceAccountKey": 0.9,
+        "*:*SetIamPolicy": 0.8, "*:*setIamPolicy": 0.8, "iamcredentials:*GenerateAccessToken": 0.7,
+        "iamcredentials:*SignJwt": 0.7, "iamcredentials:*SignBlob": 0.6, "logging:*DeleteSink": 0.9,
+        "logging:*UpdateSink": 0.7, "logging:*DeleteLog": 0.8, "cloudkms:*Decrypt": 0.6,
+        "compute:*instances.setMetadata": 0.7, "compute:*projects.setCommonInstanceMetadata": 0.8,
+        // Azure (ARM operations lower-cased; data-plane and Entra operations as logged).
+        "keyvault:microsoft.keyvault/vaults/secrets/read": 0.8, "keyvault:SecretGet": 0.9, "keyvault:SecretList": 0.5,
+        "keyvault:microsoft.keyvault/vaults/accesspolicies/write": 0.8,
+        "storage:microsoft.storage/storageaccounts/listkeys/action": 0.9,
+        "storage:microsoft.storage/storageaccounts/regeneratekey/action": 0.7,
+        "authorization:microsoft.authorization/roleassignments/write": 0.9,
+        "authorization:microsoft.authorization/roledefinitions/write": 0.8,
+        "authorization:microsoft.authorization/elevateaccess/action": 1.0,
+        "web:microsoft.web/sites/config/list/action": 0.8,
+        "compute:microsoft.compute/virtualmachines/runcommand/action": 0.8,
+        "insights:microsoft.insights/diagnosticsettings/delete": 0.9, "aadiam:Add service principal credentials": 0.9,
+        "aadiam:Update application*Certificates and secrets*": 0.9, "aadiam:Add member to role": 0.9,
+        "aadiam:Add app role assignment*": 0.8,
+        // AI-workflow servers (operation = action).
+        "workflow:validate_code": 0.9, "workflow:load_component": 0.8, "workflow:execute_code": 0.9,
     ]
 
     /// Detector id.

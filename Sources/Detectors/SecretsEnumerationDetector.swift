@@ -102,10 +102,7 @@ public final class SecretsEnumerationDetector: Detector {
     /// Detector id.
     public let id = SecretsEnumerationDetector.detectorId
     /// Secret reads and listings.
-    public let interest = Interest.operations([
-        "GetSecretValue", "BatchGetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath", "Decrypt",
-        "GetPasswordData", "ListSecrets", "DescribeParameters",
-    ])
+    public let interest = Interest.operations(APIClass.secretOperations)
     /// Effective settings.
     public let configuration: Configuration
     var states: BoundedStates<State>

@@ -95,8 +95,28 @@ public struct Outcome: Sendable, Hashable, Codable {
     public var isSuccess: Bool { errorCode.isEmpty }
     /// True for authorization failures (AccessDenied, UnauthorizedOperation, Forbidden, 403).
     public var isAccessDenied: Bool {
-        errorCode.contains("AccessDenied") || errorCode.contains("Unauthorized")
-            || errorCode.contains("Forbidden") || errorCode == "403"
+        if errorCode.isEmpty { return false }
+        return Outcome.containsBytes(errorCode, "AccessDenied") || Outcome.containsBytes(errorCode, "Unauthorized")
+            || Outcome.containsBytes(errorCode, "Forbidden") || errorCode == "403"
+    }
+
+    /// Substring test over UTF-8 bytes without allocating (`String.contains` allocates on Linux).
+    static func containsBytes(_ text: String, _ needle: StaticString) -> Bool {
+        let n = needle.utf8CodeUnitCount
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: n)
+        return text.utf8.withContiguousStorageIfAvailable { hay -> Bool in
+            guard hay.count >= n else { return false }
+            for i in 0...(hay.count - n) where hay[i] == pattern[0] {
+                var j = 1
+                while j < n && hay[i + j] == pattern[j] { j += 1 }
+                if j == n { return true }
+            }
+            return false
+        } ?? {
+            var copy = text
+            copy.makeContiguousUTF8()
+            return containsBytes(copy, needle)
+        }()
     }
     /// Success.
     public static let success = Outcome()

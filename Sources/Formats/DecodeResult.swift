@@ -9,6 +9,26 @@ public enum DecodeResult: Sendable {
     case skipped(Diagnostic)
     /// The record was lost: malformed JSON, not an object, unknown format, missing or bad time.
     case failed(Diagnostic)
+    /// A record that repeats a request already (or later) counted, left out on purpose and
+    /// too common to be worth a diagnostic each: Kubernetes audit stages other than the final
+    /// one (`RequestReceived`, `ResponseStarted`), Azure Activity Log `Started`/`Accepted`
+    /// records of an operation whose outcome follows, application lines of a workflow server
+    /// (a mapping's `skip:`). `reason` is a stable code
+    /// (`OmitCode`); the Runtime turns it into a note (counted in the summary, not printed).
+    case omitted(reason: String)
+}
+
+/// Stable codes of `DecodeResult.omitted`.
+public enum OmitCode {
+    /// A Kubernetes audit record at a non-final stage (`RequestReceived`, `ResponseStarted`);
+    /// the same `auditID` comes again at `ResponseComplete` or `Panic`.
+    public static let k8sStage = "decode.k8s_non_final_stage"
+    /// An Azure Activity Log record announcing an operation (`Start`, `Accept`); its outcome
+    /// (`Success`, `Failure`) is a separate record.
+    public static let azureStart = "decode.azure_operation_started"
+    /// A record a workflow mapping's `skip:` condition recognises as the server's own
+    /// non-request log line.
+    public static let mappingSkipped = "decode.mapping_skipped"
 }
 
 /// Stable diagnostic codes produced by the decoders.

@@ -58,8 +58,13 @@ struct DecodeContext {
     /// Set when any decoded text had invalid UTF-8 or lone surrogates.
     var invalidUTF8 = false
     let maxDepth: Int
+    /// Workflow-log mappings tried, in order, on records no built-in format claims.
+    let mappings: [WorkflowMapping]
 
-    init(maxDepth: Int) { self.maxDepth = maxDepth }
+    init(maxDepth: Int, mappings: [WorkflowMapping] = []) {
+        self.maxDepth = maxDepth
+        self.mappings = mappings
+    }
 
     /// A diagnostic at the current origin.
     func diagnostic(_ level: Diagnostic.Level, _ code: String, _ message: String) -> Diagnostic {

@@ -1,11 +1,15 @@
 import ByteJSON
 import EventModel
 
-/// The formats the decoder knows, in sniffing order (most common first). Add new
-/// formats (Kubernetes audit, GCP, Azure, workflow logs) here.
+/// The formats the decoder knows, in sniffing order (most common first; wrappers whose
+/// marker is specific before the lenient envelopes: AKS `kube-audit` records before Azure's
+/// generic envelope, the EKS `message` wrapper before everything that has a `message`).
+/// Records no format claims are offered to the workflow mappings (`WorkflowMapping`).
 public enum FormatRegistry {
     static let formats: [any RecordFormat.Type] = [
         CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self,
+        KubernetesAudit.self, GCPAudit.self, AKSAudit.self, AzureActivity.self, WorkflowLog.self,
+        EKSAuditMessage.self, CloudWatchBatch.self,
     ]
 
     /// Names of the known formats, in sniffing order.

@@ -21,8 +21,10 @@ public struct RecordDecoder: @unchecked Sendable {
     public private(set) var warnings: [Diagnostic] = []
 
     /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
-    public init(maxDepth: Int = JSONReader.defaultMaxDepth) {
-        context = DecodeContext(maxDepth: maxDepth)
+    /// `mappings` read workflow servers' own log shapes (tried in order on records that no
+    /// built-in format claims).
+    public init(maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = []) {
+        context = DecodeContext(maxDepth: maxDepth, mappings: mappings)
     }
 
     /// Decodes one record read at `origin`.
@@ -64,6 +66,14 @@ public struct RecordDecoder: @unchecked Sendable {
         try fields.collect(&it)
         for format in FormatRegistry.formats where format.sniff(fields) {
             return try format.decode(fields, context: &context)
+        }
+        for m in context.mappings where try WorkflowLog.matches(m, fields, &context) {
+            return try WorkflowLog.decode(fields, mapping: m, &context)
+        }
+        for m in context.mappings {
+            if let skip = m.skip, try WorkflowLog.holds(skip, fields, &context) {
+                return .omitted(reason: OmitCode.mappingSkipped)
+            }
         }
         return .failed(
             context.diagnostic(.error, DecodeCode.unknownFormat, "JSON object of no known format (\(keysPreview()))"))

@@ -12,7 +12,8 @@ extension Framer {
         let key = Framer.recordsKey
         var j = from
         while j < to {
-            if k < key.count && p[j] == key[k] {
+            // `Records` (CloudTrail) or `records` (Azure diagnostic exports): only the first letter's case may differ.
+            if k < key.count && (p[j] == key[k] || (k == 0 && p[j] == 0x72)) {
                 k += 1
             } else {
                 k = -1
@@ -29,8 +30,8 @@ extension Framer {
         s.pendingRecords = s.keyMatch == Framer.recordsKey.count
     }
 
-    /// `"Records": [` inside a top-level object: the object is a CloudTrail
-    /// document, not a record, so whatever was kept of it is dropped.
+    /// `"Records": [` (or `"records": [`) inside a top-level object: the object is a
+    /// CloudTrail or Azure diagnostic document, not a record, so whatever was kept of it is dropped.
     func enterRecords(_ s: inout FramerState) {
         s.depth = 2
         s.top = .records

@@ -12,7 +12,8 @@ import EventModel
 /// buffer borrowed for the duration of the call (a view into the chunk, or
 /// into a carry buffer when the record spans chunks). The layout is recognized
 /// by content, never by file name:
-/// - `{"Records":[…]}` (CloudTrail): each array element is a record; the other
+/// - `{"Records":[…]}` (CloudTrail) or `{"records":[…]}` (Azure diagnostic-settings
+///   exports: Activity Log, Key Vault, AKS): each array element is a record; the other
 ///   keys of that object are skipped. The document is never built in memory.
 /// - JSON lines, or any sequence of top-level objects: each is a record, also
 ///   when pretty-printed across lines (a single digest file, one event).

@@ -18,13 +18,27 @@ public struct DiscoveryResult: Sendable {
 
 /// Turns command-line paths into an ordered list of inputs.
 public enum InputDiscovery {
+    /// Extensions of files that are never logs (READMEs, scripts, configs next to
+    /// an archive). Only applied while walking a directory: a file named on the
+    /// command line is always read, and formats are still recognised by content.
+    public static let documentationExtensions: Set<String> = [
+        "md", "txt", "rst", "html", "pdf", "png", "jpg", "svg", "yaml", "yml", "toml", "py", "sh", "swift",
+    ]
+
+    /// True for a file name whose extension is in `documentationExtensions`.
+    public static func isDocumentation(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return documentationExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
     /// How far a file's name time may lie outside `since`/`until` and still be
     /// read: a CloudTrail file can hold events older than its delivery time
     /// (and a little newer), so only clearly-outside files are skipped.
     public static let defaultTimeMargin: Int64 = 3_600_000
 
     /// Lists the inputs named by `paths`: files, directories (walked
-    /// recursively; hidden entries skipped; symlinks followed, each directory
+    /// recursively; hidden entries and documentation files (`documentationExtensions`)
+    /// skipped; symlinks followed, each directory
     /// visited once), or `-` for stdin.
     ///
     /// Order: files whose name carries a CloudTrail delivery time come first,
@@ -135,7 +149,7 @@ private struct Walker {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
-            if !name.hasPrefix(".") { names.append(name) }
+            if !name.hasPrefix(".") && !InputDiscovery.isDocumentation(name) { names.append(name) }
         }
         closedir(handle)
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"

@@ -15,10 +15,13 @@ public enum DecodedItem: Sendable {
 /// single-threaded and in order. One instance per thread (buffers are reused).
 public final class FileDecoder {
     private let reader: RecordReader
-    private var decoder = RecordDecoder()
+    private var decoder: RecordDecoder
 
-    /// Creates a decoder with the ingest limits.
-    public init(options: IngestOptions) { reader = RecordReader(options: options) }
+    /// Creates a decoder with the ingest limits and the workflow-log mappings.
+    public init(options: IngestOptions, mappings: [WorkflowMapping] = []) {
+        reader = RecordReader(options: options)
+        decoder = RecordDecoder(mappings: mappings)
+    }
 
     /// Decodes a whole file, calling `sink` with items in order and `progress`
     /// with the compressed bytes consumed so far. Returns the file's stats and
@@ -45,6 +48,9 @@ public final class FileDecoder {
             sink(.event(event))
         case .skipped(let d), .failed(let d):
             sink(.diagnostic(d))
+        case .omitted(let reason):
+            // A note: counted in the summary by code, never printed (see DiagnosticReporter).
+            sink(.diagnostic(Diagnostic(origin: origin, level: .note, code: reason, message: "record repeats a request counted once; omitted")))
         }
     }
 }

@@ -33,10 +33,10 @@ public enum FindingFormatter {
         let sorted = findings.sorted {
             ($0.severity.rawValue, -$0.firstSeen) > ($1.severity.rawValue, -$1.firstSeen)
         }
-        var out = pad("SEVERITY", 9) + pad("TIME (UTC)", 21) + pad("DETECTOR", 36) + pad("IDENTITY", 40) + "TITLE\n"
+        var out = pad("SEVERITY", 9) + pad("TIME (UTC)", 21) + pad("DETECTOR", 39) + pad("IDENTITY", 40) + "TITLE\n"
         for f in sorted {
             out += pad(f.severity.description.uppercased(), 9) + pad(Timestamp.format(f.firstSeen), 21)
-            out += pad(f.detector, 36) + pad(shortIdentity(f.identity), 40) + f.title + "\n"
+            out += pad(f.detector, 39) + pad(shortIdentity(f.identity), 40) + f.title + "\n"
             out += "         " + f.explanation + "\n"
             if !f.eventIds.isEmpty {
                 out += "         evidence: " + f.eventIds.prefix(5).joined(separator: ", ")

@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import Formats
 import Ingest
 
 /// Decodes files on worker threads and hands the results back in file order.
@@ -23,6 +24,7 @@ public final class ParallelDecoder: @unchecked Sendable {
 
     private let files: [InputFile]
     private let options: IngestOptions
+    private let mappings: [WorkflowMapping]
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -34,8 +36,9 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var cancelled = false
 
     /// Creates a decoder over `files`; call `run(consume:)`.
-    public init(files: [InputFile], options: IngestOptions, workers: Int) {
+    public init(files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = []) {
         self.files = files
+        self.mappings = mappings
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -80,7 +83,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(options: options)
+        let decoder = FileDecoder(options: options, mappings: mappings)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

@@ -1,5 +1,6 @@
 import Detection
 import EventModel
+import Formats
 import Ingest
 
 /// decompress → frame → decode → detect. Decoding may happen on other threads
@@ -12,19 +13,24 @@ public final class Pipeline {
     private let decoder: FileDecoder
     /// Limits used by the decoders.
     public let ingest: IngestOptions
+    /// Workflow-log mappings used by the decoders.
+    public let mappings: [WorkflowMapping]
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
     private let onDiagnostic: (Diagnostic) -> Void
+    /// Called with every event before detection (e.g. `--events-out`); nil by default.
+    public var onEvent: ((Event) -> Void)?
 
     /// Creates a pipeline.
     public init(
-        engine: DetectionEngine, ingest: IngestOptions, onFinding: @escaping (Finding) -> Void,
-        onDiagnostic: @escaping (Diagnostic) -> Void
+        engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
+        onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest)
+        self.mappings = mappings
+        self.decoder = FileDecoder(options: ingest, mappings: mappings)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -49,7 +55,7 @@ public final class Pipeline {
             return
         }
         var last: Int64 = 0
-        ParallelDecoder(files: wanted, options: ingest, workers: workers).run(
+        ParallelDecoder(files: wanted, options: ingest, workers: workers, mappings: mappings).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }
                 progress?(batch.consumed - last)
@@ -85,6 +91,7 @@ public final class Pipeline {
         case .event(let event):
             stats.events += 1
             if event.identity.key.isEmpty { stats.missingIdentity += 1 }
+            onEvent?(event)
             engine.process(event, emit: emit)
         case .diagnostic(let d):
             diagnose(d)

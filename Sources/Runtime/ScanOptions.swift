@@ -40,10 +40,18 @@ public struct ScanOptions: Sendable {
     public var workers: Int = ProcessInfoCores.count
     /// SQLite state file to load baselines from and save them to; nil for none.
     public var statePath: String? = nil
+    /// Directory of workflow-log mappings (`formats/*.yaml`); nil for none.
+    public var formatsDirectory: String? = nil
+    /// Write every normalized event as a JSON line to this file (for audits and tests); nil for none.
+    public var eventsOut: String? = nil
     /// With a state file: read files again even if an earlier scan recorded them as done.
     public var rescan: Bool = false
+    /// Run only the detectors that need no baseline, and keep no baselines.
+    public var noBaselines: Bool = false
     /// Baseline settings (learning period, forgetting, caps).
     public var baselines = BaselineConfiguration()
+    /// Group findings into incidents (`{"type":"incident"}` lines after the findings; a section before them in text).
+    public var incidents = false
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {

@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Ingest
+import Investigation
 import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
@@ -13,6 +14,7 @@ public final class Scanner {
     private let out = OutputBuffer()
     private var textFindings: [Finding] = []
     private var worst: Severity? = nil
+    private var incidents: IncidentBuilder? = nil
 
     /// Creates a scanner.
     public init(options: ScanOptions) { self.options = options }
@@ -25,11 +27,22 @@ public final class Scanner {
             Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; nothing scanned")
             return .usage
         }
+        let formats = FormatMappingLoader.load(directory: options.formatsDirectory)
+        if !formats.issues.isEmpty {
+            for i in formats.issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(formats.issues.count) problem(s) in format mappings; nothing scanned")
+            return .usage
+        }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        let chosen = options.noBaselines
+            ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
+        if options.incidents { incidents = IncidentBuilder() }
+        let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
+        let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
+        engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
         var state: StateSession? = nil
@@ -53,10 +66,21 @@ public final class Scanner {
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
-        let pipeline = Pipeline(engine: engine, ingest: ingest, onFinding: handle, onDiagnostic: reporter.report)
+        let pipeline = Pipeline(
+            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report)
+        var eventsOut: EventWriter? = nil
+        if let path = options.eventsOut {
+            guard let w = EventWriter(path: path) else {
+                Terminal.err("trailhound: error: cannot write --events-out file \(path)")
+                return .failure
+            }
+            eventsOut = w
+            pipeline.onEvent = { w.write($0) }
+        }
         let started = Date()
         scanFiles(files, pipeline)
         pipeline.finish()
+        eventsOut?.close()
         if let state {
             do {
                 try state.save(baselines: baselines, engine: engine, scanned: files)
@@ -85,6 +109,7 @@ public final class Scanner {
 
     private func handle(_ f: Finding) {
         if worst == nil || f.severity > worst! { worst = f.severity }
+        incidents?.add(f)
         switch options.format {
         case .json: out.line(FindingFormatter.json(f))
         case .text: textFindings.append(f)
@@ -92,7 +117,12 @@ public final class Scanner {
     }
 
     private func writeOutput() {
+        let found = incidents?.finish() ?? []
+        if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
         if options.format == .text {
+            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                out.line(String(line))
+            }
             for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 out.line(String(line))
             }

@@ -83,6 +83,8 @@ public struct WatchConfig: Sendable {
     public var inputs: [Input] = []
     /// Directory of detector YAML files; nil: located like the other commands do.
     public var detectorsDirectory: String?
+    /// Directory of workflow-log mappings (`formats/*.yaml`), or nil for none.
+    public var formatsDirectory: String?
     /// SQLite state file (required).
     public var statePath: String?
     /// How often followed files are checked for new bytes when idle.
@@ -131,12 +133,14 @@ extension WatchConfig {
             return (c, [ConfigIssue(file: path, code: "config.unreadable", message: "cannot read service config file")])
         }
         guard let r = ConfigReader.parse(yaml: text, file: path, sink: sink) else { return (c, sink.issues) }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let base = URL(fileURLWithPath: absolute).deletingLastPathComponent()
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardized.path }
         let version = r.int("version", default: 1)
         if version != 1 { r.report("version", code: "config.version", "unsupported version \(version) (this build reads 1)") }
         c.statePath = r.has("state") ? resolve(r.string("state", default: "")) : nil
         c.detectorsDirectory = r.has("detectors") ? resolve(r.string("detectors", default: "")) : nil
+        c.formatsDirectory = r.has("formats") ? resolve(r.string("formats", default: "")) : nil
         c.inputs = r.list("inputs").compactMap { readInput($0, resolve) }
         c.pollInterval = Int64(r.int("poll_interval_ms", default: 100, in: 10...10_000))
         c.directoryPoll = Int64(r.int("directory_poll_ms", default: 500, in: 50...600_000))

@@ -2,6 +2,7 @@ import Baselines
 import Detection
 import Detectors
 import EventModel
+import Formats
 import Foundation
 import Ingest
 import Runtime
@@ -23,6 +24,7 @@ final class WatchEngine: @unchecked Sendable {
     private let correlator = RiskCorrelator()
     private let ingest: IngestOptions
     private let decoder: FileDecoder
+    private let mappings: [WorkflowMapping]
     private var engine: DetectionEngine
     private var pipeline: Pipeline!
     private var journal = Journal()
@@ -56,7 +58,9 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
-    init(config: WatchConfig, detectors: [LoadedDetector], store: StateStore, outbox: Outbox, shared: Shared) throws {
+    init(config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping], store: StateStore, outbox: Outbox,
+         shared: Shared) throws {
+        self.mappings = mappings
         self.config = config
         self.store = store
         self.outbox = outbox
@@ -66,7 +70,7 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxRecordBytes = config.maxRecordBytes
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest)
+        self.decoder = FileDecoder(options: ingest, mappings: mappings)
         baselines = BaselineStore(configuration: config.baselines)
         engine = DetectionEngine(detectors: detectors, baselines: baselines)
         correlator.attach(to: engine)
@@ -76,7 +80,7 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     private func makePipeline() -> Pipeline {
-        Pipeline(engine: engine, ingest: ingest, onFinding: { [unowned self] in self.journalFinding($0) },
+        Pipeline(engine: engine, ingest: ingest, mappings: mappings, onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }
 

@@ -19,8 +19,9 @@ import UnixSignals
 public enum WatchService {
     /// Problems in the detector config the service would load (for `--check-config`).
     public static func checkDetectors(_ config: WatchConfig) -> [ConfigIssue] {
-        guard let dir = config.detectorsDirectory else { return [] }
-        return DetectorLoader.load(directory: dir, registry: Registry.all).issues
+        let formats = FormatMappingLoader.load(directory: config.formatsDirectory).issues
+        guard let dir = config.detectorsDirectory else { return formats }
+        return DetectorLoader.load(directory: dir, registry: Registry.all).issues + formats
     }
 
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenIdle`, until the inputs
@@ -34,6 +35,12 @@ public enum WatchService {
             Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; not started")
             return .usage
         }
+        let formats = FormatMappingLoader.load(directory: config.formatsDirectory)
+        if !formats.issues.isEmpty {
+            for i in formats.issues { Terminal.err(i.description) }
+            Terminal.err("trailhound: error: \(formats.issues.count) problem(s) in format mappings; not started")
+            return .usage
+        }
         let store: StateStore
         let outbox: Outbox
         let engine: WatchEngine
@@ -41,7 +48,8 @@ public enum WatchService {
         do {
             store = try StateStore(path: statePath)
             outbox = try Outbox(path: statePath)
-            engine = try WatchEngine(config: config, detectors: set.detectors, store: store, outbox: outbox, shared: shared)
+            engine = try WatchEngine(config: config, detectors: set.detectors, mappings: formats.mappings, store: store,
+                outbox: outbox, shared: shared)
         } catch let e as StateError {
             Terminal.err(e.description)
             return .failure

@@ -12,16 +12,24 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var formatsOption: FormatsOption
+
     func run() throws {
         let dir = try detectorsOption.directory()
         let set = DetectorLoader.load(directory: dir, registry: Registry.all)
-        for i in set.issues { Terminal.err(i.description) }
-        if !set.issues.isEmpty {
-            Terminal.err("trailhound: \(set.issues.count) problem(s) in \(set.files.count) file(s)")
+        let formatsDir = formatsOption.directory()
+        let formats = FormatMappingLoader.load(directory: formatsDir)
+        let issues = set.issues + formats.issues
+        for i in issues { Terminal.err(i.description) }
+        if !issues.isEmpty {
+            Terminal.err("trailhound: \(issues.count) problem(s) in \(set.files.count + formats.files.count) file(s)")
             try exitWith(.usage)
         }
         let enabled = set.detectors.filter(\.spec.enabled).count
         print("\(dir): \(set.files.count) file(s), \(set.detectors.count) detector(s) (\(enabled) enabled), no problems")
+        if let formatsDir {
+            print("\(formatsDir): \(formats.files.count) file(s), \(formats.mappings.count) format mapping(s), no problems")
+        }
     }
 }
 
@@ -42,7 +50,7 @@ struct DetectorsCommand: ParsableCommand {
                 let spec = configured[d.id]
                 let state = spec == nil ? "no-config" : (spec!.enabled ? "enabled" : "disabled")
                 let sev = (spec?.severity ?? d.defaultSeverity).description
-                print(d.id.padding(36) + sev.padding(10) + state.padding(11) + d.summary)
+                print(d.id.padding(39) + sev.padding(10) + state.padding(11) + d.summary)
             }
             if !set.issues.isEmpty {
                 Terminal.err("trailhound: warning: \(set.issues.count) config problem(s); run `trailhound validate`")

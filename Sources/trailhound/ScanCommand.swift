@@ -18,6 +18,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var formatsOption: FormatsOption
+
     @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
     var format: OutputFormat = .json
 
@@ -42,11 +44,17 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "With --state: read files again that an earlier scan already recorded.")
     var rescan = false
 
+    @Flag(name: .customLong("no-baselines"), help: "Run only the detectors that need no baseline (defense evasion, persistence); keep no baselines.")
+    var noBaselines = false
+
     @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported (sensitive actions are reported earlier).")
     var learningDays: Int = 7
 
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int = 30
+
+    @Option(name: .customLong("events-out"), help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
+    var eventsOut: String?
 
     @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
     var jobs: Int?
@@ -57,9 +65,13 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary on stderr.")
     var quiet = false
 
+    @Flag(name: .long, help: "Also group findings into incidents (an identity and the identities it chained into); JSON: {\"type\":\"incident\"} lines after the findings; text: an incidents section first.")
+    var incidents = false
+
     func validate() throws {
         if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
         if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
+        if noBaselines && state != nil { throw ValidationError("--no-baselines and --state cannot be combined: there would be no baselines to save") }
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if forgetDays < 1 || forgetDays > 3650 { throw ValidationError("--forget-days must be between 1 and 3650") }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
@@ -70,6 +82,7 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         var o = ScanOptions(paths: paths, detectorsDirectory: try detectorsOption.directory())
         o.format = format
+        o.formatsDirectory = formatsOption.directory()
         o.failOn = failOn
         o.since = since.flatMap(Timestamp.parse)
         o.until = until.flatMap(Timestamp.parse)
@@ -78,10 +91,13 @@ struct ScanCommand: ParsableCommand {
         o.progress = !noProgress
         if let jobs { o.workers = jobs }
         o.statePath = state
+        o.eventsOut = eventsOut
         o.rescan = rescan
+        o.noBaselines = noBaselines
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
         o.summary = !quiet
+        o.incidents = incidents
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

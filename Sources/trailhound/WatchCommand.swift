@@ -33,6 +33,8 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var formatsOption: FormatsOption
+
     @Option(name: .long, help: "Also append findings as JSON lines to this file (rotated at 100 MiB).")
     var output: String?
 
@@ -96,6 +98,7 @@ struct WatchCommand: ParsableCommand {
             c.http = http
         }
         if detectorsOption.detectors != nil || c.detectorsDirectory == nil { c.detectorsDirectory = try detectorsOption.directory() }
+        if formatsOption.formats != nil || c.formatsDirectory == nil { c.formatsDirectory = formatsOption.directory() }
         if let output { c.file = WatchConfig.FileSink(path: output) }
         if let webhook {
             guard WatchConfig.webhookURLIsValid(webhook) else {

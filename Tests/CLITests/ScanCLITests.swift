@@ -117,3 +117,15 @@ import Testing
         #expect(unknown.status == 64)
     }
 }
+
+@Suite("scan --no-baselines, end to end") struct NoBaselinesCLITests {
+    @Test func onlyRuleDetectorsRun() throws {
+        let corpus = CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs")
+        let r = try CLI.run(["scan", corpus, "--detectors", "detectors", "--no-baselines"])
+        #expect(r.status == 0)
+        #expect(r.detectors.contains("persistence.iam_user_created"))
+        #expect(r.detectors.allSatisfy { !$0.hasPrefix("identity.") && !$0.hasPrefix("discovery.") })
+        let both = try CLI.run(["scan", corpus, "--detectors", "detectors", "--no-baselines", "--state", "/tmp/x.db"])
+        #expect(both.status == 64)
+    }
+}

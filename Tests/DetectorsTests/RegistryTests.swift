@@ -16,7 +16,7 @@ import Testing
         #expect(Set(ids).count == ids.count)
         for id in ids {
             let parts = id.split(separator: ".")
-            #expect(parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "_" } }, "\(id)")
+            #expect(parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(id)")
         }
         #expect(Registry.ruleDetectors.count == 14)
         #expect(Registry.descriptor(id: "privesc.admin_policy")?.defaultSeverity == .critical)

@@ -176,7 +176,7 @@ import Testing
     }
 
     @Test func unknownObjectFails() {
-        let d = failure(#"{"kind":"Event","apiVersion":"audit.k8s.io/v1"}"#)
+        let d = failure(#"{"kind":"Widget","apiVersion":"example.com/v1"}"#)
         #expect(d?.code == DecodeCode.unknownFormat)
         #expect(d?.message.contains("kind") == true)
     }

@@ -64,6 +64,16 @@ import Testing
         #expect(result.diagnostics.first?.origin.path == missing)
     }
 
+    @Test func documentationFilesAreSkippedInDirectoriesButReadWhenNamed() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let log = try dir.write("d/events.json", Array("{}".utf8))
+        let readme = try dir.write("d/README.md", Array("# notes".utf8))
+        try dir.write("d/labels.yaml", Array("a: 1".utf8))
+        #expect(InputDiscovery.discover([dir.path + "/d"]).files.map(\.path) == [log])
+        #expect(InputDiscovery.discover([readme]).files.map(\.path) == [readme])
+    }
+
     @Test func sameFileTwiceIsListedOnce() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

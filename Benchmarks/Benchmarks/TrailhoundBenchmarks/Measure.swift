@@ -1,0 +1,87 @@
+import Benchmark
+import Foundation
+
+#if canImport(MallocInterposerSwift)
+    import MallocInterposerSwift
+#endif
+
+/// Metrics the benchmarks report themselves (the framework's `throughput` counts
+/// iterations, and one iteration here is a whole corpus).
+enum Rate {
+    /// Input megabytes (10^6 bytes; decompressed bytes for inflate) per second of wall time.
+    static let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+    /// Compressed input megabytes per second (inflate only).
+    static let compressedMegabytesPerSecond = BenchmarkMetric.custom(
+        "MB/s (gzip in)", polarity: .prefersLarger, useScalingFactor: false)
+    /// Records framed or events decoded / observed / detected per second of wall time.
+    static let eventsPerSecond = BenchmarkMetric.custom("events/s", polarity: .prefersLarger, useScalingFactor: false)
+    /// `BaselineStore.approximateBytes / identityCount`: the store's own estimate.
+    static let estimatedBytesPerIdentity = BenchmarkMetric.custom(
+        "bytes/identity (estimate)", polarity: .prefersSmaller, useScalingFactor: false)
+    /// Bytes requested from malloc while the store was built and still held, per identity.
+    static let heapBytesPerIdentity = BenchmarkMetric.custom(
+        "bytes/identity (malloc)", polarity: .prefersSmaller, useScalingFactor: false)
+    /// Events in one iteration (the corpus size), to turn per-iteration counts into per-event ones.
+    static let events = BenchmarkMetric.custom("events", polarity: .prefersSmaller, useScalingFactor: false)
+    /// Findings the engine reported over the corpus (a sanity check, not a speed).
+    static let findings = BenchmarkMetric.custom("findings", polarity: .prefersSmaller, useScalingFactor: false)
+}
+
+/// Runs `work` as the measured region of `benchmark` and reports MB/s for `bytes` and
+/// events/s for `events` (either may be 0 to skip it). Setup done before this call is
+/// not measured; `work` returns how many items it really saw, which must match `events`
+/// (a silent shortfall would inflate the rate). Returns the measured seconds.
+@discardableResult
+func measure(_ benchmark: Benchmark, bytes: Int, events: Int, _ work: () -> Int) -> Double {
+    benchmark.startMeasurement()
+    let start = DispatchTime.now().uptimeNanoseconds
+    let seen = work()
+    let elapsed = DispatchTime.now().uptimeNanoseconds - start
+    benchmark.stopMeasurement()
+    if seen != events {
+        benchmark.error("expected \(events) items, saw \(seen)")
+    }
+    let seconds = max(Double(elapsed), 1) / 1e9
+    if bytes > 0 { benchmark.measurement(Rate.megabytesPerSecond, Int((Double(bytes) / 1e6 / seconds).rounded())) }
+    if events > 0 { benchmark.measurement(Rate.eventsPerSecond, Int((Double(events) / seconds).rounded())) }
+    return seconds
+}
+
+/// Bytes requested from malloc and not yet freed since the interposer was hooked (it is
+/// hooked for the whole run when malloc metrics are measured); nil without the interposer.
+func netMallocBytes() -> Int? {
+    #if canImport(MallocInterposerSwift)
+        let s = MallocInterposerSwift.getStatistics()
+        return s.mallocBytesCount - s.freeBytesCount
+    #else
+        return nil
+    #endif
+}
+
+/// Tolerances for `thresholds check` against Benchmarks/Thresholds/*.p90.json (only p90 is
+/// checked there). The framework applies a relative and an absolute tolerance independently
+/// (either one failing is a deviation), so each benchmark gets exactly one of them.
+enum Gate {
+    /// ±20 % of the committed p90: for counts in the thousands and up.
+    static var relative: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 20.0], absolute: [:]) }
+    /// ±64 calls: for stages that should not allocate per record at all, where the few
+    /// dozen calls measured are the framework's own (its sampling thread) and jitter.
+    static var few: BenchmarkThresholds { BenchmarkThresholds(relative: [:], absolute: [.p90: 64]) }
+}
+
+/// The default configuration plus this benchmark's own metrics (custom metrics are only
+/// recorded when listed) and the tolerance of its malloc-count gate.
+func reporting(
+    _ extra: BenchmarkMetric..., mallocs: BenchmarkThresholds = Gate.relative,
+    gates: [BenchmarkMetric: BenchmarkThresholds] = [:], maxIterations: Int? = nil
+) -> Benchmark.Configuration {
+    var c = Benchmark.defaultConfiguration
+    c.metrics += extra
+    // Exact counts read better than "27 K" for sizes; rates keep the automatic K / M.
+    for m in extra where [Rate.events, Rate.findings, Rate.estimatedBytesPerIdentity, Rate.heapBytesPerIdentity].contains(m) {
+        c.units[m] = .count
+    }
+    c.thresholds = gates.merging([.mallocCountTotal: mallocs]) { a, _ in a }
+    if let maxIterations { c.maxIterations = maxIterations }
+    return c
+}

@@ -1,0 +1,21 @@
+import Benchmark
+
+// Micro-benchmarks of the hot path (decompress → frame → decode → baselines → detectors)
+// over a synthetic corpus built in-process from a fixed seed (see Corpus.swift). Run them
+// with `bash Benchmarks/micro.sh`; Benchmarks/README.md explains the figures.
+//
+// Every benchmark reports, per iteration over the whole corpus: wall and CPU time, malloc
+// calls (stable run to run: the committed thresholds gate them), peak RSS, and its own
+// rates (MB/s, events/s). Times and rates are noisy on the shared 2-core machines:
+// compare them as ratios within one run, never against committed numbers.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+        timeUnits: .milliseconds,
+        warmupIterations: 1,
+        maxDuration: .seconds(3),
+        maxIterations: 20)
+    ingestBenchmarks()
+    formatsBenchmarks()
+    detectionBenchmarks()
+}

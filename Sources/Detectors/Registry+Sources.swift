@@ -1,0 +1,30 @@
+import Detection
+
+extension Registry {
+    /// Detectors of the non-AWS log sources: Kubernetes audit and AI-workflow server logs.
+    static let sourceDetectors: [DetectorDescriptor] = [
+        DetectorDescriptor(
+            id: K8sPrivilegedBinding.id,
+            summary: "Kubernetes binding to cluster-admin, or a service account's first pod exec",
+            explanation: K8sPrivilegedBinding.explanation, defaultSeverity: .critical
+        ) { K8sPrivilegedBinding(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: K8sSecretSweep.id, summary: "Kubernetes secrets read across many namespaces, or listed cluster-wide",
+            explanation: K8sSecretSweep.explanation, defaultSeverity: .high
+        ) { K8sSecretSweep(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: WorkflowMetadataAccess.id,
+            summary: "AI-workflow request or tool call reaching a cloud metadata endpoint",
+            explanation: WorkflowMetadataAccess.explanation, defaultSeverity: .high
+        ) { WorkflowMetadataAccess(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: WorkflowNewToolKind.id, summary: "A workflow starts using a shell, file or network tool it never used",
+            explanation: WorkflowNewToolKind.explanation, defaultSeverity: .medium
+        ) { WorkflowNewToolKind(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: WorkflowUnauthenticatedExecution.id,
+            summary: "Unauthenticated request to an AI-workflow endpoint that runs code or flows",
+            explanation: WorkflowUnauthenticatedExecution.explanation, defaultSeverity: .high
+        ) { WorkflowUnauthenticatedExecution(configuration: .init(reading: $0)) },
+    ]
+}

@@ -1,0 +1,98 @@
+import Detection
+import EventModel
+import Investigation
+
+/// Renders incidents as JSON lines (`{"type":"incident",…}`, stable key order,
+/// documented in the README) or as the text section printed before the findings.
+public enum IncidentFormatter {
+    /// One incident as a single-line JSON object.
+    public static func json(_ i: Incident) -> String {
+        var p: [String] = []
+        p.append("\"type\":\"incident\"")
+        p.append("\"id\":" + JSONText.quote(i.id))
+        p.append("\"severity\":" + JSONText.quote(i.severity.description))
+        p.append("\"title\":" + JSONText.quote(i.title))
+        p.append("\"identity\":" + JSONText.quote(i.root))
+        p.append("\"identities\":" + JSONText.array(i.identities))
+        p.append("\"account\":" + JSONText.quote(i.account))
+        p.append("\"first_seen\":" + JSONText.quote(Timestamp.format(i.firstSeen)))
+        p.append("\"last_seen\":" + JSONText.quote(Timestamp.format(i.lastSeen)))
+        p.append("\"finding_count\":\(i.findingCount)")
+        p.append("\"detectors\":" + JSONText.array(i.detectors))
+        p.append("\"mitre\":" + JSONText.array(i.mitre))
+        p.append("\"chain\":[" + i.chain.map(edge).joined(separator: ",") + "]")
+        p.append("\"timeline\":[" + i.timeline.map(entry).joined(separator: ",") + "]")
+        p.append("\"timeline_omitted\":\(i.timelineOmitted)")
+        p.append("\"event_ids\":" + JSONText.array(i.eventIds))
+        return "{" + p.joined(separator: ",") + "}"
+    }
+
+    private static func edge(_ e: ChainEdge) -> String {
+        "{\"kind\":\(JSONText.quote(e.kind.rawValue)),\"from\":\(JSONText.quote(e.from)),\"to\":\(JSONText.quote(e.to)),"
+            + "\"credential\":\(JSONText.quote(e.credential)),\"time\":\(JSONText.quote(Timestamp.format(e.time))),"
+            + "\"event_id\":\(JSONText.quote(e.eventId))}"
+    }
+
+    private static func entry(_ t: IncidentEntry) -> String {
+        "{\"time\":\(JSONText.quote(Timestamp.format(t.time))),\"kind\":\(JSONText.quote(t.kind.rawValue)),"
+            + "\"severity\":\(t.severity.map { JSONText.quote($0.description) } ?? "null"),"
+            + "\"identity\":\(JSONText.quote(t.identity)),\"what\":\(JSONText.quote(t.what)),"
+            + "\"title\":\(JSONText.quote(t.title)),\"event_ids\":\(JSONText.array(t.eventIds))}"
+    }
+
+    /// The incidents section of the text output (empty string when there are none).
+    public static func text(_ incidents: [Incident], timelineLines: Int = 12) -> String {
+        guard !incidents.isEmpty else { return "" }
+        var out = "INCIDENTS (\(incidents.count))\n"
+        for i in incidents {
+            out +=
+                i.severity.description.uppercased().padded(9) + Timestamp.format(i.firstSeen).padded(21) + i.id + "  "
+                + i.title + "\n"
+            out +=
+                "         identities: " + i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", ")
+                + "\n"
+            out += "         \(i.findingCount) finding(s) from " + i.detectors.joined(separator: ", ") + "\n"
+            // Chain steps and findings of medium and above tell the story; the rest is in the JSON.
+            let key = i.timeline.filter { $0.kind == .chain || ($0.severity ?? .info) >= .medium }
+            for t in key.prefix(timelineLines) {
+                let sev = t.severity.map { $0.description.uppercased() } ?? "CHAIN"
+                out +=
+                    "           " + String(Timestamp.format(t.time).dropFirst(11).prefix(8)) + "  " + sev.padded(9)
+                    + FindingFormatter.shortIdentity(t.identity).padded(28) + t.title + "\n"
+            }
+            let more = i.timeline.count - min(key.count, timelineLines) + i.timelineOmitted
+            if more > 0 { out += "           … \(more) more timeline entries (--format json)\n" }
+        }
+        return out + "\n"
+    }
+}
+
+/// Feeds chain edges to an `IncidentBuilder` from inside the detection engine:
+/// registered like a detector interested only in `ChainEdges.operations`, so it
+/// sees each event once (after duplicate removal, in engine order) and costs
+/// nothing on other events. It never raises a signal.
+public final class IncidentChainObserver: Detector {
+    /// Pseudo-detector id (never appears in findings).
+    public let id = "incident.chain_observer"
+    /// Only the operations that can chain identities.
+    public let interest = Interest.operations(ChainEdges.operations)
+    /// The builder fed.
+    public let builder: IncidentBuilder
+
+    /// Creates an observer.
+    public init(builder: IncidentBuilder) { self.builder = builder }
+
+    /// Records the event's chain edges.
+    public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
+        builder.observe(event)
+    }
+
+    /// The observer as a loaded detector (info severity, no allow-list).
+    public var loaded: LoadedDetector { LoadedDetector(spec: DetectorSpec(id: id, severity: .info), detector: self) }
+}
+
+extension String {
+    fileprivate func padded(_ width: Int) -> String {
+        count >= width ? String(prefix(width - 1)) + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+@Suite("every detector over every corpus") struct ComplianceCLITests {
+    @Test func everyFindingIsFullyFilledIn() throws {
+        let r = try CLI.run(["scan", CLI.corpus(""), "--detectors", "detectors", "--no-progress"])
+        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+        #expect(r.findings.count > 50)
+        let detectors = try FileManager.default.contentsOfDirectory(atPath: CLI.root.appendingPathComponent("detectors").path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        for f in r.findings {
+            let id = f["detector"] as? String ?? ""
+            #expect(detectors.contains(id), "unknown detector \(id)")
+            #expect(["info", "low", "medium", "high", "critical"].contains(f["severity"] as? String ?? ""))
+            for key in ["identity", "title", "explanation", "first_seen", "last_seen", "origin"] {
+                #expect(!(f[key] as? String ?? "").isEmpty, "\(id): empty \(key)")
+            }
+            #expect(!(f["event_ids"] as? [String] ?? []).isEmpty, "\(id): no evidence")
+            #expect((f["event_ids"] as? [String] ?? []).count <= 20)
+            #expect((f["count"] as? Int ?? 0) >= 1)
+            #expect((f["first_seen"] as? String ?? "") <= (f["last_seen"] as? String ?? ""), "\(id): first after last")
+            #expect(!(f["mitre"] as? [String] ?? []).isEmpty, "\(id): no MITRE id")
+            #expect(!((f["title"] as? String ?? "").contains("\n")), "\(id): title must be one line")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import EventModel
+import Investigation
+import Testing
+import TestSupport
+
+@Suite("Incident builder") struct IncidentBuilderTests {
+    static let web = "arn:aws:iam::111122223333:role/web"
+    static let admin = "arn:aws:iam::111122223333:role/admin"
+    static let alice = "arn:aws:iam::111122223333:user/alice"
+    static let t0 = EventBuilder.time("2024-05-01T10:00:00Z")
+
+    func finding(_ identity: String, _ detector: String, _ severity: Severity, at minutes: Int64, id: String) -> Finding
+    {
+        Finding(
+            detector: detector, severity: severity, identity: identity, identityType: .assumedRole,
+            account: "111122223333", firstSeen: Self.t0 + minutes * 60_000, lastSeen: Self.t0 + minutes * 60_000,
+            eventIds: [id], title: "\(detector) on \(identity)", explanation: "x")
+    }
+
+    func assume(_ from: String, _ to: String, at minutes: Int64) -> Event {
+        EventBuilder.aws(
+            "sts:AssumeRole", identity: from, time: Self.t0 + minutes * 60_000,
+            parameters: ["roleArn": to, "roleSessionName": "s"], eventId: "assume-\(minutes)")
+    }
+
+    @Test func chainedFindingsFormOneIncidentWithRaisedSeverityAndTimeline() {
+        let b = IncidentBuilder()
+        b.add(finding(Self.web, "discovery.burst", .medium, at: 0, id: "e1"))
+        b.observe(assume(Self.web, Self.admin, at: 5))
+        b.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 8, id: "e2"))
+        b.observe(
+            EventBuilder.aws(
+                "iam:CreateUser", identity: Self.admin, time: Self.t0 + 8 * 60_000, parameters: ["userName": "bd"],
+                eventId: "e2"))
+        let incidents = b.finish()
+        #expect(incidents.count == 1)
+        let i = incidents[0]
+        #expect(i.root == Self.web)
+        #expect(i.identities == [Self.web, Self.admin, "arn:aws:iam::111122223333:user/bd"])
+        #expect(i.severity == .critical)
+        #expect(i.findingCount == 2)
+        #expect(i.chain.map(\.kind) == [.assumedRole, .createdUser])
+        #expect(i.timeline.map(\.kind) == [.finding, .chain, .chain, .finding])
+        #expect(i.eventIds.contains("assume-5"))
+        #expect(i.id.hasPrefix("inc-") && i.id.count == 20)
+        #expect(i.title.contains("role/web") && i.title.contains("role/admin"))
+    }
+
+    @Test func lowFindingCallerIsNotPulledIntoAnotherIncident() {
+        let b = IncidentBuilder()
+        b.add(finding(Self.alice, "identity.new_user_agent", .low, at: 0, id: "a1"))
+        b.observe(assume(Self.alice, Self.admin, at: 1))
+        b.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 20, id: "e2"))
+        let incidents = b.finish()
+        #expect(incidents.count == 1)
+        #expect(incidents.first?.identities == [Self.admin])
+        #expect(incidents.first?.severity == .high)
+    }
+
+    @Test func farApartFindingsAreSeparateAndLowOnesAreNotReported() {
+        let b = IncidentBuilder()
+        b.add(finding(Self.web, "a.b", .medium, at: 0, id: "x1"))
+        b.add(finding(Self.web, "a.c", .medium, at: 60 * 24, id: "x2"))
+        b.add(finding(Self.alice, "a.d", .low, at: 0, id: "x3"))
+        let incidents = b.finish()
+        #expect(incidents.count == 2)
+        #expect(incidents.allSatisfy { $0.identities == [Self.web] })
+        #expect(Set(incidents.map(\.id)).count == 2)
+    }
+
+    @Test func findingsAreBoundedKeepingSevereOnes() {
+        var c = IncidentBuilder.Configuration()
+        c.maxFindings = 10
+        let b = IncidentBuilder(configuration: c)
+        for i in 0..<50 { b.add(finding(Self.alice, "n.low", .low, at: Int64(i), id: "l\(i)")) }
+        b.add(finding(Self.web, "n.high", .high, at: 60, id: "h"))
+        #expect(b.droppedFindings == 41)
+        let incidents = b.finish()
+        #expect(incidents.map(\.root) == [Self.web])
+    }
+
+    @Test func sameInputGivesSameIncidents() {
+        func run() -> [String] {
+            let b = IncidentBuilder()
+            b.add(finding(Self.admin, "z.z", .high, at: 8, id: "e2"))
+            b.add(finding(Self.web, "a.a", .medium, at: 0, id: "e1"))
+            b.observe(assume(Self.web, Self.admin, at: 5))
+            return b.finish().map { "\($0.id) \($0.title) \($0.identities)" }
+        }
+        #expect(run() == run())
+    }
+}
