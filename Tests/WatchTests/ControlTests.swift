@@ -87,7 +87,7 @@ extension WatchE2E {
         let yaml = detectors.appendingPathComponent("evasion.cloudtrail_tampering.yaml")
         let original = try String(contentsOf: yaml, encoding: .utf8)
         let log = dir.appendingPathComponent("app.jsonl")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let p = try WatchProcess(["watch", log.path, "--state", dir.appendingPathComponent("s.db").path,
             "--detectors", detectors.path, "--poll-ms", "50"], dir: dir)
         try await p.waitUntilStarted()

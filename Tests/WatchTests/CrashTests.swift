@@ -42,7 +42,7 @@ extension WatchE2E {
         let out = dir.appendingPathComponent("findings.jsonl")
         let events = dir.appendingPathComponent("events.txt")
         let (lines, ids) = Self.busyStream(24_000)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let args = ["--output", out.path, "--debug-event-log", events.path, "--no-stdout"]
         // The writer appends in bursts while the service runs and is killed twice.
         let writer = Thread {
