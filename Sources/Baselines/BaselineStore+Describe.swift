@@ -10,12 +10,15 @@ extension BaselineStore {
         let c = configuration
         var out: [String] = []
         out.append("Identity \(p.key) (\(p.type.rawValue)), account \(p.account)")
-        let learning = p.isLearning(now: now)
+        let learning =
+            p.isLearning(now: now)
             ? "still learning until \(BaselineText.date(p.firstSeen + c.learningPeriod))"
             : "learned (learning period of \(BaselineText.days(Double(c.learningPeriod) / Double(BaselineConfiguration.day))) is over)"
-        out.append("Observed \(BaselineText.date(p.firstSeen)) → \(BaselineText.date(p.lastSeen)): "
-            + "\(BaselineText.days(p.baselineDays(now: now))), \(BaselineText.count(p.events)) events, "
-            + "errors \(BaselineText.percent(p.errorRatio)) (\(BaselineText.count(p.accessDenied)) access denied); \(learning)")
+        out.append(
+            "Observed \(BaselineText.date(p.firstSeen)) → \(BaselineText.date(p.lastSeen)): "
+                + "\(BaselineText.days(p.baselineDays(now: now))), \(BaselineText.count(p.events)) events, "
+                + "errors \(BaselineText.percent(p.errorRatio)) (\(BaselineText.count(p.accessDenied)) access denied); \(learning)"
+        )
         section(&out, "APIs", p.apis, c.maxAPIs, p, limit) { apiName($0) }
         section(&out, "Source networks", p.networks, c.maxNetworks, p, limit) { NetworkKey.describe($0) }
         section(&out, "User-agent families", p.userAgents, c.maxUserAgents, p, limit) { k in
@@ -31,12 +34,17 @@ extension BaselineStore {
             (p.sessions.stat(k)?.tag == 1 ? "instance " : "session ") + sessionName(k)
         }
         out.append(activity(p, now))
-        out.append("Per \(BaselineText.duration(c.burstWindow)) window (maximum over earlier windows): "
-            + "\(p.priorMaxSecretReads(now: now + 2 * c.burstWindow)) distinct secrets read, "
-            + "\(p.priorMaxReadAPIs(now: now + 2 * c.burstWindow)) distinct List/Describe/Get APIs, "
-            + "\(p.priorMaxDenied(now: now + 2 * c.burstWindow)) access-denied calls")
-        let roles = assumedRoles(by: p.key).map { "\(BaselineText.shortIdentity($0.role)) ×\(BaselineText.count($0.count))" }
-        let by = assumers(of: p.key).map { "\(BaselineText.shortIdentity($0.identity)) ×\(BaselineText.count($0.count))" }
+        out.append(
+            "Per \(BaselineText.duration(c.burstWindow)) window (maximum over earlier windows): "
+                + "\(p.priorMaxSecretReads(now: now + 2 * c.burstWindow)) distinct secrets read, "
+                + "\(p.priorMaxReadAPIs(now: now + 2 * c.burstWindow)) distinct List/Describe/Get APIs, "
+                + "\(p.priorMaxDenied(now: now + 2 * c.burstWindow)) access-denied calls")
+        let roles = assumedRoles(by: p.key).map {
+            "\(BaselineText.shortIdentity($0.role)) ×\(BaselineText.count($0.count))"
+        }
+        let by = assumers(of: p.key).map {
+            "\(BaselineText.shortIdentity($0.identity)) ×\(BaselineText.count($0.count))"
+        }
         out.append("Trust graph: assumed \(BaselineText.list(roles)); assumed by \(BaselineText.list(by))")
         out.append("Memory: ~\(BaselineText.count(p.approximateBytes)) bytes")
         return out.joined(separator: "\n")
@@ -52,13 +60,17 @@ extension BaselineStore {
         if m.forgotten > 0 { head += ", \(BaselineText.count(m.forgotten)) forgotten" }
         out.append(head + ")")
         for e in entries.prefix(limit) {
-            out.append("  \(name(e.key))  ×\(BaselineText.count(e.stat.count))  first \(BaselineText.date(e.stat.firstSeen))  last \(BaselineText.date(e.stat.lastSeen))")
+            out.append(
+                "  \(name(e.key))  ×\(BaselineText.count(e.stat.count))  first \(BaselineText.date(e.stat.firstSeen))  last \(BaselineText.date(e.stat.lastSeen))"
+            )
         }
         if entries.count > limit { out.append("  … and \(entries.count - limit) more") }
     }
 
     private func activity(_ p: IdentityProfile, _ now: Int64) -> String {
-        let busiest = p.hourOfWeek.enumerated().filter { $0.element > 0 }.sorted { ($0.element, $1.offset) > ($1.element, $0.offset) }.prefix(3)
+        let busiest = p.hourOfWeek.enumerated().filter { $0.element > 0 }.sorted {
+            ($0.element, $1.offset) > ($1.element, $0.offset)
+        }.prefix(3)
             .map { "\(BaselineText.hourOfWeek($0.offset)) (\(BaselineText.count($0.element)))" }
         let maxHour = max(p.priorMaxHourly(now: now + 2 * hourMs), p.eventsThisHour(now: now))
         return "Activity: \(BaselineText.count(p.activeHours)) active hours, "
@@ -131,12 +143,15 @@ extension BaselineStore {
         let later = now + 2 * max(configuration.burstWindow, hourMs)
         func entries(_ m: FeatureMap, _ name: (UInt64) -> String, _ detail: (FeatureStat) -> String?) -> [EntryExport] {
             m.sortedByCount().map {
-                EntryExport(name: name($0.key), detail: detail($0.stat), firstSeen: Timestamp.format($0.stat.firstSeen),
+                EntryExport(
+                    name: name($0.key), detail: detail($0.stat), firstSeen: Timestamp.format($0.stat.firstSeen),
                     lastSeen: Timestamp.format($0.stat.lastSeen), count: $0.stat.count)
             }
         }
-        let refused = ["apis": p.apis.overflow, "networks": p.networks.overflow, "user_agents": p.userAgents.overflow,
-            "regions": p.regions.overflow, "resources": p.resources.overflow].filter { $0.value > 0 }
+        let refused = [
+            "apis": p.apis.overflow, "networks": p.networks.overflow, "user_agents": p.userAgents.overflow,
+            "regions": p.regions.overflow, "resources": p.resources.overflow,
+        ].filter { $0.value > 0 }
         return ProfileExport(
             identity: p.key, type: p.type.rawValue, account: p.account, firstSeen: Timestamp.format(p.firstSeen),
             lastSeen: Timestamp.format(p.lastSeen), events: p.events, errors: p.errors, accessDenied: p.accessDenied,
@@ -151,7 +166,8 @@ extension BaselineStore {
             sessions: entries(p.sessions, sessionName) { $0.tag == 1 ? "instance" : nil },
             refused: refused, hourOfWeek: p.hourOfWeek, activeHours: p.activeHours,
             maxEventsPerHour: max(p.priorMaxHourly(now: later), p.eventsThisHour(now: now)),
-            maxDistinctSecretReads: p.priorMaxSecretReads(now: later), maxDistinctReadAPIs: p.priorMaxReadAPIs(now: later),
+            maxDistinctSecretReads: p.priorMaxSecretReads(now: later),
+            maxDistinctReadAPIs: p.priorMaxReadAPIs(now: later),
             maxAccessDenied: p.priorMaxDenied(now: later),
             assumedRoles: assumedRoles(by: p.key).map(\.role), approximateBytes: p.approximateBytes)
     }

@@ -105,7 +105,8 @@ extension BaselineStore {
             let first = try r.int()
             let last = first &+ (try r.int())
             let count = try r.u32()
-            g.insert(TrustGraph.Edge(from: from, to: to, stat: FeatureStat(firstSeen: first, lastSeen: last, count: count)))
+            g.insert(
+                TrustGraph.Edge(from: from, to: to, stat: FeatureStat(firstSeen: first, lastSeen: last, count: count)))
         }
         guard r.isAtEnd else { throw BinaryDecodeError("trust: trailing bytes", offset: r.offset) }
         trust = g

@@ -125,7 +125,8 @@ extension BaselineStore {
         let ua = e.userAgent
         guard ua.family != .empty else { return }
         let major = Self.majorVersion(ua.version)
-        p.userAgents.touch(ua.family.baselineKey, at: now, capacity: configuration.maxUserAgents,
+        p.userAgents.touch(
+            ua.family.baselineKey, at: now, capacity: configuration.maxUserAgents,
             tag: major.map { $0 &+ 1 })
     }
 
@@ -156,7 +157,8 @@ extension BaselineStore {
         let name = isInstance ? e.identity.instanceId : e.identity.sessionName
         guard !name.isEmpty else { return }
         let h = Hash64.of(name)
-        let t = p.sessions.touch(h, at: now, capacity: configuration.maxSessions, tag: isInstance ? 1 : 0,
+        let t = p.sessions.touch(
+            h, at: now, capacity: configuration.maxSessions, tag: isInstance ? 1 : 0,
             replaceOldest: true)
         if t == .added && !sessionNames.contains(h) { sessionNames.intern(h) { name } }
     }

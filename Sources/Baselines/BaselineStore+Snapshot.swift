@@ -70,8 +70,10 @@ extension BaselineStore {
     public func restore(_ s: BaselineSnapshot) throws(BinaryDecodeError) {
         do throws(BinaryDecodeError) {
             try beginRestore(facts: s.facts)
-            let kept = s.identities.count <= configuration.maxIdentities
-                ? s.identities : Array(s.identities.sorted { $0.lastSeen > $1.lastSeen }.prefix(configuration.maxIdentities))
+            let kept =
+                s.identities.count <= configuration.maxIdentities
+                ? s.identities
+                : Array(s.identities.sorted { $0.lastSeen > $1.lastSeen }.prefix(configuration.maxIdentities))
             for rec in kept { try restoreIdentity(rec) }
         } catch {
             clear()

@@ -128,7 +128,8 @@ public final class BaselineStore {
     }
 
     private func roleEdge(_ e: TrustGraph.Edge) -> RoleEdge {
-        RoleEdge(identity: principalName(e.from), role: principalName(e.to), firstSeen: e.stat.firstSeen,
+        RoleEdge(
+            identity: principalName(e.from), role: principalName(e.to), firstSeen: e.stat.firstSeen,
             lastSeen: e.stat.lastSeen, count: Int(e.stat.count))
     }
 

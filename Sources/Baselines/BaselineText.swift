@@ -63,7 +63,8 @@ public enum BaselineText {
 
     /// `arn:aws:iam::123:role/web-app` → `role/web-app` (readable short form of an identity key).
     public static func shortIdentity(_ key: String) -> String {
-        if key.hasPrefix("arn:"), let r = key.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last {
+        if key.hasPrefix("arn:"), let r = key.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last
+        {
             return String(r)
         }
         return key

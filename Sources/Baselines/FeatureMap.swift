@@ -69,9 +69,10 @@ public struct FeatureMap: Sendable {
 
     /// Records one sighting of `key` at `now`. `capacity` bounds the set.
     @discardableResult
-    public mutating func touch(_ key: UInt64, at now: Int64, capacity: Int, tag: UInt32? = nil,
-        replaceOldest: Bool = false) -> Touch
-    {
+    public mutating func touch(
+        _ key: UInt64, at now: Int64, capacity: Int, tag: UInt32? = nil,
+        replaceOldest: Bool = false
+    ) -> Touch {
         if let i = find(key) {
             let prev = stats[i].lastSeen
             stats.withUnsafeMutableBufferPointer { s in

@@ -80,7 +80,9 @@ public enum NetworkKey {
                 j += 1
             }
             if isDotted {
-                guard j == end, n <= 6, let a = v4(UnsafeBufferPointer(rebasing: b[i..<end]), from: 0) else { return nil }
+                guard j == end, n <= 6, let a = v4(UnsafeBufferPointer(rebasing: b[i..<end]), from: 0) else {
+                    return nil
+                }
                 v4Tail = a
                 groups[n] = UInt16(a >> 16)
                 groups[n + 1] = UInt16(a & 0xFFFF)

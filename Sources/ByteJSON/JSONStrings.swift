@@ -57,7 +57,8 @@ enum JSONStrings {
             case .failure(let e): return .failure(e)
             case .success(var n):
                 if truncated { n = completePrefix(UnsafeRawPointer(out.baseAddress!), n) }
-                return .success(make(UnsafeBufferPointer(rebasing: out[0..<n]), truncated: truncated, replaced: replaced))
+                return .success(
+                    make(UnsafeBufferPointer(rebasing: out[0..<n]), truncated: truncated, replaced: replaced))
             }
         }
         return try result.get()

@@ -28,7 +28,8 @@ public final class ConfigReader {
             if let mapping = node.mapping {
                 for (k, v) in mapping { pairs.append((k.string ?? "", k, v)) }
             } else {
-                sink.add(Self.issue(file, node.mark, "config.type", "\(path.isEmpty ? "document" : path) must be a mapping"))
+                sink.add(
+                    Self.issue(file, node.mark, "config.type", "\(path.isEmpty ? "document" : path) must be a mapping"))
             }
         }
         self.pairs = pairs

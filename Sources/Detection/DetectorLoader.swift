@@ -38,7 +38,8 @@ public enum DetectorLoader {
         let sink = IssueSink()
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
-            sink.add(ConfigIssue(file: directory, code: "config.unreadable", message: "cannot read detectors directory"))
+            sink.add(
+                ConfigIssue(file: directory, code: "config.unreadable", message: "cannot read detectors directory"))
             return DetectorSet(detectors: [], issues: sink.issues, files: [])
         }
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
@@ -68,12 +69,15 @@ public enum DetectorLoader {
         if !root.has("version") {
             root.report("version", code: "config.missing_key", "is required (current: \(currentVersion))")
         } else if version < 1 || version > currentVersion {
-            root.report("version", code: "config.version", "unsupported version \(version) (this build reads 1...\(currentVersion))")
+            root.report(
+                "version", code: "config.version",
+                "unsupported version \(version) (this build reads 1...\(currentVersion))")
         }
         guard let id = root.requiredString("id") else { return nil }
         guard let descriptor = registry.first(where: { $0.id == id }) else {
             // Without a known id the other keys cannot be checked; report only the id.
-            root.report("id", code: "config.unknown_detector", "no built-in detector '\(id)' (see `trailhound detectors list`)")
+            root.report(
+                "id", code: "config.unknown_detector", "no built-in detector '\(id)' (see `trailhound detectors list`)")
             return nil
         }
         let spec = readSpec(root, id: id, version: version, file: file, descriptor: descriptor)
@@ -107,7 +111,9 @@ public enum DetectorLoader {
             expires = Timestamp.parse(text)
             // A bare date means "until the end of that day" (UTC).
             if let e = expires, text.count == 10 { expires = e + 86_400_000 - 1 }
-            if expires == nil { r.report("expires", code: "config.type", "expected a date like 2027-01-31 (got '\(text)')") }
+            if expires == nil {
+                r.report("expires", code: "config.type", "expected a date like 2027-01-31 (got '\(text)')")
+            }
         }
         let source = opt("source")
         if let s = source, s.contains("/"), CIDR(s) == nil {
@@ -117,11 +123,17 @@ public enum DetectorLoader {
             identity: opt("identity"), account: opt("account"), source: source,
             userAgentFamily: opt("user_agent_family"), operation: opt("operation"),
             resource: opt("resource"), key: opt("key"), reason: reason ?? "", expires: expires, line: r.line)
-        if [entry.identity, entry.account, entry.source, entry.userAgentFamily, entry.operation, entry.resource, entry.key]
-            .allSatisfy({ $0 == nil })
-        {
-            r.sink.add(ConfigIssue(file: r.file, line: r.line, code: "config.allowlist_empty",
-                message: "\(r.path): an allowlist entry must set at least one of identity, account, source, user_agent_family, operation, resource, key"))
+        if [
+            entry.identity, entry.account, entry.source, entry.userAgentFamily, entry.operation, entry.resource,
+            entry.key,
+        ]
+        .allSatisfy({ $0 == nil }) {
+            r.sink.add(
+                ConfigIssue(
+                    file: r.file, line: r.line, code: "config.allowlist_empty",
+                    message:
+                        "\(r.path): an allowlist entry must set at least one of identity, account, source, user_agent_family, operation, resource, key"
+                ))
         }
         r.finish()
         return reason == nil ? nil : entry
@@ -131,8 +143,10 @@ public enum DetectorLoader {
         var seen: [String: String] = [:]
         for d in loaded {
             if let other = seen[d.spec.id] {
-                sink.add(ConfigIssue(file: d.spec.file, line: 1, code: "config.duplicate_id",
-                    message: "detector '\(d.spec.id)' is also configured in \(other)"))
+                sink.add(
+                    ConfigIssue(
+                        file: d.spec.file, line: 1, code: "config.duplicate_id",
+                        message: "detector '\(d.spec.id)' is also configured in \(other)"))
             } else {
                 seen[d.spec.id] = d.spec.file
             }

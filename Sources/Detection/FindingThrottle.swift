@@ -42,7 +42,8 @@ public struct FindingThrottle {
         if window <= 0 { return f }
         if let old = groups[k], old.absorbed > 0 { expired.append(followUp(old)) }
         groups[k] = Group(
-            first: f, absorbed: 0, lastSeen: f.lastSeen, foldedFirst: .max, eventIds: [], closesAt: f.firstSeen + window)
+            first: f, absorbed: 0, lastSeen: f.lastSeen, foldedFirst: .max, eventIds: [], closesAt: f.firstSeen + window
+        )
         return f
     }
 
@@ -82,7 +83,8 @@ public struct FindingThrottle {
         f.count = g.absorbed
         f.eventIds = g.eventIds
         f.title = "\(g.first.title) (repeated \(g.absorbed)×)"
-        f.explanation = "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen)). "
+        f.explanation =
+            "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen)). "
             + g.first.explanation
         f.facts.append(Fact("repeat_count", String(g.absorbed)))
         return f

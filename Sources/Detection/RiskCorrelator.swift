@@ -85,7 +85,8 @@ public final class RiskCorrelator {
         f.facts.append(Fact("correlated_detectors", Self.summarize(others, limit: 32)))
         if f.severity != before {
             raised += 1
-            f.explanation += " Correlated with \(Self.summarize(others, limit: 4)) for the same identity within "
+            f.explanation +=
+                " Correlated with \(Self.summarize(others, limit: 4)) for the same identity within "
                 + "\(configuration.window / 60_000) min (risk score \(score)): severity raised from \(before) to \(f.severity)."
         }
     }
@@ -112,7 +113,11 @@ public final class RiskCorrelator {
         var keys: [String: [String]] = [:]
         for e in entries {
             if keys[e.detector] == nil { order.append(e.detector) }
-            if !e.key.isEmpty { keys[e.detector, default: []].append(clip(e.key)) } else { keys[e.detector, default: []] += [] }
+            if !e.key.isEmpty {
+                keys[e.detector, default: []].append(clip(e.key))
+            } else {
+                keys[e.detector, default: []] += []
+            }
         }
         return order.map { d in
             let k = keys[d] ?? []

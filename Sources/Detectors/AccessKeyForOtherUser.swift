@@ -76,7 +76,8 @@ public final class AccessKeyForOtherUser: Detector {
             severity: context.spec.severity, past: "created", base: "create",
             object: "an access key for IAM user \(RuleText.bounded(user))", target: user,
             details: details, facts: facts,
-            why: "An access key for another user is a long-lived credential that survives revoking the identity that created it.",
+            why:
+                "An access key for another user is a long-lived credential that survives revoking the identity that created it.",
             mitre: ["T1098.001"])
         signals.append(hit.signal(for: event))
     }

@@ -130,17 +130,20 @@ public final class AdminPolicy: Detector {
             hit = attach(event, principal: principal, severity: context.spec.severity)
         } else if op.hasPrefix("Put"), op.hasSuffix("Policy"), let principal = Self.principal(event) {
             let name = event.ruleRequest("policyName") ?? "unnamed"
-            hit = document(event, target: principal, severity: context.spec.severity,
+            hit = document(
+                event, target: principal, severity: context.spec.severity,
                 object: "inline policy \(RuleText.bounded(name)) on \(RuleText.bounded(principal))",
                 extraFacts: [Fact("policy_name", RuleText.bounded(name))])
         } else if op == "CreatePolicyVersion", RuleValue.isTrue(event.ruleRequest("setAsDefault")) {
             let arn = event.ruleRequest("policyArn") ?? "unknown"
-            hit = document(event, target: arn, severity: context.spec.severity,
+            hit = document(
+                event, target: arn, severity: context.spec.severity,
                 object: "a new default version of policy \(RuleText.bounded(arn))",
                 extraFacts: [Fact("policy_arn", RuleText.bounded(arn))])
         } else if op == "CreatePolicy", configuration.includeCreatePolicy {
             let name = event.ruleRequest("policyName") ?? "unnamed"
-            hit = document(event, target: "policy/\(name)", severity: context.spec.severity,
+            hit = document(
+                event, target: "policy/\(name)", severity: context.spec.severity,
                 object: "managed policy \(RuleText.bounded(name))",
                 extraFacts: [Fact("policy_name", RuleText.bounded(name))])
         }
@@ -156,12 +159,15 @@ public final class AdminPolicy: Detector {
     }
 
     private func attach(_ event: Event, principal: String, severity: Severity) -> RuleHit? {
-        guard let arn = event.ruleRequest("policyArn"), policyGlobs.contains(where: { $0.matches(arn) }) else { return nil }
+        guard let arn = event.ruleRequest("policyArn"), policyGlobs.contains(where: { $0.matches(arn) }) else {
+            return nil
+        }
         return RuleHit(
             severity: severity, past: "attached", base: "attach",
             object: "\(RuleText.bounded(arn)) to \(RuleText.bounded(principal))", target: principal,
             facts: [Fact("policy_arn", RuleText.bounded(arn)), Fact("grantee", RuleText.bounded(principal))],
-            why: "This managed policy gives broad administrative control of the account to \(RuleText.bounded(principal)).",
+            why:
+                "This managed policy gives broad administrative control of the account to \(RuleText.bounded(principal)).",
             mitre: Self.mitre)
     }
 

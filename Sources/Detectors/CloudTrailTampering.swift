@@ -112,13 +112,15 @@ public final class CloudTrailTampering: Detector {
         case "StopLogging":
             hit = RuleHit(
                 severity: full, past: "stopped", base: "stop", object: object, target: trail,
-                why: "Logging stays off until someone calls StartLogging: nothing done next in this trail's scope is recorded.",
+                why:
+                    "Logging stays off until someone calls StartLogging: nothing done next in this trail's scope is recorded.",
                 mitre: Self.mitre)
         case "DeleteTrail":
             hit = RuleHit(
                 severity: full, past: "deleted", base: "delete", object: "trail \(RuleText.bounded(trail))",
                 target: trail,
-                why: "A deleted trail records nothing more, and its configuration must be rebuilt to restore visibility.",
+                why:
+                    "A deleted trail records nothing more, and its configuration must be rebuilt to restore visibility.",
                 mitre: Self.mitre)
         case "UpdateTrail":
             hit = updateTrail(event, trail: trail, object: object, severity: narrow)
@@ -145,14 +147,17 @@ public final class CloudTrailTampering: Detector {
             changes.append("multi_region_off")
         }
         if RuleValue.isFalse(event.ruleRequest("includeGlobalServiceEvents")) {
-            reasons.append("stops logging global service events such as IAM and STS (includeGlobalServiceEvents: false)")
+            reasons.append(
+                "stops logging global service events such as IAM and STS (includeGlobalServiceEvents: false)")
             changes.append("global_events_off")
         }
         if RuleValue.isFalse(event.ruleRequest("enableLogFileValidation")) {
             reasons.append("turns off log file integrity validation (enableLogFileValidation: false)")
             changes.append("log_validation_off")
         }
-        if let cw = event.parameters["requestParameters.cloudWatchLogsLogGroupArn"], RuleValue.unquoted(cw)?.isEmpty == true {
+        if let cw = event.parameters["requestParameters.cloudWatchLogsLogGroupArn"],
+            RuleValue.unquoted(cw)?.isEmpty == true
+        {
             reasons.append("removes delivery to CloudWatch Logs (empty cloudWatchLogsLogGroupArn)")
             changes.append("cloudwatch_delivery_removed")
         }
@@ -206,7 +211,8 @@ public final class CloudTrailTampering: Detector {
             object: "CloudTrail Insights on trail \(RuleText.bounded(trail))", target: trail,
             details: ["The request sets an empty list of insight selectors."],
             facts: [Fact("change", "insights_off")],
-            why: "Insights flags unusual API call volumes and error rates, which is how bursts of attacker activity are often noticed.",
+            why:
+                "Insights flags unusual API call volumes and error rates, which is how bursts of attacker activity are often noticed.",
             mitre: Self.mitre)
     }
 }

@@ -79,7 +79,8 @@ public final class ConfigDisabled: Detector {
             hit = RuleHit(
                 severity: context.spec.severity, past: "deleted", base: "delete",
                 object: "AWS Config delivery channel \(RuleText.bounded(channel))", target: channel,
-                why: "Configuration snapshots and history are no longer delivered, and the recorder cannot run without a channel.",
+                why:
+                    "Configuration snapshots and history are no longer delivered, and the recorder cannot run without a channel.",
                 mitre: ["T1562.001"])
         default:
             return

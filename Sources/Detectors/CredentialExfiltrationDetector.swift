@@ -99,7 +99,8 @@ public final class CredentialExfiltrationDetector: Detector {
         guard reportOther || reportOutside else { return }
         if reportOther { ks.reportedConcurrent = true }
         if reportOutside { ks.reportedOutside = true }
-        signals.append(signal(e, ks, net, ip, other: reportOther ? other : nil, outside: reportOutside ? outside : nil, context))
+        signals.append(
+            signal(e, ks, net, ip, other: reportOther ? other : nil, outside: reportOutside ? outside : nil, context))
     }
 
     private func concurrent(_ ks: KeyState, _ net: UInt64, _ now: Int64) -> (net: UInt64, ip: String, last: Int64)? {
@@ -130,25 +131,31 @@ public final class CredentialExfiltrationDetector: Detector {
         let instance = e.identity.instanceId
         let netText = NetworkKey.describe(net)
         var parts: [String] = []
-        var facts = [Fact("access_key_id", key), Fact("observed_ip", BaselineWords.clip(ip, 64)),
+        var facts = [
+            Fact("access_key_id", key), Fact("observed_ip", BaselineWords.clip(ip, 64)),
             Fact("observed_network", netText), Fact("key_first_seen", BaselineText.date(ks.firstSeen)),
-            Fact("key_networks", ks.nets.map { NetworkKey.describe($0.net) }.joined(separator: ", "))]
+            Fact("key_networks", ks.nets.map { NetworkKey.describe($0.net) }.joined(separator: ", ")),
+        ]
         if !instance.isEmpty { facts.append(Fact("instance_id", BaselineWords.clip(instance, 64))) }
         let owner = instance.isEmpty ? who : "instance \(BaselineWords.clip(instance, 64)) (\(who))"
         if let p = outside {
             let known = BaselineWords.networks(p, now)
-            parts.append("session key \(key) of \(owner) was used from \(BaselineWords.clip(ip, 64)) (\(netText)), outside the role's "
-                + "baseline networks (\(BaselineText.list(known))) learnt in \(BaselineWords.span(p, now)). "
-                + "Instance-profile credentials should only be used from the instance's own networks; use elsewhere "
-                + "means they were taken from the instance (GuardDuty: InstanceCredentialExfiltration)")
+            parts.append(
+                "session key \(key) of \(owner) was used from \(BaselineWords.clip(ip, 64)) (\(netText)), outside the role's "
+                    + "baseline networks (\(BaselineText.list(known))) learnt in \(BaselineWords.span(p, now)). "
+                    + "Instance-profile credentials should only be used from the instance's own networks; use elsewhere "
+                    + "means they were taken from the instance (GuardDuty: InstanceCredentialExfiltration)")
             facts += [Fact("baseline_networks", known.joined(separator: ", "))] + BaselineWords.facts(p, now)
         }
         if let o = other {
             let gap = BaselineText.duration(abs(now - o.last))
-            parts.append("the same session key \(key) was used from \(NetworkKey.describe(o.net)) (\(o.ip)) and from "
-                + "\(netText) (\(BaselineWords.clip(ip, 64))) within \(gap): one credential in two places at once")
-            facts += [Fact("other_network", NetworkKey.describe(o.net)), Fact("other_ip", o.ip),
-                Fact("seconds_between", String(abs(now - o.last) / 1000))]
+            parts.append(
+                "the same session key \(key) was used from \(NetworkKey.describe(o.net)) (\(o.ip)) and from "
+                    + "\(netText) (\(BaselineWords.clip(ip, 64))) within \(gap): one credential in two places at once")
+            facts += [
+                Fact("other_network", NetworkKey.describe(o.net)), Fact("other_ip", o.ip),
+                Fact("seconds_between", String(abs(now - o.last) / 1000)),
+            ]
         }
         var text = parts.joined(separator: "; and ")
         text = text.prefix(1).uppercased() + text.dropFirst() + "."

@@ -134,16 +134,21 @@ public final class DiscoveryBurstDetector: Detector {
         let who = BaselineWords.who(e)
         let span = now - st.windowStart
         let baseWindow = context.baselines.configuration.burstWindow
-        let text = "\(who) called \(st.apis.count) distinct List/Describe/Get APIs across \(services) services in "
+        let text =
+            "\(who) called \(st.apis.count) distinct List/Describe/Get APIs across \(services) services in "
             + "\(BaselineText.duration(span)) (\(BaselineText.list(st.names, limit: 6))); its previous maximum was "
             + "\(base) distinct read APIs per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)) "
             + "(threshold \(threshold)). Enumerating many services at once is how stolen credentials are explored."
-        let facts = [Fact("observed_distinct_apis", String(st.apis.count)), Fact("observed_services", String(services)),
-            Fact("observed_window", BaselineText.duration(span)), Fact("baseline_max_per_window", String(base)),
-            Fact("baseline_window", BaselineText.duration(baseWindow)), Fact("threshold", String(threshold)),
-            Fact("sample_apis", st.names.joined(separator: ", "))] + BaselineWords.facts(p, now)
+        let facts =
+            [
+                Fact("observed_distinct_apis", String(st.apis.count)), Fact("observed_services", String(services)),
+                Fact("observed_window", BaselineText.duration(span)), Fact("baseline_max_per_window", String(base)),
+                Fact("baseline_window", BaselineText.duration(baseWindow)), Fact("threshold", String(threshold)),
+                Fact("sample_apis", st.names.joined(separator: ", ")),
+            ] + BaselineWords.facts(p, now)
         return Signal(
-            severity: context.spec.severity, title: "\(who) enumerated \(st.apis.count) APIs in \(BaselineText.duration(span))",
+            severity: context.spec.severity,
+            title: "\(who) enumerated \(st.apis.count) APIs in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "discovery",
             eventIds: st.evidence.ids, firstSeen: st.windowStart, count: st.apis.count)
     }
@@ -170,16 +175,22 @@ public final class DiscoveryBurstDetector: Detector {
         let who = BaselineWords.who(e)
         let span = now - st.deniedStart
         let baseWindow = context.baselines.configuration.burstWindow
-        let text = "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span)) "
+        let text =
+            "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span)) "
             + "(\(BaselineText.list(st.deniedNames, limit: 6))); its previous maximum was \(base) denied calls per "
             + "\(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)), error ratio "
             + "\(BaselineText.percent(p.errorRatio)). A burst of denials is a key probing its own permissions."
-        let facts = [Fact("observed_denied", String(st.denied.count)), Fact("observed_window", BaselineText.duration(span)),
-            Fact("baseline_max_per_window", String(base)), Fact("baseline_window", BaselineText.duration(baseWindow)),
-            Fact("threshold", String(threshold)), Fact("sample_apis", st.deniedNames.joined(separator: ", ")),
-            Fact("baseline_error_ratio", BaselineText.percent(p.errorRatio))] + BaselineWords.facts(p, now)
+        let facts =
+            [
+                Fact("observed_denied", String(st.denied.count)), Fact("observed_window", BaselineText.duration(span)),
+                Fact("baseline_max_per_window", String(base)),
+                Fact("baseline_window", BaselineText.duration(baseWindow)),
+                Fact("threshold", String(threshold)), Fact("sample_apis", st.deniedNames.joined(separator: ", ")),
+                Fact("baseline_error_ratio", BaselineText.percent(p.errorRatio)),
+            ] + BaselineWords.facts(p, now)
         return Signal(
-            severity: context.spec.severity, title: "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span))",
+            severity: context.spec.severity,
+            title: "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "access-denied",
             eventIds: st.deniedEvidence.ids, firstSeen: st.deniedStart, count: st.denied.count)
     }

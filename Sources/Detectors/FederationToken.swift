@@ -72,14 +72,16 @@ public final class FederationToken: Detector {
         }
         let hasPolicy = event.ruleRequest("policy") != nil || event.ruleRequest("policyArns") != nil
         facts.append(Fact("session_policy", hasPolicy ? "true" : "false"))
-        details.append(hasPolicy
-            ? "A session policy was passed, which limits the token to the intersection with the user's permissions."
-            : "No session policy was passed.")
+        details.append(
+            hasPolicy
+                ? "A session policy was passed, which limits the token to the intersection with the user's permissions."
+                : "No session policy was passed.")
         let hit = RuleHit(
             severity: context.spec.severity, past: "minted", base: "mint",
             object: "a federation token named \(RuleText.bounded(name))", target: name,
             details: details, facts: facts,
-            why: "Federation tokens keep working after the access key that minted them is disabled, so they are used to outlast key revocation.",
+            why:
+                "Federation tokens keep working after the access key that minted them is disabled, so they are used to outlast key revocation.",
             mitre: ["T1550", "T1078"])
         signals.append(hit.signal(for: event))
     }

@@ -63,7 +63,8 @@ public final class FlowLogsDeleted: Detector {
         guard event.action.service == "ec2", event.action.operation == "DeleteFlowLogs" else { return }
         let ids = Self.flowLogIds(event)
         let target = ids.isEmpty ? "unknown" : ids.joined(separator: ",")
-        let object = ids.count == 1
+        let object =
+            ids.count == 1
             ? "VPC flow log \(RuleText.bounded(target))"
             : (ids.isEmpty ? "VPC flow logs" : "VPC flow logs \(RuleText.list(ids))")
         let hit = RuleHit(
@@ -80,7 +81,8 @@ public final class FlowLogsDeleted: Detector {
     /// several shapes (`flowLogIds`, `DeleteFlowLogsRequest.FlowLogId.content`, lists).
     static func flowLogIds(_ event: Event) -> [String] {
         var found = Set<String>()
-        let texts = event.parameters.filter { $0.key.hasPrefix("requestParameters") }.map(\.value)
+        let texts =
+            event.parameters.filter { $0.key.hasPrefix("requestParameters") }.map(\.value)
             + event.resources.map(\.id)
         for text in texts {
             var rest = Substring(text)

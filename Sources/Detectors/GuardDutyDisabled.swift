@@ -98,17 +98,23 @@ public final class GuardDutyDisabled: Detector {
         var hit: RuleHit?
         switch event.action.operation {
         case "DeleteDetector":
-            hit = simple(full, "deleted", "delete", "GuardDuty detector \(d)", detector,
+            hit = simple(
+                full, "deleted", "delete", "GuardDuty detector \(d)", detector,
                 "No GuardDuty findings are produced in this account and region any more.")
         case "UpdateDetector":
             hit = updateDetector(event, detector: detector, full: full)
         case "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount":
-            hit = simple(full, "disconnected", "disconnect", "GuardDuty detector \(d) from its administrator account", detector,
-                "The administrator account, usually watched by the security team, no longer receives this account's findings.")
+            hit = simple(
+                full, "disconnected", "disconnect", "GuardDuty detector \(d) from its administrator account", detector,
+                "The administrator account, usually watched by the security team, no longer receives this account's findings."
+            )
         case "DeletePublishingDestination":
-            var h = simple(full, "deleted", "delete", "the publishing destination of GuardDuty detector \(d)", detector,
+            var h = simple(
+                full, "deleted", "delete", "the publishing destination of GuardDuty detector \(d)", detector,
                 "GuardDuty findings are no longer exported to the destination (often the SIEM's bucket).")
-            if let dest = event.ruleRequest("destinationId") { h.facts.append(Fact("destination_id", RuleText.bounded(dest))) }
+            if let dest = event.ruleRequest("destinationId") {
+                h.facts.append(Fact("destination_id", RuleText.bounded(dest)))
+            }
             hit = h
         case "CreateIPSet", "UpdateIPSet":
             hit = ipSet(event, detector: detector, severity: min(full, configuration.ipListSeverity))
@@ -127,7 +133,8 @@ public final class GuardDutyDisabled: Detector {
     private func updateDetector(_ event: Event, detector: String, full: Severity) -> RuleHit? {
         let d = RuleText.bounded(detector)
         if RuleValue.isFalse(event.ruleRequest("enable")) {
-            var h = simple(full, "disabled", "disable", "GuardDuty detector \(d)", detector,
+            var h = simple(
+                full, "disabled", "disable", "GuardDuty detector \(d)", detector,
                 "A disabled detector produces no findings until it is enabled again.")
             h.details = ["The request sets enable: false."]
             h.facts = [Fact("change", "detector_disabled")]
@@ -135,7 +142,8 @@ public final class GuardDutyDisabled: Detector {
         }
         let off = Self.disabledFeatures(event)
         guard !off.isEmpty else { return nil }
-        var h = simple(min(full, configuration.featureDisableSeverity), "turned off", "turn off",
+        var h = simple(
+            min(full, configuration.featureDisableSeverity), "turned off", "turn off",
             "GuardDuty protection plans on detector \(d)", detector,
             "Threats in the areas these plans cover are no longer reported.")
         h.details = ["The request disables \(RuleText.list(off))."]
@@ -161,7 +169,9 @@ public final class GuardDutyDisabled: Detector {
     private static func collectDisabled(_ obj: [String: Any], path: String, into out: inout [String]) {
         for (k, v) in obj.sorted(by: { $0.key < $1.key }) {
             if k == "enable", RuleJSON.bool(v) == false { out.append(path) }
-            if let child = v as? [String: Any], out.count < 20 { collectDisabled(child, path: path + "." + k, into: &out) }
+            if let child = v as? [String: Any], out.count < 20 {
+                collectDisabled(child, path: path + "." + k, into: &out)
+            }
         }
     }
 

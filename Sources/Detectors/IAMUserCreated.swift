@@ -69,7 +69,8 @@ public final class IAMUserCreated: Detector {
         let hit = RuleHit(
             severity: context.spec.severity, past: "created", base: "create",
             object: "IAM user \(RuleText.bounded(user))", target: user, details: details, facts: facts,
-            why: "A new user can be given access keys or a console password that outlive the credentials used to create it.",
+            why:
+                "A new user can be given access keys or a console password that outlive the credentials used to create it.",
             mitre: ["T1136.003"])
         signals.append(hit.signal(for: event))
     }

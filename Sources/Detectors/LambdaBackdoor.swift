@@ -117,8 +117,10 @@ public final class LambdaBackdoor: Detector {
                 r.report("trusted_layer_accounts", code: "config.value", "'\(a)' is not a 12-digit account id")
             }
             for n in extraOperationNames where !LambdaBackdoor.baseOperations.contains(RuleValue.baseOperation(n)) {
-                r.report("extra_operation_names", code: "config.value",
-                    "'\(n)' is not a versioned name of \(LambdaBackdoor.baseOperations.sorted().joined(separator: ", "))")
+                r.report(
+                    "extra_operation_names", code: "config.value",
+                    "'\(n)' is not a versioned name of \(LambdaBackdoor.baseOperations.sorted().joined(separator: ", "))"
+                )
             }
         }
     }
@@ -184,13 +186,16 @@ public final class LambdaBackdoor: Detector {
         return RuleHit(
             severity: foreign.isEmpty ? severity : configuration.foreignLayerSeverity,
             past: created ? "created" : "added layers to", base: created ? "create" : "add layers to",
-            object: created ? "Lambda function \(RuleText.bounded(function)) with layers" : "Lambda function \(RuleText.bounded(function))",
+            object: created
+                ? "Lambda function \(RuleText.bounded(function)) with layers"
+                : "Lambda function \(RuleText.bounded(function))",
             target: function, details: details,
             facts: [
                 Fact("layers", RuleText.bounded(arns.joined(separator: ","), 1000)),
                 Fact("foreign_layers", RuleText.bounded(foreign.joined(separator: ","), 1000)),
             ],
-            why: "Layer code runs inside every invocation with the function's role, which makes it a durable and quiet backdoor.",
+            why:
+                "Layer code runs inside every invocation with the function's role, which makes it a durable and quiet backdoor.",
             mitre: Self.mitre)
     }
 
@@ -214,7 +219,9 @@ public final class LambdaBackdoor: Detector {
         let whom: String
         if principal == "*" {
             sev = restrictions.isEmpty ? configuration.publicAccessSeverity : severity
-            whom = restrictions.isEmpty ? "anyone (\"*\")" : "anyone (\"*\") restricted by \(restrictions.joined(separator: ", "))"
+            whom =
+                restrictions.isEmpty
+                ? "anyone (\"*\")" : "anyone (\"*\") restricted by \(restrictions.joined(separator: ", "))"
         } else if let acct = RuleValue.accountId(principal), acct != own {
             sev = severity
             whom = "account \(acct)"
@@ -226,8 +233,10 @@ public final class LambdaBackdoor: Detector {
             severity: sev, past: "allowed", base: "allow",
             object: "\(whom) to call \(RuleText.bounded(action, 80)) on Lambda function \(RuleText.bounded(function))",
             target: function,
-            facts: [Fact("principal", RuleText.bounded(principal)), Fact("action", RuleText.bounded(action, 80)),
-                Fact("restrictions", restrictions.joined(separator: ","))],
+            facts: [
+                Fact("principal", RuleText.bounded(principal)), Fact("action", RuleText.bounded(action, 80)),
+                Fact("restrictions", restrictions.joined(separator: ",")),
+            ],
             why: "Principals outside the account can run the function, and with it its role's permissions.",
             mitre: Self.mitre)
     }
@@ -240,9 +249,11 @@ public final class LambdaBackdoor: Detector {
         let layer = event.ruleRequest("layerName") ?? "unknown"
         return RuleHit(
             severity: severity, past: "shared", base: "share",
-            object: "Lambda layer \(RuleText.bounded(layer)) with \(principal == "*" ? "every account (\"*\")" : "account \(RuleText.bounded(principal))")",
+            object:
+                "Lambda layer \(RuleText.bounded(layer)) with \(principal == "*" ? "every account (\"*\")" : "account \(RuleText.bounded(principal))")",
             target: layer, facts: [Fact("principal", RuleText.bounded(principal))],
-            why: "A shared layer lets functions in other accounts run this code, the usual way to stage a layer backdoor across accounts.",
+            why:
+                "A shared layer lets functions in other accounts run this code, the usual way to stage a layer backdoor across accounts.",
             mitre: Self.mitre)
     }
 }

@@ -59,11 +59,14 @@ public final class LeaveOrganization: Detector {
     /// Raises a signal for every `LeaveOrganization` call.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard event.action.service == "organizations", event.action.operation == "LeaveOrganization" else { return }
-        let account = event.account.isEmpty ? (event.identity.accountId.isEmpty ? "unknown" : event.identity.accountId) : event.account
+        let account =
+            event.account.isEmpty
+            ? (event.identity.accountId.isEmpty ? "unknown" : event.identity.accountId) : event.account
         let hit = RuleHit(
             severity: context.spec.severity, past: "took", base: "take",
             object: "account \(RuleText.bounded(account, 40)) out of its AWS Organization", target: account,
-            why: "Outside the organization the account escapes its service control policies, organization trail and central security tooling.",
+            why:
+                "Outside the organization the account escapes its service control policies, organization trail and central security tooling.",
             mitre: ["T1666", "T1562"])
         signals.append(hit.signal(for: event))
     }

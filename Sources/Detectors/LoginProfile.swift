@@ -86,7 +86,9 @@ public final class LoginProfile: Detector {
         let user = event.ruleRequest("userName") ?? own ?? "unknown"
         let isOwn = own != nil && own == user
         var facts = [Fact("target_user", RuleText.bounded(user)), Fact("own_user", isOwn ? "true" : "false")]
-        var details = [isOwn ? "The user set their own password." : "The password belongs to another user than the caller."]
+        var details = [
+            isOwn ? "The user set their own password." : "The password belongs to another user than the caller."
+        ]
         if let reset = RuleValue.unquoted(event.ruleRequest("passwordResetRequired")) {
             facts.append(Fact("password_reset_required", RuleText.bounded(reset, 10)))
             if RuleValue.isFalse(reset) { details.append("No password change is required at the next sign-in.") }

@@ -66,10 +66,12 @@ public final class NewAPIDetector: Detector {
             for (k, v) in sensitivity where !(0...1).contains(v) {
                 r.report("sensitivity", code: "config.range", "weight of '\(k)' must be within 0...1 (got \(v))")
             }
-            decryptedParameterSensitivity = r.double("decrypted_parameter_sensitivity",
+            decryptedParameterSensitivity = r.double(
+                "decrypted_parameter_sensitivity",
                 default: d.decryptedParameterSensitivity, in: 0...1)
             defaultReadSensitivity = r.double("default_read_sensitivity", default: d.defaultReadSensitivity, in: 0...1)
-            defaultWriteSensitivity = r.double("default_write_sensitivity", default: d.defaultWriteSensitivity, in: 0...1)
+            defaultWriteSensitivity = r.double(
+                "default_write_sensitivity", default: d.defaultWriteSensitivity, in: 0...1)
             sensitivityWeight = r.double("sensitivity_weight", default: d.sensitivityWeight, in: 0...1)
             minScore = r.double("min_score", default: d.minScore, in: 0...1)
             lowScore = r.double("low_score", default: d.lowScore, in: 0...1)
@@ -92,7 +94,8 @@ public final class NewAPIDetector: Detector {
         "cloudtrail:Put*": 0.8, "logs:Delete*": 0.8, "guardduty:Delete*": 0.9, "guardduty:Update*": 0.8,
         "guardduty:Disassociate*": 0.9, "config:Stop*": 0.9, "config:Delete*": 0.9,
         "organizations:Leave*": 1.0, "ec2:CreateKeyPair": 0.6, "ec2:ImportKeyPair": 0.7,
-        "ec2:ModifyInstanceAttribute": 0.6, "ec2:ModifySnapshotAttribute": 0.8, "ec2:AuthorizeSecurityGroupIngress": 0.5,
+        "ec2:ModifyInstanceAttribute": 0.6, "ec2:ModifySnapshotAttribute": 0.8,
+        "ec2:AuthorizeSecurityGroupIngress": 0.5,
         "s3:PutBucketPolicy": 0.7, "s3:PutBucketAcl": 0.7, "s3:DeleteBucketPolicy": 0.6,
         "s3:PutBucketPublicAccessBlock": 0.7, "lambda:CreateFunction*": 0.6, "lambda:UpdateFunctionCode*": 0.6,
         "lambda:AddPermission*": 0.6, "ec2:RunInstances": 0.5, "ssm:SendCommand": 0.7, "ssm:StartSession": 0.7,
@@ -177,7 +180,9 @@ public final class NewAPIDetector: Detector {
         let sens = sensitivity(e, apiHash: h)
         let learning = p?.isLearning(now: now) ?? true
         if learning {
-            guard sens >= configuration.learningMinSensitivity, let account, !account.isLearning(now: now) else { return }
+            guard sens >= configuration.learningMinSensitivity, let account, !account.isLearning(now: now) else {
+                return
+            }
         }
         let users = account?.identitiesUsing(h, now: now) ?? 0
         let rarity = 1.0 / Double(1 + users)
@@ -204,22 +209,27 @@ public final class NewAPIDetector: Detector {
         let who = BaselineWords.who(e)
         let accountIdentities = Int(account?.identities ?? 0)
         var text: String
-        var facts = [Fact("api", api), Fact("sensitivity", BaselineText.decimal(sens * 100) + "%"),
+        var facts = [
+            Fact("api", api), Fact("sensitivity", BaselineText.decimal(sens * 100) + "%"),
             Fact("account_identities_using", String(users)), Fact("account_identities", String(accountIdentities)),
-            Fact("score", BaselineText.decimal(score * 100) + "%")]
+            Fact("score", BaselineText.decimal(score * 100) + "%"),
+        ]
         if let p, !learning {
             let apis = p.liveCount(p.apis, now: now)
-            text = "\(api) was never called by \(who) in \(BaselineWords.span(p, now)), which used \(apis) distinct APIs"
+            text =
+                "\(api) was never called by \(who) in \(BaselineWords.span(p, now)), which used \(apis) distinct APIs"
             facts += BaselineWords.facts(p, now) + [Fact("baseline_apis", String(apis))]
             if p.apis.overflow > 0 { text += " (its API set is full: \(p.apis.overflow) events not tracked)" }
         } else {
             let age = p.map { BaselineText.duration(now - $0.firstSeen) } ?? "0 s"
-            text = "\(who) is a brand-new identity (first seen \(age) ago, \(p?.events ?? 0) earlier events) "
+            text =
+                "\(who) is a brand-new identity (first seen \(age) ago, \(p?.events ?? 0) earlier events) "
                 + "calling the sensitive \(api) in an account with "
                 + "\(BaselineText.days(Double(now - (account?.firstSeen ?? now)) / 86_400_000)) of baseline"
             facts.append(Fact("identity_learning", "true"))
         }
-        text += "; \(users) of \(accountIdentities) identities in account \(e.account) call it; "
+        text +=
+            "; \(users) of \(accountIdentities) identities in account \(e.account) call it; "
             + "sensitivity \(BaselineText.decimal(sens * 100))%, score \(BaselineText.decimal(score * 100))%."
         if e.userAgent.family != .empty { facts.append(Fact("user_agent_family", e.userAgent.family.rawValue)) }
         return Signal(

@@ -101,15 +101,19 @@ public final class NewSourceDetector: Detector {
         let known = BaselineWords.networks(p, now)
         let count = p.liveCount(p.networks, now: now)
         let fams = p.clientFamilies(now: now).map(\.family.rawValue)
-        var text = "\(who) called \(e.action.key) from \(BaselineWords.clip(ip, 64)) (\(netText)), a network never seen "
+        var text =
+            "\(who) called \(e.action.key) from \(BaselineWords.clip(ip, 64)) (\(netText)), a network never seen "
             + "for it in \(BaselineWords.span(p, now)); its \(count) known network(s): \(BaselineText.list(known)). "
-        text += automation
+        text +=
+            automation
             ? "It behaves like automation (\(count) network(s), one client: \(fams.first ?? "?")), so a new network suggests its credentials are used elsewhere."
             : "It behaves like a human or roaming client (clients: \(BaselineText.list(fams))), so this is low on its own."
-        var facts = [Fact("observed_ip", BaselineWords.clip(ip, 64)), Fact("observed_network", netText),
+        var facts = [
+            Fact("observed_ip", BaselineWords.clip(ip, 64)), Fact("observed_network", netText),
             Fact("baseline_networks", known.joined(separator: ", ")), Fact("baseline_network_count", String(count)),
             Fact("profile_kind", automation ? "automation" : "human"),
-            Fact("user_agent_family", e.userAgent.family.rawValue)]
+            Fact("user_agent_family", e.userAgent.family.rawValue),
+        ]
         facts += BaselineWords.facts(p, now)
         return Signal(
             severity: automation ? context.spec.severity : min(context.spec.severity, .low),

@@ -48,8 +48,10 @@ public final class NewUserAgentDetector: Detector {
             ignoreFamilies = r.strings("ignore_families", default: d.ignoreFamilies)
             automationMaxFamilies = r.int("automation_max_families", default: d.automationMaxFamilies, in: 1...16)
             minBaselineEvents = r.int("min_baseline_events", default: d.minBaselineEvents, in: 0...1_000_000)
-            let lists = [("same_family", sameFamily.flatMap { $0.split(separator: "=").map(String.init) }),
-                ("high_families", highFamilies), ("ignore_families", ignoreFamilies)]
+            let lists = [
+                ("same_family", sameFamily.flatMap { $0.split(separator: "=").map(String.init) }),
+                ("high_families", highFamilies), ("ignore_families", ignoreFamilies),
+            ]
             for (key, names) in lists {
                 for f in names where UserAgentFamily(rawValue: f) == nil {
                     r.report(key, code: "config.value", "unknown user-agent family '\(f)'")
@@ -108,19 +110,24 @@ public final class NewUserAgentDetector: Detector {
         let knownText = known.map { k in
             "\(k.family.rawValue)\(k.stat.tag > 0 ? " v\(k.stat.tag - 1)" : "") ×\(BaselineText.count(k.stat.count))"
         }
-        let automation = !known.isEmpty && known.count <= configuration.automationMaxFamilies
+        let automation =
+            !known.isEmpty && known.count <= configuration.automationMaxFamilies
             && !known.contains { $0.family == .console || $0.family == .browser }
-        var text = "\(who) called \(e.action.key) with \(fam)\(version) "
+        var text =
+            "\(who) called \(e.action.key) with \(fam)\(version) "
             + "(\"\(BaselineWords.clip(e.userAgent.raw, 100))\"), a client family never seen for it"
         if let p { text += " in \(BaselineWords.span(p, now))" }
         text += "; known clients: \(BaselineText.list(knownText))."
         if isHigh { text += " \(fam) is an offensive or attack tool family." }
-        let severity: Severity = isHigh
+        let severity: Severity =
+            isHigh
             ? context.spec.severity.raised : (automation ? context.spec.severity : min(context.spec.severity, .low))
-        var facts = [Fact("observed_user_agent", BaselineWords.clip(e.userAgent.raw, 200)),
+        var facts = [
+            Fact("observed_user_agent", BaselineWords.clip(e.userAgent.raw, 200)),
             Fact("observed_family", fam), Fact("observed_version", e.userAgent.version),
             Fact("baseline_families", knownText.joined(separator: ", ")),
-            Fact("profile_kind", automation ? "automation" : "human")]
+            Fact("profile_kind", automation ? "automation" : "human"),
+        ]
         if let p { facts += BaselineWords.facts(p, now) }
         return Signal(
             severity: severity, title: "\(who) used a new client: \(fam)", explanation: text, facts: facts,

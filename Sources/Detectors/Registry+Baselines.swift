@@ -4,7 +4,8 @@ extension Registry {
     /// Detectors that compare an identity with its own baseline.
     static let baselineDetectors: [DetectorDescriptor] = [
         DetectorDescriptor(
-            id: NewAPIDetector.detectorId, summary: "An identity calls an API it never called, scored by sensitivity and rarity",
+            id: NewAPIDetector.detectorId,
+            summary: "An identity calls an API it never called, scored by sensitivity and rarity",
             explanation: NewAPIDetector.explanation, defaultSeverity: .medium,
             make: { NewAPIDetector(configuration: .init($0)) }),
         DetectorDescriptor(
@@ -12,19 +13,23 @@ extension Registry {
             explanation: NewSourceDetector.explanation, defaultSeverity: .high,
             make: { NewSourceDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: NewUserAgentDetector.detectorId, summary: "An identity switches to a user-agent family never seen for it",
+            id: NewUserAgentDetector.detectorId,
+            summary: "An identity switches to a user-agent family never seen for it",
             explanation: NewUserAgentDetector.explanation, defaultSeverity: .medium,
             make: { NewUserAgentDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: SecretsEnumerationDetector.detectorId, summary: "Many distinct secrets read, beyond the identity's own maximum",
+            id: SecretsEnumerationDetector.detectorId,
+            summary: "Many distinct secrets read, beyond the identity's own maximum",
             explanation: SecretsEnumerationDetector.explanation, defaultSeverity: .high,
             make: { SecretsEnumerationDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: CredentialExfiltrationDetector.detectorId, summary: "A session key used outside the workload's networks or from two places",
+            id: CredentialExfiltrationDetector.detectorId,
+            summary: "A session key used outside the workload's networks or from two places",
             explanation: CredentialExfiltrationDetector.explanation, defaultSeverity: .high,
             make: { CredentialExfiltrationDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: DiscoveryBurstDetector.detectorId, summary: "Burst of distinct List/Describe/Get APIs or denials beyond the baseline",
+            id: DiscoveryBurstDetector.detectorId,
+            summary: "Burst of distinct List/Describe/Get APIs or denials beyond the baseline",
             explanation: DiscoveryBurstDetector.explanation, defaultSeverity: .medium,
             make: { DiscoveryBurstDetector(configuration: .init($0)) }),
         DetectorDescriptor(
@@ -32,11 +37,13 @@ extension Registry {
             explanation: RoleChainDetector.explanation, defaultSeverity: .medium,
             make: { RoleChainDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: UnusualRegionDetector.detectorId, summary: "Activity in a region neither the identity nor its account used",
+            id: UnusualRegionDetector.detectorId,
+            summary: "Activity in a region neither the identity nor its account used",
             explanation: UnusualRegionDetector.explanation, defaultSeverity: .medium,
             make: { UnusualRegionDetector(configuration: .init($0)) }),
         DetectorDescriptor(
-            id: VolumeSpikeDetector.detectorId, summary: "An hour's call count far beyond the identity's maximum per hour",
+            id: VolumeSpikeDetector.detectorId,
+            summary: "An hour's call count far beyond the identity's maximum per hour",
             explanation: VolumeSpikeDetector.explanation, defaultSeverity: .medium,
             make: { VolumeSpikeDetector(configuration: .init($0)) }),
     ]

@@ -20,7 +20,8 @@ extension Registry {
             explanation: FlowLogsDeleted.explanation, defaultSeverity: .high
         ) { FlowLogsDeleted(configuration: .init(reading: $0)) },
         DetectorDescriptor(
-            id: GuardDutyDisabled.id, summary: "GuardDuty deleted, disabled, disconnected or blinded by a trusted IP list",
+            id: GuardDutyDisabled.id,
+            summary: "GuardDuty deleted, disabled, disconnected or blinded by a trusted IP list",
             explanation: GuardDutyDisabled.explanation, defaultSeverity: .critical
         ) { GuardDutyDisabled(configuration: .init(reading: $0)) },
         DetectorDescriptor(

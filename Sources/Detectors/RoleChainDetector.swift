@@ -72,22 +72,27 @@ public final class RoleChainDetector: Detector {
         let others = context.baselines.assumers(of: role).filter { $0.identity != e.identity.key }
             .map { "\(BaselineText.shortIdentity($0.identity)) ×\(BaselineText.count($0.count))" }
         let roleText = BaselineWords.clip(role, 200)
-        var text = "\(who) assumed \(roleText), a role it never assumed in \(BaselineWords.span(p, now)); "
+        var text =
+            "\(who) assumed \(roleText), a role it never assumed in \(BaselineWords.span(p, now)); "
             + "roles it assumed before: \(BaselineText.list(known)); this role is normally assumed by: \(BaselineText.list(others))."
         if e.identity.type == .assumedRole { text += " The caller is itself a role session (role chaining)." }
         if cross { text += " The role is in another account (\(roleAccount)) than the caller (\(callerAccount))." }
-        var facts = [Fact("assumed_role", roleText), Fact("role_account", roleAccount),
-            Fact("cross_account", cross ? "true" : "false"), Fact("baseline_assumed_roles", known.joined(separator: ", ")),
-            Fact("role_assumed_by", others.joined(separator: ", ")), Fact("caller_type", e.identity.type.rawValue)]
+        var facts = [
+            Fact("assumed_role", roleText), Fact("role_account", roleAccount),
+            Fact("cross_account", cross ? "true" : "false"),
+            Fact("baseline_assumed_roles", known.joined(separator: ", ")),
+            Fact("role_assumed_by", others.joined(separator: ", ")), Fact("caller_type", e.identity.type.rawValue),
+        ]
         if let s = e.parameters["requestParameters.roleSessionName"] {
             facts.append(Fact("role_session_name", BaselineWords.clip(s, 64)))
         }
         facts += BaselineWords.facts(p, now)
         let severity = cross && configuration.raiseCrossAccount ? context.spec.severity.raised : context.spec.severity
-        signals.append(Signal(
-            severity: severity, title: "\(who) assumed a new role \(BaselineText.shortIdentity(roleText))",
-            explanation: text, facts: facts, mitre: ["T1548.005", "T1078.004"], key: roleText,
-            failedAttempt: !e.outcome.isSuccess, resource: roleText))
+        signals.append(
+            Signal(
+                severity: severity, title: "\(who) assumed a new role \(BaselineText.shortIdentity(roleText))",
+                explanation: text, facts: facts, mitre: ["T1548.005", "T1078.004"], key: roleText,
+                failedAttempt: !e.outcome.isSuccess, resource: roleText))
     }
 
     /// Account id of an ARN (`arn:aws:iam::123456789012:role/x` → `123456789012`).

@@ -138,14 +138,20 @@ public final class RoleTrustExternal: Detector {
 
     private func hit(_ event: Event, role: String, trust: Trust, severity: Severity) -> RuleHit {
         var details: [String] = []
-        var facts: [Fact] = [Fact("role", RuleText.bounded(role)), Fact("wildcard_principal", trust.wildcard ? "true" : "false")]
+        var facts: [Fact] = [
+            Fact("role", RuleText.bounded(role)), Fact("wildcard_principal", trust.wildcard ? "true" : "false"),
+        ]
         if trust.wildcard {
-            details.append(trust.wildcardUnconditioned
-                ? "The trust policy allows any AWS principal (\"*\") to assume the role, with no conditions."
-                : "The trust policy allows any AWS principal (\"*\") to assume the role, limited only by conditions.")
+            details.append(
+                trust.wildcardUnconditioned
+                    ? "The trust policy allows any AWS principal (\"*\") to assume the role, with no conditions."
+                    : "The trust policy allows any AWS principal (\"*\") to assume the role, limited only by conditions."
+            )
         }
         if !trust.foreign.isEmpty {
-            details.append("It trusts account(s) \(RuleText.list(trust.foreign)), which are neither this account nor listed in trusted_accounts.")
+            details.append(
+                "It trusts account(s) \(RuleText.list(trust.foreign)), which are neither this account nor listed in trusted_accounts."
+            )
             facts.append(Fact("external_accounts", trust.foreign.prefix(20).joined(separator: ",")))
         }
         if !trust.conditions.isEmpty {
@@ -161,7 +167,8 @@ public final class RoleTrustExternal: Detector {
                 ? "role \(RuleText.bounded(role)) trusting \(whom)"
                 : "the trust policy of role \(RuleText.bounded(role)) to trust \(whom)",
             target: role, details: details, facts: facts,
-            why: "Principals outside the account can assume this role without any of the account's own credentials, and revoking the compromised identity does not remove that access.",
+            why:
+                "Principals outside the account can assume this role without any of the account's own credentials, and revoking the compromised identity does not remove that access.",
             mitre: ["T1098"])
     }
 }

@@ -87,16 +87,18 @@ public final class RolesAnywhere: Detector {
         let source = event.ruleRequest("source").flatMap { RuleJSON.parse($0) as? [String: Any] }
         if let type = source?["sourceType"] as? String {
             let t = RuleText.bounded(type, 40)
-            details.append(type == "CERTIFICATE_BUNDLE"
-                ? "The anchor trusts an uploaded certificate bundle (\(t)), a CA outside AWS that whoever uploaded it may control."
-                : "The anchor's source type is \(t).")
+            details.append(
+                type == "CERTIFICATE_BUNDLE"
+                    ? "The anchor trusts an uploaded certificate bundle (\(t)), a CA outside AWS that whoever uploaded it may control."
+                    : "The anchor's source type is \(t).")
             facts.append(Fact("source_type", t))
         }
         return RuleHit(
             severity: severity, past: created ? "created" : "changed", base: created ? "create" : "change",
             object: "IAM Roles Anywhere trust anchor \(RuleText.bounded(name))", target: name,
             details: details, facts: facts,
-            why: "Certificates issued by a trusted CA can be exchanged for role sessions from anywhere, without any AWS credentials.",
+            why:
+                "Certificates issued by a trusted CA can be exchanged for role sessions from anywhere, without any AWS credentials.",
             mitre: ["T1098"])
     }
 

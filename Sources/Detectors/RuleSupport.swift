@@ -35,10 +35,12 @@ struct RuleHit {
     func signal(for event: Event) -> Signal {
         let failed = !event.outcome.isSuccess
         let who = RuleText.name(event.identity)
-        let title = failed
+        let title =
+            failed
             ? "\(who) tried to \(base) \(object) (\(RuleText.bounded(event.outcome.errorCode, 60)))"
             : "\(who) \(past) \(object)"
-        var text = "\(RuleText.describe(event.identity)) \(failed ? "tried to \(base)" : past) \(object) "
+        var text =
+            "\(RuleText.describe(event.identity)) \(failed ? "tried to \(base)" : past) \(object) "
             + "with \(event.action.service):\(event.action.operation), \(RuleText.origin(event))."
         if failed {
             text += " The call failed with \(RuleText.bounded(event.outcome.errorCode, 60))"
@@ -113,7 +115,9 @@ enum RuleText {
     static func origin(_ event: Event) -> String {
         var s: String
         switch event.source.kind {
-        case .ip: s = "from source IP \(bounded(event.source.ips.isEmpty ? event.source.raw : event.source.ips.joined(separator: ", "), 120))"
+        case .ip:
+            s =
+                "from source IP \(bounded(event.source.ips.isEmpty ? event.source.raw : event.source.ips.joined(separator: ", "), 120))"
         case .awsService: s = "from AWS service \(bounded(event.source.raw, 120))"
         case .unknown: s = "from an unknown source"
         }
@@ -139,7 +143,9 @@ enum RuleText {
         ]
         if !event.outcome.isSuccess {
             out.append(Fact("error_code", bounded(event.outcome.errorCode, 60)))
-            if !event.outcome.errorMessage.isEmpty { out.append(Fact("error_message", bounded(event.outcome.errorMessage))) }
+            if !event.outcome.errorMessage.isEmpty {
+                out.append(Fact("error_message", bounded(event.outcome.errorMessage)))
+            }
         }
         return out
     }
@@ -223,7 +229,8 @@ enum RuleValue {
         var rest = Substring(text)
         while out.count < limit, let r = rest.firstRange(of: "arn:") {
             let tail = rest[r.lowerBound...]
-            let end = tail.firstIndex(where: { $0 == "\"" || $0 == "," || $0 == "]" || $0 == "}" || $0 == " " })
+            let end =
+                tail.firstIndex(where: { $0 == "\"" || $0 == "," || $0 == "]" || $0 == "}" || $0 == " " })
                 ?? tail.endIndex
             out.append(String(tail[..<end]))
             rest = tail[end...]

@@ -62,9 +62,11 @@ public final class SecretsEnumerationDetector: Detector {
             window = r.duration("window", default: d.window, in: 1000...86_400_000)
             minDistinct = r.int("min_distinct", default: d.minDistinct, in: 1...100_000)
             multiplier = r.double("multiplier", default: d.multiplier, in: 1...1000)
-            minDistinctWhileLearning = r.int("min_distinct_while_learning", default: d.minDistinctWhileLearning,
+            minDistinctWhileLearning = r.int(
+                "min_distinct_while_learning", default: d.minDistinctWhileLearning,
                 in: 1...100_000)
-            afterListingMinDistinct = r.int("after_listing_min_distinct", default: d.afterListingMinDistinct,
+            afterListingMinDistinct = r.int(
+                "after_listing_min_distinct", default: d.afterListingMinDistinct,
                 in: 1...100_000)
             slowWindow = r.duration("slow_window", default: d.slowWindow, in: 60_000...(30 * 86_400_000))
             slowMinNew = r.int("slow_min_new", default: d.slowMinNew, in: 1...100_000)
@@ -93,7 +95,8 @@ public final class SecretsEnumerationDetector: Detector {
         var slowEvidence = Evidence()
 
         init(_ e: Event) {
-            identity = Identity(key: e.identity.key, type: e.identity.type, accountId: e.identity.accountId,
+            identity = Identity(
+                key: e.identity.key, type: e.identity.type, accountId: e.identity.accountId,
                 displayName: e.identity.displayName)
             account = e.account
         }
@@ -184,7 +187,8 @@ public final class SecretsEnumerationDetector: Detector {
         let distinct = st.items.count + st.overflow
         let learning = p?.isLearning(now: now) ?? true
         let base = Int(p?.priorMaxSecretReads(now: now) ?? 0)
-        var threshold = learning ? c.minDistinctWhileLearning : max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
+        var threshold =
+            learning ? c.minDistinctWhileLearning : max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
         let listed = st.listedAt != .min && st.listedAt >= now - c.window
         if listed && !learning { threshold = min(threshold, max(c.afterListingMinDistinct, base + 1)) }
         guard distinct >= threshold, st.reportedAt == .min || st.reportedAt < now - c.window else { return nil }
@@ -193,22 +197,30 @@ public final class SecretsEnumerationDetector: Detector {
         let who = BaselineWords.who(e)
         let span = now - max(st.windowStart, now - c.window)
         let baseWindow = context.baselines.configuration.burstWindow
-        var text = "\(who) read \(distinct) distinct secrets/parameters/keys in \(BaselineText.duration(span)) "
+        var text =
+            "\(who) read \(distinct) distinct secrets/parameters/keys in \(BaselineText.duration(span)) "
             + "(\(BaselineText.list(st.names, limit: 5)))"
         if let p, !learning {
-            text += "; its previous maximum was \(base) per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now))"
+            text +=
+                "; its previous maximum was \(base) per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now))"
         } else {
             text += "; the identity is new (learning), and \(distinct) is at least \(c.minDistinctWhileLearning)"
         }
-        if listed { text += "; preceded by \(st.listing) \(BaselineText.duration(max(0, st.windowStart - st.listedAt))) before the first read" }
+        if listed {
+            text +=
+                "; preceded by \(st.listing) \(BaselineText.duration(max(0, st.windowStart - st.listedAt))) before the first read"
+        }
         text += "."
-        var facts = [Fact("observed_distinct", String(distinct)), Fact("observed_window", BaselineText.duration(span)),
+        var facts = [
+            Fact("observed_distinct", String(distinct)), Fact("observed_window", BaselineText.duration(span)),
             Fact("baseline_max_per_window", String(base)), Fact("baseline_window", BaselineText.duration(baseWindow)),
             Fact("threshold", String(threshold)), Fact("preceded_by_listing", listed ? st.listing : "no"),
-            Fact("sample_items", st.names.joined(separator: ", "))]
+            Fact("sample_items", st.names.joined(separator: ", ")),
+        ]
         if let p { facts += BaselineWords.facts(p, now) }
         return Signal(
-            severity: context.spec.severity, title: "\(who) read \(distinct) distinct secrets in \(BaselineText.duration(span))",
+            severity: context.spec.severity,
+            title: "\(who) read \(distinct) distinct secrets in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1555.006", "T1552"] + (listed ? ["T1087.004"] : []),
             key: "burst", eventIds: st.evidence.ids, firstSeen: st.windowStart, count: distinct,
             failedAttempt: st.items.allSatisfy(\.failed), resource: st.names.first ?? "")
@@ -234,15 +246,20 @@ public final class SecretsEnumerationDetector: Detector {
     private func slowSignal(_ st: State, _ context: DetectionContext) -> Signal? {
         let n = st.slowItems.count + st.slowOverflow
         guard n >= configuration.slowMinNew else { return nil }
-        let who = st.identity.displayName.isEmpty ? BaselineText.shortIdentity(st.identity.key) : st.identity.displayName
+        let who =
+            st.identity.displayName.isEmpty ? BaselineText.shortIdentity(st.identity.key) : st.identity.displayName
         let span = st.slowLast - st.slowStart
-        var text = "\(who) read \(n) distinct secrets/parameters/keys it had never read before, spread over "
+        var text =
+            "\(who) read \(n) distinct secrets/parameters/keys it had never read before, spread over "
             + "\(BaselineText.duration(span)) (\(BaselineText.list(st.slowNames, limit: 5)))"
-        var facts = [Fact("observed_new_distinct", String(n)), Fact("observed_span", BaselineText.duration(span)),
+        var facts = [
+            Fact("observed_new_distinct", String(n)), Fact("observed_span", BaselineText.duration(span)),
             Fact("slow_window", BaselineText.duration(configuration.slowWindow)),
-            Fact("sample_items", st.slowNames.joined(separator: ", "))]
+            Fact("sample_items", st.slowNames.joined(separator: ", ")),
+        ]
         if let p = context.baselines.profile(st.identity.key) {
-            text += "; in \(BaselineWords.span(p, st.slowLast)) it read \(p.liveCount(p.resources, now: st.slowLast)) distinct resources"
+            text +=
+                "; in \(BaselineWords.span(p, st.slowLast)) it read \(p.liveCount(p.resources, now: st.slowLast)) distinct resources"
             facts += BaselineWords.facts(p, st.slowLast)
         }
         text += ". Low-and-slow collection avoids burst thresholds."
@@ -307,7 +324,8 @@ extension SecretsEnumerationDetector {
                 let type = IdentityType(rawValue: try r.string(max: 64)) ?? .unknown
                 let acctId = try r.string(max: 64)
                 let display = try r.string(max: 1024)
-                let e = Event(time: used, account: try r.string(max: 64),
+                let e = Event(
+                    time: used, account: try r.string(max: 64),
                     identity: Identity(key: key, type: type, accountId: acctId, displayName: display),
                     action: Action(service: "", operation: ""))
                 let st = State(e)

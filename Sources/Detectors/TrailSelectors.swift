@@ -42,9 +42,11 @@ enum TrailSelectors {
             let these = Set(RuleJSON.strings(s["excludeManagementEventSources"]))
             excluded = excluded.map { $0.intersection(these) } ?? these
         }
-        return coverage(reads: reads, writes: writes, lost: (excluded ?? []).sorted().map {
-            "management events from \($0) are excluded (excludeManagementEventSources)"
-        })
+        return coverage(
+            reads: reads, writes: writes,
+            lost: (excluded ?? []).sorted().map {
+                "management events from \($0) are excluded (excludeManagementEventSources)"
+            })
     }
 
     /// Advanced selectors: `[{"name": …, "fieldSelectors": [{"field": "eventCategory",
@@ -61,11 +63,14 @@ enum TrailSelectors {
             let fields = (s["fieldSelectors"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
             let category = fields.first { ($0["field"] as? String) == "eventCategory" }
             guard let category, RuleJSON.strings(category["equals"]).contains("Management") else { continue }
-            let readOnly = fields.first { ($0["field"] as? String) == "readOnly" }
+            let readOnly =
+                fields.first { ($0["field"] as? String) == "readOnly" }
                 .map { RuleJSON.strings($0["equals"]) } ?? []
             if readOnly.isEmpty || readOnly.contains("true") { reads = true }
             if readOnly.isEmpty || readOnly.contains("false") { writes = true }
-            let others = fields.compactMap { $0["field"] as? String }.filter { $0 != "eventCategory" && $0 != "readOnly" }
+            let others = fields.compactMap { $0["field"] as? String }.filter {
+                $0 != "eventCategory" && $0 != "readOnly"
+            }
             if !others.isEmpty {
                 let name = RuleText.bounded(s["name"] as? String ?? "unnamed", 80)
                 lost.append("selector \(name) filters management events on \(RuleText.list(others))")
@@ -76,7 +81,8 @@ enum TrailSelectors {
 
     private static func coverage(reads: Bool, writes: Bool, lost: [String]) -> Coverage {
         if !writes {
-            let why = reads
+            let why =
+                reads
                 ? "only read-only management events are logged"
                 : "no management events are logged"
             return Coverage(severityClass: .writesDropped, reasons: [why] + lost)

@@ -73,24 +73,34 @@ public final class UnusualRegionDetector: Detector {
         let who = BaselineWords.who(e)
         let op = e.action.operation
         let risky = highRisk.contains { $0.matches(op) }
-        let severity: Severity = risky
-            ? context.spec.severity.raised : (e.action.isReadOnly ? min(context.spec.severity, .low) : context.spec.severity)
-        let accountRegions = a.regions.sortedByCount().filter { $0.stat.lastSeen >= now - context.baselines.configuration.forgetAfter }
-            .map { "\(context.baselines.regionName($0.key)) ×\(BaselineText.count($0.stat.count))" }
+        let severity: Severity =
+            risky
+            ? context.spec.severity.raised
+            : (e.action.isReadOnly ? min(context.spec.severity, .low) : context.spec.severity)
+        let accountRegions = a.regions.sortedByCount().filter {
+            $0.stat.lastSeen >= now - context.baselines.configuration.forgetAfter
+        }
+        .map { "\(context.baselines.regionName($0.key)) ×\(BaselineText.count($0.stat.count))" }
         let mine = p.map { p in p.live(p.regions, now: now).map { context.baselines.regionName($0.key) } } ?? []
-        var text = "\(who) called \(e.action.key) in \(BaselineWords.clip(region, 40)), a region no identity of account "
+        var text =
+            "\(who) called \(e.action.key) in \(BaselineWords.clip(region, 40)), a region no identity of account "
             + "\(e.account) used in \(BaselineText.days(Double(now - a.firstSeen) / 86_400_000)) of baseline "
             + "(\(BaselineText.count(a.events)) events; regions in use: \(BaselineText.list(accountRegions)))"
         if let p { text += "; \(who) itself used \(BaselineText.list(mine)) in \(BaselineWords.span(p, now))" }
         text += risky ? ". Launching resources in an unused region is how miners and backdoors are hidden." : "."
-        var facts = [Fact("observed_region", BaselineWords.clip(region, 40)), Fact("operation", e.action.key),
-            Fact("account_regions", accountRegions.joined(separator: ", ")), Fact("identity_regions", mine.joined(separator: ", ")),
+        var facts = [
+            Fact("observed_region", BaselineWords.clip(region, 40)), Fact("operation", e.action.key),
+            Fact("account_regions", accountRegions.joined(separator: ", ")),
+            Fact("identity_regions", mine.joined(separator: ", ")),
             Fact("account_baseline_days", BaselineText.decimal(Double(now - a.firstSeen) / 86_400_000)),
-            Fact("high_risk_operation", risky ? "true" : "false")]
+            Fact("high_risk_operation", risky ? "true" : "false"),
+        ]
         if let p { facts += BaselineWords.facts(p, now) }
-        signals.append(Signal(
-            severity: severity, title: "\(who) active in unused region \(BaselineWords.clip(region, 40))",
-            explanation: text, facts: facts, mitre: risky ? ["T1535", "T1496"] : ["T1535"],
-            key: BaselineWords.clip(region, 40), failedAttempt: !e.outcome.isSuccess, resource: BaselineWords.clip(region, 40)))
+        signals.append(
+            Signal(
+                severity: severity, title: "\(who) active in unused region \(BaselineWords.clip(region, 40))",
+                explanation: text, facts: facts, mitre: risky ? ["T1535", "T1496"] : ["T1535"],
+                key: BaselineWords.clip(region, 40), failedAttempt: !e.outcome.isSuccess,
+                resource: BaselineWords.clip(region, 40)))
     }
 }

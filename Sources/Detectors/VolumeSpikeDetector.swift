@@ -66,17 +66,23 @@ public final class VolumeSpikeDetector: Detector {
         let hourStart = now - ((now % 3_600_000) + 3_600_000) % 3_600_000
         let how = Timestamp.hourOfWeek(now)
         let usual = p.hourOfWeek[how]
-        let text = "\(who) made \(BaselineText.count(count)) calls in the hour starting \(BaselineText.date(hourStart)) "
+        let text =
+            "\(who) made \(BaselineText.count(count)) calls in the hour starting \(BaselineText.date(hourStart)) "
             + "(so far, at \(BaselineText.date(now))); its previous maximum was \(BaselineText.count(maxHour)) per hour and its "
             + "mean \(BaselineText.decimal(p.meanPerActiveHour)) per active hour in \(BaselineWords.span(p, now)); "
             + "\(BaselineText.count(usual)) calls fell in this hour of the week (\(BaselineText.hourOfWeek(how)) UTC) in that time."
-        let facts = [Fact("observed_events_hour", String(count)), Fact("hour_start", BaselineText.date(hourStart)),
-            Fact("baseline_max_per_hour", String(maxHour)), Fact("baseline_mean_per_active_hour", BaselineText.decimal(p.meanPerActiveHour)),
-            Fact("baseline_hour_of_week_events", String(usual)), Fact("threshold", String(threshold)),
-            Fact("last_api", e.action.key)] + BaselineWords.facts(p, now)
-        signals.append(Signal(
-            severity: context.spec.severity, title: "\(who) made \(BaselineText.count(count)) calls in one hour",
-            explanation: text, facts: facts, mitre: ["T1119", "T1530", "T1496"], key: BaselineText.date(hourStart),
-            firstSeen: hourStart, count: count))
+        let facts =
+            [
+                Fact("observed_events_hour", String(count)), Fact("hour_start", BaselineText.date(hourStart)),
+                Fact("baseline_max_per_hour", String(maxHour)),
+                Fact("baseline_mean_per_active_hour", BaselineText.decimal(p.meanPerActiveHour)),
+                Fact("baseline_hour_of_week_events", String(usual)), Fact("threshold", String(threshold)),
+                Fact("last_api", e.action.key),
+            ] + BaselineWords.facts(p, now)
+        signals.append(
+            Signal(
+                severity: context.spec.severity, title: "\(who) made \(BaselineText.count(count)) calls in one hour",
+                explanation: text, facts: facts, mitre: ["T1119", "T1530", "T1496"], key: BaselineText.date(hourStart),
+                firstSeen: hourStart, count: count))
     }
 }

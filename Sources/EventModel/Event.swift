@@ -112,11 +112,12 @@ public struct Outcome: Sendable, Hashable, Codable {
                 if j == n { return true }
             }
             return false
-        } ?? {
-            var copy = text
-            copy.makeContiguousUTF8()
-            return containsBytes(copy, needle)
-        }()
+        }
+            ?? {
+                var copy = text
+                copy.makeContiguousUTF8()
+                return containsBytes(copy, needle)
+            }()
     }
     /// Success.
     public static let success = Outcome()

@@ -159,7 +159,8 @@ extension CloudTrail {
             id.key = name.isEmpty ? "" : "unknown:\(id.accountId):\(name)"
         }
         id.displayName =
-            !r.issuerName.isEmpty ? r.issuerName
+            !r.issuerName.isEmpty
+            ? r.issuerName
             : !role.isEmpty ? String(role) : !r.userName.isEmpty ? r.userName : lastComponent(id.key)
         id.isInstanceProfile = r.ec2RoleDelivery
         if r.ec2RoleDelivery || isInstanceId(id.sessionName) { id.instanceId = id.sessionName }

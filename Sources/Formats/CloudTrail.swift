@@ -114,7 +114,8 @@ enum CloudTrail: RecordFormat {
             identity: identity, action: action, source: try source(r.sourceIP, &ctx),
             userAgent: try userAgent(r.userAgent, &ctx),
             outcome: Outcome(
-                errorCode: try ctx.text(r.errorCode, max: 256), errorMessage: try ctx.text(r.errorMessage, max: 256, intern: false)),
+                errorCode: try ctx.text(r.errorCode, max: 256),
+                errorMessage: try ctx.text(r.errorMessage, max: 256, intern: false)),
             origin: ctx.origin)
         event.eventId = try ctx.text(r.eventID, max: 128, intern: false)
         if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
@@ -141,7 +142,8 @@ enum CloudTrail: RecordFormat {
         return s.withUTF8 { u in
             let suffix = ".amazonaws.com".utf8
             guard u.count > suffix.count, u[(u.count - suffix.count)...].elementsEqual(suffix) else { return source }
-            return ctx.strings.intern(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[0..<(u.count - suffix.count)]))
+            return ctx.strings.intern(
+                UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(u)[0..<(u.count - suffix.count)]))
         }
     }
 

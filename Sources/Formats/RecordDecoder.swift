@@ -56,7 +56,7 @@ public struct RecordDecoder: @unchecked Sendable {
         guard kind == .object else {
             do {
                 _ = try reader.root()  // malformed beats not-an-object
-            } catch where !kind.isContainer {
+            } catch  where !kind.isContainer {
                 // A scalar followed by junk is text that happens to start like JSON (`2024-01-01 …`).
                 throw JSONError(.notJSON, at: error.offset, "input is not JSON")
             }

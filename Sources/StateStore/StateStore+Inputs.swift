@@ -32,8 +32,10 @@ extension StateStore {
             var out: [InputPosition] = []
             let q = try connection.prepare("SELECT path, offset, done, size, mtime FROM inputs ORDER BY path")
             while try q.step() {
-                out.append(InputPosition(path: q.text(0), offset: q.int(1), done: q.int(2) != 0, size: q.int(3),
-                    mtime: q.int(4)))
+                out.append(
+                    InputPosition(
+                        path: q.text(0), offset: q.int(1), done: q.int(2) != 0, size: q.int(3),
+                        mtime: q.int(4)))
             }
             return out
         }

@@ -23,7 +23,9 @@ public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// As a `Diagnostic` (for uniform printing).
-    public var diagnostic: Diagnostic { Diagnostic(origin: Origin(path: path, record: 0), code: code, message: message) }
+    public var diagnostic: Diagnostic {
+        Diagnostic(origin: Origin(path: path, record: 0), code: code, message: message)
+    }
 
     /// `path: error: message [code]`.
     public var description: String { diagnostic.description }
@@ -84,7 +86,8 @@ public final class StateStore {
         do {
             conn = try SQLiteConnection(path: path)
         } catch {
-            throw StateError(code: error.isCorrupt ? "state.corrupt" : "state.open",
+            throw StateError(
+                code: error.isCorrupt ? "state.corrupt" : "state.open",
                 message: "cannot open state file: \(error.message)", path: path)
         }
         do {
@@ -95,8 +98,10 @@ public final class StateStore {
             throw e
         } catch let e as SQLiteConnection.Failure {
             conn.close()
-            throw StateError(code: e.isCorrupt ? "state.corrupt" : "state.open",
-                message: e.isCorrupt ? "state file is damaged or not a database (\(e.message)); move it away to start afresh"
+            throw StateError(
+                code: e.isCorrupt ? "state.corrupt" : "state.open",
+                message: e.isCorrupt
+                    ? "state file is damaged or not a database (\(e.message)); move it away to start afresh"
                     : "cannot open state file: \(e.message)", path: path)
         } catch {
             conn.close()
@@ -109,11 +114,13 @@ public final class StateStore {
         var names: Set<String> = []
         while try tables.step() { names.insert(tables.text(0)) }
         if names.isEmpty {
-            try conn.exec("BEGIN IMMEDIATE; \(Self.schema) INSERT INTO schema_version VALUES (\(Self.schemaVersion)); COMMIT;")
+            try conn.exec(
+                "BEGIN IMMEDIATE; \(Self.schema) INSERT INTO schema_version VALUES (\(Self.schemaVersion)); COMMIT;")
             return
         }
         guard names.contains("schema_version") else {
-            throw StateError(code: "state.schema",
+            throw StateError(
+                code: "state.schema",
                 message: "not a trailhound state file (no schema_version table); refusing to modify it", path: path)
         }
         let v = try conn.prepare("SELECT version FROM schema_version")
@@ -122,7 +129,8 @@ public final class StateStore {
         }
         let version = v.int(0)
         guard version == Self.schemaVersion else {
-            throw StateError(code: "state.schema",
+            throw StateError(
+                code: "state.schema",
                 message: "state file has schema version \(version); this build reads version \(Self.schemaVersion)",
                 path: path)
         }

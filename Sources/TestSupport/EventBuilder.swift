@@ -62,7 +62,8 @@ public enum EventBuilder {
             "requestParameters": parameters.isEmpty ? NSNull() : parameters, "responseElements": NSNull(),
             "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account(of: identity),
             "eventCategory": "Management",
-            "eventID": eventId ?? "eb-" + keySuffix("\(api)|\(identity)|\(time)|\(ip)|\(parameters.sorted { $0.key < $1.key })"),
+            "eventID": eventId ?? "eb-"
+                + keySuffix("\(api)|\(identity)|\(time)|\(ip)|\(parameters.sorted { $0.key < $1.key })"),
         ]
         if let readOnly { record["readOnly"] = readOnly }
         if !errorCode.isEmpty {
@@ -84,8 +85,10 @@ public enum EventBuilder {
         let resource = identity.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).last ?? ""
         let path = resource.split(separator: "/").map(String.init)
         if resource == "root" {
-            return ["type": "Root", "principalId": acct, "arn": identity, "accountId": acct,
-                    "accessKeyId": "AKIA" + keySuffix(identity)]
+            return [
+                "type": "Root", "principalId": acct, "arn": identity, "accountId": acct,
+                "accessKeyId": "AKIA" + keySuffix(identity),
+            ]
         }
         if path.first == "assumed-role" || path.first == "role", path.count >= 2 {
             let role = path.first == "role" ? path.dropFirst().joined(separator: "/") : path[1]

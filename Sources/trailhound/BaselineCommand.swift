@@ -33,7 +33,9 @@ struct BaselineCommand: ParsableCommand {
         func run() throws {
             let baselines = try BaselineCommand.load(state)
             guard let text = baselines.describe(identity: identity) else {
-                Terminal.err("trailhound: error: no baseline for '\(identity)' in \(state) (see `trailhound baseline list --state \(state)`)")
+                Terminal.err(
+                    "trailhound: error: no baseline for '\(identity)' in \(state) (see `trailhound baseline list --state \(state)`)"
+                )
                 throw ExitCode(ExitStatus.failure.rawValue)
             }
             print(text)

@@ -26,9 +26,12 @@ struct ValidateCommand: ParsableCommand {
             try exitWith(.usage)
         }
         let enabled = set.detectors.filter(\.spec.enabled).count
-        print("\(dir): \(set.files.count) file(s), \(set.detectors.count) detector(s) (\(enabled) enabled), no problems")
+        print(
+            "\(dir): \(set.files.count) file(s), \(set.detectors.count) detector(s) (\(enabled) enabled), no problems")
         if let formatsDir {
-            print("\(formatsDir): \(formats.files.count) file(s), \(formats.mappings.count) format mapping(s), no problems")
+            print(
+                "\(formatsDir): \(formats.files.count) file(s), \(formats.mappings.count) format mapping(s), no problems"
+            )
         }
     }
 }
@@ -40,7 +43,8 @@ struct DetectorsCommand: ParsableCommand {
         subcommands: [List.self, Explain.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List detectors with their effective severity and state.")
+        static let configuration = CommandConfiguration(
+            abstract: "List detectors with their effective severity and state.")
         @OptionGroup var detectorsOption: DetectorsOption
 
         func run() throws {
@@ -59,7 +63,8 @@ struct DetectorsCommand: ParsableCommand {
     }
 
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Explain what a detector looks for and show its effective settings.")
+        static let configuration = CommandConfiguration(
+            abstract: "Explain what a detector looks for and show its effective settings.")
         @Argument(help: "Detector id, e.g. evasion.cloudtrail_tampering") var id: String
         @OptionGroup var detectorsOption: DetectorsOption
 
@@ -81,7 +86,10 @@ struct DetectorsCommand: ParsableCommand {
             print("  allowlist: \(spec.allowlist.isEmpty ? "none" : "")")
             for e in spec.allowlist { print("    - line \(e.line): \(e.reason)") }
             if let text = try? String(contentsOfFile: spec.file, encoding: .utf8) {
-                print("\nConfig file:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+                print(
+                    "\nConfig file:\n"
+                        + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(
+                            separator: "\n"))
             }
         }
     }

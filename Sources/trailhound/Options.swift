@@ -11,7 +11,11 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// `--detectors DIR`, shared by every subcommand that loads detectors.
 struct DetectorsOption: ParsableArguments {
-    @Option(name: .long, help: "Directory of detector YAML files (default: $TRAILHOUND_DETECTORS, ./detectors, or the one installed with trailhound).")
+    @Option(
+        name: .long,
+        help:
+            "Directory of detector YAML files (default: $TRAILHOUND_DETECTORS, ./detectors, or the one installed with trailhound)."
+    )
     var detectors: String?
 
     /// The resolved directory, or a usage error.

@@ -23,7 +23,11 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
     var format: OutputFormat = .json
 
-    @Option(name: .customLong("fail-on"), help: "Exit with status 3 when a finding at or above this severity is emitted (info, low, medium, high, critical).")
+    @Option(
+        name: .customLong("fail-on"),
+        help:
+            "Exit with status 3 when a finding at or above this severity is emitted (info, low, medium, high, critical)."
+    )
     var failOn: Severity?
 
     @Option(name: .long, help: "Skip files delivered before this time (ISO 8601 date or time, UTC).")
@@ -32,28 +36,40 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .long, help: "Skip files delivered after this time (ISO 8601 date or time, UTC).")
     var until: String?
 
-    @Option(name: .customLong("max-decompressed-mb"), help: "Stop reading a file after this many decompressed MiB (zip-bomb guard).")
+    @Option(
+        name: .customLong("max-decompressed-mb"),
+        help: "Stop reading a file after this many decompressed MiB (zip-bomb guard).")
     var maxDecompressedMB: Int = 4096
 
     @Option(name: .customLong("max-record-mb"), help: "Skip records larger than this many MiB.")
     var maxRecordMB: Int = 8
 
-    @Option(name: .long, help: "SQLite state file: baselines are loaded from it before the scan and saved to it after, with the files scanned (created if missing).")
+    @Option(
+        name: .long,
+        help:
+            "SQLite state file: baselines are loaded from it before the scan and saved to it after, with the files scanned (created if missing)."
+    )
     var state: String?
 
     @Flag(name: .long, help: "With --state: read files again that an earlier scan already recorded.")
     var rescan = false
 
-    @Flag(name: .customLong("no-baselines"), help: "Run only the detectors that need no baseline (defense evasion, persistence); keep no baselines.")
+    @Flag(
+        name: .customLong("no-baselines"),
+        help: "Run only the detectors that need no baseline (defense evasion, persistence); keep no baselines.")
     var noBaselines = false
 
-    @Option(name: .customLong("learning-days"), help: "Days of an identity's own history before novelty is reported (sensitive actions are reported earlier).")
+    @Option(
+        name: .customLong("learning-days"),
+        help: "Days of an identity's own history before novelty is reported (sensitive actions are reported earlier).")
     var learningDays: Int = 7
 
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int = 30
 
-    @Option(name: .customLong("events-out"), help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
+    @Option(
+        name: .customLong("events-out"),
+        help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
     var eventsOut: String?
 
     @Option(name: .long, help: "Threads that decompress and decode files in parallel (default: CPU cores).")
@@ -65,13 +81,23 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary on stderr.")
     var quiet = false
 
-    @Flag(name: .long, help: "Also group findings into incidents (an identity and the identities it chained into); JSON: {\"type\":\"incident\"} lines after the findings; text: an incidents section first.")
+    @Flag(
+        name: .long,
+        help:
+            "Also group findings into incidents (an identity and the identities it chained into); JSON: {\"type\":\"incident\"} lines after the findings; text: an incidents section first."
+    )
     var incidents = false
 
     func validate() throws {
-        if since != nil && Timestamp.parse(since!) == nil { throw ValidationError("--since: not an ISO 8601 date or time: \(since!)") }
-        if until != nil && Timestamp.parse(until!) == nil { throw ValidationError("--until: not an ISO 8601 date or time: \(until!)") }
-        if noBaselines && state != nil { throw ValidationError("--no-baselines and --state cannot be combined: there would be no baselines to save") }
+        if since != nil && Timestamp.parse(since!) == nil {
+            throw ValidationError("--since: not an ISO 8601 date or time: \(since!)")
+        }
+        if until != nil && Timestamp.parse(until!) == nil {
+            throw ValidationError("--until: not an ISO 8601 date or time: \(until!)")
+        }
+        if noBaselines && state != nil {
+            throw ValidationError("--no-baselines and --state cannot be combined: there would be no baselines to save")
+        }
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if forgetDays < 1 || forgetDays > 3650 { throw ValidationError("--forget-days must be between 1 and 3650") }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }

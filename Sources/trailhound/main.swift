@@ -12,7 +12,10 @@ struct Trailhound: ParsableCommand {
             Exit codes: 0 ok, 1 failure, 3 findings at or above --fail-on, 64 usage or config error.
             """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, ValidateCommand.self, DetectorsCommand.self, BaselineCommand.self, InvestigateCommand.self, WatchCommand.self]
+        subcommands: [
+            ScanCommand.self, ValidateCommand.self, DetectorsCommand.self, BaselineCommand.self,
+            InvestigateCommand.self, WatchCommand.self,
+        ]
     )
 }
 

@@ -41,16 +41,20 @@ struct BaselineStoreTests {
         // Two distinct secrets per 10-minute window for a day.
         for i in 0..<288 {
             let t = t0 + Int64(i) * 300_000
-            s.observe(ev(t, service: "secretsmanager", op: "GetSecretValue",
-                resources: [Resource(kind: .secret, id: "s\(i % 2)")]))
+            s.observe(
+                ev(
+                    t, service: "secretsmanager", op: "GetSecretValue",
+                    resources: [Resource(kind: .secret, id: "s\(i % 2)")]))
         }
         let p = try #require(s.profile(roleKey("app")))
         let now = t0 + dayMs
         #expect(p.priorMaxSecretReads(now: now) == 2)
         // A burst in the current window does not raise the maximum it is compared with.
         for i in 0..<30 {
-            s.observe(ev(now + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
-                resources: [Resource(kind: .secret, id: "burst-\(i)")]))
+            s.observe(
+                ev(
+                    now + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
+                    resources: [Resource(kind: .secret, id: "burst-\(i)")]))
         }
         #expect(p.priorMaxSecretReads(now: now + 60_000) == 2)
         #expect(p.priorMaxSecretReads(now: now + 30 * 60_000) == 30)
@@ -162,8 +166,10 @@ struct BaselineStoreTests {
     func describe() throws {
         let s = BaselineStore()
         for e in automationEvents(days: 9) { s.observe(e) }
-        s.observe(ev(t0 + 9 * dayMs, service: "sts", op: "AssumeRole",
-            resources: [Resource(kind: .role, id: roleKey("deploy"))]))
+        s.observe(
+            ev(
+                t0 + 9 * dayMs, service: "sts", op: "AssumeRole",
+                resources: [Resource(kind: .role, id: roleKey("deploy"))]))
         let text = try #require(s.describe(identity: roleKey("app")))
         #expect(text.contains("9 days, 12,961 events"))
         #expect(text.contains("10.0.1.0/24"))

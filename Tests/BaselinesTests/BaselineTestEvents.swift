@@ -21,7 +21,8 @@ func ev(
     eventCounter += 1
     return Event(
         time: time, account: account, region: region,
-        identity: Identity(key: identity, type: .assumedRole, accountId: account, sessionName: session,
+        identity: Identity(
+            key: identity, type: .assumedRole, accountId: account, sessionName: session,
             instanceId: instance),
         action: Action(service: service, operation: op),
         source: ip.map { Source(kind: .ip, raw: $0, ips: [$0]) } ?? Source(kind: .awsService, raw: "ec2.amazonaws.com"),
@@ -40,10 +41,14 @@ func automationEvents(identity: String = roleKey("app"), days: Int = 9, every: I
     while t < t0 + Int64(days) * dayMs {
         let (s, op) = apis[i % apis.count]
         var res: [Resource] = []
-        if i % 7 == 0 { res = [Resource(kind: .secret, id: "arn:aws:secretsmanager:us-east-1:\(acct):secret:app/\(i % 3)")] }
+        if i % 7 == 0 {
+            res = [Resource(kind: .secret, id: "arn:aws:secretsmanager:us-east-1:\(acct):secret:app/\(i % 3)")]
+        }
         if i % 5 == 0 { res = [Resource(kind: .bucket, id: "app-bucket-\(i % 2)")] }
-        out.append(ev(t, identity: identity, service: s, op: op, ip: i % 2 == 0 ? "10.0.1.\(i % 250)" : "10.0.2.\(i % 250)",
-            resources: res, session: "i-0abc\(i % 3)", instance: "i-0abc\(i % 3)"))
+        out.append(
+            ev(
+                t, identity: identity, service: s, op: op, ip: i % 2 == 0 ? "10.0.1.\(i % 250)" : "10.0.2.\(i % 250)",
+                resources: res, session: "i-0abc\(i % 3)", instance: "i-0abc\(i % 3)"))
         t += every
         i += 1
     }

@@ -14,7 +14,9 @@ struct PrimitivesBaselineTests {
         #expect(net("fe80::1%eth0") == "fe80:0:0::/48")
         #expect(net("::1") == "0:0:0::/48")
         #expect(net("2001:db8::") == "2001:db8:0::/48")
-        for bad in ["", "1.2.3", "300.1.1.1", "1.2.3.4.5", "abc", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::1", "1.2.3.4 "] {
+        for bad in [
+            "", "1.2.3", "300.1.1.1", "1.2.3.4.5", "abc", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::1", "1.2.3.4 ",
+        ] {
             #expect(net(bad) == nil, "\(bad)")
         }
         #expect(NetworkKey.describe(NetworkKey.awsService) == "via AWS service")

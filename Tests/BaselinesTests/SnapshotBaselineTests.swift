@@ -9,8 +9,10 @@ struct SnapshotBaselineTests {
         let s = BaselineStore()
         for e in automationEvents(days: 3, every: 120_000) { s.observe(e) }
         for e in automationEvents(identity: roleKey("other"), days: 2, every: 300_000) { s.observe(e) }
-        s.observe(ev(t0 + 3 * dayMs, service: "sts", op: "AssumeRole", account: "444455556666",
-            resources: [Resource(kind: .role, id: roleKey("deploy"))]))
+        s.observe(
+            ev(
+                t0 + 3 * dayMs, service: "sts", op: "AssumeRole", account: "444455556666",
+                resources: [Resource(kind: .role, id: roleKey("deploy"))]))
         return s
     }
 
@@ -23,9 +25,13 @@ struct SnapshotBaselineTests {
         let r = BaselineStore()
         try r.restore(snap)
         // Everything but the container capacities (approximate_bytes) is identical.
-        func content(_ json: String) -> [Substring] { json.split(separator: "\n").filter { !$0.contains("approximate_bytes") } }
+        func content(_ json: String) -> [Substring] {
+            json.split(separator: "\n").filter { !$0.contains("approximate_bytes") }
+        }
         #expect(content(r.exportJSON()) == content(s.exportJSON()))
-        func words(_ text: String?) -> [Substring] { (text ?? "").split(separator: "\n").filter { !$0.hasPrefix("Memory:") } }
+        func words(_ text: String?) -> [Substring] {
+            (text ?? "").split(separator: "\n").filter { !$0.hasPrefix("Memory:") }
+        }
         #expect(words(r.describe(identity: roleKey("app"))) == words(s.describe(identity: roleKey("app"))))
         #expect(r.assumedRoles(by: roleKey("app")).map(\.role) == [roleKey("deploy")])
         #expect(r.account("444455556666") != nil)

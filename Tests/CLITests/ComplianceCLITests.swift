@@ -6,8 +6,10 @@ import Testing
         let r = try CLI.run(["scan", CLI.corpus(""), "--detectors", "detectors", "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(r.findings.count > 50)
-        let detectors = try FileManager.default.contentsOfDirectory(atPath: CLI.root.appendingPathComponent("detectors").path)
-            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        let detectors = try FileManager.default.contentsOfDirectory(
+            atPath: CLI.root.appendingPathComponent("detectors").path
+        )
+        .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
         for f in r.findings {
             let id = f["detector"] as? String ?? ""
             #expect(detectors.contains(id), "unknown detector \(id)")

@@ -37,7 +37,9 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 }
 
 @Suite("labelled scenarios, end to end") struct ScenarioCLITests {
-    static let scenarios = ["ai_workflow_compromise", "public_app_pivot", "leaked_user_key", "ci_low_and_slow", "logging_disabled"]
+    static let scenarios = [
+        "ai_workflow_compromise", "public_app_pivot", "leaked_user_key", "ci_low_and_slow", "logging_disabled",
+    ]
 
     func labels(_ name: String) throws -> ScenarioLabels {
         let data = try Data(contentsOf: URL(fileURLWithPath: CLI.corpus("cloudtrail/scenarios/\(name)/labels.json")))
@@ -47,18 +49,22 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     @Test(arguments: scenarios)
     func attackIsFoundByEveryExpectedDetector(_ name: String) throws {
         let l = try labels(name)
-        let r = try CLI.run(["scan", CLI.corpus("cloudtrail/scenarios/\(name)/AWSLogs"), "--detectors", "detectors", "--no-progress"])
+        let r = try CLI.run([
+            "scan", CLI.corpus("cloudtrail/scenarios/\(name)/AWSLogs"), "--detectors", "detectors", "--no-progress",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         for attack in l.attacks {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
             let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "") || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
+                keys.contains($0["identity"] as? String ?? "")
+                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
             }
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
             #expect(missing.isEmpty, "\(name): expected detectors did not fire: \(missing.sorted())")
-            #expect(about.contains { severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0 >= 2 },
+            #expect(
+                about.contains { severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0 >= 2 },
                 "\(name): no finding at medium or above")
             // Evidence must point at the attack's own events.
             let evidence = Set(about.flatMap { $0["event_ids"] as? [String] ?? [] })
@@ -78,16 +84,23 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         let l = try labels("benign_drift")
         #expect(l.attacks.isEmpty)
         let limit = severityOrder.firstIndex(of: l.expectations?.max_severity_outside_attacks ?? "low") ?? 1
-        let r = try CLI.run(["scan", CLI.corpus("cloudtrail/scenarios/benign_drift/AWSLogs"), "--detectors", "detectors",
-            "--fail-on", severityOrder[limit + 1]])
+        let r = try CLI.run([
+            "scan", CLI.corpus("cloudtrail/scenarios/benign_drift/AWSLogs"), "--detectors", "detectors",
+            "--fail-on", severityOrder[limit + 1],
+        ])
         #expect(r.status == 0, "benign drift produced a finding above \(severityOrder[limit]): \(r.stdout)")
         #expect(r.stderr.contains("events"))
     }
 
     @Test func demoArchiveFindsAttacksAndSkipsDigests() throws {
-        let r = try CLI.run(["scan", CLI.corpus("cloudtrail/demo/AWSLogs"), "--detectors", "detectors", "--fail-on", "high"])
+        let r = try CLI.run([
+            "scan", CLI.corpus("cloudtrail/demo/AWSLogs"), "--detectors", "detectors", "--fail-on", "high",
+        ])
         #expect(r.status == 3)
-        #expect(r.detectors.isSuperset(of: ["credentials.exfiltration", "evasion.cloudtrail_tampering", "privesc.admin_policy"]))
+        #expect(
+            r.detectors.isSuperset(of: [
+                "credentials.exfiltration", "evasion.cloudtrail_tampering", "privesc.admin_policy",
+            ]))
         #expect(r.stderr.contains("input.digest_skipped="))
         #expect(!r.stderr.contains("error:"), "\(r.stderr)")
     }
@@ -106,7 +119,9 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     @Test(arguments: cases.map(\.file))
     func badPartIsDiagnosedAndGoodEventsAreKept(_ file: String) throws {
         let c = try #require(Self.cases.first { $0.file == file })
-        let (r, ids) = try scannedEventIds(["scan", CLI.corpus("cloudtrail/malformed/\(file)"), "--detectors", "detectors"])
+        let (r, ids) = try scannedEventIds([
+            "scan", CLI.corpus("cloudtrail/malformed/\(file)"), "--detectors", "detectors",
+        ])
         #expect(r.status == 0)
         if c.expected_codes.isEmpty {
             #expect(!r.stderr.contains(": error:"), "\(file): \(r.stderr)")
@@ -122,9 +137,10 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         #expect(r.status == 0)
         let good = Set(Self.cases.flatMap(\.good_event_ids))
         #expect(good.isSubset(of: Set(ids)))
-        for code in ["gzip.truncated", "gzip.corrupt", "frame.not_json", "decode.not_object", "frame.too_large",
-            "decode.invalid_utf8", "decode.missing_identity", "decode.missing_field", "decode.bad_time"]
-        {
+        for code in [
+            "gzip.truncated", "gzip.corrupt", "frame.not_json", "decode.not_object", "frame.too_large",
+            "decode.invalid_utf8", "decode.missing_identity", "decode.missing_field", "decode.bad_time",
+        ] {
             #expect(r.stderr.contains("\(code)="), "summary counts \(code)")
         }
     }
@@ -139,11 +155,15 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 
     @Test(arguments: files)
     func everyShapeYieldsTheSameEvents(_ file: String) throws {
-        let manifest = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: CLI.corpus("cloudtrail/formats/manifest.json")))) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: CLI.corpus("cloudtrail/formats/manifest.json"))))
+            as? [String: Any]
         let expected = Set(manifest?["event_ids"] as? [String] ?? [])
         #expect(expected.count == 60)
-        let (r, ids) = try scannedEventIds(["scan", CLI.corpus("cloudtrail/formats/\(file)"), "--detectors", "detectors"])
+        let (r, ids) = try scannedEventIds([
+            "scan", CLI.corpus("cloudtrail/formats/\(file)"), "--detectors", "detectors",
+        ])
         #expect(r.status == 0)
         #expect(Set(ids) == expected, "\(file)")
         #expect(!r.stderr.contains(": error:"), "\(r.stderr)")

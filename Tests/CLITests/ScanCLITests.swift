@@ -91,9 +91,13 @@ import Testing
 
     @Test func validateReportsEveryProblemWithPosition() throws {
         let dir = try CLI.tempDir()
-        let good = try String(contentsOfFile: CLI.root.appendingPathComponent("detectors/evasion.cloudtrail_tampering.yaml").path, encoding: .utf8)
-        try (good + "\nseverity_typo: high\n").write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
-        try "version: 1\nid: no.such_detector\n".write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let good = try String(
+            contentsOfFile: CLI.root.appendingPathComponent("detectors/evasion.cloudtrail_tampering.yaml").path,
+            encoding: .utf8)
+        try (good + "\nseverity_typo: high\n").write(
+            to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try "version: 1\nid: no.such_detector\n".write(
+            to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["validate", "--detectors", dir.path])
         #expect(r.status == 64)
         #expect(r.stderr.contains("a.yaml:"))

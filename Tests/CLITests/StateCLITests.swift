@@ -9,17 +9,22 @@ import Testing
         let dir = try CLI.tempDir()
         let state = dir.appendingPathComponent("state.db").path
         // Part 1: the learning period only. Nothing sensitive happens there.
-        let first = try CLI.run(["scan", corpus, "--detectors", "detectors", "--until", "2025-06-08T12:00:00Z", "--state", state])
+        let first = try CLI.run([
+            "scan", corpus, "--detectors", "detectors", "--until", "2025-06-08T12:00:00Z", "--state", state,
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(!first.detectors.contains("credentials.exfiltration"))
         // Part 2: the rest; the baseline comes from the state file.
-        let second = try CLI.run(["scan", corpus, "--detectors", "detectors", "--since", "2025-06-08T12:00:00Z", "--state", state])
+        let second = try CLI.run([
+            "scan", corpus, "--detectors", "detectors", "--since", "2025-06-08T12:00:00Z", "--state", state,
+        ])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("already scanned"), "files near the boundary are not read twice")
         for d in ["credentials.exfiltration", "secrets.enumeration", "identity.new_api", "identity.new_user_agent"] {
             #expect(second.detectors.contains(d), "\(d) missing after a split scan")
         }
-        let explanation = second.findings.first { $0["detector"] as? String == "credentials.exfiltration" }?["explanation"] as? String
+        let explanation =
+            second.findings.first { $0["detector"] as? String == "credentials.exfiltration" }?["explanation"] as? String
         #expect(explanation?.contains("days of baseline") == true)
 
         // The same files again: all skipped, nothing new.

@@ -3,7 +3,8 @@ import EventModel
 import Testing
 
 @Suite struct AllowEntryTests {
-    let signal = Signal(severity: .high, title: "t", explanation: "e", key: "org-trail", resource: "arn:trail/org-trail")
+    let signal = Signal(
+        severity: .high, title: "t", explanation: "e", key: "org-trail", resource: "arn:trail/org-trail")
 
     @Test func everySetFieldMustMatch() {
         let e = Events.make("StopLogging", role: "terraform-ci", ip: "10.2.3.4")
@@ -19,7 +20,9 @@ import Testing
         #expect(!AllowEntry(resource: "other", reason: "r").matches(e, signal))
         #expect(AllowEntry(key: "org-*", reason: "r").matches(e, signal))
         #expect(!AllowEntry(key: "x", reason: "r").matches(e, signal))
-        #expect(!AllowEntry(identity: "arn:aws:iam::*:role/terraform-*", operation: "Delete*", reason: "r").matches(e, signal))
+        #expect(
+            !AllowEntry(identity: "arn:aws:iam::*:role/terraform-*", operation: "Delete*", reason: "r").matches(
+                e, signal))
     }
 
     @Test func sourceIsACIDROrAGlob() {

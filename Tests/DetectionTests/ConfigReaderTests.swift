@@ -62,10 +62,11 @@ import Testing
         #expect(sink.issues.first?.message.contains("11 is outside 1...10") == true)
     }
 
-    @Test(arguments: [
-        ("30s", 30_000), ("10m", 600_000), ("2h", 7_200_000), ("7d", 604_800_000), ("1w", 604_800_000),
-        ("45", 45_000), (" 5m ", 300_000), ("0s", 0),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("30s", 30_000), ("10m", 600_000), ("2h", 7_200_000), ("7d", 604_800_000), ("1w", 604_800_000),
+            ("45", 45_000), (" 5m ", 300_000), ("0s", 0),
+        ] as [(String, Int64)])
     func durationsParse(text: String, ms: Int64) {
         #expect(ConfigReader.parseDuration(text) == ms)
     }
@@ -101,7 +102,9 @@ import Testing
 
     @Test func badYAMLSyntaxIsReportedWithLine() {
         let sink = IssueSink()
-        #expect(ConfigReader.parse(yaml: "version: 1\nid: x\nsettings: [a, b\nfoo: 1\n", file: "bad.yaml", sink: sink) == nil)
+        #expect(
+            ConfigReader.parse(yaml: "version: 1\nid: x\nsettings: [a, b\nfoo: 1\n", file: "bad.yaml", sink: sink)
+                == nil)
         #expect(sink.issues.count == 1)
         let issue = sink.issues[0]
         #expect(issue.code == "config.yaml")

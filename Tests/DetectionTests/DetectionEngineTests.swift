@@ -12,7 +12,10 @@ import Testing
             #expect(issues.isEmpty, "\(issues)")
             loaded.append(try #require(d))
         }
-        return (DetectionEngine(detectors: loaded, baselines: BaselineStore()), loaded.compactMap { $0.detector as? ProbeDetector })
+        return (
+            DetectionEngine(detectors: loaded, baselines: BaselineStore()),
+            loaded.compactMap { $0.detector as? ProbeDetector }
+        )
     }
 
     func run(_ engine: DetectionEngine, _ events: [Event]) -> [Finding] {
@@ -23,7 +26,8 @@ import Testing
 
     @Test func routesByOperation() throws {
         let (e, probes) = try engine(
-            probeYAML("dedup_window: 0s\nsettings:\n  operations: [A, B]\n"), probeYAML(id: "test.all", "dedup_window: 0s\n"))
+            probeYAML("dedup_window: 0s\nsettings:\n  operations: [A, B]\n"),
+            probeYAML(id: "test.all", "dedup_window: 0s\n"))
         let out = run(e, [Events.make("A"), Events.make("C"), Events.make("B")])
         #expect(probes[0].seen == ["A", "B"])
         #expect(probes[1].seen == ["A", "C", "B"])
@@ -52,7 +56,12 @@ import Testing
 
     @Test func duplicateDeliveriesAreDropped() throws {
         let (e, probes) = try engine(probeYAML("dedup_window: 0s\n"))
-        let out = run(e, [Events.make("Probe", id: "same"), Events.make("Probe", id: "same"), Events.make("Probe", id: ""), Events.make("Probe", id: "")])
+        let out = run(
+            e,
+            [
+                Events.make("Probe", id: "same"), Events.make("Probe", id: "same"), Events.make("Probe", id: ""),
+                Events.make("Probe", id: ""),
+            ])
         #expect(out.count == 3, "events without an id are never duplicates")
         #expect(probes[0].seen.count == 3)
         #expect(e.stats.duplicates == 1)
@@ -62,33 +71,41 @@ import Testing
         let (e, _) = try engine(probeYAML("failed_severity: medium\ndedup_window: 0s\n"))
         let out = run(e, [Events.make("Probe", error: "AccessDenied"), Events.make("Probe")])
         #expect(out.map(\.severity) == [.medium, .high])
-        let (low, _) = try engine(probeYAML("failed_severity: critical\n").replacingOccurrences(of: "severity: high", with: "severity: low"))
-        #expect(run(low, [Events.make("Probe", error: "AccessDenied")]).first?.severity == .low, "never raised above severity")
+        let (low, _) = try engine(
+            probeYAML("failed_severity: critical\n").replacingOccurrences(of: "severity: high", with: "severity: low"))
+        #expect(
+            run(low, [Events.make("Probe", error: "AccessDenied")]).first?.severity == .low,
+            "never raised above severity")
     }
 
     @Test func allowlistSuppressesAndExpiredEntriesDoNot() throws {
-        let (e, _) = try engine(probeYAML("""
-            dedup_window: 0s
-            allowlist:
-              - resource: "arn:aws:s3:::logs-*"
-                reason: log buckets
-              - identity: "*:role/web"
-                source: 10.0.0.0/8
-                reason: web tier
-                expires: 2025-12-31
-            """))
-        let out = run(e, [
-            Events.make("Probe", params: ["resource": "arn:aws:s3:::logs-2026"]),
-            Events.make("Probe", params: ["resource": "arn:aws:s3:::data"]),
-            Events.make("Probe", role: "web", ip: "10.1.1.1"),
-        ])
+        let (e, _) = try engine(
+            probeYAML(
+                """
+                dedup_window: 0s
+                allowlist:
+                  - resource: "arn:aws:s3:::logs-*"
+                    reason: log buckets
+                  - identity: "*:role/web"
+                    source: 10.0.0.0/8
+                    reason: web tier
+                    expires: 2025-12-31
+                """))
+        let out = run(
+            e,
+            [
+                Events.make("Probe", params: ["resource": "arn:aws:s3:::logs-2026"]),
+                Events.make("Probe", params: ["resource": "arn:aws:s3:::data"]),
+                Events.make("Probe", role: "web", ip: "10.1.1.1"),
+            ])
         #expect(out.count == 2)
         #expect(e.stats.allowlisted == 1)
     }
 
     @Test func dedupFoldsWithinTheWindow() throws {
         let (e, _) = try engine(probeYAML("dedup_window: 1h\n"))
-        let out = run(e, [Events.make("Probe", minute: 0), Events.make("Probe", minute: 5), Events.make("Probe", minute: 59)])
+        let out = run(
+            e, [Events.make("Probe", minute: 0), Events.make("Probe", minute: 5), Events.make("Probe", minute: 59)])
         #expect(out.count == 1)
         var flushed: [Finding] = []
         e.finish { flushed.append($0) }
@@ -117,7 +134,9 @@ import Testing
 
     @Test func correlatorSeesEveryFinding() throws {
         let (e, _) = try engine(probeYAML("dedup_window: 0s\n"))
-        e.correlator = { $0.severity = .critical; $0.facts.append(Fact("correlated", "yes")) }
+        e.correlator = {
+            $0.severity = .critical; $0.facts.append(Fact("correlated", "yes"))
+        }
         let out = run(e, [Events.make("Probe"), Events.make("Probe")])
         #expect(out.map(\.severity) == [.critical, .critical])
         #expect(e.stats.findingsBySeverity[.critical] == 2)

@@ -7,30 +7,31 @@ import Testing
     /// Files written to a temporary directory; each broken in one way except `a-good`.
     let files: [String: String] = [
         "a-good.yaml": """
-            version: 1
-            id: test.all
-            description: the good one
-            enabled: true
-            severity: medium
-            failed_severity: info
-            dedup_window: 90s
-            allowlist:
-              - identity: "arn:aws:iam::*:role/terraform-*"
-                source: 10.0.0.0/8
-                reason: pipeline
-                expires: 2027-01-31
-            settings:
-              threshold: 3
-              names: [a, b]
-              window: 2h
-            """,
+        version: 1
+        id: test.all
+        description: the good one
+        enabled: true
+        severity: medium
+        failed_severity: info
+        dedup_window: 90s
+        allowlist:
+          - identity: "arn:aws:iam::*:role/terraform-*"
+            source: 10.0.0.0/8
+            reason: pipeline
+            expires: 2027-01-31
+        settings:
+          threshold: 3
+          names: [a, b]
+          window: 2h
+        """,
         "b-unknown-key.yaml": probeYAML("settings:\n  threshold: 3\n  treshold: 4\n"),
         "c-bad-severity.yaml": probeYAML().replacingOccurrences(of: "severity: high", with: "severity: severe"),
         "d-unknown-detector.yaml": "version: 1\nid: test.nope\nseverity: high\n",
         "e-syntax.yaml": "version: 1\nid: test.probe\nsettings: [a\n",
         "f-no-version.yaml": "id: test.probe\n",
         "g-version-2.yaml": "version: 2\nid: test.probe\n",
-        "h-allowlist.yaml": probeYAML("""
+        "h-allowlist.yaml": probeYAML(
+            """
             allowlist:
               - identity: x
               - source: 10.0.0.0/33
@@ -70,7 +71,10 @@ import Testing
             #expect(codes("f-no-version.yaml") == ["config.missing_key"])
             #expect(codes("g-version-2.yaml") == ["config.version"])
             #expect(lines("g-version-2.yaml") == [1])
-            #expect(codes("h-allowlist.yaml") == ["config.missing_key", "config.value", "config.type", "config.allowlist_empty"])
+            #expect(
+                codes("h-allowlist.yaml") == [
+                    "config.missing_key", "config.value", "config.type", "config.allowlist_empty",
+                ])
             #expect(lines("h-allowlist.yaml") == [5, 6, 10, 11])
             #expect(codes("i-range.yaml") == ["config.range"])
             #expect(lines("i-range.yaml") == [5])
@@ -99,7 +103,9 @@ import Testing
             #expect(entry.identity == "arn:aws:iam::*:role/terraform-*")
             #expect(entry.source == "10.0.0.0/8")
             #expect(entry.reason == "pipeline")
-            #expect(entry.expires == Timestamp.parse("2027-01-31T23:59:59.999Z"), "a bare date lasts to the end of that day")
+            #expect(
+                entry.expires == Timestamp.parse("2027-01-31T23:59:59.999Z"), "a bare date lasts to the end of that day"
+            )
             #expect(entry.line == 9)
             let probe = try #require(good.detector as? ProbeDetector)
             #expect(probe.threshold == 3)
@@ -136,6 +142,9 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(DetectorLoader.load(directory: dir, registry: probeRegistry).issues.map(\.code) == ["config.empty"])
-        #expect(DetectorLoader.load(directory: dir + "/nope", registry: probeRegistry).issues.map(\.code) == ["config.unreadable"])
+        #expect(
+            DetectorLoader.load(directory: dir + "/nope", registry: probeRegistry).issues.map(\.code) == [
+                "config.unreadable"
+            ])
     }
 }

@@ -44,8 +44,10 @@ final class ProbeDetector: Detector {
     func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
         guard pendingOnFinish else { return }
         signals.append(
-            (Identity(key: "arn:aws:iam::1:role/pending", type: .assumedRole),
-                Signal(severity: .high, title: "pending window", explanation: "flushed", key: "window")))
+            (
+                Identity(key: "arn:aws:iam::1:role/pending", type: .assumedRole),
+                Signal(severity: .high, title: "pending window", explanation: "flushed", key: "window")
+            ))
     }
 }
 

@@ -6,7 +6,8 @@ import Testing
 @Suite struct CloudTrailTamperingTests {
     let id = "evasion.cloudtrail_tampering"
 
-    func run(_ op: String, _ request: [String: String], edit: @escaping (String) -> String = { $0 }) throws -> [Finding] {
+    func run(_ op: String, _ request: [String: String], edit: @escaping (String) -> String = { $0 }) throws -> [Finding]
+    {
         let h = try Harness(id, edit: edit)
         #expect(h.issues.isEmpty, "\(h.issues)")
         return h.run(TestEvents.make("cloudtrail", op, request: request))
@@ -48,7 +49,8 @@ import Testing
     }
 
     @Test func updateTrailSingleRegionIsNarrowing() throws {
-        let f = try #require(try run("UpdateTrail", ["name": "management-events", "isMultiRegionTrail": "false"]).first)
+        let f = try #require(
+            try run("UpdateTrail", ["name": "management-events", "isMultiRegionTrail": "false"]).first)
         #expect(f.severity == .high)
         #expect(f.title == "ci-deployer narrowed CloudTrail logging on trail management-events")
         #expect(f.explanation.contains("single-region"))
@@ -57,10 +59,13 @@ import Testing
 
     @Test func updateTrailQuotedFalseAndSeveralChanges() throws {
         let f = try #require(
-            try run("UpdateTrail", [
-                "name": "t", "includeGlobalServiceEvents": "\"false\"", "enableLogFileValidation": "false",
-                "cloudWatchLogsLogGroupArn": "\"\"",
-            ]).first)
+            try run(
+                "UpdateTrail",
+                [
+                    "name": "t", "includeGlobalServiceEvents": "\"false\"", "enableLogFileValidation": "false",
+                    "cloudWatchLogsLogGroupArn": "\"\"",
+                ]
+            ).first)
         #expect(f.fact("change") == "global_events_off,log_validation_off,cloudwatch_delivery_removed")
         #expect(f.explanation.contains("integrity validation"))
     }
@@ -79,8 +84,10 @@ import Testing
     }
 
     @Test func selectorsWithoutManagementEventsAreCritical() throws {
-        let sel = #"[{"dataResources":[{"type":"AWS::S3::Object","values":[]}],"excludeManagementEventSources":[],"includeManagementEvents":false,"readWriteType":"ReadOnly"}]"#
-        let f = try #require(try run("PutEventSelectors", ["trailName": "sample-cloudtrail-name", "eventSelectors": sel]).first)
+        let sel =
+            #"[{"dataResources":[{"type":"AWS::S3::Object","values":[]}],"excludeManagementEventSources":[],"includeManagementEvents":false,"readWriteType":"ReadOnly"}]"#
+        let f = try #require(
+            try run("PutEventSelectors", ["trailName": "sample-cloudtrail-name", "eventSelectors": sel]).first)
         #expect(f.severity == .critical)
         #expect(f.key == "sample-cloudtrail-name")
         #expect(f.title.contains("dropped management write events from CloudTrail logging"))
@@ -97,14 +104,16 @@ import Testing
     @Test func writeOnlyOrExcludedSourcesAreNarrowing() throws {
         let writeOnly = #"[{"includeManagementEvents":true,"readWriteType":"WriteOnly"}]"#
         #expect(try run("PutEventSelectors", ["trailName": "t", "eventSelectors": writeOnly]).first?.severity == .high)
-        let excluded = #"[{"includeManagementEvents":true,"readWriteType":"All","excludeManagementEventSources":["kms.amazonaws.com"]}]"#
+        let excluded =
+            #"[{"includeManagementEvents":true,"readWriteType":"All","excludeManagementEventSources":["kms.amazonaws.com"]}]"#
         let f = try #require(try run("PutEventSelectors", ["trailName": "t", "eventSelectors": excluded]).first)
         #expect(f.severity == .high)
         #expect(f.explanation.contains("kms.amazonaws.com"))
     }
 
     @Test func fullManagementSelectorsAreNotFindings() throws {
-        let full = #"[{"dataResources":[],"excludeManagementEventSources":[],"includeManagementEvents":true,"readWriteType":"All"}]"#
+        let full =
+            #"[{"dataResources":[],"excludeManagementEventSources":[],"includeManagementEvents":true,"readWriteType":"All"}]"#
         #expect(try run("PutEventSelectors", ["trailName": "t", "eventSelectors": full]).isEmpty)
         let split = #"[{"readWriteType":"ReadOnly"},{"readWriteType":"WriteOnly"}]"#
         #expect(try run("PutEventSelectors", ["trailName": "t", "eventSelectors": split]).isEmpty)
@@ -112,12 +121,20 @@ import Testing
     }
 
     @Test func advancedSelectors() throws {
-        let dataOnly = #"[{"name":"s3","fieldSelectors":[{"field":"eventCategory","equals":["Data"]},{"field":"resources.type","equals":["AWS::S3::Object"]}]}]"#
-        #expect(try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": dataOnly]).first?.severity == .critical)
-        let writesOnly = #"[{"name":"m","fieldSelectors":[{"field":"eventCategory","equals":["Management"]},{"field":"readOnly","equals":["false"]}]}]"#
-        #expect(try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": writesOnly]).first?.severity == .high)
-        let filtered = #"[{"name":"m","fieldSelectors":[{"field":"eventCategory","equals":["Management"]},{"field":"eventSource","notEquals":["kms.amazonaws.com"]}]}]"#
-        let f = try #require(try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": filtered]).first)
+        let dataOnly =
+            #"[{"name":"s3","fieldSelectors":[{"field":"eventCategory","equals":["Data"]},{"field":"resources.type","equals":["AWS::S3::Object"]}]}]"#
+        #expect(
+            try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": dataOnly]).first?.severity
+                == .critical)
+        let writesOnly =
+            #"[{"name":"m","fieldSelectors":[{"field":"eventCategory","equals":["Management"]},{"field":"readOnly","equals":["false"]}]}]"#
+        #expect(
+            try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": writesOnly]).first?.severity
+                == .high)
+        let filtered =
+            #"[{"name":"m","fieldSelectors":[{"field":"eventCategory","equals":["Management"]},{"field":"eventSource","notEquals":["kms.amazonaws.com"]}]}]"#
+        let f = try #require(
+            try run("PutEventSelectors", ["trailName": "t", "advancedEventSelectors": filtered]).first)
         #expect(f.severity == .high)
         #expect(f.explanation.contains("selector m filters management events on eventSource"))
         let full = #"[{"name":"m","fieldSelectors":[{"field":"eventCategory","equals":["Management"]}]}]"#
@@ -128,16 +145,26 @@ import Testing
         let f = try #require(try run("PutInsightSelectors", ["trailName": "t", "insightSelectors": "[]"]).first)
         #expect(f.severity == .high)
         #expect(f.fact("change") == "insights_off")
-        #expect(try run("PutInsightSelectors", ["trailName": "t", "insightSelectors": #"[{"insightType":"ApiCallRateInsight"}]"#]).isEmpty)
-        #expect(try run("PutInsightSelectors", ["trailName": "t", "insightSelectors": "[]"],
-            edit: withSetting("flag_insights_disabled", "false")).isEmpty)
+        #expect(
+            try run(
+                "PutInsightSelectors",
+                ["trailName": "t", "insightSelectors": #"[{"insightType":"ApiCallRateInsight"}]"#]
+            ).isEmpty)
+        #expect(
+            try run(
+                "PutInsightSelectors", ["trailName": "t", "insightSelectors": "[]"],
+                edit: withSetting("flag_insights_disabled", "false")
+            ).isEmpty)
     }
 
     @Test func narrowingSeverityIsConfigurableAndCapped() throws {
         let req = ["name": "t", "isMultiRegionTrail": "false"]
-        #expect(try run("UpdateTrail", req, edit: withSetting("narrowing_severity", "medium")).first?.severity == .medium)
-        let capped: (String) -> String = { withSetting("narrowing_severity", "critical")($0)
-            .replacingOccurrences(of: "severity: critical ", with: "severity: medium ") }
+        #expect(
+            try run("UpdateTrail", req, edit: withSetting("narrowing_severity", "medium")).first?.severity == .medium)
+        let capped: (String) -> String = {
+            withSetting("narrowing_severity", "critical")($0)
+                .replacingOccurrences(of: "severity: critical ", with: "severity: medium ")
+        }
         #expect(try run("UpdateTrail", req, edit: capped).first?.severity == .medium)
     }
 

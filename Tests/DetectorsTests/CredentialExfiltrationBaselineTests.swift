@@ -12,10 +12,12 @@ struct CredentialExfiltrationBaselineTests {
 
     /// Instances of the role call from their subnet with rotating session keys.
     func baseline(_ h: BaselineHarness) {
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
-            BL.ev(t, identity: role, ip: "10.0.2.\(i % 20 + 10)", accessKey: "ASIAOLD\(i / 36)", instance: "i-0abc",
-                session: "i-0abc")
-        })
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                BL.ev(
+                    t, identity: role, ip: "10.0.2.\(i % 20 + 10)", accessKey: "ASIAOLD\(i / 36)", instance: "i-0abc",
+                    session: "i-0abc")
+            })
     }
 
     @Test("an instance-profile key used outside the role's networks fires (InstanceCredentialExfiltration)")
@@ -24,8 +26,10 @@ struct CredentialExfiltrationBaselineTests {
         baseline(h)
         h.feed(BL.ev(after, identity: role, ip: "10.0.2.15", accessKey: "ASIASTOLEN1", instance: "i-0abc"))
         #expect(h.findings(id).isEmpty)
-        h.feed(BL.ev(after + 20 * 60_000, identity: role, service: "sts", op: "GetCallerIdentity", ip: "198.51.100.7",
-            ua: .awsCLI, accessKey: "ASIASTOLEN1", instance: "i-0abc"))
+        h.feed(
+            BL.ev(
+                after + 20 * 60_000, identity: role, service: "sts", op: "GetCallerIdentity", ip: "198.51.100.7",
+                ua: .awsCLI, accessKey: "ASIASTOLEN1", instance: "i-0abc"))
         let f = try #require(h.findings(id).first)
         #expect(f.key == "ASIASTOLEN1")
         #expect(f.severity == .high)
@@ -57,10 +61,14 @@ struct CredentialExfiltrationBaselineTests {
         h.feed(BL.ev(after + 3 * BL.hourMs, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV2"))
         h.feed(BL.ev(after, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV3"))
         h.feed(BL.ev(after + 60_000, identity: dev, ip: "2001:db8::5", accessKey: "ASIADEV3"))
-        h.feed(BL.ev(after, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "203.0.113.10",
-            accessKey: "AKIALONG"))
-        h.feed(BL.ev(after + 60_000, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "192.0.2.1",
-            accessKey: "AKIALONG"))
+        h.feed(
+            BL.ev(
+                after, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "203.0.113.10",
+                accessKey: "AKIALONG"))
+        h.feed(
+            BL.ev(
+                after + 60_000, identity: "arn:aws:iam::111122223333:user/ci", type: .iamUser, ip: "192.0.2.1",
+                accessKey: "AKIALONG"))
         #expect(h.findings(id).isEmpty)
     }
 

@@ -21,9 +21,12 @@ struct DiscoveryBurstBaselineTests {
     @Test("a developer role suddenly enumerating 30 APIs over several services fires")
     func burst() throws {
         let h = try BaselineHarness([id])
-        h.feed(BL.series(days: 9, every: 5 * 60_000) { t, i in
-            BL.ev(t, identity: BL.roleKey("developer"), service: "s3", op: ["ListObjectsV2", "GetObject", "PutObject"][i % 3])
-        })
+        h.feed(
+            BL.series(days: 9, every: 5 * 60_000) { t, i in
+                BL.ev(
+                    t, identity: BL.roleKey("developer"), service: "s3",
+                    op: ["ListObjectsV2", "GetObject", "PutObject"][i % 3])
+            })
         for i in 0..<30 {
             let (s, op) = Self.reads[i * 2]
             h.feed(BL.ev(after + Int64(i) * 5000, identity: BL.roleKey("developer"), service: s, op: op))
@@ -43,8 +46,11 @@ struct DiscoveryBurstBaselineTests {
         // Every day at 02:00 the scanner calls 80 distinct read APIs within 4 minutes.
         for day in 0..<10 {
             for (i, (s, op)) in Self.reads.enumerated() {
-                h.feed(BL.ev(BL.t0 + Int64(day) * BL.dayMs + 2 * BL.hourMs + Int64(i) * 3000, identity: BL.roleKey("inventory"),
-                    service: s, op: op))
+                h.feed(
+                    BL.ev(
+                        BL.t0 + Int64(day) * BL.dayMs + 2 * BL.hourMs + Int64(i) * 3000,
+                        identity: BL.roleKey("inventory"),
+                        service: s, op: op))
             }
         }
         #expect(h.findings(id).isEmpty)
@@ -55,12 +61,17 @@ struct DiscoveryBurstBaselineTests {
     @Test("a spike of AccessDenied fires; a usual level of denials does not")
     func denied() throws {
         let h = try BaselineHarness([id])
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
-            BL.ev(t, identity: BL.roleKey("worker"), service: "s3", op: "PutObject", error: i % 10 == 0 ? "AccessDenied" : "")
-        })
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                BL.ev(
+                    t, identity: BL.roleKey("worker"), service: "s3", op: "PutObject",
+                    error: i % 10 == 0 ? "AccessDenied" : "")
+            })
         for i in 0..<12 {
-            h.feed(BL.ev(after + Int64(i) * 10_000, identity: BL.roleKey("worker"), service: "iam", op: "CreateUser\(i)",
-                error: "AccessDenied"))
+            h.feed(
+                BL.ev(
+                    after + Int64(i) * 10_000, identity: BL.roleKey("worker"), service: "iam", op: "CreateUser\(i)",
+                    error: "AccessDenied"))
         }
         let f = try #require(h.findings(id).first { $0.key == "access-denied" })
         #expect(f.blFact("observed_denied") == "10")

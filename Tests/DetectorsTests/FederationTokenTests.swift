@@ -15,9 +15,13 @@ import Testing
     }
 
     @Test func durationAndPolicyFacts() throws {
-        let f = try #require(try Harness.findings(id, TestEvents.make(
-            "sts", "GetFederationToken", by: TestEvents.user("deploy"),
-            request: ["name": "x", "durationSeconds": "129600", "policy": #"{"Statement":[]}"#])).first)
+        let f = try #require(
+            try Harness.findings(
+                id,
+                TestEvents.make(
+                    "sts", "GetFederationToken", by: TestEvents.user("deploy"),
+                    request: ["name": "x", "durationSeconds": "129600", "policy": #"{"Statement":[]}"#])
+            ).first)
         #expect(f.title == "deploy minted a federation token named x")
         #expect(f.fact("duration_seconds") == "129600")
         #expect(f.fact("session_policy") == "true")

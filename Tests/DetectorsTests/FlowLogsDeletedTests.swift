@@ -18,7 +18,10 @@ import Testing
     @Test func severalIdsInAnyShapeAreSortedIntoTheKey() throws {
         let e = TestEvents.make(
             "ec2", "DeleteFlowLogs",
-            request: ["DeleteFlowLogsRequest.FlowLogId": #"[{"content":"fl-bbbbbbbb22222222","tag":1},{"content":"fl-aaaaaaaa11111111","tag":2}]"#])
+            request: [
+                "DeleteFlowLogsRequest.FlowLogId":
+                    #"[{"content":"fl-bbbbbbbb22222222","tag":1},{"content":"fl-aaaaaaaa11111111","tag":2}]"#
+            ])
         let f = try #require(try Harness.findings(id, e).first)
         #expect(f.key == "fl-aaaaaaaa11111111,fl-bbbbbbbb22222222")
         #expect(f.title == "ci-deployer deleted VPC flow logs fl-aaaaaaaa11111111 and fl-bbbbbbbb22222222")

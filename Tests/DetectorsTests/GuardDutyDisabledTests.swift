@@ -13,7 +13,8 @@ import Testing
 
     @Test func deleteDetectorCommonBehaviour() throws {
         try checkCommonBehaviour(id, severity: .critical, key: detector) { minute, error in
-            TestEvents.make("guardduty", "DeleteDetector", request: ["detectorId": detector], error: error, minute: minute)
+            TestEvents.make(
+                "guardduty", "DeleteDetector", request: ["detectorId": detector], error: error, minute: minute)
         }
     }
 
@@ -44,16 +45,20 @@ import Testing
             #expect(f.severity == .critical)
             #expect(f.title.contains("from its administrator account"))
         }
-        let f = try #require(try run("DeletePublishingDestination", ["detectorId": detector, "destinationId": "d-1"]).first)
+        let f = try #require(
+            try run("DeletePublishingDestination", ["detectorId": detector, "destinationId": "d-1"]).first)
         #expect(f.fact("destination_id") == "d-1")
     }
 
     @Test func trustedIPListsAreMediumAndKeyedByName() throws {
         let f = try #require(
-            try run("CreateIPSet", [
-                "detectorId": detector, "name": "office", "format": "TXT",
-                "location": "https://s3.amazonaws.com/attacker/ips.txt", "activate": "true",
-            ]).first)
+            try run(
+                "CreateIPSet",
+                [
+                    "detectorId": detector, "name": "office", "format": "TXT",
+                    "location": "https://s3.amazonaws.com/attacker/ips.txt", "activate": "true",
+                ]
+            ).first)
         #expect(f.severity == .medium)
         #expect(f.key == "office")
         #expect(f.title == "ci-deployer created GuardDuty trusted IP list office on detector \(detector)")
@@ -64,6 +69,8 @@ import Testing
 
     @Test func otherServicesAreIgnored() throws {
         #expect(try Harness.findings(id, TestEvents.make("wafv2", "CreateIPSet", request: ["name": "x"])).isEmpty)
-        #expect(try Harness.findings(id, TestEvents.make("frauddetector", "DeleteDetector", request: ["detectorId": "x"])).isEmpty)
+        #expect(
+            try Harness.findings(id, TestEvents.make("frauddetector", "DeleteDetector", request: ["detectorId": "x"]))
+                .isEmpty)
     }
 }

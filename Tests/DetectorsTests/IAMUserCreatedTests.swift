@@ -13,8 +13,12 @@ import Testing
     }
 
     @Test func wordingAndPath() throws {
-        let f = try #require(try Harness.findings(id, TestEvents.make(
-            "iam", "CreateUser", request: ["userName": "svc-x", "path": "/system/"])).first)
+        let f = try #require(
+            try Harness.findings(
+                id,
+                TestEvents.make(
+                    "iam", "CreateUser", request: ["userName": "svc-x", "path": "/system/"])
+            ).first)
         #expect(f.title == "ci-deployer created IAM user svc-x")
         #expect(f.fact("new_user") == "svc-x")
         #expect(f.fact("path") == "/system/")

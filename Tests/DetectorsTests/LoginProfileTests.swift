@@ -15,8 +15,12 @@ import Testing
     }
 
     @Test func createForAnotherUser() throws {
-        let f = try #require(try Harness.findings(id, TestEvents.make(
-            "iam", "CreateLoginProfile", request: ["userName": "bob", "passwordResetRequired": "false"])).first)
+        let f = try #require(
+            try Harness.findings(
+                id,
+                TestEvents.make(
+                    "iam", "CreateLoginProfile", request: ["userName": "bob", "passwordResetRequired": "false"])
+            ).first)
         #expect(f.severity == .high)
         #expect(f.title == "ci-deployer created the console password of IAM user bob")
         #expect(f.fact("own_user") == "false")
@@ -36,8 +40,12 @@ import Testing
     }
 
     @Test func iamUserResettingAnotherUser() throws {
-        let f = try #require(try Harness.findings(id, TestEvents.make(
-            "iam", "UpdateLoginProfile", by: TestEvents.user("bob"), request: ["userName": "alice"])).first)
+        let f = try #require(
+            try Harness.findings(
+                id,
+                TestEvents.make(
+                    "iam", "UpdateLoginProfile", by: TestEvents.user("bob"), request: ["userName": "alice"])
+            ).first)
         #expect(f.severity == .high)
     }
 }

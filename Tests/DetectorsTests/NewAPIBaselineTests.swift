@@ -10,13 +10,16 @@ struct NewAPIBaselineTests {
 
     /// Nine days of web-app (S3 + SQS) plus a few other identities of the account calling DescribeInstances.
     func baseline(_ h: BaselineHarness) {
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
-            i % 2 == 0 ? BL.ev(t) : BL.ev(t, service: "sqs", op: "ReceiveMessage")
-        })
-        for n in 0..<5 {
-            h.feed(BL.series(days: 9, every: BL.hourMs) { t, _ in
-                BL.ev(t + Int64(n) * 1000, identity: BL.roleKey("ops-\(n)"), service: "ec2", op: "DescribeInstances")
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                i % 2 == 0 ? BL.ev(t) : BL.ev(t, service: "sqs", op: "ReceiveMessage")
             })
+        for n in 0..<5 {
+            h.feed(
+                BL.series(days: 9, every: BL.hourMs) { t, _ in
+                    BL.ev(
+                        t + Int64(n) * 1000, identity: BL.roleKey("ops-\(n)"), service: "ec2", op: "DescribeInstances")
+                })
         }
     }
 
@@ -25,8 +28,11 @@ struct NewAPIBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         let t = BL.t0 + 9 * BL.dayMs + 60_000
-        h.feed(BL.ev(t, service: "secretsmanager", op: "GetSecretValue",
-            resources: [Resource(kind: .secret, id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db")]))
+        h.feed(
+            BL.ev(
+                t, service: "secretsmanager", op: "GetSecretValue",
+                resources: [Resource(kind: .secret, id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db")]
+            ))
         let f = try #require(h.findings(id).first)
         #expect(f.key == "secretsmanager:GetSecretValue")
         #expect(f.severity == .high)
@@ -81,14 +87,18 @@ struct NewAPIBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         let t = BL.t0 + 9 * BL.dayMs + 60_000
-        h.feed(BL.ev(t, identity: "arn:aws:iam::111122223333:user/backdoor", type: .iamUser, service: "iam",
-            op: "CreateAccessKey"))
+        h.feed(
+            BL.ev(
+                t, identity: "arn:aws:iam::111122223333:user/backdoor", type: .iamUser, service: "iam",
+                op: "CreateAccessKey"))
         let f = try #require(h.findings(id).first)
         #expect(f.blFact("identity_learning") == "true")
         #expect(f.explanation.contains("brand-new identity"))
         // A non-sensitive call by a brand-new identity stays quiet.
-        h.feed(BL.ev(t + 1000, identity: "arn:aws:iam::111122223333:user/newbie", type: .iamUser, service: "s3",
-            op: "ListBuckets"))
+        h.feed(
+            BL.ev(
+                t + 1000, identity: "arn:aws:iam::111122223333:user/newbie", type: .iamUser, service: "s3",
+                op: "ListBuckets"))
         #expect(h.findings(id).count == 1)
     }
 

@@ -51,12 +51,16 @@ struct NewSourceBaselineTests {
     @Test("a roaming human with the console is only low")
     func human() throws {
         let h = try BaselineHarness([id])
-        h.feed(BL.series(days: 9, every: 30 * 60_000) { t, i in
-            BL.ev(t, identity: "arn:aws:iam::111122223333:user/alice", type: .iamUser, service: "ec2",
-                op: "DescribeInstances", ip: "203.0.\(i % 6).9", ua: i % 2 == 0 ? .console : .awsCLI)
-        })
-        h.feed(BL.ev(after, identity: "arn:aws:iam::111122223333:user/alice", type: .iamUser, ip: "192.0.2.44",
-            ua: .console))
+        h.feed(
+            BL.series(days: 9, every: 30 * 60_000) { t, i in
+                BL.ev(
+                    t, identity: "arn:aws:iam::111122223333:user/alice", type: .iamUser, service: "ec2",
+                    op: "DescribeInstances", ip: "203.0.\(i % 6).9", ua: i % 2 == 0 ? .console : .awsCLI)
+            })
+        h.feed(
+            BL.ev(
+                after, identity: "arn:aws:iam::111122223333:user/alice", type: .iamUser, ip: "192.0.2.44",
+                ua: .console))
         let f = try #require(h.findings(id).first)
         #expect(f.severity == .low)
         #expect(f.blFact("profile_kind") == "human")

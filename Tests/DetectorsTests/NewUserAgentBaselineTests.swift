@@ -53,10 +53,12 @@ struct NewUserAgentBaselineTests {
     @Test("a human with many clients switching family is low")
     func human() throws {
         let h = try BaselineHarness([id])
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
-            BL.ev(t, identity: "arn:aws:iam::111122223333:user/bob", type: .iamUser,
-                ua: [.console, .awsCLI, .terraform][i % 3])
-        })
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                BL.ev(
+                    t, identity: "arn:aws:iam::111122223333:user/bob", type: .iamUser,
+                    ua: [.console, .awsCLI, .terraform][i % 3])
+            })
         h.feed(BL.ev(after, identity: "arn:aws:iam::111122223333:user/bob", type: .iamUser, ua: .awsSDKGo))
         let f = try #require(h.findings(id).first)
         #expect(f.severity == .low)

@@ -16,7 +16,9 @@ import Testing
         #expect(Set(ids).count == ids.count)
         for id in ids {
             let parts = id.split(separator: ".")
-            #expect(parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(id)")
+            #expect(
+                parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } },
+                "\(id)")
         }
         #expect(Registry.ruleDetectors.count == 14)
         #expect(Registry.descriptor(id: "privesc.admin_policy")?.defaultSeverity == .critical)
@@ -46,11 +48,17 @@ import Testing
             #expect(loaded.spec.dedupWindow == 3_600_000)
             #expect(loaded.spec.allowlist.isEmpty)
             #expect(loaded.spec.enabled)
-            for key in ["version: 1\n", "id: \(d.id)\n", "description: \(d.summary)\n", "allowlist: []\n", "settings:"] {
+            for key in ["version: 1\n", "id: \(d.id)\n", "description: \(d.summary)\n", "allowlist: []\n", "settings:"]
+            {
                 #expect(text.contains(key), "\(d.id).yaml lacks \(key)")
             }
-            for field in ["identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason", "expires"] {
-                #expect(text.contains("#     \(field):") || text.contains("#   - \(field):"), "\(d.id).yaml example lacks \(field)")
+            for field in [
+                "identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason",
+                "expires",
+            ] {
+                #expect(
+                    text.contains("#     \(field):") || text.contains("#   - \(field):"),
+                    "\(d.id).yaml example lacks \(field)")
             }
         }
     }
@@ -73,7 +81,9 @@ import Testing
             let test = Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"
             #expect(FileManager.default.fileExists(atPath: test), "missing \(test)")
             let source = try String(contentsOfFile: Repo.root + "/Sources/Detectors/\(name).swift", encoding: .utf8)
-            #expect(docComment(of: name, in: source) == d.explanation, "doc comment of \(name) differs from its explanation")
+            #expect(
+                docComment(of: name, in: source) == d.explanation, "doc comment of \(name) differs from its explanation"
+            )
             #expect(d.explanation.contains("MITRE ATT&CK: T"), "\(d.id)")
             #expect(d.explanation.contains("False positives"), "\(d.id)")
         }

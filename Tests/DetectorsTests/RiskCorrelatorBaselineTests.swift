@@ -11,12 +11,17 @@ struct RiskCorrelatorBaselineTests {
         let h = try BaselineHarness(RegistryBaselineTests.ids)
         let correlator = RiskCorrelator()
         correlator.attach(to: h.engine)
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in
-            BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: [Resource(kind: .secret, id: "app/\(i % 2)")])
-        })
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                BL.ev(
+                    t, service: "secretsmanager", op: "GetSecretValue",
+                    resources: [Resource(kind: .secret, id: "app/\(i % 2)")])
+            })
         let after = BL.t0 + 9 * BL.dayMs
-        h.feed(BL.ev(after, service: "secretsmanager", op: "GetSecretValue", ua: .pythonRequests,
-            resources: [Resource(kind: .secret, id: "app/0")]))
+        h.feed(
+            BL.ev(
+                after, service: "secretsmanager", op: "GetSecretValue", ua: .pythonRequests,
+                resources: [Resource(kind: .secret, id: "app/0")]))
         let ua = try #require(h.findings("identity.new_user_agent").first)
         #expect(ua.severity == .medium)
         #expect(ua.blFact("risk_score") == nil)
@@ -25,8 +30,10 @@ struct RiskCorrelatorBaselineTests {
         #expect(api.severity == .high)
         #expect(api.blFact("correlated_detectors")?.contains("identity.new_user_agent") == true)
         for i in 0..<6 {
-            h.feed(BL.ev(after + 120_000 + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
-                ua: .pythonRequests, resources: [Resource(kind: .secret, id: "prod/\(i)")]))
+            h.feed(
+                BL.ev(
+                    after + 120_000 + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
+                    ua: .pythonRequests, resources: [Resource(kind: .secret, id: "prod/\(i)")]))
         }
         let burst = try #require(h.findings("secrets.enumeration").first)
         #expect(burst.severity == .critical)
@@ -41,7 +48,8 @@ struct RiskCorrelatorBaselineTests {
         cfg.maxIdentities = 16
         let c = RiskCorrelator(configuration: cfg)
         func finding(_ det: String, _ who: String, _ t: Int64) -> Finding {
-            Finding(detector: det, severity: .low, identity: who, identityType: .assumedRole, account: BL.acct,
+            Finding(
+                detector: det, severity: .low, identity: who, identityType: .assumedRole, account: BL.acct,
                 firstSeen: t, lastSeen: t, eventIds: [], title: "", explanation: "", key: "k")
         }
         var a = finding("a", "x", BL.t0)

@@ -10,15 +10,20 @@ struct RoleChainBaselineTests {
     let after = BL.t0 + 9 * BL.dayMs
 
     func assume(_ t: Int64, by: String, role: String, error: String = "") -> Event {
-        BL.ev(t, identity: by, service: "sts", op: "AssumeRole", error: error,
+        BL.ev(
+            t, identity: by, service: "sts", op: "AssumeRole", error: error,
             resources: [Resource(kind: .role, id: role)], params: ["requestParameters.roleSessionName": "s1"])
     }
 
     func baseline(_ h: BaselineHarness) {
-        h.feed(BL.series(days: 9, every: BL.hourMs) { t, _ in assume(t, by: BL.roleKey("ci"), role: BL.roleKey("deploy-staging")) })
-        h.feed(BL.series(days: 9, every: 6 * BL.hourMs) { t, _ in
-            assume(t + 1, by: BL.roleKey("breakglass"), role: "arn:aws:iam::999988887777:role/admin")
-        })
+        h.feed(
+            BL.series(days: 9, every: BL.hourMs) { t, _ in
+                assume(t, by: BL.roleKey("ci"), role: BL.roleKey("deploy-staging"))
+            })
+        h.feed(
+            BL.series(days: 9, every: 6 * BL.hourMs) { t, _ in
+                assume(t + 1, by: BL.roleKey("breakglass"), role: "arn:aws:iam::999988887777:role/admin")
+            })
     }
 
     @Test("a new cross-account role is raised and names who normally assumes it")
@@ -54,7 +59,8 @@ struct RoleChainBaselineTests {
         let roles = h.store.assumedRoles(by: BL.roleKey("ci"))
         #expect(roles.map(\.role) == [BL.roleKey("deploy-staging")])
         #expect(roles.first?.count == 216)
-        #expect(h.store.assumers(of: "arn:aws:iam::999988887777:role/admin").map(\.identity) == [BL.roleKey("breakglass")])
+        #expect(
+            h.store.assumers(of: "arn:aws:iam::999988887777:role/admin").map(\.identity) == [BL.roleKey("breakglass")])
         // A denied AssumeRole is not an edge.
         h.feed(assume(after, by: BL.roleKey("ci"), role: BL.roleKey("other"), error: "AccessDenied"))
         #expect(h.store.assumedRoles(by: BL.roleKey("ci")).count == 1)

@@ -18,9 +18,11 @@ import Testing
     }
 
     @Test func certificateBundleIsCalledOut() throws {
-        let e = TestEvents.make("rolesanywhere", "UpdateTrustAnchor", request: [
-            "trustAnchorId": "ta-1", "source": #"{"sourceType":"CERTIFICATE_BUNDLE"}"#,
-        ])
+        let e = TestEvents.make(
+            "rolesanywhere", "UpdateTrustAnchor",
+            request: [
+                "trustAnchorId": "ta-1", "source": #"{"sourceType":"CERTIFICATE_BUNDLE"}"#,
+            ])
         let f = try #require(try Harness.findings(id, e).first)
         #expect(f.title == "ci-deployer changed IAM Roles Anywhere trust anchor ta-1")
         #expect(f.fact("source_type") == "CERTIFICATE_BUNDLE")
@@ -28,9 +30,11 @@ import Testing
     }
 
     @Test func profileListsRoles() throws {
-        let e = TestEvents.make("rolesanywhere", "CreateProfile", request: [
-            "name": "p", "roleArns": #"["arn:aws:iam::111122223333:role/admin"]"#,
-        ])
+        let e = TestEvents.make(
+            "rolesanywhere", "CreateProfile",
+            request: [
+                "name": "p", "roleArns": #"["arn:aws:iam::111122223333:role/admin"]"#,
+            ])
         let f = try #require(try Harness.findings(id, e).first)
         #expect(f.fact("role_arns") == "arn:aws:iam::111122223333:role/admin")
         #expect(f.explanation.contains("assume arn:aws:iam::111122223333:role/admin"))

@@ -15,9 +15,12 @@ struct SecretsEnumerationBaselineTests {
 
     /// web-app reads the same two secrets every 10 minutes (plus ordinary S3 calls).
     func baseline(_ h: BaselineHarness) {
-        h.feed(BL.series(days: 9, every: 5 * 60_000) { t, i in
-            i % 3 == 2 ? BL.ev(t) : BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
-        })
+        h.feed(
+            BL.series(days: 9, every: 5 * 60_000) { t, i in
+                i % 3 == 2
+                    ? BL.ev(t)
+                    : BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
+            })
     }
 
     @Test("a burst of distinct secrets far above the previous maximum fires with the baseline maximum")
@@ -25,8 +28,10 @@ struct SecretsEnumerationBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         for i in 0..<37 {
-            h.feed(BL.ev(after + Int64(i) * 6_000, service: "secretsmanager", op: "GetSecretValue",
-                resources: secret("prod/item-\(i)")))
+            h.feed(
+                BL.ev(
+                    after + Int64(i) * 6_000, service: "secretsmanager", op: "GetSecretValue",
+                    resources: secret("prod/item-\(i)")))
         }
         let f = try #require(h.findings(id).first)
         #expect(h.findings(id).count == 1)
@@ -45,8 +50,10 @@ struct SecretsEnumerationBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         for i in 0..<200 {
-            h.feed(BL.ev(after + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
-                resources: secret("app/\(i % 2)")))
+            h.feed(
+                BL.ev(
+                    after + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
+                    resources: secret("app/\(i % 2)")))
         }
         #expect(h.findings(id).isEmpty)
     }
@@ -57,8 +64,10 @@ struct SecretsEnumerationBaselineTests {
         baseline(h)
         h.feed(BL.ev(after, service: "secretsmanager", op: "ListSecrets"))
         for i in 0..<3 {
-            h.feed(BL.ev(after + 30_000 + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
-                resources: secret("prod/x-\(i)")))
+            h.feed(
+                BL.ev(
+                    after + 30_000 + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
+                    resources: secret("prod/x-\(i)")))
         }
         let f = try #require(h.findings(id).first)
         #expect(f.blFact("preceded_by_listing") == "secretsmanager:ListSecrets")
@@ -70,8 +79,10 @@ struct SecretsEnumerationBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         for i in 0..<12 {
-            h.feed(BL.ev(after + Int64(i) * 100 * 60_000, service: "ssm", op: "GetParameter",
-                resources: [Resource(kind: .parameter, id: "/prod/param-\(i)")]))
+            h.feed(
+                BL.ev(
+                    after + Int64(i) * 100 * 60_000, service: "ssm", op: "GetParameter",
+                    resources: [Resource(kind: .parameter, id: "/prod/param-\(i)")]))
         }
         #expect(h.findings(id).isEmpty)
         h.finish()
@@ -85,18 +96,26 @@ struct SecretsEnumerationBaselineTests {
     func learningAndService() throws {
         let h = try BaselineHarness([id])
         for i in 0..<10 {
-            h.feed(BL.ev(BL.t0 + Int64(i) * 1000, identity: BL.roleKey("fresh"), service: "secretsmanager", op: "GetSecretValue",
-                resources: secret("s-\(i)")))
+            h.feed(
+                BL.ev(
+                    BL.t0 + Int64(i) * 1000, identity: BL.roleKey("fresh"), service: "secretsmanager",
+                    op: "GetSecretValue",
+                    resources: secret("s-\(i)")))
         }
         for i in 0..<50 {
-            h.feed(BL.ev(BL.t0 + Int64(i) * 1000, identity: BL.roleKey("reader"), service: "kms", op: "Decrypt", ip: nil,
-                viaService: "s3.amazonaws.com", resources: [Resource(kind: .kmsKey, id: "key-\(i)")],
-                invokedBy: "s3.amazonaws.com"))
+            h.feed(
+                BL.ev(
+                    BL.t0 + Int64(i) * 1000, identity: BL.roleKey("reader"), service: "kms", op: "Decrypt", ip: nil,
+                    viaService: "s3.amazonaws.com", resources: [Resource(kind: .kmsKey, id: "key-\(i)")],
+                    invokedBy: "s3.amazonaws.com"))
         }
         #expect(h.findings(id).isEmpty)
         for i in 10..<15 {
-            h.feed(BL.ev(BL.t0 + Int64(i) * 1000, identity: BL.roleKey("fresh"), service: "secretsmanager", op: "GetSecretValue",
-                resources: secret("s-\(i)")))
+            h.feed(
+                BL.ev(
+                    BL.t0 + Int64(i) * 1000, identity: BL.roleKey("fresh"), service: "secretsmanager",
+                    op: "GetSecretValue",
+                    resources: secret("s-\(i)")))
         }
         #expect(h.findings(id).count == 1)
     }
@@ -106,8 +125,10 @@ struct SecretsEnumerationBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         for i in 0..<11 {
-            h.feed(BL.ev(after + Int64(i) * 60 * 60_000, service: "ssm", op: "GetParameter",
-                resources: [Resource(kind: .parameter, id: "/prod/p-\(i)")]))
+            h.feed(
+                BL.ev(
+                    after + Int64(i) * 60 * 60_000, service: "ssm", op: "GetParameter",
+                    resources: [Resource(kind: .parameter, id: "/prod/p-\(i)")]))
         }
         let saved = h.engine.snapshotDetectors()
         #expect(saved[id] != nil)

@@ -11,7 +11,10 @@ struct UnusualRegionBaselineTests {
 
     func baseline(_ h: BaselineHarness) {
         h.feed(BL.series(days: 9, every: 20 * 60_000) { t, i in BL.ev(t, region: "us-east-1") })
-        h.feed(BL.series(days: 9, every: 20 * 60_000) { t, i in BL.ev(t + 1, identity: BL.roleKey("etl"), region: "eu-west-1") })
+        h.feed(
+            BL.series(days: 9, every: 20 * 60_000) { t, i in
+                BL.ev(t + 1, identity: BL.roleKey("etl"), region: "eu-west-1")
+            })
     }
 
     @Test("RunInstances in a region the account never used is raised")

@@ -18,8 +18,10 @@ import Testing
         #expect(Timestamp.parse(text) == ms)
     }
 
-    @Test(arguments: ["", "yesterday", "2024-13-01T00:00:00Z", "2024-01-32", "2024-01-01T25:00:00Z",
-        "2024-01-01T00:00:00Zjunk", "2024/01/01", "20240101T000000Z", "2024-01-01T00:61:00Z"])
+    @Test(arguments: [
+        "", "yesterday", "2024-13-01T00:00:00Z", "2024-01-32", "2024-01-01T25:00:00Z",
+        "2024-01-01T00:00:00Zjunk", "2024/01/01", "20240101T000000Z", "2024-01-01T00:61:00Z",
+    ])
     func rejectsNonTimes(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
@@ -43,7 +45,9 @@ import Testing
 
 @Suite struct ModelTests {
     @Test func severityOrderNamesAndSteps() {
-        #expect(Severity.info < Severity.low && Severity.low < Severity.medium && Severity.medium < Severity.high && Severity.high < Severity.critical)
+        #expect(
+            Severity.info < Severity.low && Severity.low < Severity.medium && Severity.medium < Severity.high
+                && Severity.high < Severity.critical)
         #expect(Severity(name: "HIGH") == .high)
         #expect(Severity(name: "severe") == nil)
         #expect(Severity.critical.raised == .critical)
@@ -60,9 +64,11 @@ import Testing
     @Test func diagnosticDisplayFormIsStable() {
         let d = Diagnostic(origin: Origin(path: "a/b.json.gz", record: 12), code: "frame.not_json", message: "bad line")
         #expect(d.description == "a/b.json.gz:12: error: bad line [frame.not_json]")
-        let r = Diagnostic(origin: Origin(path: "x.json", record: 3, isLine: false), level: .warning, code: "c", message: "m")
+        let r = Diagnostic(
+            origin: Origin(path: "x.json", record: 3, isLine: false), level: .warning, code: "c", message: "m")
         #expect(r.description == "x.json:#3: warning: m [c]")
-        let long = Diagnostic(origin: Origin(path: "f", record: 0), code: "c", message: String(repeating: "x", count: 5000))
+        let long = Diagnostic(
+            origin: Origin(path: "f", record: 0), code: "c", message: String(repeating: "x", count: 5000))
         #expect(long.message.count <= 301)
         #expect(long.description.hasPrefix("f: error: "))
     }
@@ -82,7 +88,8 @@ import Testing
     }
 
     @Test func findingCapsEvidence() {
-        let f = Finding(detector: "d", severity: .low, identity: "i", identityType: .iamUser, account: "a",
+        let f = Finding(
+            detector: "d", severity: .low, identity: "i", identityType: .iamUser, account: "a",
             firstSeen: 0, lastSeen: 1, eventIds: (0..<50).map(String.init), title: "t", explanation: "e")
         #expect(f.eventIds.count == Finding.maxEvidence)
     }

@@ -17,7 +17,9 @@ import Testing
     }
 
     @Test func envelopeFillsMissingTimeAccountRegion() throws {
-        let detail = Fixture.record(["eventTime": nil, "recipientAccountId": nil, "awsRegion": nil, "userIdentity": nil])
+        let detail = Fixture.record([
+            "eventTime": nil, "recipientAccountId": nil, "awsRegion": nil, "userIdentity": nil,
+        ])
         let e = try #require(event(Self.envelope(detail: detail)))
         #expect(e.time == 1_709_294_405_000)
         #expect(e.account == "111122223333")
@@ -28,7 +30,8 @@ import Testing
         let detail = Fixture.record([
             "eventSource": #""signin.amazonaws.com""#, "eventName": #""ConsoleLogin""#,
             "responseElements": #"{"ConsoleLogin":"Success"}"#,
-            "additionalEventData": #"{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No"}"#,
+            "additionalEventData":
+                #"{"LoginTo":"https://console.aws.amazon.com/","MobileVersion":"No","MFAUsed":"No"}"#,
             "userAgent": #""Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36""#,
         ])
         let e = try #require(event(Self.envelope(detailType: "AWS Console Sign In via CloudTrail", detail: detail)))

@@ -20,13 +20,16 @@ import Testing
     }
 
     @Test func buildsRoleSessionsServiceAndRoot() {
-        let s = EventBuilder.aws("s3:GetObject", identity: "arn:aws:sts::111122223333:assumed-role/App/i-0123456789abcdef0")
+        let s = EventBuilder.aws(
+            "s3:GetObject", identity: "arn:aws:sts::111122223333:assumed-role/App/i-0123456789abcdef0")
         #expect(s.identity.key == "arn:aws:iam::111122223333:role/App")
         #expect(s.identity.instanceId == "i-0123456789abcdef0")
         let r = EventBuilder.aws("ec2:DescribeInstances", identity: "arn:aws:iam::111122223333:role/ops/Admin")
         #expect(r.identity.key == "arn:aws:iam::111122223333:role/ops/Admin")
         #expect(r.identity.sessionName == "session")
-        #expect(EventBuilder.aws("kms:Decrypt", identity: "service:lambda.amazonaws.com").identity.key == "service:lambda.amazonaws.com")
+        #expect(
+            EventBuilder.aws("kms:Decrypt", identity: "service:lambda.amazonaws.com").identity.key
+                == "service:lambda.amazonaws.com")
         #expect(EventBuilder.aws("iam:ListUsers", identity: "arn:aws:iam::111122223333:root").identity.type == .root)
         #expect(EventBuilder.aws("iam:ListUsers", identity: "").identity.key.isEmpty)
     }

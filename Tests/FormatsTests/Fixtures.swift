@@ -22,9 +22,15 @@ enum Fixture {
         ("eventName", #""CreateUser""#),
         ("awsRegion", #""us-east-1""#),
         ("sourceIPAddress", #""198.51.100.7""#),
-        ("userAgent", #""aws-cli/2.15.3 Python/3.11.6 Linux/6.1.0 exe/x86_64.ubuntu.22 prompt/off command/iam.create-user""#),
+        (
+            "userAgent",
+            #""aws-cli/2.15.3 Python/3.11.6 Linux/6.1.0 exe/x86_64.ubuntu.22 prompt/off command/iam.create-user""#
+        ),
         ("requestParameters", #"{"userName":"mallory"}"#),
-        ("responseElements", #"{"user":{"path":"/","userName":"mallory","userId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/mallory","createDate":"Mar 1, 2024 12:00:00 PM"}}"#),
+        (
+            "responseElements",
+            #"{"user":{"path":"/","userName":"mallory","userId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/mallory","createDate":"Mar 1, 2024 12:00:00 PM"}}"#
+        ),
         ("requestID", #""2b3d1d5e-6a3f-4f8e-9d5c-0c6e1b2a3f4d""#),
         ("eventID", #""7f3c8b2e-1d4a-4c6b-8e9f-0a1b2c3d4e5f""#),
         ("readOnly", "false"),
@@ -32,7 +38,10 @@ enum Fixture {
         ("managementEvent", "true"),
         ("recipientAccountId", #""111122223333""#),
         ("eventCategory", #""Management""#),
-        ("tlsDetails", #"{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"iam.amazonaws.com"}"#),
+        (
+            "tlsDetails",
+            #"{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"iam.amazonaws.com"}"#
+        ),
     ]
 
     /// A record from `base` with members replaced (raw JSON text) or removed (`nil`).

@@ -68,7 +68,8 @@ import Testing
     }
 
     @Test func root() throws {
-        let ui = #"{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""}"#
+        let ui =
+            #"{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""}"#
         let id = try #require(event(["userIdentity": ui])).identity
         #expect(id.type == .root)
         #expect(id.key == "arn:aws:iam::111122223333:root")
@@ -104,14 +105,16 @@ import Testing
             id.key
                 == "web-identity:arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com:repo:acme/app:ref:refs/heads/main"
         )
-        let noName = #"{"type":"WebIdentityUser","principalId":"accounts.google.com:app.apps.googleusercontent.com:1234","identityProvider":"accounts.google.com"}"#
+        let noName =
+            #"{"type":"WebIdentityUser","principalId":"accounts.google.com:app.apps.googleusercontent.com:1234","identityProvider":"accounts.google.com"}"#
         #expect(
             try #require(event(["userIdentity": noName])).identity.key
                 == "web-identity:accounts.google.com:accounts.google.com:app.apps.googleusercontent.com:1234")
     }
 
     @Test func samlUser() throws {
-        let ui = #"{"type":"SAMLUser","principalId":"SAMPLEHASH:bob@example.com","userName":"bob@example.com","identityProvider":"arn:aws:iam::111122223333:saml-provider/Okta"}"#
+        let ui =
+            #"{"type":"SAMLUser","principalId":"SAMPLEHASH:bob@example.com","userName":"bob@example.com","identityProvider":"arn:aws:iam::111122223333:saml-provider/Okta"}"#
         let id = try #require(event(["userIdentity": ui])).identity
         #expect(id.type == .samlUser)
         #expect(id.key == "saml:arn:aws:iam::111122223333:saml-provider/Okta:bob@example.com")
@@ -119,7 +122,8 @@ import Testing
     }
 
     @Test func identityCenterUser() throws {
-        let ui = #"{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{"userId":"94482488-3041-7026-18f3-be45837cd0e4","identityStoreArn":"arn:aws:identitystore::111122223333:identitystore/d-9067230aa5"},"credentialId":"EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE"}"#
+        let ui =
+            #"{"type":"IdentityCenterUser","accountId":"111122223333","onBehalfOf":{"userId":"94482488-3041-7026-18f3-be45837cd0e4","identityStoreArn":"arn:aws:identitystore::111122223333:identitystore/d-9067230aa5"},"credentialId":"EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE"}"#
         let id = try #require(event(["userIdentity": ui])).identity
         #expect(id.type == .identityCenterUser)
         #expect(id.key == "identity-center:94482488-3041-7026-18f3-be45837cd0e4")
@@ -130,14 +134,16 @@ import Testing
     }
 
     @Test func federatedUser() throws {
-        let ui = #"{"type":"FederatedUser","principalId":"111122223333:dave","arn":"arn:aws:sts::111122223333:federated-user/dave","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE"}"#
+        let ui =
+            #"{"type":"FederatedUser","principalId":"111122223333:dave","arn":"arn:aws:sts::111122223333:federated-user/dave","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE"}"#
         let id = try #require(event(["userIdentity": ui])).identity
         #expect(id.type == .federatedUser)
         #expect(id.key == "arn:aws:sts::111122223333:federated-user/dave")
         #expect(id.displayName == "dave")
         let noArn = #"{"type":"FederatedUser","principalId":"111122223333:erin"}"#
         #expect(
-            try #require(event(["userIdentity": noArn])).identity.key == "arn:aws:sts::111122223333:federated-user/erin")
+            try #require(event(["userIdentity": noArn])).identity.key == "arn:aws:sts::111122223333:federated-user/erin"
+        )
     }
 
     @Test(arguments: [nil, "null", "{}"] as [String?])
@@ -149,7 +155,8 @@ import Testing
     }
 
     @Test func unknownTypeKeepsWhatItCan() throws {
-        let ui = #"{"type":"Unknown","principalId":"AIDAEXAMPLE","accountId":"111122223333","userName":"HIDDEN_DUE_TO_SECURITY_REASONS"}"#
+        let ui =
+            #"{"type":"Unknown","principalId":"AIDAEXAMPLE","accountId":"111122223333","userName":"HIDDEN_DUE_TO_SECURITY_REASONS"}"#
         let id = try #require(event(["userIdentity": ui])).identity
         #expect(id.type == .unknown)
         #expect(id.key == "unknown:111122223333:HIDDEN_DUE_TO_SECURITY_REASONS")
@@ -157,10 +164,12 @@ import Testing
 
     @Test func mfaAsBooleanOrString() throws {
         for mfa in [#""true""#, "true", #""TRUE""#] {
-            let ui = Fixture.assumedRole.replacingOccurrences(of: #""mfaAuthenticated":"true""#, with: "\"mfaAuthenticated\":\(mfa)")
+            let ui = Fixture.assumedRole.replacingOccurrences(
+                of: #""mfaAuthenticated":"true""#, with: "\"mfaAuthenticated\":\(mfa)")
             #expect(try #require(event(["userIdentity": ui])).identity.mfa)
         }
-        let off = Fixture.assumedRole.replacingOccurrences(of: #""mfaAuthenticated":"true""#, with: #""mfaAuthenticated":"false""#)
+        let off = Fixture.assumedRole.replacingOccurrences(
+            of: #""mfaAuthenticated":"true""#, with: #""mfaAuthenticated":"false""#)
         #expect(try #require(event(["userIdentity": off])).identity.mfa == false)
     }
 

@@ -34,7 +34,9 @@ import Testing
         #expect(try #require(event(["eventTime": "\"\(text)\""])).time == ms)
     }
 
-    @Test(arguments: [#""yesterday""#, #""2024-13-01T00:00:00Z""#, #""2024-01-01T25:00:00Z""#, "1704067200", #""""#, "{}"])
+    @Test(arguments: [
+        #""yesterday""#, #""2024-13-01T00:00:00Z""#, #""2024-01-01T25:00:00Z""#, "1704067200", #""""#, "{}",
+    ])
     func badTimesFail(value: String) {
         #expect(failure(Fixture.record(["eventTime": value]))?.code == DecodeCode.badTime)
     }
@@ -57,14 +59,21 @@ import Testing
         let e = try #require(event(["readOnly": #""true""#, "managementEvent": #""false""#, "eventCategory": nil]))
         #expect(e.action.readOnly == true)
         #expect(e.action.category == .data)
-        let n = try #require(event(["recipientAccountId": "111122223333", "requestParameters": #"{"maxItems":"100","limit":100,"dryRun":true}"#]))
+        let n = try #require(
+            event([
+                "recipientAccountId": "111122223333",
+                "requestParameters": #"{"maxItems":"100","limit":100,"dryRun":true}"#,
+            ]))
         #expect(n.account == "111122223333")
         #expect(n.parameter("requestParameters.maxItems") == "100")
         #expect(n.parameter("requestParameters.limit") == "100")
         #expect(n.parameter("requestParameters.dryRun") == "true")
     }
 
-    @Test(arguments: [("Data", EventCategory.data), ("Insight", .insight), ("NetworkActivity", .networkActivity), ("Management", .management)])
+    @Test(arguments: [
+        ("Data", EventCategory.data), ("Insight", .insight), ("NetworkActivity", .networkActivity),
+        ("Management", .management),
+    ])
     func categories(text: String, category: EventCategory) throws {
         #expect(try #require(event(["eventCategory": "\"\(text)\""])).action.category == category)
     }
@@ -100,7 +109,10 @@ import Testing
 
     @Test func escapesAndSurrogatePairsInStrings() throws {
         let e = try #require(
-            event(["requestParameters": #"{"userName":"b\u00f6b \ud83d\ude80","description":"line1\nline2 \"quoted\" \\ \/"}"#]))
+            event([
+                "requestParameters":
+                    #"{"userName":"b\u00f6b \ud83d\ude80","description":"line1\nline2 \"quoted\" \\ \/"}"#
+            ]))
         #expect(e.parameter("requestParameters.userName") == "böb 🚀")
         #expect(e.parameter("requestParameters.description") == "line1\nline2 \"quoted\" \\ /")
         #expect(e.resources == [Resource(kind: .user, id: "böb 🚀")])
@@ -138,7 +150,9 @@ import Testing
     @Test func hugeStringValueIsBounded() throws {
         let big = String(repeating: "A", count: 5 * 1024 * 1024)
         let e = try #require(
-            event(["requestParameters": "{\"policyDocument\":\"\(big)\",\"userName\":\"x\"}", "userAgent": "\"\(big)\""]))
+            event([
+                "requestParameters": "{\"policyDocument\":\"\(big)\",\"userName\":\"x\"}", "userAgent": "\"\(big)\"",
+            ]))
         #expect(e.parameter("requestParameters.policyDocument")?.utf8.count == Limits.maxParameterValue)
         #expect(e.parameter("requestParameters.userName") == "x")
         #expect(e.userAgent.raw.utf8.count == UserAgent.maxRawLength)
@@ -154,7 +168,8 @@ import Testing
 
     @Test func parameterCountIsBounded() throws {
         let members = (0..<200).map { "\"k\($0)\":\"v\($0)\"" }.joined(separator: ",")
-        let e = try #require(event(["requestParameters": "{\(members)}", "vpcEndpointId": #""vpce-0123456789abcdef0""#]))
+        let e = try #require(
+            event(["requestParameters": "{\(members)}", "vpcEndpointId": #""vpce-0123456789abcdef0""#]))
         #expect(e.parameters.count == Limits.maxParameters)
         #expect(e.parameter("vpcEndpointId") == "vpce-0123456789abcdef0")
     }
@@ -230,7 +245,8 @@ import Testing
             for _ in 0..<3 { b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
             _ = b.withUnsafeBytes { d.decode($0, origin: Origin(path: "f", record: i)) }
         }
-        if case .event = full.withUnsafeBytes({ d.decode($0, origin: Origin(path: "t", record: 0)) }) {} else {
+        if case .event = full.withUnsafeBytes({ d.decode($0, origin: Origin(path: "t", record: 0)) }) {
+        } else {
             Issue.record("intact record no longer decodes after fuzzing the caches")
         }
     }

@@ -4,7 +4,8 @@ import Testing
 @testable import Formats
 
 @Suite struct ResourceTests {
-    static func resources(_ source: String, _ name: String, _ request: String, response: String = "null") -> [Resource] {
+    static func resources(_ source: String, _ name: String, _ request: String, response: String = "null") -> [Resource]
+    {
         event([
             "eventSource": "\"\(source).amazonaws.com\"", "eventName": "\"\(name)\"", "requestParameters": request,
             "responseElements": response,
@@ -12,46 +13,95 @@ import Testing
     }
 
     @Test func secretsManager() {
-        #expect(Self.resources("secretsmanager", "GetSecretValue", #"{"secretId":"prod/db"}"#) == [Resource(kind: .secret, id: "prod/db")])
+        #expect(
+            Self.resources("secretsmanager", "GetSecretValue", #"{"secretId":"prod/db"}"#) == [
+                Resource(kind: .secret, id: "prod/db")
+            ])
         #expect(
             Self.resources("secretsmanager", "BatchGetSecretValue", #"{"secretIdList":["a","b"]}"#)
                 == [Resource(kind: .secret, id: "a"), Resource(kind: .secret, id: "b")])
-        #expect(Self.resources("secretsmanager", "CreateSecret", #"{"name":"new","secretString":"HIDDEN"}"#) == [Resource(kind: .secret, id: "new")])
+        #expect(
+            Self.resources("secretsmanager", "CreateSecret", #"{"name":"new","secretString":"HIDDEN"}"#) == [
+                Resource(kind: .secret, id: "new")
+            ])
     }
 
     @Test func ssmParameters() {
-        #expect(Self.resources("ssm", "GetParameter", #"{"name":"/app/key","withDecryption":true}"#) == [Resource(kind: .parameter, id: "/app/key")])
+        #expect(
+            Self.resources("ssm", "GetParameter", #"{"name":"/app/key","withDecryption":true}"#) == [
+                Resource(kind: .parameter, id: "/app/key")
+            ])
         #expect(Self.resources("ssm", "GetParameters", #"{"names":["/a","/b"]}"#).count == 2)
-        #expect(Self.resources("ssm", "GetParametersByPath", #"{"path":"/app/","recursive":true}"#) == [Resource(kind: .parameter, id: "/app/")])
+        #expect(
+            Self.resources("ssm", "GetParametersByPath", #"{"path":"/app/","recursive":true}"#) == [
+                Resource(kind: .parameter, id: "/app/")
+            ])
         #expect(Self.resources("ssm", "StartSession", #"{"name":"not-a-parameter","target":"i-0123"}"#).isEmpty)
     }
 
     @Test func kmsS3Sts() {
-        #expect(Self.resources("kms", "Decrypt", #"{"keyId":"arn:aws:kms:us-east-1:111122223333:key/1234"}"#) == [Resource(kind: .kmsKey, id: "arn:aws:kms:us-east-1:111122223333:key/1234")])
         #expect(
-            Self.resources("s3", "GetObject", #"{"key":"reports/q1.csv","bucketName":"finance","Host":"finance.s3.amazonaws.com"}"#)
+            Self.resources("kms", "Decrypt", #"{"keyId":"arn:aws:kms:us-east-1:111122223333:key/1234"}"#) == [
+                Resource(kind: .kmsKey, id: "arn:aws:kms:us-east-1:111122223333:key/1234")
+            ])
+        #expect(
+            Self.resources(
+                "s3", "GetObject", #"{"key":"reports/q1.csv","bucketName":"finance","Host":"finance.s3.amazonaws.com"}"#
+            )
                 == [Resource(kind: .bucket, id: "finance"), Resource(kind: .object, id: "finance/reports/q1.csv")])
         #expect(
-            Self.resources("sts", "AssumeRole", #"{"roleArn":"arn:aws:iam::444455556666:role/Admin","roleSessionName":"x"}"#)
+            Self.resources(
+                "sts", "AssumeRole", #"{"roleArn":"arn:aws:iam::444455556666:role/Admin","roleSessionName":"x"}"#)
                 == [Resource(kind: .role, id: "arn:aws:iam::444455556666:role/Admin")])
     }
 
     @Test func iam() {
-        #expect(Self.resources("iam", "CreateAccessKey", #"{"userName":"bob"}"#, response: #"{"accessKey":{"accessKeyId":"AKIANEWKEY","status":"Active","userName":"bob","createDate":"x"}}"#)
-            == [Resource(kind: .accessKey, id: "AKIANEWKEY"), Resource(kind: .user, id: "bob")])
-        #expect(Self.resources("iam", "AttachRolePolicy", #"{"roleName":"r","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#)
-            == [Resource(kind: .role, id: "r"), Resource(kind: .policy, id: "arn:aws:iam::aws:policy/AdministratorAccess")])
+        #expect(
+            Self.resources(
+                "iam", "CreateAccessKey", #"{"userName":"bob"}"#,
+                response:
+                    #"{"accessKey":{"accessKeyId":"AKIANEWKEY","status":"Active","userName":"bob","createDate":"x"}}"#)
+                == [Resource(kind: .accessKey, id: "AKIANEWKEY"), Resource(kind: .user, id: "bob")])
+        #expect(
+            Self.resources(
+                "iam", "AttachRolePolicy",
+                #"{"roleName":"r","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#)
+                == [
+                    Resource(kind: .role, id: "r"),
+                    Resource(kind: .policy, id: "arn:aws:iam::aws:policy/AdministratorAccess"),
+                ])
     }
 
     @Test func lambdaTrailGuardDutyEc2Logs() {
-        #expect(Self.resources("lambda", "UpdateFunctionConfiguration20150331v2", #"{"functionName":"f","layers":["arn:aws:lambda:us-east-1:999999999999:layer:evil:1"]}"#)
-            == [Resource(kind: .function, id: "f"), Resource(kind: .layer, id: "arn:aws:lambda:us-east-1:999999999999:layer:evil:1")])
-        #expect(Self.resources("cloudtrail", "StopLogging", #"{"name":"org-trail"}"#) == [Resource(kind: .trail, id: "org-trail")])
-        #expect(Self.resources("guardduty", "DeleteDetector", #"{"detectorId":"12abc"}"#) == [Resource(kind: .detector, id: "12abc")])
-        #expect(Self.resources("ec2", "GetPasswordData", #"{"instanceId":"i-0123456789abcdef0"}"#) == [Resource(kind: .instance, id: "i-0123456789abcdef0")])
-        #expect(Self.resources("ec2", "RunInstances", #"{"instanceType":"t3.micro"}"#, response: #"{"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]}}"#)
-            == [Resource(kind: .instance, id: "i-1"), Resource(kind: .instance, id: "i-2")])
-        #expect(Self.resources("logs", "DeleteLogGroup", #"{"logGroupName":"/aws/lambda/f"}"#) == [Resource(kind: .logGroup, id: "/aws/lambda/f")])
+        #expect(
+            Self.resources(
+                "lambda", "UpdateFunctionConfiguration20150331v2",
+                #"{"functionName":"f","layers":["arn:aws:lambda:us-east-1:999999999999:layer:evil:1"]}"#)
+                == [
+                    Resource(kind: .function, id: "f"),
+                    Resource(kind: .layer, id: "arn:aws:lambda:us-east-1:999999999999:layer:evil:1"),
+                ])
+        #expect(
+            Self.resources("cloudtrail", "StopLogging", #"{"name":"org-trail"}"#) == [
+                Resource(kind: .trail, id: "org-trail")
+            ])
+        #expect(
+            Self.resources("guardduty", "DeleteDetector", #"{"detectorId":"12abc"}"#) == [
+                Resource(kind: .detector, id: "12abc")
+            ])
+        #expect(
+            Self.resources("ec2", "GetPasswordData", #"{"instanceId":"i-0123456789abcdef0"}"#) == [
+                Resource(kind: .instance, id: "i-0123456789abcdef0")
+            ])
+        #expect(
+            Self.resources(
+                "ec2", "RunInstances", #"{"instanceType":"t3.micro"}"#,
+                response: #"{"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]}}"#)
+                == [Resource(kind: .instance, id: "i-1"), Resource(kind: .instance, id: "i-2")])
+        #expect(
+            Self.resources("logs", "DeleteLogGroup", #"{"logGroupName":"/aws/lambda/f"}"#) == [
+                Resource(kind: .logGroup, id: "/aws/lambda/f")
+            ])
     }
 
     @Test(arguments: [
@@ -76,7 +126,9 @@ import Testing
     }
 
     @Test func listedResourcesAreReadAndBounded() throws {
-        let items = (0..<50).map { #"{"accountId":"111122223333","type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/o\#($0)"}"# }
+        let items = (0..<50).map {
+            #"{"accountId":"111122223333","type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/o\#($0)"}"#
+        }
         let e = try #require(event(["resources": "[\(items.joined(separator: ","))]", "requestParameters": "null"]))
         #expect(e.resources.count == Limits.maxResources)
         #expect(e.resources.first == Resource(kind: .object, id: "arn:aws:s3:::b/o0"))
@@ -87,7 +139,8 @@ import Testing
             event([
                 "eventSource": #""sts.amazonaws.com""#, "eventName": #""AssumeRole""#,
                 "requestParameters": #"{"roleArn":"arn:aws:iam::111122223333:role/Admin","roleSessionName":"s"}"#,
-                "responseElements": #"{"credentials":{"accessKeyId":"ASIANEW","sessionToken":"secret-token","expiration":"x"},"assumedRoleUser":{"assumedRoleId":"AROA:s","arn":"arn:aws:sts::111122223333:assumed-role/Admin/s"},"packedPolicySize":5}"#,
+                "responseElements":
+                    #"{"credentials":{"accessKeyId":"ASIANEW","sessionToken":"secret-token","expiration":"x"},"assumedRoleUser":{"assumedRoleId":"AROA:s","arn":"arn:aws:sts::111122223333:assumed-role/Admin/s"},"packedPolicySize":5}"#,
             ]))
         #expect(e.parameter("responseElements.credentials.accessKeyId") == "ASIANEW")
         #expect(e.parameter("responseElements.assumedRoleUser.arn") == "arn:aws:sts::111122223333:assumed-role/Admin/s")
@@ -101,7 +154,10 @@ import Testing
         #expect(url.parameter("responseElements.functionUrl") == "https://abc.lambda-url.us-east-1.on.aws/")
         #expect(url.parameter("responseElements.authType") == "NONE")
         let key = try #require(
-            event(["responseElements": #"{"accessKey":{"accessKeyId":"AKIANEW","userName":"bob","secretAccessKey":"HIDDEN"}}"#]))
+            event([
+                "responseElements":
+                    #"{"accessKey":{"accessKeyId":"AKIANEW","userName":"bob","secretAccessKey":"HIDDEN"}}"#
+            ]))
         #expect(key.parameter("responseElements.accessKey.accessKeyId") == "AKIANEW")
         #expect(key.parameter("responseElements.accessKey.userName") == "bob")
     }

@@ -17,7 +17,8 @@ func event(_ i: Int, identity: String) -> Event {
     Event(
         time: t0 + Int64(i) * 60_000, account: "111122223333", region: "us-east-1",
         identity: Identity(key: identity, type: .assumedRole),
-        action: Action(service: "s3", operation: "Op\(i % 7)"), source: Source(kind: .ip, raw: "10.0.0.1", ips: ["10.0.0.1"]),
+        action: Action(service: "s3", operation: "Op\(i % 7)"),
+        source: Source(kind: .ip, raw: "10.0.0.1", ips: ["10.0.0.1"]),
         userAgent: UserAgent(raw: "Boto3/1.34", family: .boto3, version: "1.34"), eventId: "\(identity)-\(i)")
 }
 
@@ -56,7 +57,8 @@ struct StateStoreTests {
         let st = try StateStore(path: path)
         st.markDone(path: "logs/2024/01/01/a.json.gz", size: 1234, mtime: 1_700_000_000)
         #expect(try st.isDone(path: "logs/2024/01/01/a.json.gz", size: 1234))
-        try st.checkpoint(baselines: s.snapshot(), detectors: ["secrets.enumeration": [1, 2, 3]],
+        try st.checkpoint(
+            baselines: s.snapshot(), detectors: ["secrets.enumeration": [1, 2, 3]],
             inputs: [InputPosition(path: "live/x.json", offset: 99, size: 500)])
         #expect(st.stagedInputCount == 0)
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
@@ -65,7 +67,9 @@ struct StateStoreTests {
         let again = try StateStore(path: path)
         let r = BaselineStore()
         #expect(try again.restore(into: r) == 2)
-        func content(_ j: String) -> [Substring] { j.split(separator: "\n").filter { !$0.contains("approximate_bytes") } }
+        func content(_ j: String) -> [Substring] {
+            j.split(separator: "\n").filter { !$0.contains("approximate_bytes") }
+        }
         #expect(content(r.exportJSON()) == content(s.exportJSON()))
         #expect(try again.loadDetectors() == ["secrets.enumeration": [1, 2, 3]])
         #expect(try again.isDone(path: "logs/2024/01/01/a.json.gz", size: 1234))
