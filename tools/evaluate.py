@@ -38,14 +38,31 @@ def score(root, name, findings):
         "noise": [f"{f['severity']} {f['detector']} {f['identity']} {f['key']}" for f in noise],
     }
 
+def logs(folder):
+    """The folder to scan: AWSLogs/ or logs/ inside a scenario when present."""
+    for sub in ("AWSLogs", "logs"):
+        if os.path.isdir(os.path.join(folder, sub)):
+            return os.path.join(folder, sub)
+    return folder
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=".build/release/trailhound")
-    ap.add_argument("--root", default="corpora/cloudtrail/scenarios")
+    ap.add_argument("--root", action="append",
+                    help="folder of scenario folders (default: CloudTrail scenarios), or a single scenario folder")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    results = [score(a.root, n, run(a.bin, os.path.join(a.root, n, "AWSLogs")))
-               for n in sorted(os.listdir(a.root)) if os.path.isdir(os.path.join(a.root, n))]
+    roots = a.root or ["corpora/cloudtrail/scenarios", "corpora/kubernetes", "corpora/gcp", "corpora/azure",
+                       "corpora/workflow"]
+    results = []
+    for root in roots:
+        if os.path.exists(os.path.join(root, "labels.json")):
+            parent, name = os.path.split(os.path.normpath(root))
+            results.append(score(parent, name, run(a.bin, logs(root))))
+            continue
+        for n in sorted(os.listdir(root)):
+            if os.path.isdir(os.path.join(root, n)) and os.path.exists(os.path.join(root, n, "labels.json")):
+                results.append(score(root, n, run(a.bin, logs(os.path.join(root, n)))))
     if a.json:
         print(json.dumps(results, indent=2)); return
     exp = sum(len(r["expected"]) for r in results); hit = exp - sum(len(r["missed"]) for r in results)
