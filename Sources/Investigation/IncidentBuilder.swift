@@ -7,7 +7,7 @@ import EventModel
 ///
 /// Feed it with `observe(_:)` (every event, or only those whose operation is
 /// in `ChainEdges.operations`) and `add(_:)` (every finding), then call
-/// `finish()`. Rules:
+/// `finish()` (a scan), or `close(before:)` repeatedly (a live service). Rules:
 /// - A chain is followed only from a cluster whose worst finding is at least
 ///   `minSeverity` (a legitimate admin with a stray low finding who assumes
 ///   the same role as an attacker is not pulled into the attacker's incident),
@@ -109,6 +109,57 @@ public final class IncidentBuilder {
 
     /// Groups everything recorded so far into incidents, most severe first.
     public func finish() -> [Incident] {
+        let g = grouped()
+        var out: [Incident] = []
+        for members in g.groups {
+            if let inc = incident(members, g.clusters, g.reached, g.graph) { out.append(inc) }
+        }
+        return Self.ordered(out)
+    }
+
+    /// Incremental use (a live service): returns the incidents whose last
+    /// activity (finding or chain step) is older than `watermark - window`
+    /// (event time), most severe first, and forgets their findings and chain
+    /// edges, so memory stays bounded. Groups below `minSeverity` that are
+    /// that old are forgotten without being reported. Groups still open stay.
+    public func close(before watermark: Int64) -> [Incident] {
+        if watermark > self.watermark { self.watermark = watermark }
+        let horizon = watermark - configuration.window
+        let g = grouped()
+        var out: [Incident] = []
+        var dropFindings: Set<Int> = []
+        var dropEdges: Set<ChainEdge> = []
+        for members in g.groups {
+            var last = Int64.min
+            for m in members {
+                last = max(last, g.clusters[m].last)
+                for ei in g.reached[m] { last = max(last, g.graph.edges[ei].time) }
+            }
+            guard last < horizon else { continue }
+            if let inc = incident(members, g.clusters, g.reached, g.graph) { out.append(inc) }
+            for m in members {
+                dropFindings.formUnion(g.clusters[m].members)
+                for ei in g.reached[m] { dropEdges.insert(g.graph.edges[ei]) }
+            }
+        }
+        guard !dropFindings.isEmpty else { return out }
+        findings = findings.indices.filter { !dropFindings.contains($0) }.map { findings[$0] }
+        replaceCursor = 0
+        if !dropEdges.isEmpty { edges.removeAll { dropEdges.contains($0) } }
+        withFindings = Set(findings.map(\.identity))
+        prune()
+        return Self.ordered(out)
+    }
+
+    /// Findings currently held (open incidents), for metrics and tests.
+    public var heldFindings: Int { findings.count }
+
+    private static func ordered(_ list: [Incident]) -> [Incident] {
+        list.sorted { ($0.severity, -$0.firstSeen, $0.id) > ($1.severity, -$1.firstSeen, $1.id) }
+    }
+
+    /// Clusters, the chain edges each reached, and the groups of clusters (sorted member lists).
+    private func grouped() -> (clusters: [Cluster], reached: [[Int]], graph: EdgeIndex, groups: [[Int]]) {
         let order = findings.indices.sorted { Self.before(findings[$0], findings[$1]) }
         let clusters = makeClusters(order)
         var uf = UnionFind(clusters.count)
@@ -124,11 +175,7 @@ public final class IncidentBuilder {
         }
         var groups: [Int: [Int]] = [:]
         for i in clusters.indices { groups[uf.find(i), default: []].append(i) }
-        var out: [Incident] = []
-        for members in groups.values {
-            if let inc = incident(members.sorted(), clusters, reached, graph) { out.append(inc) }
-        }
-        return out.sorted { ($0.severity, -$0.firstSeen, $0.id) > ($1.severity, -$1.firstSeen, $1.id) }
+        return (clusters, reached, graph, groups.values.map { $0.sorted() })
     }
 
     static func before(_ a: Finding, _ b: Finding) -> Bool {

@@ -4,7 +4,9 @@ import Foundation
 
 /// The service's HTTP endpoint (FlyingFox, no NIO): `/healthz`, `/metrics`
 /// (Prometheus text) and `/findings` (recent committed findings, filtered by
-/// `since`, `after`, `severity`, `identity`, `limit`). Bound to loopback by
+/// `since`, `after`, `severity`, `identity`, `limit`) and `/incidents`
+/// (recent closed incidents, same filters; they share the ring with the
+/// findings; open incidents are not listed). Bound to loopback by
 /// default; when a token is configured every request must carry
 /// `Authorization: Bearer <token>` (else 401). Only GET; it reads counters
 /// and the recent-findings ring and changes nothing.
@@ -41,7 +43,9 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: Data(body.utf8))
         case "/findings":
-            return findings(req)
+            return findings(req, incidents: false)
+        case "/incidents":
+            return findings(req, incidents: true)
         default:
             return HTTPResponse(statusCode: .notFound, body: Data("not found\n".utf8))
         }
@@ -62,7 +66,8 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
         return diff == 0
     }
 
-    private func findings(_ req: HTTPRequest) -> HTTPResponse {
+    /// Recent committed findings, or (`incidents`) recent closed incidents: both share one ring.
+    private func findings(_ req: HTTPRequest, incidents: Bool) -> HTTPResponse {
         func q(_ n: String) -> String? { req.query.first { $0.name == n }?.value }
         var since: Int64?
         if let s = q("since") {
@@ -79,7 +84,7 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
         let limit = min(max(Int(q("limit") ?? "") ?? 100, 1), 10_000)
         let all = shared.recent.with { $0.all }
         let picked = all.filter { e in
-            e.severity >= minSev.rawValue && (since == nil || e.lastSeen >= since!)
+            (e.detector == WatchEngine.incidentDetector) == incidents && e.severity >= minSev.rawValue && (since == nil || e.lastSeen >= since!)
                 && (after == nil || e.seq > after!) && (identity == nil || e.identity == identity!)
         }.suffix(limit)
         let body = "[" + picked.map(\.json).joined(separator: ",\n") + "]\n"

@@ -115,6 +115,10 @@ public struct WatchConfig: Sendable {
     public var http: HTTP?
     /// Diagnostics printed per code per minute (the rest are counted in `/metrics`).
     public var diagnosticsPerMinute = 20
+    /// Group findings into incidents and emit each closed incident (no new
+    /// activity for the incident window, in event time) as an outbox record
+    /// like a finding (`incidents: true`, `--incidents`).
+    public var incidents = false
     /// Debug: file receiving the id of every event processed (tests compare it with the input).
     public var eventLogPath: String?
     /// Debug: process what is there, flush detector windows like `scan`, checkpoint and exit.
@@ -147,6 +151,7 @@ extension WatchConfig {
         c.settle = Int64(r.int("settle_ms", default: 300, in: 0...600_000))
         c.checkpointInterval = Int64(r.int("checkpoint_interval_ms", default: 2000, in: 100...600_000))
         c.findingsCommit = Int64(r.int("findings_commit_ms", default: 50, in: 0...60_000))
+        c.incidents = r.bool("incidents", default: false)
         c.diagnosticsPerMinute = r.int("diagnostics_per_minute", default: 20, in: 0...100_000)
         if let b = r.child("baselines") {
             c.baselines.learningPeriod = Int64(b.int("learning_days", default: 7, in: 0...365)) * BaselineConfiguration.day

@@ -5,6 +5,7 @@ import EventModel
 import Formats
 import Foundation
 import Ingest
+import Investigation
 import Runtime
 import StateStore
 
@@ -26,6 +27,8 @@ final class WatchEngine: @unchecked Sendable {
     private let decoder: FileDecoder
     private let mappings: [WorkflowMapping]
     private var engine: DetectionEngine
+    /// Incident grouping (`incidents: true`), fed by a chain observer registered as a detector.
+    private let incidents: IncidentBuilder?
     private var pipeline: Pipeline!
     private var journal = Journal()
     private var tails: [TailFollower] = []
@@ -72,12 +75,21 @@ final class WatchEngine: @unchecked Sendable {
         self.ingest = ingest
         self.decoder = FileDecoder(options: ingest, mappings: mappings)
         baselines = BaselineStore(configuration: config.baselines)
-        engine = DetectionEngine(detectors: detectors, baselines: baselines)
+        incidents = config.incidents ? IncidentBuilder() : nil
+        engine = DetectionEngine(detectors: Self.withObserver(detectors, incidents), baselines: baselines)
         correlator.attach(to: engine)
         try restore()
         pipeline = makePipeline()
-        shared.metrics.with { $0.detectorsEnabled = engine.detectorIds.count }
+        shared.metrics.with { $0.detectorsEnabled = detectorCount }
     }
+
+    private static func withObserver(_ detectors: [LoadedDetector], _ builder: IncidentBuilder?) -> [LoadedDetector] {
+        guard let builder else { return detectors }
+        return detectors + [IncidentChainObserver(builder: builder).loaded]
+    }
+
+    /// Detectors enabled, the incident chain observer not counted.
+    private var detectorCount: Int { engine.detectorIds.count - (incidents == nil ? 0 : 1) }
 
     private func makePipeline() -> Pipeline {
         Pipeline(engine: engine, ingest: ingest, mappings: mappings, onFinding: { [unowned self] in self.journalFinding($0) },
@@ -112,7 +124,7 @@ final class WatchEngine: @unchecked Sendable {
 
     /// What is watched, for the start-up line.
     var summary: String {
-        "following \(tails.count) file(s), watching \(dirs.count) directory(ies), \(engine.detectorIds.count) detector(s), next seq \(journal.nextSeq)"
+        "following \(tails.count) file(s), watching \(dirs.count) directory(ies), \(detectorCount) detector(s), next seq \(journal.nextSeq)"
     }
 
     /// Asks the loop to stop after the current step (final checkpoint included).
@@ -147,7 +159,10 @@ final class WatchEngine: @unchecked Sendable {
             }
             if !progressed { wakeup.wait(seconds: Double(config.pollInterval) / 1000) }
         }
-        if config.exitWhenIdle { pipeline.finish() }
+        if config.exitWhenIdle {
+            pipeline.finish()
+            for i in incidents?.finish() ?? [] { journalIncident(i) }
+        }
         shutdownCheckpoint()
     }
 
@@ -199,6 +214,7 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     private func journalFinding(_ f: Finding) {
+        incidents?.add(f)
         let seq = journal.nextSeq
         journal.nextSeq += 1
         var line = FindingFormatter.json(f)
@@ -207,6 +223,20 @@ final class WatchEngine: @unchecked Sendable {
         journal.findings.append(OutboxEntry(seq: seq, detector: f.detector, severity: f.severity.rawValue,
             identity: f.identity, lastSeen: f.lastSeen, json: line))
     }
+
+    /// A closed incident becomes an outbox record like a finding (its own `seq`, detector `incident`).
+    private func journalIncident(_ i: Incident) {
+        let seq = journal.nextSeq
+        journal.nextSeq += 1
+        var line = IncidentFormatter.json(i)
+        line.removeLast()
+        line += ",\"seq\":\(seq)}"
+        journal.findings.append(OutboxEntry(seq: seq, detector: Self.incidentDetector, severity: i.severity.rawValue,
+            identity: i.root, lastSeen: i.lastSeen, json: line))
+    }
+
+    /// Detector name of incident records in the outbox (no detector id has this form).
+    static let incidentDetector = "#incident"
 
     private func diagnose(_ d: Diagnostic) {
         shared.metrics.with { $0.diagnostics[d.code, default: 0] += 1 }
@@ -238,6 +268,9 @@ final class WatchEngine: @unchecked Sendable {
     /// then moves the journal's findings to the outbox.
     private func checkpoint() {
         let started = Date().timeIntervalSince1970
+        if let incidents, engine.watermark != .min {
+            for i in incidents.close(before: engine.watermark) { journalIncident(i) }
+        }
         for t in tails {
             guard let (pos, mark) = t.checkpoint else { continue }
             store.setPosition(pos)
@@ -287,7 +320,7 @@ final class WatchEngine: @unchecked Sendable {
         }
         shared.recent.with { r in for e in committed { r.add(e) } }
         shared.metrics.with { m in
-            for e in committed {
+            for e in committed where e.detector != Self.incidentDetector {
                 let sev = Severity(rawValue: e.severity)?.description ?? "info"
                 m.findings[e.detector + "\u{1}" + sev, default: 0] += 1
             }
@@ -316,7 +349,7 @@ final class WatchEngine: @unchecked Sendable {
         }
         publish()
         let states = engine.snapshotDetectors()
-        let next = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        let next = DetectionEngine(detectors: Self.withObserver(set.detectors, incidents), baselines: baselines)
         next.restoreDetectors(states)
         correlator.attach(to: next)
         engine = next
@@ -324,9 +357,9 @@ final class WatchEngine: @unchecked Sendable {
         lastEvents = 0
         shared.metrics.with {
             $0.reloads["ok", default: 0] += 1
-            $0.detectorsEnabled = next.detectorIds.count
+            $0.detectorsEnabled = next.detectorIds.count - (incidents == nil ? 0 : 1)
         }
-        Terminal.err("trailhound: reloaded detector config from \(dir): \(next.detectorIds.count) detector(s) enabled")
+        Terminal.err("trailhound: reloaded detector config from \(dir): \(next.detectorIds.count - (incidents == nil ? 0 : 1)) detector(s) enabled")
     }
 }
 

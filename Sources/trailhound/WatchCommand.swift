@@ -56,6 +56,9 @@ struct WatchCommand: ParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Check the service config and the detector config, print problems, and exit (0: fine, 64: problems).")
     var checkConfig = false
 
+    @Flag(name: .customLong("incidents"), help: "Also emit incidents (findings grouped by identity and chained identities), each once it has been quiet for the incident window in event time.")
+    var incidents = false
+
     @Option(name: .customLong("debug-event-log"), help: .hidden)
     var debugEventLog: String?
 
@@ -115,5 +118,6 @@ struct WatchCommand: ParsableCommand {
         if let forgetDays { c.baselines.forgetAfter = Int64(forgetDays) * 86_400_000 }
         c.eventLogPath = debugEventLog
         c.exitWhenIdle = exitWhenIdle
+        if incidents { c.incidents = true }
     }
 }

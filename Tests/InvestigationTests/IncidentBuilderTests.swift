@@ -89,4 +89,20 @@ import TestSupport
         }
         #expect(run() == run())
     }
+
+    @Test func closeReturnsOnlyQuietIncidentsAndForgetsThem() {
+        let b = IncidentBuilder()
+        b.add(finding(Self.web, "discovery.burst", .medium, at: 0, id: "e1"))
+        b.observe(assume(Self.web, Self.admin, at: 5))
+        b.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 8, id: "e2"))
+        b.add(finding(Self.alice, "evasion.cloudtrail_tampering", .critical, at: 200, id: "e3"))
+        #expect(b.close(before: Self.t0 + 100 * 60_000).isEmpty, "still within the window")
+        let closed = b.close(before: Self.t0 + 200 * 60_000)
+        #expect(closed.count == 1)
+        #expect(closed.first?.identities == [Self.web, Self.admin])
+        #expect(closed.first?.findingCount == 2)
+        #expect(b.heldFindings == 1, "the closed incident's findings are forgotten")
+        #expect(b.close(before: Self.t0 + 200 * 60_000).isEmpty, "closed once")
+        #expect(b.finish().map(\.root) == [Self.alice])
+    }
 }
