@@ -227,8 +227,7 @@ enum Remediation {
                             "aws lambda get-function --function-name \(sh(a.id))   # keep the code as evidence",
                             a.kind == .function
                                 ? "aws lambda delete-function --function-name \(sh(a.id))"
-                                : "aws lambda update-function-code --function-name \(sh(a.id)) --zip-file fileb://known-good.zip"
-                                ,
+                                : "aws lambda update-function-code --function-name \(sh(a.id)) --zip-file fileb://known-good.zip",
                         ]))
             case .functionURL:
                 out.append(

@@ -9,7 +9,9 @@ public enum DetectorsLocator {
     public static func resolve(_ flag: String?) -> String? {
         if let flag { return flag }
         var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["TRAILHOUND_DETECTORS"], !env.isEmpty { candidates.append(env) }
+        if let env = ProcessInfo.processInfo.environment["TRAILHOUND_DETECTORS"], !env.isEmpty {
+            candidates.append(env)
+        }
         candidates.append(FileManager.default.currentDirectoryPath + "/detectors")
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         candidates.append(exe.appendingPathComponent("../share/trailhound/detectors").standardized.path)

@@ -42,15 +42,22 @@ public final class FileDecoder {
         switch result {
         case .event(let event):
             if event.identity.key.isEmpty {
-                sink(.diagnostic(Diagnostic(origin: origin, level: .warning, code: "decode.missing_identity",
-                    message: "record has no userIdentity; checked by rule detectors, not baselined")))
+                sink(
+                    .diagnostic(
+                        Diagnostic(
+                            origin: origin, level: .warning, code: "decode.missing_identity",
+                            message: "record has no userIdentity; checked by rule detectors, not baselined")))
             }
             sink(.event(event))
         case .skipped(let d), .failed(let d):
             sink(.diagnostic(d))
         case .omitted(let reason):
             // A note: counted in the summary by code, never printed (see DiagnosticReporter).
-            sink(.diagnostic(Diagnostic(origin: origin, level: .note, code: reason, message: "record repeats a request counted once; omitted")))
+            sink(
+                .diagnostic(
+                    Diagnostic(
+                        origin: origin, level: .note, code: reason,
+                        message: "record repeats a request counted once; omitted")))
         }
     }
 }

@@ -49,7 +49,12 @@ public final class Pipeline {
         guard workers > 1 && wanted.count > 1 else {
             for f in wanted {
                 var last: Int64 = 0
-                let fs = decoder.decode(f, progress: { progress?($0 - last); last = $0 }) { handle($0) }
+                let fs = decoder.decode(
+                    f,
+                    progress: {
+                        progress?($0 - last); last = $0
+                    }
+                ) { handle($0) }
                 end(fs)
             }
             return
@@ -71,8 +76,10 @@ public final class Pipeline {
     private func begin(_ file: InputFile) -> Bool {
         if file.isDigest {
             stats.filesSkipped += 1
-            diagnose(Diagnostic(origin: Origin(path: file.path, record: 0), level: .note, code: "input.digest_skipped",
-                message: "CloudTrail digest file skipped (integrity digests carry no events)"))
+            diagnose(
+                Diagnostic(
+                    origin: Origin(path: file.path, record: 0), level: .note, code: "input.digest_skipped",
+                    message: "CloudTrail digest file skipped (integrity digests carry no events)"))
             return false
         }
         stats.files += 1

@@ -37,7 +37,8 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let chosen = options.noBaselines
+        let chosen =
+            options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
         if options.incidents { incidents = IncidentBuilder() }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
@@ -53,7 +54,9 @@ public final class Scanner {
                 if !options.rescan {
                     let done = try session.alreadyScanned(files)
                     if !done.isEmpty {
-                        Terminal.err("trailhound: note: \(done.count) file(s) already scanned with this state file are skipped (--rescan to read them again)")
+                        Terminal.err(
+                            "trailhound: note: \(done.count) file(s) already scanned with this state file are skipped (--rescan to read them again)"
+                        )
                         files.removeAll { done.contains($0.path) }
                     }
                 }
@@ -67,7 +70,8 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
-            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report)
+            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report
+        )
         var eventsOut: EventWriter? = nil
         if let path = options.eventsOut {
             guard let w = EventWriter(path: path) else {
@@ -120,10 +124,14 @@ public final class Scanner {
         let found = incidents?.finish() ?? []
         if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
         if options.format == .text {
-            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast()
+            {
                 out.line(String(line))
             }
-            for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast()
+            {
                 out.line(String(line))
             }
         }

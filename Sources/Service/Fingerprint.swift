@@ -74,7 +74,9 @@ enum StreamSource {
         while more {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n <= 0 { break }
-            _ = buf.withUnsafeBytes { inflater.push(UnsafeRawBufferPointer(rebasing: $0[..<n]), onOutput: sink, onDiagnostic: { _ in }) }
+            _ = buf.withUnsafeBytes {
+                inflater.push(UnsafeRawBufferPointer(rebasing: $0[..<n]), onOutput: sink, onDiagnostic: { _ in })
+            }
         }
         if more { inflater.finish(onOutput: sink, onDiagnostic: { _ in }) }
         return delivered

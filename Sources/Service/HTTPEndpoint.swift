@@ -17,10 +17,12 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
     /// Builds the server (not started).
     func makeServer() throws -> HTTPServer {
         if config.host.contains(":") {
-            return HTTPServer(address: try sockaddr_in6.inet6(ip6: config.host, port: config.port), timeout: 10,
+            return HTTPServer(
+                address: try sockaddr_in6.inet6(ip6: config.host, port: config.port), timeout: 10,
                 logger: .disabled, handler: self)
         }
-        return HTTPServer(address: try sockaddr_in.inet(ip4: config.host, port: config.port), timeout: 10,
+        return HTTPServer(
+            address: try sockaddr_in.inet(ip4: config.host, port: config.port), timeout: 10,
             logger: .disabled, handler: self)
     }
 
@@ -28,7 +30,8 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
 
     func handle(_ req: HTTPRequest) -> HTTPResponse {
         guard authorized(req) else {
-            return HTTPResponse(statusCode: .unauthorized, headers: [HTTPHeader("WWW-Authenticate"): "Bearer realm=\"trailhound\""],
+            return HTTPResponse(
+                statusCode: .unauthorized, headers: [HTTPHeader("WWW-Authenticate"): "Bearer realm=\"trailhound\""],
                 body: Data("unauthorized\n".utf8))
         }
         guard req.method == .GET || req.method == .HEAD else {
@@ -40,7 +43,8 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
         case "/metrics":
             let m = shared.metrics.with { $0 }
             let body = MetricsText.render(m, now: Date().timeIntervalSince1970, rss: MetricsText.residentBytes())
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            return HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: Data(body.utf8))
         case "/findings":
             return findings(req, incidents: false)
@@ -84,7 +88,8 @@ struct HTTPEndpoint: HTTPHandler, Sendable {
         let limit = min(max(Int(q("limit") ?? "") ?? 100, 1), 10_000)
         let all = shared.recent.with { $0.all }
         let picked = all.filter { e in
-            (e.detector == WatchEngine.incidentDetector) == incidents && e.severity >= minSev.rawValue && (since == nil || e.lastSeen >= since!)
+            (e.detector == WatchEngine.incidentDetector) == incidents && e.severity >= minSev.rawValue
+                && (since == nil || e.lastSeen >= since!)
                 && (after == nil || e.seq > after!) && (identity == nil || e.identity == identity!)
         }.suffix(limit)
         let body = "[" + picked.map(\.json).joined(separator: ",\n") + "]\n"

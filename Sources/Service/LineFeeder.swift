@@ -32,8 +32,10 @@ final class LineFeeder {
     /// after a copy-truncate leaves a hole of zeros at the start of the file).
     var stripLeadingNUL = false
 
-    init(path: String, options: IngestOptions, decoder: FileDecoder, consumed: Int64 = 0, lineBase: Int = 0,
-         recordBase: Int = 0) {
+    init(
+        path: String, options: IngestOptions, decoder: FileDecoder, consumed: Int64 = 0, lineBase: Int = 0,
+        recordBase: Int = 0
+    ) {
         self.path = path
         self.framer = Framer(path: path, options: options)
         self.decoder = decoder
@@ -99,8 +101,13 @@ final class LineFeeder {
     }
 
     private func tooLong(length: Int64, _ handle: (DecodedItem) -> Void) {
-        handle(.diagnostic(Diagnostic(origin: Origin(path: path, record: lineBase + 1), code: "frame.too_large",
-            message: "the record on line \(lineBase + 1) is \(length) bytes, over the \(maxLine)-byte limit; skipped it")))
+        handle(
+            .diagnostic(
+                Diagnostic(
+                    origin: Origin(path: path, record: lineBase + 1), code: "frame.too_large",
+                    message:
+                        "the record on line \(lineBase + 1) is \(length) bytes, over the \(maxLine)-byte limit; skipped it"
+                )))
         consumed += length
         lineBase += 1
         skipping = false

@@ -32,13 +32,18 @@ struct MetricValues: Sendable {
 enum MetricsText {
     static func render(_ m: MetricValues, now: Double, rss: Int64) -> String {
         var o = ""
-        func family(_ name: String, _ type: String, _ help: String) { o += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n" }
-        func line(_ name: String, _ labels: String = "", _ v: String) { o += name + (labels.isEmpty ? "" : "{\(labels)}") + " \(v)\n" }
+        func family(_ name: String, _ type: String, _ help: String) {
+            o += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+        func line(_ name: String, _ labels: String = "", _ v: String) {
+            o += name + (labels.isEmpty ? "" : "{\(labels)}") + " \(v)\n"
+        }
         family("trailhound_up", "gauge", "1 while the service runs.")
         line("trailhound_up", "", "1")
         family("trailhound_events_total", "counter", "Events decoded and offered to detection.")
         line("trailhound_events_total", "", "\(m.events)")
-        family("trailhound_input_bytes_total", "counter", "Bytes read from inputs (compressed size for directory files).")
+        family(
+            "trailhound_input_bytes_total", "counter", "Bytes read from inputs (compressed size for directory files).")
         line("trailhound_input_bytes_total", "", "\(m.bytes)")
         family("trailhound_files_done_total", "counter", "Whole files read from watched directories.")
         line("trailhound_files_done_total", "", "\(m.filesDone)")
@@ -48,7 +53,9 @@ enum MetricsText {
             line("trailhound_findings_total", "detector=\(q(p[0])),severity=\(q(p.count > 1 ? p[1] : ""))", "\(v)")
         }
         family("trailhound_diagnostics_total", "counter", "Input problems by stable code.")
-        for (k, v) in m.diagnostics.sorted(by: { $0.key < $1.key }) { line("trailhound_diagnostics_total", "code=\(q(k))", "\(v)") }
+        for (k, v) in m.diagnostics.sorted(by: { $0.key < $1.key }) {
+            line("trailhound_diagnostics_total", "code=\(q(k))", "\(v)")
+        }
         family("trailhound_lag_seconds", "gauge", "Wall clock minus the newest event time processed.")
         line("trailhound_lag_seconds", "", m.newestEventTime > 0 ? fmt(now - Double(m.newestEventTime) / 1000) : "0")
         family("trailhound_backlog_bytes", "gauge", "Bytes appended to followed files and not read yet.")
@@ -62,17 +69,24 @@ enum MetricsText {
         family("trailhound_last_checkpoint_timestamp_seconds", "gauge", "Wall time of the last checkpoint.")
         line("trailhound_last_checkpoint_timestamp_seconds", "", fmt(m.lastCheckpointTime))
         family("trailhound_sink_delivered_total", "counter", "Findings delivered, by sink.")
-        for (k, v) in m.delivered.sorted(by: { $0.key < $1.key }) { line("trailhound_sink_delivered_total", "sink=\(q(k))", "\(v)") }
+        for (k, v) in m.delivered.sorted(by: { $0.key < $1.key }) {
+            line("trailhound_sink_delivered_total", "sink=\(q(k))", "\(v)")
+        }
         family("trailhound_sink_pending", "gauge", "Committed findings not yet delivered, by sink.")
-        for (k, v) in m.pending.sorted(by: { $0.key < $1.key }) { line("trailhound_sink_pending", "sink=\(q(k))", "\(v)") }
+        for (k, v) in m.pending.sorted(by: { $0.key < $1.key }) {
+            line("trailhound_sink_pending", "sink=\(q(k))", "\(v)")
+        }
         family("trailhound_webhook_failures_total", "counter", "Webhook attempts without a 2xx answer (retried).")
         line("trailhound_webhook_failures_total", "", "\(m.webhookFailures)")
-        family("trailhound_webhook_rejected_total", "counter", "Findings the receiver refused with a 4xx (not retried).")
+        family(
+            "trailhound_webhook_rejected_total", "counter", "Findings the receiver refused with a 4xx (not retried).")
         line("trailhound_webhook_rejected_total", "", "\(m.webhookRejected)")
         family("trailhound_webhook_dropped_total", "counter", "Findings dropped because the webhook queue was full.")
         line("trailhound_webhook_dropped_total", "", "\(m.webhookDropped)")
         family("trailhound_reloads_total", "counter", "Detector config reloads (SIGHUP), by result.")
-        for r in ["ok", "rejected"] { line("trailhound_reloads_total", "result=\"\(r)\"", "\(m.reloads[r, default: 0])") }
+        for r in ["ok", "rejected"] {
+            line("trailhound_reloads_total", "result=\"\(r)\"", "\(m.reloads[r, default: 0])")
+        }
         family("trailhound_detectors_enabled", "gauge", "Detectors running.")
         line("trailhound_detectors_enabled", "", "\(m.detectorsEnabled)")
         family("process_resident_memory_bytes", "gauge", "Resident memory.")
@@ -83,7 +97,8 @@ enum MetricsText {
     }
 
     private static func q(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
@@ -138,7 +153,8 @@ final class DiagnosticPrinter {
         if n <= perMinute {
             Terminal.err(d.description)
         } else if n == perMinute + 1 {
-            Terminal.err("trailhound: note: more '\(d.code)' diagnostics this minute are counted in /metrics, not printed")
+            Terminal.err(
+                "trailhound: note: more '\(d.code)' diagnostics this minute are counted in /metrics, not printed")
         }
     }
 }

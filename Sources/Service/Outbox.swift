@@ -40,7 +40,8 @@ final class Outbox: @unchecked Sendable {
     /// Opens the outbox tables in the state file (call after `StateStore` has created its schema).
     init(path: String) throws {
         db = try SQLiteDB(path: path)
-        try db.exec("""
+        try db.exec(
+            """
             CREATE TABLE IF NOT EXISTS watch_outbox(seq INTEGER PRIMARY KEY, detector TEXT NOT NULL,
                 severity INTEGER NOT NULL, identity TEXT NOT NULL, last_seen INTEGER NOT NULL, json TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS watch_sinks(name TEXT PRIMARY KEY NOT NULL, delivered INTEGER NOT NULL,
@@ -63,8 +64,11 @@ final class Outbox: @unchecked Sendable {
                 for e in entries {
                     try db.query(
                         "INSERT OR IGNORE INTO watch_outbox(seq, detector, severity, identity, last_seen, json) VALUES (?,?,?,?,?,?)",
-                        [.int(e.seq), .text(e.detector), .int(Int64(e.severity)), .text(e.identity), .int(e.lastSeen),
-                         .text(e.json)])
+                        [
+                            .int(e.seq), .text(e.detector), .int(Int64(e.severity)), .text(e.identity),
+                            .int(e.lastSeen),
+                            .text(e.json),
+                        ])
                 }
             }
         }
@@ -78,8 +82,10 @@ final class Outbox: @unchecked Sendable {
                 "SELECT seq, detector, severity, identity, last_seen, json FROM watch_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                 [.int(after), .int(Int64(limit))]
             ) { r in
-                out.append(OutboxEntry(seq: r.int(0), detector: r.text(1), severity: Int(r.int(2)), identity: r.text(3),
-                    lastSeen: r.int(4), json: r.text(5)))
+                out.append(
+                    OutboxEntry(
+                        seq: r.int(0), detector: r.text(1), severity: Int(r.int(2)), identity: r.text(3),
+                        lastSeen: r.int(4), json: r.text(5)))
             }
             return out
         }
@@ -97,8 +103,10 @@ final class Outbox: @unchecked Sendable {
                 "SELECT seq, detector, severity, identity, last_seen, json FROM watch_outbox ORDER BY seq DESC LIMIT ?",
                 [.int(Int64(limit))]
             ) { r in
-                out.append(OutboxEntry(seq: r.int(0), detector: r.text(1), severity: Int(r.int(2)), identity: r.text(3),
-                    lastSeen: r.int(4), json: r.text(5)))
+                out.append(
+                    OutboxEntry(
+                        seq: r.int(0), detector: r.text(1), severity: Int(r.int(2)), identity: r.text(3),
+                        lastSeen: r.int(4), json: r.text(5)))
             }
             return out.reversed()
         }

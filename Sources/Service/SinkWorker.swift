@@ -34,7 +34,9 @@ final class SinkWorker: @unchecked Sendable {
         let t = Thread { [self] in
             loop(mark)
             done.with { $0 = true }
-            for c in finished.with({ c -> [CheckedContinuation<Void, Never>] in defer { c = [] }; return c }) { c.resume() }
+            for c in finished.with({ c -> [CheckedContinuation<Void, Never>] in
+                defer { c = [] }; return c
+            }) { c.resume() }
         }
         t.name = "trailhound-sink-\(sink.name)"
         t.start()
@@ -91,7 +93,9 @@ final class SinkWorker: @unchecked Sendable {
         mark.delivered = top - Int64(maxQueue)
         try? outbox.setMark(sink.name, mark)
         metrics.with { $0.webhookDropped += Int(dropped) }
-        Terminal.err("trailhound: error: \(sink.name) queue full (\(maxQueue) findings): dropped the \(dropped) oldest undelivered finding(s) [\(sink.name).queue_full]")
+        Terminal.err(
+            "trailhound: error: \(sink.name) queue full (\(maxQueue) findings): dropped the \(dropped) oldest undelivered finding(s) [\(sink.name).queue_full]"
+        )
     }
 
     private func publishPending(_ mark: SinkMark) {

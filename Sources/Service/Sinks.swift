@@ -88,7 +88,9 @@ final class FileSinkWriter: FindingSink {
             if e.severity >= minSeverity.rawValue {
                 let line = e.json + "\n"
                 // Rotate before a line that would take the file past the limit (never leave an empty file).
-                if size + Int64(text.utf8.count + line.utf8.count) > config.maxBytes && size + Int64(text.utf8.count) > 0 {
+                if size + Int64(text.utf8.count + line.utf8.count) > config.maxBytes
+                    && size + Int64(text.utf8.count) > 0
+                {
                     guard write(&text, through: last, commit) else { return 1 }
                     guard (try? rotate()) != nil else { return 1 }
                     commit(SinkMark(delivered: last, inode: inode, size: 0))

@@ -35,8 +35,10 @@ final class TailFollower {
     /// The path no longer names the open file (rotated or deleted); it is read to its end first.
     private(set) var replaced = false
 
-    init(path: String, options: IngestOptions, decoder: FileDecoder, saved: InputPosition?, mark: TailMark?,
-         startAtEnd: Bool, note: @escaping (Diagnostic) -> Void) {
+    init(
+        path: String, options: IngestOptions, decoder: FileDecoder, saved: InputPosition?, mark: TailMark?,
+        startAtEnd: Bool, note: @escaping (Diagnostic) -> Void
+    ) {
         self.path = path
         self.options = options
         self.decoder = decoder
@@ -55,7 +57,8 @@ final class TailFollower {
     var checkpoint: (InputPosition, TailMark)? {
         if fd < 0, let (pos, mark) = restored { return mark.map { (pos, $0) } }
         guard fd >= 0 else { return nil }
-        let mark = TailMark(fingerprintLength: fpLength, fingerprint: fpHash, lineBase: feeder.lineBase,
+        let mark = TailMark(
+            fingerprintLength: fpLength, fingerprint: fpHash, lineBase: feeder.lineBase,
             recordBase: feeder.recordBase)
         return (InputPosition(path: path, offset: feeder.consumed, size: max(0, lastSize)), mark)
     }
@@ -112,21 +115,31 @@ final class TailFollower {
 
     /// Resumes at a saved position if the file is still the one it was saved for.
     private func resume(_ pos: InputPosition, _ mark: TailMark?, _ handle: (DecodedItem) -> Void) {
-        let same = lastSize >= pos.offset
+        let same =
+            lastSize >= pos.offset
             && (mark == nil || Fingerprint.of(fd: fd, length: mark!.fingerprintLength) == mark!.fingerprint)
         if same {
-            feeder = LineFeeder(path: path, options: options, decoder: decoder, consumed: pos.offset,
+            feeder = LineFeeder(
+                path: path, options: options, decoder: decoder, consumed: pos.offset,
                 lineBase: mark?.lineBase ?? 0, recordBase: mark?.recordBase ?? 0)
             return
         }
         feeder = LineFeeder(path: path, options: options, decoder: decoder)
         guard let mark, pos.offset > 0 else { return }
         if let from = drainSibling(mark: mark, offset: pos.offset, handle) {
-            note(Diagnostic(origin: Origin(path: path, record: 0), level: .note, code: "tail.resumed_rotated",
-                message: "rotated while stopped: read the rest of the file from \(from) (from byte \(pos.offset)), then this one from its start"))
+            note(
+                Diagnostic(
+                    origin: Origin(path: path, record: 0), level: .note, code: "tail.resumed_rotated",
+                    message:
+                        "rotated while stopped: read the rest of the file from \(from) (from byte \(pos.offset)), then this one from its start"
+                ))
         } else {
-            note(Diagnostic(origin: Origin(path: path, record: 0), level: .warning, code: "tail.position_lost",
-                message: "the file read up to byte \(pos.offset) at the last checkpoint is no longer here nor next to it (rotated and removed?); reading this file from its start"))
+            note(
+                Diagnostic(
+                    origin: Origin(path: path, record: 0), level: .warning, code: "tail.position_lost",
+                    message:
+                        "the file read up to byte \(pos.offset) at the last checkpoint is no longer here nor next to it (rotated and removed?); reading this file from its start"
+                ))
         }
     }
 
@@ -134,7 +147,8 @@ final class TailFollower {
     private func drainSibling(mark: TailMark, offset: Int64, _ handle: (DecodedItem) -> Void) -> String? {
         for s in StreamSource.rotatedSiblings(of: path)
         where Fingerprint.of(path: s, length: mark.fingerprintLength) == mark.fingerprint {
-            let f = LineFeeder(path: s, options: options, decoder: decoder, consumed: offset, lineBase: mark.lineBase,
+            let f = LineFeeder(
+                path: s, options: options, decoder: decoder, consumed: offset, lineBase: mark.lineBase,
                 recordBase: mark.recordBase)
             StreamSource.read(path: s, from: offset) { chunk in
                 f.push(chunk, handle)
@@ -172,16 +186,21 @@ final class TailFollower {
         let size = Int64(st.st_size)
         defer { lastSize = size }
         let shrunk = size < feeder.streamOffset
-        let rewritten = !shrunk && size != lastSize && fpLength > 0
+        let rewritten =
+            !shrunk && size != lastSize && fpLength > 0
             && Fingerprint.of(fd: fd, length: fpLength) != fpHash
         guard shrunk || rewritten else { return }
-        let mark = TailMark(fingerprintLength: fpLength, fingerprint: fpHash, lineBase: feeder.lineBase,
+        let mark = TailMark(
+            fingerprintLength: fpLength, fingerprint: fpHash, lineBase: feeder.lineBase,
             recordBase: feeder.recordBase)
         let from = drainSibling(mark: mark, offset: feeder.consumed, handle)
         if from == nil { feeder.flush(handle) }
-        note(Diagnostic(origin: Origin(path: path, record: 0), level: .note, code: "tail.truncated",
-            message: "truncated after byte \(feeder.consumed) (copy-truncate rotation)"
-                + (from.map { "; read the lines appended before it from \($0)" } ?? "") + "; reading it again from its start"))
+        note(
+            Diagnostic(
+                origin: Origin(path: path, record: 0), level: .note, code: "tail.truncated",
+                message: "truncated after byte \(feeder.consumed) (copy-truncate rotation)"
+                    + (from.map { "; read the lines appended before it from \($0)" } ?? "")
+                    + "; reading it again from its start"))
         feeder = LineFeeder(path: path, options: options, decoder: decoder)
         feeder.stripLeadingNUL = true
         fpLength = 0
@@ -198,8 +217,12 @@ final class TailFollower {
         idlePolls += 1
         guard exists, idlePolls >= 2 else { return }
         feeder.flush(handle)
-        note(Diagnostic(origin: Origin(path: path, record: 0), level: .note, code: "tail.rotated",
-            message: "replaced (rotation or delete and recreate): read the old file to its end (\(feeder.consumed) bytes); following the new one"))
+        note(
+            Diagnostic(
+                origin: Origin(path: path, record: 0), level: .note, code: "tail.rotated",
+                message:
+                    "replaced (rotation or delete and recreate): read the old file to its end (\(feeder.consumed) bytes); following the new one"
+            ))
         close(fd)
         fd = -1
         _ = open(handle)

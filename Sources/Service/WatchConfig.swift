@@ -141,7 +141,9 @@ extension WatchConfig {
         let base = URL(fileURLWithPath: absolute).deletingLastPathComponent()
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardized.path }
         let version = r.int("version", default: 1)
-        if version != 1 { r.report("version", code: "config.version", "unsupported version \(version) (this build reads 1)") }
+        if version != 1 {
+            r.report("version", code: "config.version", "unsupported version \(version) (this build reads 1)")
+        }
         c.statePath = r.has("state") ? resolve(r.string("state", default: "")) : nil
         c.detectorsDirectory = r.has("detectors") ? resolve(r.string("detectors", default: "")) : nil
         c.formatsDirectory = r.has("formats") ? resolve(r.string("formats", default: "")) : nil
@@ -154,7 +156,8 @@ extension WatchConfig {
         c.incidents = r.bool("incidents", default: false)
         c.diagnosticsPerMinute = r.int("diagnostics_per_minute", default: 20, in: 0...100_000)
         if let b = r.child("baselines") {
-            c.baselines.learningPeriod = Int64(b.int("learning_days", default: 7, in: 0...365)) * BaselineConfiguration.day
+            c.baselines.learningPeriod =
+                Int64(b.int("learning_days", default: 7, in: 0...365)) * BaselineConfiguration.day
             c.baselines.forgetAfter = Int64(b.int("forget_days", default: 30, in: 1...3650)) * BaselineConfiguration.day
             b.finish()
         }
@@ -174,11 +177,15 @@ extension WatchConfig {
         guard let p = r.requiredString("path") else { return nil }
         var input = Input(path: resolve(p))
         let kind = r.string("kind", default: "auto")
-        if let k = Input.Kind(rawValue: kind) { input.kind = k } else {
+        if let k = Input.Kind(rawValue: kind) {
+            input.kind = k
+        } else {
             r.report("kind", code: "config.value", "unknown kind '\(kind)' (auto, tail, directory)")
         }
         let start = r.string("start", default: "beginning")
-        if start == "end" { input.startAtEnd = true } else if start != "beginning" {
+        if start == "end" {
+            input.startAtEnd = true
+        } else if start != "beginning" {
             r.report("start", code: "config.value", "expected beginning or end (got '\(start)')")
         }
         return input
@@ -203,13 +210,17 @@ extension WatchConfig {
         if let w = s.child("webhook"), let url = w.requiredString("url") {
             var wh = Webhook(url: url)
             if HTTPPost.Target(url: url) == nil {
-                w.report("url", code: "config.value",
-                    "expected http://host:port/path (https: put a TLS-terminating proxy on loopback in front of the receiver)")
+                w.report(
+                    "url", code: "config.value",
+                    "expected http://host:port/path (https: put a TLS-terminating proxy on loopback in front of the receiver)"
+                )
             }
             if w.has("token_env") {
                 let name = w.string("token_env", default: "")
                 wh.token = ProcessInfo.processInfo.environment[name]
-                if wh.token == nil { w.report("token_env", code: "config.value", "environment variable \(name) is not set") }
+                if wh.token == nil {
+                    w.report("token_env", code: "config.value", "environment variable \(name) is not set")
+                }
             }
             wh.timeout = Double(w.int("timeout_s", default: 10, in: 1...300))
             wh.maxQueue = w.int("max_queue", default: 100_000, in: 1...10_000_000)
@@ -227,15 +238,19 @@ extension WatchConfig {
             http.host = host
             http.port = port
         } else {
-            h.report("listen", code: "config.value", "expected HOST:PORT with an IP literal, e.g. 127.0.0.1:9464 or [::1]:9464")
+            h.report(
+                "listen", code: "config.value",
+                "expected HOST:PORT with an IP literal, e.g. 127.0.0.1:9464 or [::1]:9464")
         }
         if h.has("token") { http.token = h.string("token", default: "") }
         let env = h.string("token_env", default: "TRAILHOUND_TOKEN")
         if http.token == nil, let t = ProcessInfo.processInfo.environment[env], !t.isEmpty { http.token = t }
         http.recentFindings = h.int("recent_findings", default: 1000, in: 1...100_000)
         if !isLoopback(http.host) && (http.token ?? "").isEmpty {
-            h.report("listen", code: "config.insecure_listen",
-                "binding to \(http.host) (beyond loopback) requires a token: set http.token, http.token_env or TRAILHOUND_TOKEN")
+            h.report(
+                "listen", code: "config.insecure_listen",
+                "binding to \(http.host) (beyond loopback) requires a token: set http.token, http.token_env or TRAILHOUND_TOKEN"
+            )
         }
         h.finish()
         return http
@@ -264,15 +279,26 @@ extension WatchConfig {
         let file = configFile ?? "trailhound watch"
         var out: [ConfigIssue] = []
         if statePath == nil {
-            out.append(ConfigIssue(file: file, code: "config.missing_key",
-                message: "a state file is required (state: in the config, or --state FILE): offsets, baselines and the outbox live there"))
+            out.append(
+                ConfigIssue(
+                    file: file, code: "config.missing_key",
+                    message:
+                        "a state file is required (state: in the config, or --state FILE): offsets, baselines and the outbox live there"
+                ))
         }
         if inputs.isEmpty {
-            out.append(ConfigIssue(file: file, code: "config.missing_key", message: "no inputs (inputs: in the config, or PATH arguments)"))
+            out.append(
+                ConfigIssue(
+                    file: file, code: "config.missing_key",
+                    message: "no inputs (inputs: in the config, or PATH arguments)"))
         }
         if checkListen, let http, !WatchConfig.isLoopback(http.host), (http.token ?? "").isEmpty {
-            out.append(ConfigIssue(file: file, code: "config.insecure_listen",
-                message: "binding to \(http.host) (beyond loopback) requires a token (http.token, http.token_env or TRAILHOUND_TOKEN)"))
+            out.append(
+                ConfigIssue(
+                    file: file, code: "config.insecure_listen",
+                    message:
+                        "binding to \(http.host) (beyond loopback) requires a token (http.token, http.token_env or TRAILHOUND_TOKEN)"
+                ))
         }
         return out
     }

@@ -61,8 +61,11 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
-    init(config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping], store: StateStore, outbox: Outbox,
-         shared: Shared) throws {
+    init(
+        config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping], store: StateStore,
+        outbox: Outbox,
+        shared: Shared
+    ) throws {
         self.mappings = mappings
         self.config = config
         self.store = store
@@ -92,7 +95,9 @@ final class WatchEngine: @unchecked Sendable {
     private var detectorCount: Int { engine.detectorIds.count - (incidents == nil ? 0 : 1) }
 
     private func makePipeline() -> Pipeline {
-        Pipeline(engine: engine, ingest: ingest, mappings: mappings, onFinding: { [unowned self] in self.journalFinding($0) },
+        Pipeline(
+            engine: engine, ingest: ingest, mappings: mappings,
+            onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }
 
@@ -118,8 +123,11 @@ final class WatchEngine: @unchecked Sendable {
             return
         }
         let saved = try store.position(path: input.path)
-        tails.append(TailFollower(path: input.path, options: ingest, decoder: decoder, saved: saved,
-            mark: journal.tails[input.path], startAtEnd: input.startAtEnd) { [unowned self] in self.diagnose($0) })
+        tails.append(
+            TailFollower(
+                path: input.path, options: ingest, decoder: decoder, saved: saved,
+                mark: journal.tails[input.path], startAtEnd: input.startAtEnd
+            ) { [unowned self] in self.diagnose($0) })
     }
 
     /// What is watched, for the start-up line.
@@ -220,8 +228,10 @@ final class WatchEngine: @unchecked Sendable {
         var line = FindingFormatter.json(f)
         line.removeLast()
         line += ",\"seq\":\(seq)}"
-        journal.findings.append(OutboxEntry(seq: seq, detector: f.detector, severity: f.severity.rawValue,
-            identity: f.identity, lastSeen: f.lastSeen, json: line))
+        journal.findings.append(
+            OutboxEntry(
+                seq: seq, detector: f.detector, severity: f.severity.rawValue,
+                identity: f.identity, lastSeen: f.lastSeen, json: line))
     }
 
     /// A closed incident becomes an outbox record like a finding (its own `seq`, detector `incident`).
@@ -231,8 +241,10 @@ final class WatchEngine: @unchecked Sendable {
         var line = IncidentFormatter.json(i)
         line.removeLast()
         line += ",\"seq\":\(seq)}"
-        journal.findings.append(OutboxEntry(seq: seq, detector: Self.incidentDetector, severity: i.severity.rawValue,
-            identity: i.root, lastSeen: i.lastSeen, json: line))
+        journal.findings.append(
+            OutboxEntry(
+                seq: seq, detector: Self.incidentDetector, severity: i.severity.rawValue,
+                identity: i.root, lastSeen: i.lastSeen, json: line))
     }
 
     /// Detector name of incident records in the outbox (no detector id has this form).
@@ -308,8 +320,10 @@ final class WatchEngine: @unchecked Sendable {
         do {
             try outbox.add(committed)
         } catch {
-            printer.print(Diagnostic(origin: Origin(path: store.path, record: 0), code: "state.write",
-                message: "cannot add findings to the outbox (kept for the next checkpoint): \(error)"), now: now)
+            printer.print(
+                Diagnostic(
+                    origin: Origin(path: store.path, record: 0), code: "state.write",
+                    message: "cannot add findings to the outbox (kept for the next checkpoint): \(error)"), now: now)
             return
         }
         journal.findings.removeAll()
@@ -343,7 +357,9 @@ final class WatchEngine: @unchecked Sendable {
         let set = DetectorLoader.load(directory: dir, registry: Registry.all)
         if !set.issues.isEmpty {
             for i in set.issues { Terminal.err(i.description) }
-            Terminal.err("trailhound: error: reload rejected: \(set.issues.count) problem(s) in \(dir); the previous detector config stays in force")
+            Terminal.err(
+                "trailhound: error: reload rejected: \(set.issues.count) problem(s) in \(dir); the previous detector config stays in force"
+            )
             shared.metrics.with { $0.reloads["rejected", default: 0] += 1 }
             return
         }
@@ -359,7 +375,9 @@ final class WatchEngine: @unchecked Sendable {
             $0.reloads["ok", default: 0] += 1
             $0.detectorsEnabled = next.detectorIds.count - (incidents == nil ? 0 : 1)
         }
-        Terminal.err("trailhound: reloaded detector config from \(dir): \(next.detectorIds.count - (incidents == nil ? 0 : 1)) detector(s) enabled")
+        Terminal.err(
+            "trailhound: reloaded detector config from \(dir): \(next.detectorIds.count - (incidents == nil ? 0 : 1)) detector(s) enabled"
+        )
     }
 }
 

@@ -48,7 +48,8 @@ public enum WatchService {
         do {
             store = try StateStore(path: statePath)
             outbox = try Outbox(path: statePath)
-            engine = try WatchEngine(config: config, detectors: set.detectors, mappings: formats.mappings, store: store,
+            engine = try WatchEngine(
+                config: config, detectors: set.detectors, mappings: formats.mappings, store: store,
                 outbox: outbox, shared: shared)
         } catch let e as StateError {
             Terminal.err(e.description)
@@ -80,11 +81,14 @@ public enum WatchService {
     private static func makeWorkers(_ c: WatchConfig, _ outbox: Outbox, _ shared: WatchEngine.Shared) -> [SinkWorker] {
         var out: [SinkWorker] = []
         if c.stdout {
-            out.append(SinkWorker(sink: StdoutSink(minSeverity: c.stdoutMinSeverity), outbox: outbox,
-                metrics: shared.metrics, maxQueue: nil))
+            out.append(
+                SinkWorker(
+                    sink: StdoutSink(minSeverity: c.stdoutMinSeverity), outbox: outbox,
+                    metrics: shared.metrics, maxQueue: nil))
         }
         if let f = c.file {
-            out.append(SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
+            out.append(
+                SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
         }
         if let w = c.webhook, let sink = WebhookSink(config: w, metrics: shared.metrics) {
             out.append(SinkWorker(sink: sink, outbox: outbox, metrics: shared.metrics, maxQueue: w.maxQueue))
@@ -92,22 +96,34 @@ public enum WatchService {
         return out
     }
 
-    private static func runGroup(config: WatchConfig, engine: WatchEngine, workers: [SinkWorker],
-                                 shared: WatchEngine.Shared) -> ExitStatus {
+    private static func runGroup(
+        config: WatchConfig, engine: WatchEngine, workers: [SinkWorker],
+        shared: WatchEngine.Shared
+    ) -> ExitStatus {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let http = config.http {
-            services.append(.init(service: HTTPService(endpoint: HTTPEndpoint(config: http, shared: shared)),
-                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+            services.append(
+                .init(
+                    service: HTTPService(endpoint: HTTPEndpoint(config: http, shared: shared)),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        services.append(.init(service: SinksService(workers: workers), successTerminationBehavior: .gracefullyShutdownGroup,
-            failureTerminationBehavior: .gracefullyShutdownGroup))
-        services.append(.init(service: EngineService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup,
-            failureTerminationBehavior: .gracefullyShutdownGroup))
-        services.append(.init(service: ReloadService(engine: engine), successTerminationBehavior: .ignore,
-            failureTerminationBehavior: .ignore))
+        services.append(
+            .init(
+                service: SinksService(workers: workers), successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(
+            .init(
+                service: EngineService(engine: engine), successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(
+            .init(
+                service: ReloadService(engine: engine), successTerminationBehavior: .ignore,
+                failureTerminationBehavior: .ignore))
         let logger = Logger(label: "trailhound", factory: { _ in SwiftLogNoOpLogHandler() })
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let result = Locked<ExitStatus>(.ok)
         let done = DispatchSemaphore(value: 0)
         Task {

@@ -50,22 +50,35 @@ final class WebhookSink: FindingSink {
         let r = HTTPPost.post(target, body: e.json, headers: headers, timeout: config.timeout)
         switch r {
         case .status(let code) where (200..<300).contains(code):
-            if failures > 0 { Terminal.err("trailhound: note: webhook \(config.url) reachable again after \(failures) failed attempt(s)") }
+            if failures > 0 {
+                Terminal.err(
+                    "trailhound: note: webhook \(config.url) reachable again after \(failures) failed attempt(s)")
+            }
             failures = 0
             return nil
         case .status(let code) where (400..<500).contains(code) && code != 408 && code != 429:
             metrics.with { $0.webhookRejected += 1 }
-            Terminal.err("trailhound: error: webhook \(config.url) refused finding seq \(e.seq) with HTTP \(code); skipped it [webhook.rejected]")
+            Terminal.err(
+                "trailhound: error: webhook \(config.url) refused finding seq \(e.seq) with HTTP \(code); skipped it [webhook.rejected]"
+            )
             return nil
         default:
             failures += 1
             metrics.with { $0.webhookFailures += 1 }
             let why: String
-            if case .status(let code) = r { why = "HTTP \(code)" } else if case .failed(let msg) = r { why = msg } else { why = "?" }
+            if case .status(let code) = r {
+                why = "HTTP \(code)"
+            } else if case .failed(let msg) = r {
+                why = msg
+            } else {
+                why = "?"
+            }
             let now = Date().timeIntervalSince1970
             if failures == 1 || now - lastReport > 60 {
                 lastReport = now
-                Terminal.err("trailhound: warning: webhook \(config.url): \(why); retrying with backoff, findings wait in the outbox [webhook.unavailable]")
+                Terminal.err(
+                    "trailhound: warning: webhook \(config.url): \(why); retrying with backoff, findings wait in the outbox [webhook.unavailable]"
+                )
             }
             return min(30, 0.25 * pow(2, Double(min(failures - 1, 8))))
         }

@@ -9,7 +9,8 @@ import Foundation
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Follow logs live: tail growing files, pick up new files in directories, emit findings as they happen.",
+        abstract:
+            "Follow logs live: tail growing files, pick up new files in directories, emit findings as they happen.",
         discussion: """
             Settings come from --config FILE (see the README, "Live service") and/or the flags below; flags win.
             A PATH that is a directory is watched for new whole files (.json.gz as CloudTrail delivers them);
@@ -28,7 +29,9 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: "SQLite state file: offsets, files done, baselines, outbox (created if missing).")
     var state: String?
 
-    @Option(name: .long, help: "Serve /healthz, /metrics and /findings on HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks one).")
+    @Option(
+        name: .long,
+        help: "Serve /healthz, /metrics and /findings on HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks one).")
     var listen: String?
 
     @OptionGroup var detectorsOption: DetectorsOption
@@ -53,10 +56,16 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int?
 
-    @Flag(name: .customLong("check-config"), help: "Check the service config and the detector config, print problems, and exit (0: fine, 64: problems).")
+    @Flag(
+        name: .customLong("check-config"),
+        help: "Check the service config and the detector config, print problems, and exit (0: fine, 64: problems).")
     var checkConfig = false
 
-    @Flag(name: .customLong("incidents"), help: "Also emit incidents (findings grouped by identity and chained identities), each once it has been quiet for the incident window in event time.")
+    @Flag(
+        name: .customLong("incidents"),
+        help:
+            "Also emit incidents (findings grouped by identity and chained identities), each once it has been quiet for the incident window in event time."
+    )
     var incidents = false
 
     @Option(name: .customLong("debug-event-log"), help: .hidden)
@@ -97,10 +106,14 @@ struct WatchCommand: ParsableCommand {
             var http = c.http ?? WatchConfig.HTTP()
             http.host = host
             http.port = port
-            if http.token == nil, let t = ProcessInfo.processInfo.environment["TRAILHOUND_TOKEN"], !t.isEmpty { http.token = t }
+            if http.token == nil, let t = ProcessInfo.processInfo.environment["TRAILHOUND_TOKEN"], !t.isEmpty {
+                http.token = t
+            }
             c.http = http
         }
-        if detectorsOption.detectors != nil || c.detectorsDirectory == nil { c.detectorsDirectory = try detectorsOption.directory() }
+        if detectorsOption.detectors != nil || c.detectorsDirectory == nil {
+            c.detectorsDirectory = try detectorsOption.directory()
+        }
         if formatsOption.formats != nil || c.formatsDirectory == nil { c.formatsDirectory = formatsOption.directory() }
         if let output { c.file = WatchConfig.FileSink(path: output) }
         if let webhook {
@@ -111,7 +124,9 @@ struct WatchCommand: ParsableCommand {
         }
         if noStdout { c.stdout = false }
         if let pollMs {
-            guard (10...10_000).contains(pollMs) else { throw ValidationError("--poll-ms must be between 10 and 10000") }
+            guard (10...10_000).contains(pollMs) else {
+                throw ValidationError("--poll-ms must be between 10 and 10000")
+            }
             c.pollInterval = Int64(pollMs)
         }
         if let learningDays { c.baselines.learningPeriod = Int64(learningDays) * 86_400_000 }

@@ -7,11 +7,14 @@ import Testing
 #endif
 
 /// GET on loopback; status code and body.
-func get(_ port: UInt16, _ path: String, query: [String: String] = [:], token: String? = nil) async throws -> (Int, String) {
+func get(_ port: UInt16, _ path: String, query: [String: String] = [:], token: String? = nil) async throws -> (
+    Int, String
+) {
     var client = HTTPClient()
     var headers: [HTTPHeader: String] = [:]
     if let token { headers[.authorization] = "Bearer \(token)" }
-    let req = HTTPRequest(method: .GET, version: .http11, path: path,
+    let req = HTTPRequest(
+        method: .GET, version: .http11, path: path,
         query: query.map { HTTPRequest.QueryItem(name: $0.key, value: $0.value) }, headers: headers, body: Data())
     let resp = try await client.sendHTTPRequest(req, to: try sockaddr_in.inet(ip4: "127.0.0.1", port: port))
     return (resp.statusCode.code, String(decoding: try await resp.bodyData, as: UTF8.self))
@@ -22,7 +25,8 @@ extension WatchE2E {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("app.jsonl")
         try append(Events.lines([Events.benign("h-0"), Events.stopLogging("h-1", user: "mallory")]), to: log)
-        let p = try Self.watch([log.path], dir: dir, ["--listen", "127.0.0.1:0"], env: ["TRAILHOUND_TOKEN": "s3cret-token"])
+        let p = try Self.watch(
+            [log.path], dir: dir, ["--listen", "127.0.0.1:0"], env: ["TRAILHOUND_TOKEN": "s3cret-token"])
         let port = try #require(await p.port())
         #expect(await Self.waitForFinding(p, "h-1"))
         for path in ["/healthz", "/metrics", "/findings"] {
@@ -33,18 +37,24 @@ extension WatchE2E {
         #expect(hs == 200 && hb == "ok\n")
         let (ms, metrics) = try await get(port, "/metrics", token: "s3cret-token")
         #expect(ms == 200)
-        for name in ["trailhound_events_total 2", "trailhound_input_bytes_total", "trailhound_lag_seconds",
-                     "trailhound_findings_total{detector=\"evasion.cloudtrail_tampering\",severity=\"critical\"} 1",
-                     "trailhound_checkpoints_total", "trailhound_sink_delivered_total{sink=\"stdout\"} 1",
-                     "process_resident_memory_bytes"] {
+        for name in [
+            "trailhound_events_total 2", "trailhound_input_bytes_total", "trailhound_lag_seconds",
+            "trailhound_findings_total{detector=\"evasion.cloudtrail_tampering\",severity=\"critical\"} 1",
+            "trailhound_checkpoints_total", "trailhound_sink_delivered_total{sink=\"stdout\"} 1",
+            "process_resident_memory_bytes",
+        ] {
             #expect(metrics.contains(name), "metrics lack \(name)")
         }
         #expect(!metrics.contains("mallory") && !metrics.contains("10.0.1.5"), "identity or IP in a metric")
         let (fs, fb) = try await get(port, "/findings", query: ["severity": "high"], token: "s3cret-token")
         #expect(fs == 200)
-        #expect(evidence(WatchProcess.parse(fb.replacingOccurrences(of: "},\n{", with: "}\n{")
-            .trimmingCharacters(in: CharacterSet(charactersIn: "[]\n")))) == ["h-1"])
-        let other = try await get(port, "/findings", query: ["identity": "arn:aws:iam::111122223333:user/nobody"],
+        #expect(
+            evidence(
+                WatchProcess.parse(
+                    fb.replacingOccurrences(of: "},\n{", with: "}\n{")
+                        .trimmingCharacters(in: CharacterSet(charactersIn: "[]\n")))) == ["h-1"])
+        let other = try await get(
+            port, "/findings", query: ["identity": "arn:aws:iam::111122223333:user/nobody"],
             token: "s3cret-token")
         #expect(other.1 == "[]\n")
         #expect(try await get(port, "/findings", query: ["severity": "bogus"], token: "s3cret-token").0 == 400)
@@ -62,7 +72,8 @@ extension WatchE2E {
     @Test func serviceConfigErrorsAreReportedWithPositionAndExit64() async throws {
         let dir = try tempDir()
         let config = dir.appendingPathComponent("watch.yaml")
-        try "version: 1\nstate: s.db\ninputs:\n  - path: a.log\n    kind: tail\n    strat: end\nsinks:\n  webhook:\n    url: https://example.invalid/x\n"
+        try
+            "version: 1\nstate: s.db\ninputs:\n  - path: a.log\n    kind: tail\n    strat: end\nsinks:\n  webhook:\n    url: https://example.invalid/x\n"
             .write(to: config, atomically: true, encoding: .utf8)
         let p = try WatchProcess(["watch", "--config", config.path, "--detectors", "detectors"], dir: dir)
         #expect(await p.waitForExit(timeout: 10) == 64)
@@ -74,7 +85,8 @@ extension WatchE2E {
 
     @Test func exampleConfigIsValid() async throws {
         let dir = try tempDir()
-        let p = try WatchProcess(["watch", "--config", "examples/watch.yaml", "--check-config"], dir: dir,
+        let p = try WatchProcess(
+            ["watch", "--config", "examples/watch.yaml", "--check-config"], dir: dir,
             env: ["TRAILHOUND_WEBHOOK_TOKEN": "x"])
         #expect(await p.waitForExit(timeout: 10) == 0, "\(p.stderr)")
         #expect(p.stdout.contains("are fine (2 input(s))"))
@@ -88,8 +100,11 @@ extension WatchE2E {
         let original = try String(contentsOf: yaml, encoding: .utf8)
         let log = dir.appendingPathComponent("app.jsonl")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let p = try WatchProcess(["watch", log.path, "--state", dir.appendingPathComponent("s.db").path,
-            "--detectors", detectors.path, "--poll-ms", "50"], dir: dir)
+        let p = try WatchProcess(
+            [
+                "watch", log.path, "--state", dir.appendingPathComponent("s.db").path,
+                "--detectors", detectors.path, "--poll-ms", "50",
+            ], dir: dir)
         try await p.waitUntilStarted()
         try append(Events.lines([Events.stopLogging("hup-1", user: "a")]), to: log)
         #expect(await Self.waitForFinding(p, "hup-1"))
@@ -107,7 +122,8 @@ extension WatchE2E {
         #expect(p.stderr.contains("evasion.cloudtrail_tampering.yaml:") && p.stderr.contains("[config.unknown_key]"))
         try append(Events.lines([Events.stopLogging("hup-3", user: "c")]), to: log)
         #expect(await Self.waitForFinding(p, "hup-3"))
-        let sev = Dictionary(uniqueKeysWithValues: p.findings.map { (evidence([$0])[0], $0["severity"] as? String ?? "") })
+        let sev = Dictionary(
+            uniqueKeysWithValues: p.findings.map { (evidence([$0])[0], $0["severity"] as? String ?? "") })
         #expect(sev == ["hup-1": "critical", "hup-2": "medium", "hup-3": "medium"])
         #expect(p.findings.compactMap { $0["seq"] as? Int } == [1, 2, 3])
         p.signal(SIGTERM)

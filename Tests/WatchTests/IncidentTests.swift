@@ -13,23 +13,33 @@ enum PivotEvents {
     static let adminSession =
         #"{"type":"AssumedRole","principalId":"AROAADMIN:pivot","arn":"arn:aws:sts::111122223333:assumed-role/admin/pivot","accountId":"111122223333","accessKeyId":"ASIAPIVOT","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAADMIN","arn":"arn:aws:iam::111122223333:role/admin","accountId":"111122223333","userName":"admin"},"attributes":{"creationDate":"2026-03-01T10:00:10Z","mfaAuthenticated":"false"}}}"#
 
-    static func record(_ name: String, source: String, id: String, identity: String, second: Int, params: String,
-                       response: String = "null") -> String {
+    static func record(
+        _ name: String, source: String, id: String, identity: String, second: Int, params: String,
+        response: String = "null"
+    ) -> String {
         let t = String(format: "2026-03-01T%02d:%02d:%02dZ", 10 + second / 3600, (second / 60) % 60, second % 60)
-        return #"{"eventVersion":"1.09","userIdentity":\#(identity),"eventTime":"\#(t)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"10.0.1.5","userAgent":"Boto3/1.34.10 md/Botocore#1.34.10","requestParameters":\#(params),"responseElements":\#(response),"requestID":"r-\#(id)","eventID":"\#(id)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#
+        return
+            #"{"eventVersion":"1.09","userIdentity":\#(identity),"eventTime":"\#(t)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"10.0.1.5","userAgent":"Boto3/1.34.10 md/Botocore#1.34.10","requestParameters":\#(params),"responseElements":\#(response),"requestID":"r-\#(id)","eventID":"\#(id)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#
     }
 
     /// `user/app` stops logging, assumes `role/admin`, whose session creates `user/backdoor` and a key for it.
     static var pivot: [String] {
         [
             Events.stopLogging("p-1", user: "app", second: 0),
-            record("AssumeRole", source: "sts.amazonaws.com", id: "p-2", identity: Events.identity("app"), second: 10,
+            record(
+                "AssumeRole", source: "sts.amazonaws.com", id: "p-2", identity: Events.identity("app"), second: 10,
                 params: #"{"roleArn":"arn:aws:iam::111122223333:role/admin","roleSessionName":"pivot"}"#,
-                response: #"{"credentials":{"accessKeyId":"ASIAPIVOT","expiration":"Mar 1, 2026, 11:00:10 AM","sessionToken":"x"}}"#),
-            record("CreateUser", source: "iam.amazonaws.com", id: "p-3", identity: adminSession, second: 20,
+                response:
+                    #"{"credentials":{"accessKeyId":"ASIAPIVOT","expiration":"Mar 1, 2026, 11:00:10 AM","sessionToken":"x"}}"#
+            ),
+            record(
+                "CreateUser", source: "iam.amazonaws.com", id: "p-3", identity: adminSession, second: 20,
                 params: #"{"userName":"backdoor"}"#,
-                response: #"{"user":{"userName":"backdoor","arn":"arn:aws:iam::111122223333:user/backdoor","userId":"AIDABACKDOOR","path":"/"}}"#),
-            record("CreateAccessKey", source: "iam.amazonaws.com", id: "p-4", identity: adminSession, second: 30,
+                response:
+                    #"{"user":{"userName":"backdoor","arn":"arn:aws:iam::111122223333:user/backdoor","userId":"AIDABACKDOOR","path":"/"}}"#
+            ),
+            record(
+                "CreateAccessKey", source: "iam.amazonaws.com", id: "p-4", identity: adminSession, second: 30,
                 params: #"{"userName":"backdoor"}"#,
                 response: #"{"accessKey":{"accessKeyId":"AKIABACKDOOR","status":"Active","userName":"backdoor"}}"#),
         ]
@@ -37,7 +47,10 @@ enum PivotEvents {
 
     /// Well after the incident window (2 h of event time): a benign call, then a new finding elsewhere.
     static var later: [String] {
-        [Events.benign("late-0", user: "other", second: 10_000), Events.stopLogging("late-1", user: "other", second: 10_001)]
+        [
+            Events.benign("late-0", user: "other", second: 10_000),
+            Events.stopLogging("late-1", user: "other", second: 10_001),
+        ]
     }
 }
 
@@ -96,9 +109,11 @@ extension WatchE2E {
         let dir = try tempDir()
         let config = dir.appendingPathComponent("watch.yaml")
         for (value, status) in [("true", Int32(0)), ("maybe", Int32(64))] {
-            try "state: s.db\nincidents: \(value)\ninputs:\n  - path: x.jsonl\n".write(to: config, atomically: true,
+            try "state: s.db\nincidents: \(value)\ninputs:\n  - path: x.jsonl\n".write(
+                to: config, atomically: true,
                 encoding: .utf8)
-            let p = try WatchProcess(["watch", "--config", config.path, "--check-config", "--detectors", "detectors"],
+            let p = try WatchProcess(
+                ["watch", "--config", config.path, "--check-config", "--detectors", "detectors"],
                 dir: dir)
             #expect(await p.waitForExit(timeout: 10) == status, "incidents: \(value): \(p.stderr)")
             if status != 0 { #expect(p.stderr.contains("watch.yaml:2:12: error: incidents: expected true or false")) }

@@ -52,18 +52,18 @@ extension WatchE2E {
         let out = dir.appendingPathComponent("out/findings.jsonl")
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         try """
-            version: 1
-            state: state.db
-            detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
-            inputs:
-              - path: app.jsonl
-            sinks:
-              stdout: false
-              file:
-                path: out/findings.jsonl
-                max_mb: 1
-                keep: 3
-            """.write(to: config, atomically: true, encoding: .utf8)
+        version: 1
+        state: state.db
+        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
+        inputs:
+          - path: app.jsonl
+        sinks:
+          stdout: false
+          file:
+            path: out/findings.jsonl
+            max_mb: 1
+            keep: 3
+        """.write(to: config, atomically: true, encoding: .utf8)
         // ~1.5 KB per finding: 1,500 findings fill more than two 1 MiB files.
         try append(Events.lines((0..<1500).map { Events.stopLogging("f-\($0)", user: "u\($0)") }), to: log)
         let p = try WatchProcess(["watch", "--config", config.path], dir: dir)
@@ -74,6 +74,8 @@ extension WatchE2E {
         let all = files.flatMap { Self.lines($0) }
         #expect(evidence(WatchProcess.parse(all.joined(separator: "\n"))) == (0..<1500).map { "f-\($0)" })
         #expect(FileManager.default.fileExists(atPath: out.path + ".1"))
-        for f in files { #expect(((try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0) < 1_200_000) }
+        for f in files {
+            #expect(((try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0) < 1_200_000)
+        }
     }
 }

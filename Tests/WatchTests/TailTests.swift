@@ -9,10 +9,15 @@ import Testing
 @Suite("trailhound watch, end to end", .serialized, .timeLimit(.minutes(2)))
 struct WatchE2E {
     /// Starts `trailhound watch` on `inputs` with a state file in `dir`.
-    static func watch(_ inputs: [String], dir: URL, _ extra: [String] = [], env: [String: String] = [:],
-                      tag: String = UUID().uuidString) throws -> WatchProcess {
-        try WatchProcess(["watch"] + inputs + ["--state", dir.appendingPathComponent("state.db").path,
-            "--detectors", "detectors", "--poll-ms", "50"] + extra, dir: dir, env: env, tag: tag)
+    static func watch(
+        _ inputs: [String], dir: URL, _ extra: [String] = [], env: [String: String] = [:],
+        tag: String = UUID().uuidString
+    ) throws -> WatchProcess {
+        try WatchProcess(
+            ["watch"] + inputs + [
+                "--state", dir.appendingPathComponent("state.db").path,
+                "--detectors", "detectors", "--poll-ms", "50",
+            ] + extra, dir: dir, env: env, tag: tag)
     }
 
     /// Waits until stdout holds a finding with this evidence id.

@@ -14,7 +14,9 @@ final class WatchProcess {
     static var binary: URL {
         let bundle = Bundle.main.bundleURL
         var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("trailhound")]
-        for config in ["debug", "release"] { candidates.append(root.appendingPathComponent(".build/\(config)/trailhound")) }
+        for config in ["debug", "release"] {
+            candidates.append(root.appendingPathComponent(".build/\(config)/trailhound"))
+        }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
     }
 
@@ -26,8 +28,8 @@ final class WatchProcess {
     init(_ args: [String], dir: URL, env: [String: String] = [:], tag: String = UUID().uuidString) throws {
         outURL = dir.appendingPathComponent("stdout-\(tag)")
         errURL = dir.appendingPathComponent("stderr-\(tag)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = args
         process.currentDirectoryURL = Self.root
@@ -101,7 +103,9 @@ func tempDir() throws -> URL {
 
 /// Appends text to a file (created if missing), the way a log writer does.
 func append(_ text: String, to url: URL) throws {
-    if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: url.path) {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
     let h = try FileHandle(forWritingTo: url)
     try h.seekToEnd()
     try h.write(contentsOf: Data(text.utf8))
