@@ -1,3 +1,5 @@
+import EventModel
+
 /// A field of the `trailhound.workflow/v1` schema (see README, "AI-workflow server log format").
 public enum WorkflowField: String, Sendable, Hashable, CaseIterable {
 
@@ -117,45 +119,6 @@ public struct WorkflowMapping: Sendable {
         dotted.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
     }
 
-    /// A glob over request paths (`*` matches any run, `?` one byte).
-    public struct Glob: Sendable {
-        /// The pattern as written.
-        public let pattern: String
-        private let bytes: [UInt8]
-
-        /// Compiles a pattern.
-        public init(_ pattern: String) {
-            self.pattern = pattern
-            bytes = Array(pattern.utf8)
-        }
-
-        /// True when `text` matches the whole pattern (iterative, linear-ish: no recursion).
-        public func matches(_ text: String) -> Bool {
-            let s = Array(text.utf8)
-            var p = 0
-            var i = 0
-            var star = -1
-            var mark = 0
-            while i < s.count {
-                if p < bytes.count && (bytes[p] == UInt8(ascii: "?") || bytes[p] == s[i]) {
-                    p += 1
-                    i += 1
-                } else if p < bytes.count && bytes[p] == UInt8(ascii: "*") {
-                    star = p
-                    mark = i
-                    p += 1
-                } else if star >= 0 {
-                    p = star + 1
-                    mark += 1
-                    i = mark
-                } else {
-                    return false
-                }
-            }
-            while p < bytes.count && bytes[p] == UInt8(ascii: "*") { p += 1 }
-            return p == bytes.count
-        }
-    }
 }
 
 /// A template applied to the string at `from`: literal text with `{field}` captures

@@ -99,25 +99,6 @@ public indirect enum JSONOut: Sendable, Hashable {
         }
     }
 
-    /// JSON string literal with control characters (and U+2028/9) escaped.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// JSON string literal with control characters (and U+2028/9) escaped (shared with the scan output).
+    public static func quote(_ s: String) -> String { JSONText.quote(s) }
 }

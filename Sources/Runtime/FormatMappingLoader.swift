@@ -107,7 +107,7 @@ public enum FormatMappingLoader {
         m.actions = root.list("actions").compactMap { a in
             defer { a.finish() }
             guard let path = a.requiredString("path"), let action = a.requiredString("action") else { return nil }
-            return (WorkflowMapping.Glob(path), action)
+            return (Glob(path), action)
         }
         checkTimestamp(m, root)
         root.finish()

@@ -380,37 +380,3 @@ final class WatchEngine: @unchecked Sendable {
         )
     }
 }
-
-/// Debug aid for tests: the id of every event processed, one per line. Cut
-/// back to its size at the last checkpoint on start, so that after a crash it
-/// lists exactly the events processed, each once.
-final class EventLog {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private(set) var size: Int64
-
-    init(path: String, truncateTo: Int64) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
-        try handle.truncate(atOffset: UInt64(truncateTo))
-        try handle.seekToEnd()
-        size = truncateTo
-    }
-
-    func append(_ id: String) {
-        buffer.append(contentsOf: id.utf8)
-        buffer.append(10)
-    }
-
-    func flush() {
-        guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
-        size += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func close() {
-        flush()
-        try? handle.close()
-    }
-}

@@ -73,8 +73,8 @@ import Testing
                 parts: try! WorkflowExtract.parse(#"{source_ip} - "{method} {path} HTTP/{_}" {status}"#).get())
         ],
         actions: [
-            (WorkflowMapping.Glob("/api/v1/validate/code*"), "validate_code"),
-            (WorkflowMapping.Glob("/api/v1/run/*"), "run_flow"),
+            (Glob("/api/v1/validate/code*"), "validate_code"),
+            (Glob("/api/v1/run/*"), "run_flow"),
         ])
 
     func mapped(_ json: String) -> DecodeResult {
@@ -137,9 +137,9 @@ import Testing
     }
 
     @Test func globs() {
-        #expect(WorkflowMapping.Glob("/api/v1/run/*").matches("/api/v1/run/abc"))
-        #expect(!WorkflowMapping.Glob("/api/v1/run/*").matches("/api/v1/runs"))
-        #expect(WorkflowMapping.Glob("/rest/workflows/*/run").matches("/rest/workflows/12/run"))
-        #expect(WorkflowMapping.Glob("/prompt").matches("/prompt"))
+        #expect(Glob("/api/v1/run/*").matches("/api/v1/run/abc"))
+        #expect(!Glob("/api/v1/run/*").matches("/api/v1/runs"))
+        #expect(Glob("/rest/workflows/*/run").matches("/rest/workflows/12/run"))
+        #expect(Glob("/prompt").matches("/prompt"))
     }
 }
