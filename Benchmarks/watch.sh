@@ -126,16 +126,20 @@ stop(p)
 log = os.path.join(WORK, "soak.jsonl"); open(log, "w").close()
 p, port = start(log, ["--no-stdout"], "soak")
 rss = []
-t_end = time.time() + SOAK
+t_start = time.time(); t_end = t_start + SOAK
 i = 20_000_000; tick = time.time()
-with open(log, "a") as f:
-    while time.time() < t_end:
-        f.write("".join(event(i + k, "u%d" % ((i + k) % 100_000)) for k in range(SOAK_RATE // 10))); f.flush()
-        i += SOAK_RATE // 10
-        if time.time() - tick >= 10 or not rss:
-            tick = time.time(); rss.append(metric(port, "process_resident_memory_bytes") / 2**20)
-        time.sleep(max(0, 0.1 - (time.time() % 0.1)))
-        if os.path.getsize(log) > 2 << 30: break
+f = open(log, "a")
+while time.time() < t_end:
+    f.write("".join(event(i + k, "u%d" % ((i + k) % 100_000)) for k in range(SOAK_RATE // 10))); f.flush()
+    i += SOAK_RATE // 10
+    if time.time() - tick >= 10 or not rss:
+        tick = time.time(); rss.append(metric(port, "process_resident_memory_bytes") / 2**20)
+    time.sleep(max(0, 0.1 - (time.time() % 0.1)))
+    if f.tell() > 1 << 30:
+        # Rotate by rename (the service follows it) so a long soak needs bounded disk.
+        f.close(); os.replace(log, log + ".1"); f = open(log, "a")
+f.close()
+SOAK = int(time.time() - t_start)
 time.sleep(2)
 n = metric(port, "trailhound_events_total"); rss.append(metric(port, "process_resident_memory_bytes") / 2**20)
 print("soak %d s at %d events/s (%d events, 100,000 identities): RSS start %.0f MiB, end %.0f MiB, max %.0f MiB"
