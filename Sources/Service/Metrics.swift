@@ -38,61 +38,65 @@ enum MetricsText {
         func line(_ name: String, _ labels: String = "", _ v: String) {
             o += name + (labels.isEmpty ? "" : "{\(labels)}") + " \(v)\n"
         }
-        family("trailhound_up", "gauge", "1 while the service runs.")
-        line("trailhound_up", "", "1")
-        family("trailhound_events_total", "counter", "Events decoded and offered to detection.")
-        line("trailhound_events_total", "", "\(m.events)")
-        family(
-            "trailhound_input_bytes_total", "counter", "Bytes read from inputs (compressed size for directory files).")
-        line("trailhound_input_bytes_total", "", "\(m.bytes)")
-        family("trailhound_files_done_total", "counter", "Whole files read from watched directories.")
-        line("trailhound_files_done_total", "", "\(m.filesDone)")
+        /// A metric with one unlabelled value: its name is written once.
+        func single(_ name: String, _ type: String, _ help: String, _ v: String) {
+            family(name, type, help)
+            line(name, "", v)
+        }
+        /// A metric with one sample per label value, sorted by label value.
+        func labelled<N: BinaryInteger>(
+            _ name: String, _ type: String, _ help: String, _ label: String, _ values: [String: N]
+        ) {
+            family(name, type, help)
+            for (k, v) in values.sorted(by: { $0.key < $1.key }) { line(name, "\(label)=\(q(k))", "\(v)") }
+        }
+        single("trailhound_up", "gauge", "1 while the service runs.", "1")
+        single("trailhound_events_total", "counter", "Events decoded and offered to detection.", "\(m.events)")
+        single(
+            "trailhound_input_bytes_total", "counter", "Bytes read from inputs (compressed size for directory files).",
+            "\(m.bytes)")
+        single("trailhound_files_done_total", "counter", "Whole files read from watched directories.", "\(m.filesDone)")
         family("trailhound_findings_total", "counter", "Findings committed, by detector and severity.")
         for (k, v) in m.findings.sorted(by: { $0.key < $1.key }) {
             let p = k.split(separator: "\u{1}", maxSplits: 1).map(String.init)
             line("trailhound_findings_total", "detector=\(q(p[0])),severity=\(q(p.count > 1 ? p[1] : ""))", "\(v)")
         }
-        family("trailhound_diagnostics_total", "counter", "Input problems by stable code.")
-        for (k, v) in m.diagnostics.sorted(by: { $0.key < $1.key }) {
-            line("trailhound_diagnostics_total", "code=\(q(k))", "\(v)")
-        }
-        family("trailhound_lag_seconds", "gauge", "Wall clock minus the newest event time processed.")
-        line("trailhound_lag_seconds", "", m.newestEventTime > 0 ? fmt(now - Double(m.newestEventTime) / 1000) : "0")
-        family("trailhound_backlog_bytes", "gauge", "Bytes appended to followed files and not read yet.")
-        line("trailhound_backlog_bytes", "", "\(m.backlogBytes)")
-        family("trailhound_checkpoints_total", "counter", "Checkpoints committed.")
-        line("trailhound_checkpoints_total", "", "\(m.checkpoints)")
-        family("trailhound_checkpoint_failures_total", "counter", "Checkpoints that failed (the previous one stays).")
-        line("trailhound_checkpoint_failures_total", "", "\(m.checkpointFailures)")
-        family("trailhound_checkpoint_duration_seconds", "gauge", "Duration of the last checkpoint.")
-        line("trailhound_checkpoint_duration_seconds", "", fmt(m.lastCheckpointSeconds))
-        family("trailhound_last_checkpoint_timestamp_seconds", "gauge", "Wall time of the last checkpoint.")
-        line("trailhound_last_checkpoint_timestamp_seconds", "", fmt(m.lastCheckpointTime))
-        family("trailhound_sink_delivered_total", "counter", "Findings delivered, by sink.")
-        for (k, v) in m.delivered.sorted(by: { $0.key < $1.key }) {
-            line("trailhound_sink_delivered_total", "sink=\(q(k))", "\(v)")
-        }
-        family("trailhound_sink_pending", "gauge", "Committed findings not yet delivered, by sink.")
-        for (k, v) in m.pending.sorted(by: { $0.key < $1.key }) {
-            line("trailhound_sink_pending", "sink=\(q(k))", "\(v)")
-        }
-        family("trailhound_webhook_failures_total", "counter", "Webhook attempts without a 2xx answer (retried).")
-        line("trailhound_webhook_failures_total", "", "\(m.webhookFailures)")
-        family(
-            "trailhound_webhook_rejected_total", "counter", "Findings the receiver refused with a 4xx (not retried).")
-        line("trailhound_webhook_rejected_total", "", "\(m.webhookRejected)")
-        family("trailhound_webhook_dropped_total", "counter", "Findings dropped because the webhook queue was full.")
-        line("trailhound_webhook_dropped_total", "", "\(m.webhookDropped)")
+        labelled("trailhound_diagnostics_total", "counter", "Input problems by stable code.", "code", m.diagnostics)
+        single(
+            "trailhound_lag_seconds", "gauge", "Wall clock minus the newest event time processed.",
+            m.newestEventTime > 0 ? fmt(now - Double(m.newestEventTime) / 1000) : "0")
+        single(
+            "trailhound_backlog_bytes", "gauge", "Bytes appended to followed files and not read yet.",
+            "\(m.backlogBytes)")
+        single("trailhound_checkpoints_total", "counter", "Checkpoints committed.", "\(m.checkpoints)")
+        single(
+            "trailhound_checkpoint_failures_total", "counter", "Checkpoints that failed (the previous one stays).",
+            "\(m.checkpointFailures)")
+        single(
+            "trailhound_checkpoint_duration_seconds", "gauge", "Duration of the last checkpoint.",
+            fmt(m.lastCheckpointSeconds))
+        single(
+            "trailhound_last_checkpoint_timestamp_seconds", "gauge", "Wall time of the last checkpoint.",
+            fmt(m.lastCheckpointTime))
+        labelled("trailhound_sink_delivered_total", "counter", "Findings delivered, by sink.", "sink", m.delivered)
+        labelled(
+            "trailhound_sink_pending", "gauge", "Committed findings not yet delivered, by sink.", "sink", m.pending)
+        single(
+            "trailhound_webhook_failures_total", "counter", "Webhook attempts without a 2xx answer (retried).",
+            "\(m.webhookFailures)")
+        single(
+            "trailhound_webhook_rejected_total", "counter", "Findings the receiver refused with a 4xx (not retried).",
+            "\(m.webhookRejected)")
+        single(
+            "trailhound_webhook_dropped_total", "counter", "Findings dropped because the webhook queue was full.",
+            "\(m.webhookDropped)")
         family("trailhound_reloads_total", "counter", "Detector config reloads (SIGHUP), by result.")
         for r in ["ok", "rejected"] {
             line("trailhound_reloads_total", "result=\"\(r)\"", "\(m.reloads[r, default: 0])")
         }
-        family("trailhound_detectors_enabled", "gauge", "Detectors running.")
-        line("trailhound_detectors_enabled", "", "\(m.detectorsEnabled)")
-        family("process_resident_memory_bytes", "gauge", "Resident memory.")
-        line("process_resident_memory_bytes", "", "\(rss)")
-        family("process_start_time_seconds", "gauge", "Start time of the process.")
-        line("process_start_time_seconds", "", fmt(m.startTime))
+        single("trailhound_detectors_enabled", "gauge", "Detectors running.", "\(m.detectorsEnabled)")
+        single("process_resident_memory_bytes", "gauge", "Resident memory.", "\(rss)")
+        single("process_start_time_seconds", "gauge", "Start time of the process.", fmt(m.startTime))
         return o
     }
 
