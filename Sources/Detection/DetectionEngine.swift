@@ -29,8 +29,12 @@ public final class DetectionEngine {
     private var everyEvent: [Int] = []
     /// Baselines shared with the detectors.
     public let baselines: BaselineStore
-    private var recent: RecentIDs
-    private var throttle = FindingThrottle()
+    private(set) var recent: RecentIDs
+    /// Capacity of the recent-event-id set.
+    let recentCapacity: Int
+    private(set) var throttle = FindingThrottle()
+    /// Events seen, for the cadence of closing dedup windows (saved, so a resumed run closes them at the same events).
+    private(set) var ticks = 0
     private var signals: [Signal] = []
     /// Newest event time seen (the engine's notion of now).
     public private(set) var watermark: Int64 = .min
@@ -40,12 +44,15 @@ public final class DetectionEngine {
     public var observeBaselines = true
     /// Optional correlation stage (risk scoring across detectors); runs on every finding.
     public var correlator: ((inout Finding) -> Void)?
+    /// The correlator behind `correlator`, when it is a `RiskCorrelator` (its windows are saved with the engine).
+    var riskCorrelator: RiskCorrelator?
 
     /// Creates an engine over enabled detectors.
     public init(detectors: [LoadedDetector], baselines: BaselineStore, dedupCapacity: Int = 200_000) {
         self.loaded = detectors.filter { $0.spec.enabled }
         self.baselines = baselines
         self.recent = RecentIDs(capacity: dedupCapacity)
+        self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
         self.contexts = loaded.map { DetectionContext(baselines: baselines, spec: $0.spec) }
         for (i, d) in loaded.enumerated() {
@@ -62,6 +69,7 @@ public final class DetectionEngine {
     /// Processes one event; calls `emit` for each finding to report now.
     public func process(_ event: Event, emit: (Finding) -> Void) {
         stats.events += 1
+        ticks += 1
         if !event.eventId.isEmpty && !recent.insert(event.eventId) {
             stats.duplicates += 1
             return
@@ -72,10 +80,12 @@ public final class DetectionEngine {
             for i in list { run(i, event, emit) }
         }
         if observeBaselines { baselines.observe(event) }
-        if stats.events & 0x3FFF == 0 { closeWindows(emit) }
+        if ticks & 0x3FFF == 0 { closeWindows(emit) }
     }
 
-    /// End of input: flushes detector windows and the dedup groups.
+    /// End of input: flushes detector windows and reports what the dedup
+    /// groups folded (the groups stay open until their window ends, so that a
+    /// later run resumed from this state still folds repeats).
     public func finish(emit: (Finding) -> Void) {
         for (i, d) in loaded.enumerated() {
             var pending: [(Identity, Signal)] = []
@@ -87,7 +97,7 @@ public final class DetectionEngine {
                 deliver(d.spec, s, e, emit)
             }
         }
-        for f in throttle.close(before: nil) { count(f); emit(f) }
+        for f in throttle.flush() { count(f); emit(f) }
         stats.folded = throttle.folded
     }
 
@@ -130,15 +140,25 @@ public final class DetectionEngine {
         stats.findingsByDetector[f.detector, default: 0] += 1
     }
 
-    /// Serialized state of every stateful detector, by id.
+    /// Serialized state of every stateful detector, by id, and the engine's
+    /// own (recent ids, dedup groups, correlation) under `DetectionEngine.stateKey`.
     public func snapshotDetectors() -> [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
+        var out: [String: [UInt8]] = [Self.stateKey: snapshotState()]
         for d in loaded { if let s = d.detector.snapshot() { out[d.spec.id] = s } }
         return out
     }
 
-    /// Restores detector state saved by `snapshotDetectors()`.
+    /// Restores detector and engine state saved by `snapshotDetectors()`
+    /// (attach the correlator first, so that its windows are restored too).
     public func restoreDetectors(_ state: [String: [UInt8]]) {
+        if let s = state[Self.stateKey] { restoreState(s) }
         for d in loaded { if let s = state[d.spec.id] { d.detector.restore(s) } }
+    }
+
+    func restore(watermark: Int64, ticks: Int, recent: RecentIDs, throttle: FindingThrottle) {
+        self.watermark = watermark
+        self.ticks = ticks
+        self.recent = recent
+        self.throttle = throttle
     }
 }

@@ -16,10 +16,10 @@ public struct FindingThrottle {
         var closesAt: Int64
     }
 
-    private var groups: [String: Group] = [:]
+    var groups: [String: Group] = [:]
     /// Follow-ups of groups replaced by a later occurrence before `close` ran.
-    private var expired: [Finding] = []
-    private let capacity: Int
+    var expired: [Finding] = []
+    let capacity: Int
     /// Findings folded into an earlier one so far.
     public private(set) var folded = 0
 
@@ -60,6 +60,21 @@ public struct FindingThrottle {
         for k in toClose {
             guard let g = groups.removeValue(forKey: k) else { continue }
             if g.absorbed > 0 { out.append(followUp(g)) }
+        }
+        return out.sorted { ($0.lastSeen, $0.detector, $0.identity) < ($1.lastSeen, $1.detector, $1.identity) }
+    }
+
+    /// End of a batch: returns the follow-ups of every group that folded
+    /// something, but keeps the groups open (emptied) until their window ends,
+    /// so a repeat read by the next run of the same state file still folds.
+    public mutating func flush() -> [Finding] {
+        var out: [Finding] = expired
+        expired.removeAll()
+        for (k, g) in groups where g.absorbed > 0 {
+            out.append(followUp(g))
+            groups[k] = Group(
+                first: g.first, absorbed: 0, lastSeen: g.lastSeen, foldedFirst: .max, eventIds: [],
+                closesAt: g.closesAt)
         }
         return out.sorted { ($0.lastSeen, $0.detector, $0.identity) < ($1.lastSeen, $1.detector, $1.identity) }
     }

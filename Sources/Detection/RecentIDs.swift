@@ -13,7 +13,11 @@ public struct RecentIDs: Sendable {
 
     /// Inserts an id; returns false when it was already present (a duplicate).
     public mutating func insert(_ id: String) -> Bool {
-        let h = RecentIDs.fnv1a(id)
+        insert(hash: RecentIDs.fnv1a(id))
+    }
+
+    /// Inserts an id's hash (never 0); returns false when it was already present.
+    mutating func insert(hash h: UInt64) -> Bool {
         if set.contains(h) { return false }
         let old = ring[next]
         if old != 0 { set.remove(old) }
@@ -22,6 +26,14 @@ public struct RecentIDs: Sendable {
         next = (next + 1) % ring.count
         return true
     }
+
+    /// Remembered hashes, oldest first (for the state file).
+    var ordered: [UInt64] {
+        (ring[next...] + ring[..<next]).filter { $0 != 0 }
+    }
+
+    /// Number of ids remembered.
+    public var count: Int { self.set.count }
 
     /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot).
     public static func fnv1a(_ s: String) -> UInt64 {

@@ -44,16 +44,17 @@ public final class RiskCorrelator {
 
     /// Effective settings.
     public let configuration: Configuration
-    private var tracks: [UInt64: Track] = [:]
+    var tracks: [UInt64: Track] = [:]
     /// Findings raised so far.
     public private(set) var raised = 0
 
     /// Creates a correlator.
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
-    /// Installs the correlator as the engine's correlation stage.
+    /// Installs the correlator as the engine's correlation stage (its windows are then saved with the engine's state).
     public func attach(to engine: DetectionEngine) {
         engine.correlator = { [self] f in correlate(&f) }
+        engine.riskCorrelator = self
     }
 
     /// Number of identities tracked.

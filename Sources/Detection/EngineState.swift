@@ -1,0 +1,207 @@
+import Baselines
+import EventModel
+
+/// Binary form of the engine's own memory (recent event ids, open dedup
+/// groups, the correlation windows, the watermark), saved in the state file
+/// beside the detectors' states so that a run resumed from a checkpoint folds
+/// and drops exactly what an uninterrupted run would have. Every count read
+/// back is bounded; undecodable bytes leave the engine empty.
+enum EngineStateCodec {
+    /// Format version of the engine entry.
+    static let version: UInt8 = 1
+    /// Longest string accepted back (titles and explanations are built by detectors, bounded).
+    static let maxText = 1 << 16
+
+    static func write(_ f: Finding, _ w: inout BinaryWriter) {
+        for s in [f.detector, f.identity, f.identityType.rawValue, f.account, f.title, f.explanation, f.key] {
+            w.string(s)
+        }
+        w.u8(UInt8(f.severity.rawValue))
+        w.int(f.firstSeen)
+        w.int(f.lastSeen)
+        w.uint(f.count)
+        strings(f.eventIds, &w)
+        strings(f.mitre, &w)
+        w.uint(f.facts.count)
+        for fact in f.facts {
+            w.string(fact.name)
+            w.string(fact.value)
+        }
+        w.string(f.origin.path)
+        w.uint(f.origin.record)
+        w.bool(f.origin.isLine)
+    }
+
+    static func readFinding(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Finding {
+        var s: [String] = []
+        for _ in 0..<7 { s.append(try r.string(max: maxText)) }
+        let offset = r.offset
+        guard let severity = Severity(rawValue: Int(try r.u8())) else {
+            throw BinaryDecodeError("bad severity", offset: offset)
+        }
+        let first = try r.int()
+        let last = try r.int()
+        let count = try r.uint()
+        let ids = try readStrings(&r, max: Finding.maxEvidence)
+        let mitre = try readStrings(&r, max: 64)
+        var facts: [Fact] = []
+        for _ in 0..<(try r.uint(max: 256)) { facts.append(Fact(try r.string(max: maxText), try r.string(max: maxText))) }
+        let origin = Origin(path: try r.string(max: 4096), record: try r.uint(), isLine: try r.bool())
+        return Finding(
+            detector: s[0], severity: severity, identity: s[1], identityType: IdentityType(rawValue: s[2]) ?? .unknown,
+            account: s[3], firstSeen: first, lastSeen: last, eventIds: ids, count: count, title: s[4],
+            explanation: s[5], facts: facts, mitre: mitre, key: s[6], origin: origin)
+    }
+
+    static func strings(_ list: [String], _ w: inout BinaryWriter) {
+        w.uint(list.count)
+        for s in list { w.string(s) }
+    }
+
+    static func readStrings(_ r: inout BinaryReader, max: Int) throws(BinaryDecodeError) -> [String] {
+        var out: [String] = []
+        for _ in 0..<(try r.uint(max: max)) { out.append(try r.string(max: maxText)) }
+        return out
+    }
+}
+
+extension RecentIDs {
+    /// Appends the ring, oldest id first.
+    func write(_ w: inout BinaryWriter) {
+        let ids = ordered
+        w.uint(ids.count)
+        for h in ids { w.u64(h) }
+    }
+
+    /// Reads a ring written by `write`; keeps the newest `capacity` ids.
+    static func read(_ r: inout BinaryReader, capacity: Int) throws(BinaryDecodeError) -> RecentIDs {
+        var ids = RecentIDs(capacity: capacity)
+        let n = try r.uint(max: 1 << 24)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(n)
+        for _ in 0..<n { hashes.append(try r.u64()) }
+        for h in hashes.suffix(capacity) where h != 0 { _ = ids.insert(hash: h) }
+        return ids
+    }
+}
+
+extension DetectionEngine {
+    /// Key of the engine's own entry in the detector-state map (detector ids never contain `#`).
+    public static let stateKey = "#engine"
+}
+
+extension FindingThrottle {
+    /// Appends the open groups (sorted by key, so equal state gives equal bytes) and waiting follow-ups.
+    func write(_ w: inout BinaryWriter) {
+        w.uint(groups.count)
+        for (k, g) in groups.sorted(by: { $0.key < $1.key }) {
+            w.string(k)
+            EngineStateCodec.write(g.first, &w)
+            w.uint(g.absorbed)
+            w.int(g.lastSeen)
+            w.int(g.foldedFirst)
+            w.int(g.closesAt)
+            EngineStateCodec.strings(g.eventIds, &w)
+        }
+        w.uint(expired.count)
+        for f in expired { EngineStateCodec.write(f, &w) }
+    }
+
+    /// Replaces the groups with those written by `write` (at most `capacity`, plus the waiting follow-ups).
+    mutating func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
+        var restored: [String: Group] = [:]
+        for _ in 0..<(try r.uint(max: capacity)) {
+            let k = try r.string(max: EngineStateCodec.maxText)
+            let first = try EngineStateCodec.readFinding(&r)
+            let absorbed = try r.uint()
+            let lastSeen = try r.int()
+            let foldedFirst = try r.int()
+            let closesAt = try r.int()
+            let ids = try EngineStateCodec.readStrings(&r, max: Finding.maxEvidence)
+            restored[k] = Group(
+                first: first, absorbed: absorbed, lastSeen: lastSeen, foldedFirst: foldedFirst, eventIds: ids,
+                closesAt: closesAt)
+        }
+        var waiting: [Finding] = []
+        for _ in 0..<(try r.uint(max: capacity)) { waiting.append(try EngineStateCodec.readFinding(&r)) }
+        groups = restored
+        expired = waiting
+    }
+}
+
+extension RiskCorrelator {
+    /// Appends every tracked identity's window (sorted by identity hash).
+    func write(_ w: inout BinaryWriter) {
+        w.uint(tracks.count)
+        for (h, t) in tracks.sorted(by: { $0.key < $1.key }) {
+            w.u64(h)
+            w.int(t.used)
+            w.uint(t.entries.count)
+            for e in t.entries {
+                w.string(e.detector)
+                w.string(e.key)
+                w.u8(UInt8(e.severity.rawValue))
+                w.int(e.time)
+            }
+        }
+    }
+
+    /// Replaces the windows with those written by `write` (bounded by the configuration).
+    func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
+        var restored: [UInt64: Track] = [:]
+        for _ in 0..<(try r.uint(max: configuration.maxIdentities)) {
+            let t = Track()
+            let h = try r.u64()
+            t.used = try r.int()
+            for _ in 0..<(try r.uint(max: configuration.maxSignalsPerIdentity)) {
+                let detector = try r.string(max: 256)
+                let key = try r.string(max: EngineStateCodec.maxText)
+                let offset = r.offset
+                guard let severity = Severity(rawValue: Int(try r.u8())) else {
+                    throw BinaryDecodeError("bad severity", offset: offset)
+                }
+                t.entries.append(Entry(detector: detector, key: key, severity: severity, time: try r.int()))
+            }
+            restored[h] = t
+        }
+        tracks = restored
+    }
+}
+
+extension DetectionEngine {
+    /// The engine's own memory as bytes: watermark, window-close cadence,
+    /// recent event ids, open dedup groups and (when attached) the correlator.
+    public func snapshotState() -> [UInt8] {
+        var w = BinaryWriter()
+        w.u8(EngineStateCodec.version)
+        w.int(watermark)
+        w.uint(ticks)
+        recent.write(&w)
+        throttle.write(&w)
+        w.bool(riskCorrelator != nil)
+        riskCorrelator?.write(&w)
+        return w.bytes
+    }
+
+    /// Restores what `snapshotState()` wrote. Returns false (and changes
+    /// nothing) when the bytes are not a state this version can read.
+    @discardableResult
+    public func restoreState(_ bytes: [UInt8]) -> Bool {
+        var r = BinaryReader(bytes)
+        do throws(BinaryDecodeError) {
+            guard try r.u8() == EngineStateCodec.version else { return false }
+            let mark = try r.int()
+            let t = try r.uint()
+            let ids = try RecentIDs.read(&r, capacity: recentCapacity)
+            var th = FindingThrottle()
+            try th.read(&r)
+            if try r.bool(), let c = riskCorrelator {
+                try c.read(&r)
+            }
+            restore(watermark: mark, ticks: t, recent: ids, throttle: th)
+            return true
+        } catch {
+            return false
+        }
+    }
+}
