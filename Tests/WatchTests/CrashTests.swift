@@ -93,10 +93,12 @@ extension WatchE2E {
         #expect(expected.filter { $0.contains("(repeated 1×)") }.count == 59)
         let got = watched.map(Self.canonical)
         if got != expected {
-            let at = zip(got, expected).firstIndex { $0 != $1 } ?? min(got.count, expected.count)
+            let at = (0..<min(got.count, expected.count)).first { got[$0] != expected[$0] } ?? min(got.count, expected.count)
+            let mine = got.count > at ? String(got[at].prefix(400)) : "<none>"
+            let theirs = expected.count > at ? String(expected[at].prefix(400)) : "<none>"
             Issue.record(
-                "findings differ from an uninterrupted scan: \(got.count) vs \(expected.count); first difference at #\(at): "
-                    + "watch \(got.count > at ? got[at].prefix(400) : "<none>") | scan \(expected.count > at ? expected[at].prefix(400) : "<none>")")
+                "findings differ from an uninterrupted scan: \(got.count) vs \(expected.count); first difference at #\(at): watch \(mine) | scan \(theirs)"
+            )
         }
         #expect(watched.compactMap { $0["seq"] as? Int } == Array(1...watched.count), "seq not contiguous")
         let processed = Self.lines(events)
