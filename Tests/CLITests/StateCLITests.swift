@@ -47,6 +47,36 @@ import Testing
         #expect(missing.status == 1)
     }
 
+    /// A CloudTrail JSON line: `user` calls StopLogging on trail `trail` at 10:MM.
+    func stopLogging(_ id: String, minute: Int, user: String = "mallory", trail: String = "main") -> String {
+        let u = #"{"type":"IAMUser","principalId":"AIDA\#(user)","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","userName":"\#(user)"}"#
+        return #"{"eventVersion":"1.09","userIdentity":\#(u),"eventTime":"2026-03-01T10:\#(String(format: "%02d", minute)):00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.3","requestParameters":{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/\#(trail)"},"responseElements":null,"eventID":"\#(id)","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
+    }
+
+    @Test func dedupWindowAndDuplicateDeliveriesSpanTwoScansOfOneStateFile() throws {
+        let dir = try CLI.tempDir()
+        let a = dir.appendingPathComponent("a.jsonl")
+        let b = dir.appendingPathComponent("b.jsonl")
+        try (stopLogging("e1", minute: 0) + "\n").write(to: a, atomically: true, encoding: .utf8)
+        // CloudTrail delivers e1 again, then the same user stops the same trail 20 min later (inside dedup_window 1h).
+        try [stopLogging("e1", minute: 0), stopLogging("e2", minute: 20)].joined(separator: "\n")
+            .write(to: b, atomically: true, encoding: .utf8)
+        let summary: ([[String: Any]]) -> [String] = { fs in
+            fs.map { "\($0["title"] ?? "") ×\($0["count"] ?? "") \($0["event_ids"] ?? "")" }
+        }
+        let whole = try CLI.run(["scan", a.path, b.path, "--detectors", "detectors"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(whole.findings.count == 2, "the first StopLogging and the follow-up of its repeat")
+
+        let state = dir.appendingPathComponent("state.db").path
+        let first = try CLI.run(["scan", a.path, "--detectors", "detectors", "--state", state])
+        let second = try CLI.run(["scan", b.path, "--detectors", "detectors", "--state", state])
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
+        #expect(second.findings.count == 1, "the duplicate is dropped and the repeat folds: \(summary(second.findings))")
+        #expect(summary(first.findings + second.findings) == summary(whole.findings))
+        #expect(second.findings.first?["title"] as? String ?? "" == (whole.findings.last?["title"] as? String ?? "-"))
+    }
+
     @Test func unusableStateFileIsAClearError() throws {
         let dir = try CLI.tempDir()
         let bad = dir.appendingPathComponent("garbage.db")
