@@ -101,6 +101,14 @@ public final class DetectionEngine {
         stats.folded = throttle.folded
     }
 
+    /// Emits the follow-ups of dedup groups whose window ended before the
+    /// watermark (the live service calls this at each checkpoint, so that a quiet
+    /// stream still reports its repeats once their window is over).
+    public func closeExpired(emit: (Finding) -> Void) {
+        guard watermark != .min else { return }
+        closeWindows(emit)
+    }
+
     private func closeWindows(_ emit: (Finding) -> Void) {
         for f in throttle.close(before: watermark) { count(f); emit(f) }
         stats.folded = throttle.folded

@@ -105,6 +105,12 @@ public final class Pipeline {
         }
     }
 
+    /// Live input gone quiet: reports the dedup groups whose window ended
+    /// before the newest event (batch scans do this every 16,384 events).
+    public func closeExpired() {
+        engine.closeExpired(emit: emit)
+    }
+
     /// End of input: flush detector windows and dedup groups.
     public func finish() {
         engine.finish(emit: emit)

@@ -280,6 +280,7 @@ final class WatchEngine: @unchecked Sendable {
     /// then moves the journal's findings to the outbox.
     private func checkpoint() {
         let started = Date().timeIntervalSince1970
+        pipeline.closeExpired()
         if let incidents, engine.watermark != .min {
             for i in incidents.close(before: engine.watermark) { journalIncident(i) }
         }

@@ -46,6 +46,28 @@ extension WatchE2E {
         #expect(await p.waitForExit(timeout: 5) == 0)
     }
 
+    @Test func repeatInsideTheDedupWindowIsReportedOnceTheWindowEnds() async throws {
+        let dir = try tempDir()
+        let log = dir.appendingPathComponent("cloudtrail.jsonl")
+        try append(Events.lines([Events.stopLogging("first", trail: "main", second: 0)]), to: log)
+        let p = try Self.watch([log.path], dir: dir)
+        try await p.waitUntilStarted()
+        #expect(await Self.waitForFinding(p, "first"))
+        // Same user, same trail, 5 min later: folded into the first finding (dedup_window 1h), nothing now.
+        try append(Events.lines([Events.stopLogging("again", trail: "main", second: 300)]), to: log)
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(!p.findings.contains { ($0["event_ids"] as? [String])?.contains("again") == true })
+        // Event time moves past the window: the follow-up comes without waiting for 16,384 events or an exit.
+        try append(Events.lines([Events.benign("later", second: 2 * 3600)]), to: log)
+        #expect(await Self.waitForFinding(p, "again", timeout: 10), "no follow-up: \(p.stderr)")
+        let f = p.findings.first { ($0["event_ids"] as? [String]) == ["again"] }
+        #expect((f?["title"] as? String)?.hasSuffix("(repeated 1×)") == true)
+        #expect(f?["count"] as? Int == 1)
+        p.signal(SIGTERM)
+        #expect(await p.waitForExit(timeout: 5) == 0)
+        #expect(p.findings.count == 2)
+    }
+
     @Test func partialLastLineIsHeldUntilComplete() async throws {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("app.jsonl")
