@@ -32,6 +32,12 @@ public struct BinaryWriter: Sendable {
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
     }
 
+    /// Appends many 8-byte little-endian values in one copy (large hash sets).
+    public mutating func u64s(_ values: [UInt64]) {
+        let le = values.map(\.littleEndian)
+        le.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
     /// Appends a length-prefixed UTF-8 string.
     public mutating func string(_ s: String) {
         uint(s.utf8.count)
@@ -123,6 +129,21 @@ public struct BinaryReader {
         for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
         offset += 8
         return v
+    }
+
+    /// Reads `count` values written by `BinaryWriter.u64s`.
+    public mutating func u64s(count: Int) throws(BinaryDecodeError) -> [UInt64] {
+        guard count >= 0, offset + 8 * count <= bytes.count else {
+            throw BinaryDecodeError("truncated", offset: offset)
+        }
+        var out = [UInt64](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { dst in
+            bytes.withUnsafeBytes { src in
+                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offset..<(offset + 8 * count)]))
+            }
+        }
+        offset += 8 * count
+        return out.map { UInt64(littleEndian: $0) }
     }
 
     /// Reads a length-prefixed UTF-8 string of at most `limit` bytes.

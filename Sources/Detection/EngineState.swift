@@ -70,16 +70,14 @@ extension RecentIDs {
     func write(_ w: inout BinaryWriter) {
         let ids = ordered
         w.uint(ids.count)
-        for h in ids { w.u64(h) }
+        w.u64s(ids)
     }
 
     /// Reads a ring written by `write`; keeps the newest `capacity` ids.
     static func read(_ r: inout BinaryReader, capacity: Int) throws(BinaryDecodeError) -> RecentIDs {
         var ids = RecentIDs(capacity: capacity)
         let n = try r.uint(max: 1 << 24)
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(n)
-        for _ in 0..<n { hashes.append(try r.u64()) }
+        let hashes = try r.u64s(count: n)
         for h in hashes.suffix(capacity) where h != 0 { _ = ids.insert(hash: h) }
         return ids
     }
