@@ -1,18 +1,17 @@
 import Baselines
 import EventModel
 
-/// Binary form of the engine's own memory (recent event ids, open dedup
-/// groups, the correlation windows, the watermark), saved in the state file
-/// beside the detectors' states so that a run resumed from a checkpoint folds
-/// and drops exactly what an uninterrupted run would have. Every count read
-/// back is bounded; undecodable bytes leave the engine empty.
-enum EngineStateCodec {
+/// Binary form of a finding, for state that holds findings (the engine's open
+/// dedup groups, a live service's open incidents). Every count read back is
+/// bounded; a bad value throws `BinaryDecodeError`.
+public enum FindingCodec {
     /// Format version of the engine entry.
     static let version: UInt8 = 1
     /// Longest string accepted back (titles and explanations are built by detectors, bounded).
     static let maxText = 1 << 16
 
-    static func write(_ f: Finding, _ w: inout BinaryWriter) {
+    /// Appends `f`.
+    public static func write(_ f: Finding, _ w: inout BinaryWriter) {
         for s in [f.detector, f.identity, f.identityType.rawValue, f.account, f.title, f.explanation, f.key] {
             w.string(s)
         }
@@ -32,7 +31,8 @@ enum EngineStateCodec {
         w.bool(f.origin.isLine)
     }
 
-    static func readFinding(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Finding {
+    /// Reads a finding written by `write`.
+    public static func readFinding(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Finding {
         var s: [String] = []
         for _ in 0..<7 { s.append(try r.string(max: maxText)) }
         let offset = r.offset
@@ -45,7 +45,9 @@ enum EngineStateCodec {
         let ids = try readStrings(&r, max: Finding.maxEvidence)
         let mitre = try readStrings(&r, max: 64)
         var facts: [Fact] = []
-        for _ in 0..<(try r.uint(max: 256)) { facts.append(Fact(try r.string(max: maxText), try r.string(max: maxText))) }
+        for _ in 0..<(try r.uint(max: 256)) {
+            facts.append(Fact(try r.string(max: maxText), try r.string(max: maxText)))
+        }
         let origin = Origin(path: try r.string(max: 4096), record: try r.uint(), isLine: try r.bool())
         return Finding(
             detector: s[0], severity: severity, identity: s[1], identityType: IdentityType(rawValue: s[2]) ?? .unknown,
@@ -53,17 +55,25 @@ enum EngineStateCodec {
             explanation: s[5], facts: facts, mitre: mitre, key: s[6], origin: origin)
     }
 
-    static func strings(_ list: [String], _ w: inout BinaryWriter) {
+    /// Appends a counted list of strings.
+    public static func strings(_ list: [String], _ w: inout BinaryWriter) {
         w.uint(list.count)
         for s in list { w.string(s) }
     }
 
-    static func readStrings(_ r: inout BinaryReader, max: Int) throws(BinaryDecodeError) -> [String] {
+    /// Reads a counted list of at most `max` strings.
+    public static func readStrings(_ r: inout BinaryReader, max: Int) throws(BinaryDecodeError) -> [String] {
         var out: [String] = []
         for _ in 0..<(try r.uint(max: max)) { out.append(try r.string(max: maxText)) }
         return out
     }
 }
+
+// The engine's own memory (recent event ids, open dedup groups, the
+// correlation windows, the watermark) is saved in the state file beside the
+// detectors' states, so that a run resumed from a checkpoint folds and drops
+// exactly what an uninterrupted run would have. Undecodable bytes leave the
+// engine as it was.
 
 extension RecentIDs {
     /// Appends the ring, oldest id first.
@@ -94,34 +104,34 @@ extension FindingThrottle {
         w.uint(groups.count)
         for (k, g) in groups.sorted(by: { $0.key < $1.key }) {
             w.string(k)
-            EngineStateCodec.write(g.first, &w)
+            FindingCodec.write(g.first, &w)
             w.uint(g.absorbed)
             w.int(g.lastSeen)
             w.int(g.foldedFirst)
             w.int(g.closesAt)
-            EngineStateCodec.strings(g.eventIds, &w)
+            FindingCodec.strings(g.eventIds, &w)
         }
         w.uint(expired.count)
-        for f in expired { EngineStateCodec.write(f, &w) }
+        for f in expired { FindingCodec.write(f, &w) }
     }
 
     /// Replaces the groups with those written by `write` (at most `capacity`, plus the waiting follow-ups).
     mutating func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
         var restored: [String: Group] = [:]
         for _ in 0..<(try r.uint(max: capacity)) {
-            let k = try r.string(max: EngineStateCodec.maxText)
-            let first = try EngineStateCodec.readFinding(&r)
+            let k = try r.string(max: FindingCodec.maxText)
+            let first = try FindingCodec.readFinding(&r)
             let absorbed = try r.uint()
             let lastSeen = try r.int()
             let foldedFirst = try r.int()
             let closesAt = try r.int()
-            let ids = try EngineStateCodec.readStrings(&r, max: Finding.maxEvidence)
+            let ids = try FindingCodec.readStrings(&r, max: Finding.maxEvidence)
             restored[k] = Group(
                 first: first, absorbed: absorbed, lastSeen: lastSeen, foldedFirst: foldedFirst, eventIds: ids,
                 closesAt: closesAt)
         }
         var waiting: [Finding] = []
-        for _ in 0..<(try r.uint(max: capacity)) { waiting.append(try EngineStateCodec.readFinding(&r)) }
+        for _ in 0..<(try r.uint(max: capacity)) { waiting.append(try FindingCodec.readFinding(&r)) }
         groups = restored
         expired = waiting
     }
@@ -153,7 +163,7 @@ extension RiskCorrelator {
             t.used = try r.int()
             for _ in 0..<(try r.uint(max: configuration.maxSignalsPerIdentity)) {
                 let detector = try r.string(max: 256)
-                let key = try r.string(max: EngineStateCodec.maxText)
+                let key = try r.string(max: FindingCodec.maxText)
                 let offset = r.offset
                 guard let severity = Severity(rawValue: Int(try r.u8())) else {
                     throw BinaryDecodeError("bad severity", offset: offset)
@@ -171,7 +181,7 @@ extension DetectionEngine {
     /// recent event ids, open dedup groups and (when attached) the correlator.
     public func snapshotState() -> [UInt8] {
         var w = BinaryWriter()
-        w.u8(EngineStateCodec.version)
+        w.u8(FindingCodec.version)
         w.int(watermark)
         w.uint(ticks)
         recent.write(&w)
@@ -187,7 +197,7 @@ extension DetectionEngine {
     public func restoreState(_ bytes: [UInt8]) -> Bool {
         var r = BinaryReader(bytes)
         do throws(BinaryDecodeError) {
-            guard try r.u8() == EngineStateCodec.version else { return false }
+            guard try r.u8() == FindingCodec.version else { return false }
             let mark = try r.int()
             let t = try r.uint()
             let ids = try RecentIDs.read(&r, capacity: recentCapacity)

@@ -47,12 +47,12 @@ public final class IncidentBuilder {
 
     /// Effective settings.
     public let configuration: Configuration
-    private(set) var findings: [Finding] = []
-    private var replaceCursor = 0
-    private var edges: [ChainEdge] = []
-    private var withFindings: Set<String> = []
-    private var watermark: Int64 = .min
-    private var edgesSincePrune = 0
+    var findings: [Finding] = []
+    var replaceCursor = 0
+    var edges: [ChainEdge] = []
+    var withFindings: Set<String> = []
+    var watermark: Int64 = .min
+    var edgesSincePrune = 0
     /// Findings not kept because the store was full.
     public private(set) var droppedFindings = 0
     /// Chain edges dropped by the cap.

@@ -78,9 +78,23 @@ public final class IncidentChainObserver: Detector {
     public let interest = Interest.operations(ChainEdges.operations)
     /// The builder fed.
     public let builder: IncidentBuilder
+    /// Whether the builder's open incidents are saved with the detector states
+    /// (a live service; a scan reports every incident at its end, so it keeps none).
+    public let persistent: Bool
 
     /// Creates an observer.
-    public init(builder: IncidentBuilder) { self.builder = builder }
+    public init(builder: IncidentBuilder, persistent: Bool = false) {
+        self.builder = builder
+        self.persistent = persistent
+    }
+
+    /// The open incidents, when `persistent`.
+    public func snapshot() -> [UInt8]? { persistent ? builder.snapshot() : nil }
+
+    /// Restores open incidents saved by a previous run (bad bytes: nothing restored).
+    public func restore(_ bytes: [UInt8]) {
+        if persistent { builder.restore(bytes) }
+    }
 
     /// Records the event's chain edges.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {

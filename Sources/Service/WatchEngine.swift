@@ -88,7 +88,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private static func withObserver(_ detectors: [LoadedDetector], _ builder: IncidentBuilder?) -> [LoadedDetector] {
         guard let builder else { return detectors }
-        return detectors + [IncidentChainObserver(builder: builder).loaded]
+        return detectors + [IncidentChainObserver(builder: builder, persistent: true).loaded]
     }
 
     /// Detectors enabled, the incident chain observer not counted.

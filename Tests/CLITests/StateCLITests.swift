@@ -49,8 +49,10 @@ import Testing
 
     /// A CloudTrail JSON line: `user` calls StopLogging on trail `trail` at 10:MM.
     func stopLogging(_ id: String, minute: Int, user: String = "mallory", trail: String = "main") -> String {
-        let u = #"{"type":"IAMUser","principalId":"AIDA\#(user)","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","userName":"\#(user)"}"#
-        return #"{"eventVersion":"1.09","userIdentity":\#(u),"eventTime":"2026-03-01T10:\#(String(format: "%02d", minute)):00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.3","requestParameters":{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/\#(trail)"},"responseElements":null,"eventID":"\#(id)","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
+        let u =
+            #"{"type":"IAMUser","principalId":"AIDA\#(user)","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","userName":"\#(user)"}"#
+        return
+            #"{"eventVersion":"1.09","userIdentity":\#(u),"eventTime":"2026-03-01T10:\#(String(format: "%02d", minute)):00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.3","requestParameters":{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/\#(trail)"},"responseElements":null,"eventID":"\#(id)","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
     }
 
     @Test func dedupWindowAndDuplicateDeliveriesSpanTwoScansOfOneStateFile() throws {
@@ -72,7 +74,8 @@ import Testing
         let first = try CLI.run(["scan", a.path, "--detectors", "detectors", "--state", state])
         let second = try CLI.run(["scan", b.path, "--detectors", "detectors", "--state", state])
         #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
-        #expect(second.findings.count == 1, "the duplicate is dropped and the repeat folds: \(summary(second.findings))")
+        #expect(
+            second.findings.count == 1, "the duplicate is dropped and the repeat folds: \(summary(second.findings))")
         #expect(summary(first.findings + second.findings) == summary(whole.findings))
         #expect(second.findings.first?["title"] as? String ?? "" == (whole.findings.last?["title"] as? String ?? "-"))
     }

@@ -105,4 +105,30 @@ import TestSupport
         #expect(b.close(before: Self.t0 + 200 * 60_000).isEmpty, "closed once")
         #expect(b.finish().map(\.root) == [Self.alice])
     }
+
+    @Test("open incidents survive a snapshot and restore; bad bytes restore nothing")
+    func snapshotRoundTrip() throws {
+        let a = IncidentBuilder()
+        a.add(finding(Self.web, "discovery.burst", .medium, at: 0, id: "e1"))
+        a.observe(assume(Self.web, Self.admin, at: 5))
+        let saved = a.snapshot()
+        let b = IncidentBuilder()
+        #expect(b.restore(saved))
+        #expect(b.heldFindings == 1)
+        for x in [a, b] {
+            x.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 8, id: "e2"))
+        }
+        let one = a.finish()
+        let two = b.finish()
+        #expect(one.count == 1 && two.count == 1)
+        #expect(two.first?.identities == one.first?.identities)
+        #expect(two.first?.id == one.first?.id)
+        #expect(two.first?.chain.map(\.kind) == [.assumedRole])
+        #expect(b.snapshot() == a.snapshot())
+        for bad in [[], [9], Array(saved.dropLast(3)), [UInt8](repeating: 0x80, count: 40)] {
+            let c = IncidentBuilder()
+            #expect(!c.restore(bad))
+            #expect(c.heldFindings == 0)
+        }
+    }
 }

@@ -93,7 +93,8 @@ extension WatchE2E {
         #expect(expected.filter { $0.contains("(repeated 1×)") }.count == 59)
         let got = watched.map(Self.canonical)
         if got != expected {
-            let at = (0..<min(got.count, expected.count)).first { got[$0] != expected[$0] } ?? min(got.count, expected.count)
+            let at =
+                (0..<min(got.count, expected.count)).first { got[$0] != expected[$0] } ?? min(got.count, expected.count)
             let mine = got.count > at ? String(got[at].prefix(400)) : "<none>"
             let theirs = expected.count > at ? String(expected[at].prefix(400)) : "<none>"
             Issue.record(

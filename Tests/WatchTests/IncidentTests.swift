@@ -91,6 +91,35 @@ extension WatchE2E {
         #expect(Self.incidents(p).count == 1, "open incidents are not emitted on shutdown")
     }
 
+    @Test func openIncidentSurvivesKillNineAndIsReportedOnceAfterTheRestart() async throws {
+        let dir = try tempDir()
+        let log = dir.appendingPathComponent("app.jsonl")
+        let first = try Self.watch([log.path], dir: dir, ["--incidents"], tag: "before")
+        try await first.waitUntilStarted()
+        try append(Events.lines(PivotEvents.pivot), to: log)
+        // Findings reach stdout only after the checkpoint that holds them (and the open incident) committed.
+        #expect(await Self.waitForFinding(first, "p-3"), "no CreateUser finding: \(first.stderr)")
+        try await Task.sleep(nanoseconds: 300_000_000)
+        first.signal(SIGKILL)
+        _ = await first.waitForExit(timeout: 5)
+        #expect(Self.incidents(first).isEmpty)
+
+        let second = try Self.watch([log.path], dir: dir, ["--incidents"], tag: "after")
+        try await second.waitUntilStarted()
+        try append(Events.lines(PivotEvents.later), to: log)
+        #expect(await Self.waitForFinding(second, "late-1"))
+        #expect(await poll(timeout: 10) { !Self.incidents(second).isEmpty }, "open incident lost: \(second.stdout)")
+        let list = Self.incidents(second)
+        #expect(list.count == 1)
+        let ids = Set(list.first?["identities"] as? [String] ?? [])
+        #expect(ids.isSuperset(of: [PivotEvents.app, PivotEvents.admin]), "identities: \(ids)")
+        #expect(
+            !evidence(second.findings.filter { $0["type"] as? String != "incident" }).contains("p-3"),
+            "findings of the first run are not emitted again")
+        second.signal(SIGTERM)
+        #expect(await second.waitForExit(timeout: 5) == 0)
+    }
+
     @Test func withoutTheFlagNoIncidentLineAppears() async throws {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("app.jsonl")
