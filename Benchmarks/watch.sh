@@ -142,8 +142,10 @@ f.close()
 SOAK = int(time.time() - t_start)
 time.sleep(2)
 n = metric(port, "trailhound_events_total"); rss.append(metric(port, "process_resident_memory_bytes") / 2**20)
-print("soak %d s at %d events/s (%d events, 100,000 identities): RSS start %.0f MiB, end %.0f MiB, max %.0f MiB"
-      % (SOAK, SOAK_RATE, n, rss[0], rss[-1], max(rss)))
+written = i - 20_000_000
+print("soak %d s at %d events/s target, %d written (%d/s), %d processed 2 s after the writer stopped "
+      "(100,000 identities): RSS start %.0f MiB, end %.0f MiB, max %.0f MiB"
+      % (SOAK, SOAK_RATE, written, written / max(1, SOAK), n, rss[0], rss[-1], max(rss)))
 print("soak RSS samples (MiB, every 10 s): " + " ".join("%.0f" % r for r in rss))
 stop(p)
 PY
