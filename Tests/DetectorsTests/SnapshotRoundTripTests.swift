@@ -176,6 +176,37 @@ struct SnapshotRoundTripTests {
         }
     }
 
+    @Test("a version 1 secrets.enumeration snapshot (open slow windows only) still restores")
+    func secretsVersion1() throws {
+        let key = BL.roleKey("web-app")
+        var w = BinaryWriter()
+        w.u8(1)
+        w.uint(1)
+        w.u64(Hash64.of(key))
+        w.int(BL.t0 + 3_600_000)
+        for s in [key, "AssumedRole", BL.acct, "web-app", BL.acct] { w.string(s) }
+        w.int(BL.t0)
+        w.int(BL.t0 + 3_600_000)
+        w.uint(0)
+        w.uint(11)
+        for i in 0..<11 { w.u64(UInt64(i + 1)) }
+        for list in [["/prod/p-0", "/prod/p-1"], ["evt-a", "evt-b"]] {
+            w.uint(list.count)
+            for s in list { w.string(s) }
+        }
+        let h = try BaselineHarness(["secrets.enumeration"])
+        h.engine.restoreDetectors(["secrets.enumeration": w.bytes])
+        h.finish()
+        let f = try #require(h.findings.first)
+        #expect(h.findings.count == 1)
+        #expect(f.key == "slow")
+        #expect(f.identity == key)
+        #expect(f.count == 11)
+        #expect(f.eventIds == ["evt-a", "evt-b"])
+        #expect(f.title == "web-app slowly read 11 secrets it never read before")
+        #expect(f.explanation.contains("/prod/p-0") && f.explanation.contains("/prod/p-1"))
+    }
+
     /// A snapshot taken in the middle of the case's interesting part (state is not empty).
     private func savedInsideWindow(_ c: RoundTripCase) throws -> [UInt8] {
         let a = try RoundTripRun(c)
@@ -206,7 +237,8 @@ enum SnapshotCases {
             let t = after + Int64(i) * 10_000
             events.append(BL.ev(t, identity: dev, service: reads[i * 2].0, op: reads[i * 2].1))
             if i % 2 == 0 {
-                events.append(BL.ev(t + 2_000, identity: dev, service: "iam", op: "CreateUser\(i)", error: "AccessDenied"))
+                events.append(
+                    BL.ev(t + 2_000, identity: dev, service: "iam", op: "CreateUser\(i)", error: "AccessDenied"))
             }
             if i % 3 == 0 {
                 events.append(
@@ -232,7 +264,8 @@ enum SnapshotCases {
     static func secrets() -> RoundTripCase {
         var events = BL.series(days: 9, every: 5 * 60_000) { t, i in
             i % 3 == 2
-                ? BL.ev(t) : BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
+                ? BL.ev(t)
+                : BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
         }
         let focus = events.count
         events.append(BL.ev(after, service: "secretsmanager", op: "ListSecrets"))
@@ -278,8 +311,10 @@ enum SnapshotCases {
             stolen(0, "10.0.2.15"), BL.ev(t + 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
             stolen(20 * 60_000, "198.51.100.7"), stolen(21 * 60_000, "10.0.2.16"),
             BL.ev(t + 22 * 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
-            stolen(23 * 60_000, "192.0.2.44"), BL.ev(t + 24 * 60_000, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV1"),
-            stolen(25 * 60_000, "198.51.100.8"), BL.ev(t + 26 * 60_000, identity: dev, ip: "198.18.0.1", accessKey: "ASIADEV1"),
+            stolen(23 * 60_000, "192.0.2.44"),
+            BL.ev(t + 24 * 60_000, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV1"),
+            stolen(25 * 60_000, "198.51.100.8"),
+            BL.ev(t + 26 * 60_000, identity: dev, ip: "198.18.0.1", accessKey: "ASIADEV1"),
             stolen(90 * 60_000, "203.0.113.99"),
         ]
         return RoundTripCase(id: "credentials.exfiltration", events: events, focus: focus)
@@ -306,7 +341,7 @@ enum SnapshotCases {
         events.append(SourceEvents.k8s("list", "secrets", by: runner, at: 3 * day + 3_600_000))
         events.append(SourceEvents.k8s("list", "secrets", by: runner, at: 3 * day + 7_200_000))
         events += sweep(ns, at: 4 * day)
-        events += sweep(ns + ["x1", "x2", "x3", "x4"], at: 5 * day)
+        events += sweep(ns + (1...8).map { "x\($0)" }, at: 5 * day)
         var c = RoundTripCase(id: "k8s.secret_sweep", events: events, focus: focus)
         c.observe = observe
         return c
@@ -355,9 +390,12 @@ enum SnapshotCases {
         events.append(tool("shell", flow: "early", at: day / 2))
         let focus = events.count
         events += [
-            tool("shell", at: 5 * day), tool("shell", at: 5 * day + 7_200_000), tool("network", at: 5 * day + 10_800_000),
-            tool("shell", flow: "early", at: 5 * day + 11_000_000), tool("shell", flow: "fresh", at: 5 * day + 12_000_000),
-            tool("model", flow: "young", at: 5 * day + 13_000_000), tool("file", flow: "young", at: 5 * day + 13_060_000),
+            tool("shell", at: 5 * day), tool("shell", at: 5 * day + 7_200_000),
+            tool("network", at: 5 * day + 10_800_000),
+            tool("shell", flow: "early", at: 5 * day + 11_000_000),
+            tool("shell", flow: "fresh", at: 5 * day + 12_000_000),
+            tool("model", flow: "young", at: 5 * day + 13_000_000),
+            tool("file", flow: "young", at: 5 * day + 13_060_000),
             tool("file", flow: "fresh", at: 9 * day), tool("network", flow: "young", at: 9 * day + 60_000),
         ]
         var c = RoundTripCase(id: "workflow.new_tool_kind", events: events, focus: focus)
