@@ -168,16 +168,14 @@ public final class CredentialExfiltrationDetector: Detector {
 }
 
 extension CredentialExfiltrationDetector {
-    /// Saves the tracked session keys.
+    /// Format of `snapshot()` (unchanged since the first release: it always held the whole state).
+    static let snapshotVersion: UInt8 = 1
+
+    /// Saves the tracked session keys: networks seen (with their first and last use) and report marks.
     public func snapshot() -> [UInt8]? {
         var w = BinaryWriter()
-        w.u8(1)
-        let all = keys.entries.sorted { $0.key < $1.key }
-        w.uint(all.count)
-        for (k, entry) in all {
-            let ks = entry
-            w.u64(k)
-            w.int(entry.used)
+        w.u8(Self.snapshotVersion)
+        keys.encode(into: &w) { ks, w in
             w.int(ks.firstSeen)
             w.bool(ks.reportedOutside)
             w.bool(ks.reportedConcurrent)
@@ -194,24 +192,17 @@ extension CredentialExfiltrationDetector {
 
     /// Restores keys saved by `snapshot()`; bad data is ignored as a whole.
     public func restore(_ bytes: [UInt8]) {
-        var r = BinaryReader(bytes)
-        var out: [(UInt64, Int64, KeyState)] = []
-        do throws(BinaryDecodeError) {
-            guard try r.u8() == 1 else { return }
-            for _ in 0..<(try r.uint(max: configuration.maxKeys)) {
-                let k = try r.u64()
-                let used = try r.int()
-                let ks = KeyState(try r.int())
+        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
+            try keys.decoded(from: &r) { r throws(BinaryDecodeError) in
+                let ks = KeyState(try r.time())
                 ks.reportedOutside = try r.bool()
                 ks.reportedConcurrent = try r.bool()
                 for _ in 0..<(try r.uint(max: configuration.maxNetworksPerKey)) {
-                    ks.nets.append((try r.u64(), try r.string(max: 64), try r.int(), try r.int()))
+                    ks.nets.append((try r.u64(), try r.text(), try r.time(), try r.time()))
                 }
-                out.append((k, used, ks))
+                return ks
             }
-        } catch {
-            return
         }
-        for (k, used, ks) in out { keys.restore(k, used: used, ks) }
+        if let restored { keys = restored }
     }
 }

@@ -72,6 +72,10 @@ public final class DiscoveryBurstDetector: Detector {
         var deniedEvidence = Evidence()
         var reportedReads: Int64 = .min
         var reportedDenied: Int64 = .min
+        /// Sample API names kept per window.
+        static let maxNames = 12
+        /// Sample denied API names kept per window.
+        static let maxDeniedNames = 8
     }
 
     /// Detector id.
@@ -121,7 +125,7 @@ public final class DiscoveryBurstDetector: Detector {
         guard st.apis.count < c.maxTracked else { return nil }
         st.apis.append((h, Hash64.of(e.action.service), now))
         st.oldest = min(st.oldest, now)
-        if st.names.count < 12 { st.names.append(e.action.key) }
+        if st.names.count < State.maxNames { st.names.append(e.action.key) }
         st.evidence.add(e.eventId)
         let base = Int(p.priorMaxReadAPIs(now: now))
         let threshold = max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
@@ -164,7 +168,9 @@ public final class DiscoveryBurstDetector: Detector {
             st.deniedStart = now
         }
         if st.denied.count < c.maxTracked { st.denied.append(now) }
-        if st.deniedNames.count < 8 && !st.deniedNames.contains(e.action.key) { st.deniedNames.append(e.action.key) }
+        if st.deniedNames.count < State.maxDeniedNames && !st.deniedNames.contains(e.action.key) {
+            st.deniedNames.append(e.action.key)
+        }
         st.deniedEvidence.add(e.eventId)
         let base = Int(p.priorMaxDenied(now: now))
         let threshold = max(c.minDenied, Int((c.deniedMultiplier * Double(base)).rounded(.up)))
@@ -193,5 +199,62 @@ public final class DiscoveryBurstDetector: Detector {
             title: "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "access-denied",
             eventIds: st.deniedEvidence.ids, firstSeen: st.deniedStart, count: st.denied.count)
+    }
+}
+
+extension DiscoveryBurstDetector {
+    /// Format of `snapshot()`.
+    static let snapshotVersion: UInt8 = 1
+
+    /// Saves every identity's read and denial windows, their evidence and report marks.
+    public func snapshot() -> [UInt8]? {
+        var w = BinaryWriter()
+        w.u8(Self.snapshotVersion)
+        states.encode(into: &w) { st, w in
+            w.uint(st.apis.count)
+            for a in st.apis {
+                w.u64(a.api)
+                w.u64(a.service)
+                w.int(a.time)
+            }
+            w.strings(st.names)
+            w.int(st.windowStart)
+            w.int(st.oldest)
+            w.evidence(st.evidence)
+            w.uint(st.denied.count)
+            for t in st.denied { w.int(t) }
+            w.strings(st.deniedNames)
+            w.int(st.deniedStart)
+            w.evidence(st.deniedEvidence)
+            w.int(st.reportedReads)
+            w.int(st.reportedDenied)
+        }
+        return w.bytes
+    }
+
+    /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
+    public func restore(_ bytes: [UInt8]) {
+        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
+            try states.decoded(from: &r, decodeState)
+        }
+        if let restored { states = restored }
+    }
+
+    private func decodeState(_ r: inout BinaryReader) throws(BinaryDecodeError) -> State {
+        let st = State()
+        for _ in 0..<(try r.uint(max: configuration.maxTracked)) {
+            st.apis.append((try r.u64(), try r.u64(), try r.time()))
+        }
+        st.names = try r.strings(max: State.maxNames)
+        st.windowStart = try r.time()
+        st.oldest = try r.mark(never: .max)
+        st.evidence = try r.evidence()
+        for _ in 0..<(try r.uint(max: configuration.maxTracked)) { st.denied.append(try r.time()) }
+        st.deniedNames = try r.strings(max: State.maxDeniedNames)
+        st.deniedStart = try r.time()
+        st.deniedEvidence = try r.evidence()
+        st.reportedReads = try r.mark()
+        st.reportedDenied = try r.mark()
+        return st
     }
 }

@@ -225,3 +225,27 @@ public final class K8sPrivilegedBinding: Detector {
         return (o["metadata"] as? [String: Any])?["name"] as? String
     }
 }
+
+extension K8sPrivilegedBinding {
+    /// Format of `snapshot()`.
+    static let snapshotVersion: UInt8 = 1
+
+    /// Saves the learning clock and the service accounts seen opening exec or attach sessions.
+    public func snapshot() -> [UInt8]? {
+        var w = BinaryWriter()
+        w.u8(Self.snapshotVersion)
+        clock.encode(into: &w)
+        execers.encode(into: &w) { k, w in k.encode(into: &w) }
+        return w.bytes
+    }
+
+    /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
+    public func restore(_ bytes: [UInt8]) {
+        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
+            let clock = try LearningClock.decoded(from: &r)
+            return (clock, try execers.decoded(from: &r, SeenKey.decoded))
+        }
+        guard let restored else { return }
+        (clock, execers) = restored
+    }
+}

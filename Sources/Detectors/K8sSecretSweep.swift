@@ -234,3 +234,54 @@ public final class K8sSecretSweep: Detector {
             failedAttempt: failed, resource: "secrets")
     }
 }
+
+extension K8sSecretSweep {
+    /// Format of `snapshot()`.
+    static let snapshotVersion: UInt8 = 1
+
+    /// Saves the learning clock and every identity's window, habit and report marks.
+    public func snapshot() -> [UInt8]? {
+        var w = BinaryWriter()
+        w.u8(Self.snapshotVersion)
+        clock.encode(into: &w)
+        states.encode(into: &w) { st, w in
+            w.uint(st.reads.count)
+            for read in st.reads {
+                w.string(read.ns)
+                w.int(read.time)
+                w.bool(read.ok)
+            }
+            w.uint(st.habit)
+            w.uint(st.habitBefore)
+            w.bool(st.listedClusterWide)
+            w.int(st.reportedAt)
+            w.uint(st.reportedLevel)
+            w.evidence(st.evidence)
+        }
+        return w.bytes
+    }
+
+    /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
+    public func restore(_ bytes: [UInt8]) {
+        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
+            let clock = try LearningClock.decoded(from: &r)
+            return (clock, try states.decoded(from: &r, decodeState))
+        }
+        guard let restored else { return }
+        (clock, states) = restored
+    }
+
+    private func decodeState(_ r: inout BinaryReader) throws(BinaryDecodeError) -> State {
+        let st = State()
+        for _ in 0..<(try r.uint(max: configuration.maxNamespaces)) {
+            st.reads.append((try r.text(), try r.time(), try r.bool()))
+        }
+        st.habit = try r.uint()
+        st.habitBefore = try r.uint()
+        st.listedClusterWide = try r.bool()
+        st.reportedAt = try r.mark()
+        st.reportedLevel = try r.uint(max: 2)
+        st.evidence = try r.evidence()
+        return st
+    }
+}

@@ -93,6 +93,8 @@ public final class SecretsEnumerationDetector: Detector {
         var slowOverflow = 0
         var slowNames: [String] = []
         var slowEvidence = Evidence()
+        /// Sample item names kept per window.
+        static let maxNames = 8
 
         init(_ e: Event) {
             identity = Identity(
@@ -159,7 +161,7 @@ public final class SecretsEnumerationDetector: Detector {
                 st.items[i].failed = st.items[i].failed && failed
             } else if st.items.count < configuration.maxTracked {
                 st.items.append((h, now, failed))
-                if st.names.count < 8 { st.names.append(BaselineWords.clip(id, 160)) }
+                if st.names.count < State.maxNames { st.names.append(BaselineWords.clip(id, 160)) }
             } else {
                 st.overflow += 1
             }
@@ -174,7 +176,7 @@ public final class SecretsEnumerationDetector: Detector {
         if st.slowItems.contains(h) { return }
         if st.slowItems.count < configuration.maxTracked {
             st.slowItems.append(h)
-            if st.slowNames.count < 8 { st.slowNames.append(BaselineWords.clip(id, 160)) }
+            if st.slowNames.count < State.maxNames { st.slowNames.append(BaselineWords.clip(id, 160)) }
         } else {
             st.slowOverflow += 1
         }
@@ -278,68 +280,5 @@ public final class SecretsEnumerationDetector: Detector {
                 resetSlow(st)
             }
         }
-    }
-}
-
-extension SecretsEnumerationDetector {
-    /// Saves the open low-and-slow windows (bursts are short and not saved).
-    public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(1)
-        let open = states.entries.filter { $0.value.slowStart != .min }.sorted { $0.key < $1.key }
-        w.uint(open.count)
-        for (k, entry) in open {
-            let st = entry
-            w.u64(k)
-            w.int(entry.used)
-            w.string(st.identity.key)
-            w.string(st.identity.type.rawValue)
-            w.string(st.identity.accountId)
-            w.string(st.identity.displayName)
-            w.string(st.account)
-            w.int(st.slowStart)
-            w.int(st.slowLast)
-            w.uint(st.slowOverflow)
-            w.uint(st.slowItems.count)
-            for h in st.slowItems { w.u64(h) }
-            w.uint(st.slowNames.count)
-            for n in st.slowNames { w.string(n) }
-            w.uint(st.slowEvidence.ids.count)
-            for id in st.slowEvidence.ids { w.string(id) }
-        }
-        return w.bytes
-    }
-
-    /// Restores windows saved by `snapshot()`; bad data is ignored as a whole.
-    public func restore(_ bytes: [UInt8]) {
-        var r = BinaryReader(bytes)
-        var restored: [(UInt64, Int64, State)] = []
-        do throws(BinaryDecodeError) {
-            guard try r.u8() == 1 else { return }
-            let n = try r.uint(max: configuration.maxIdentities)
-            for _ in 0..<n {
-                let k = try r.u64()
-                let used = try r.int()
-                let key = try r.string(max: 4096)
-                let type = IdentityType(rawValue: try r.string(max: 64)) ?? .unknown
-                let acctId = try r.string(max: 64)
-                let display = try r.string(max: 1024)
-                let e = Event(
-                    time: used, account: try r.string(max: 64),
-                    identity: Identity(key: key, type: type, accountId: acctId, displayName: display),
-                    action: Action(service: "", operation: ""))
-                let st = State(e)
-                st.slowStart = try r.int()
-                st.slowLast = try r.int()
-                st.slowOverflow = try r.uint()
-                for _ in 0..<(try r.uint(max: configuration.maxTracked)) { st.slowItems.append(try r.u64()) }
-                for _ in 0..<(try r.uint(max: 8)) { st.slowNames.append(try r.string(max: 1024)) }
-                for _ in 0..<(try r.uint(max: Evidence.cap)) { st.slowEvidence.add(try r.string(max: 1024)) }
-                restored.append((k, used, st))
-            }
-        } catch {
-            return
-        }
-        for (k, used, st) in restored { states.restore(k, used: used, st) }
     }
 }

@@ -26,6 +26,28 @@ struct LearningClock {
     }
 }
 
+extension LearningClock {
+    /// Appends each account's start, sorted by account.
+    func encode(into w: inout BinaryWriter) {
+        let sorted = first.sorted { $0.key < $1.key }
+        w.uint(sorted.count)
+        for (account, start) in sorted {
+            w.string(account)
+            w.int(start)
+        }
+    }
+
+    /// Reads what `encode` wrote.
+    static func decoded(from r: inout BinaryReader) throws(BinaryDecodeError) -> LearningClock {
+        var clock = LearningClock()
+        for _ in 0..<(try r.uint(max: maxAccounts)) {
+            let account = try r.text()
+            clock.first[account] = try r.time()
+        }
+        return clock
+    }
+}
+
 /// A bounded set of keys (identities, flows) with the time each was last seen.
 final class SeenKey: RecentState {
     /// Event time the key was first added.

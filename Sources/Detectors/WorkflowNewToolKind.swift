@@ -15,7 +15,7 @@ import EventModel
 /// the server's logs, and of each flow's own life, kinds are only learnt. A flow first seen
 /// after that whose very first tool call is a watched kind is reported with
 /// `new_flow_severity` (a new flow is less telling than a changed one). Tool calls without a
-/// `flow_id` are not tracked. Memory is not kept across runs.
+/// `flow_id` are not tracked. Memory is saved with the state (`scan --state`, `watch`).
 ///
 /// False positives: a flow legitimately extended with a new tool (a release of the flow);
 /// flows whose tool use depends on the user's question. Allow-list flows with `resource:`
@@ -41,7 +41,7 @@ public final class WorkflowNewToolKind: Detector {
         the server's logs, and of each flow's own life, kinds are only learnt. A flow first seen
         after that whose very first tool call is a watched kind is reported with
         `new_flow_severity` (a new flow is less telling than a changed one). Tool calls without a
-        `flow_id` are not tracked. Memory is not kept across runs.
+        `flow_id` are not tracked. Memory is saved with the state (`scan --state`, `watch`).
 
         False positives: a flow legitimately extended with a new tool (a release of the flow);
         flows whose tool use depends on the user's question. Allow-list flows with `resource:`
@@ -152,5 +152,41 @@ public final class WorkflowNewToolKind: Detector {
         return Signal(
             severity: severity, title: title, explanation: text, facts: facts, mitre: mitre, key: flowId + ":" + kind,
             failedAttempt: !e.outcome.isSuccess, resource: "flow:" + flowId)
+    }
+}
+
+extension WorkflowNewToolKind {
+    /// Format of `snapshot()`.
+    static let snapshotVersion: UInt8 = 1
+
+    /// Saves the learning clock and every flow's first sighting, tool kinds and call count.
+    public func snapshot() -> [UInt8]? {
+        var w = BinaryWriter()
+        w.u8(Self.snapshotVersion)
+        clock.encode(into: &w)
+        flows.encode(into: &w) { f, w in
+            w.int(f.firstSeen)
+            w.strings(f.kinds)
+            w.uint(f.toolCalls)
+        }
+        return w.bytes
+    }
+
+    /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
+    public func restore(_ bytes: [UInt8]) {
+        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
+            let clock = try LearningClock.decoded(from: &r)
+            return (clock, try flows.decoded(from: &r, Self.decodeFlow))
+        }
+        guard let restored else { return }
+        (clock, flows) = restored
+    }
+
+    private static func decodeFlow(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Flow {
+        let f = Flow()
+        f.firstSeen = try r.time()
+        f.kinds = try r.strings(max: maxKinds)
+        f.toolCalls = try r.uint(max: Int.max)
+        return f
     }
 }
