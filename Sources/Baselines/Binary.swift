@@ -38,6 +38,20 @@ public struct BinaryWriter: Sendable {
         le.withUnsafeBytes { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends a count and the strings.
+    public mutating func strings(_ list: [String]) {
+        uint(list.count)
+        for s in list { string(s) }
+    }
+
+    /// Bytes of one snapshot: the format `version`, then what `body` writes.
+    public static func encoded(version: UInt8, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
+        var w = BinaryWriter()
+        w.u8(version)
+        body(&w)
+        return w.bytes
+    }
+
     /// Appends a length-prefixed UTF-8 string.
     public mutating func string(_ s: String) {
         uint(s.utf8.count)
@@ -153,6 +167,13 @@ public struct BinaryReader {
         let s = String(decoding: bytes[offset..<(offset + n)], as: UTF8.self)
         offset += n
         return s
+    }
+
+    /// Reads at most `limit` strings written by `BinaryWriter.strings`, each at most `maxLength` bytes.
+    public mutating func strings(max limit: Int, maxLength: Int = 1 << 16) throws(BinaryDecodeError) -> [String] {
+        var out: [String] = []
+        for _ in 0..<(try uint(max: limit)) { out.append(try string(max: maxLength)) }
+        return out
     }
 
     /// Reads a length-prefixed blob of at most `limit` bytes.

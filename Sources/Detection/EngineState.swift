@@ -19,8 +19,8 @@ public enum FindingCodec {
         w.int(f.firstSeen)
         w.int(f.lastSeen)
         w.uint(f.count)
-        strings(f.eventIds, &w)
-        strings(f.mitre, &w)
+        w.strings(f.eventIds)
+        w.strings(f.mitre)
         w.uint(f.facts.count)
         for fact in f.facts {
             w.string(fact.name)
@@ -42,8 +42,8 @@ public enum FindingCodec {
         let first = try r.int()
         let last = try r.int()
         let count = try r.uint()
-        let ids = try readStrings(&r, max: Finding.maxEvidence)
-        let mitre = try readStrings(&r, max: 64)
+        let ids = try r.strings(max: Finding.maxEvidence, maxLength: maxText)
+        let mitre = try r.strings(max: 64, maxLength: maxText)
         var facts: [Fact] = []
         for _ in 0..<(try r.uint(max: 256)) {
             facts.append(Fact(try r.string(max: maxText), try r.string(max: maxText)))
@@ -53,19 +53,6 @@ public enum FindingCodec {
             detector: s[0], severity: severity, identity: s[1], identityType: IdentityType(rawValue: s[2]) ?? .unknown,
             account: s[3], firstSeen: first, lastSeen: last, eventIds: ids, count: count, title: s[4],
             explanation: s[5], facts: facts, mitre: mitre, key: s[6], origin: origin)
-    }
-
-    /// Appends a counted list of strings.
-    public static func strings(_ list: [String], _ w: inout BinaryWriter) {
-        w.uint(list.count)
-        for s in list { w.string(s) }
-    }
-
-    /// Reads a counted list of at most `max` strings.
-    public static func readStrings(_ r: inout BinaryReader, max: Int) throws(BinaryDecodeError) -> [String] {
-        var out: [String] = []
-        for _ in 0..<(try r.uint(max: max)) { out.append(try r.string(max: maxText)) }
-        return out
     }
 }
 
@@ -109,7 +96,7 @@ extension FindingThrottle {
             w.int(g.lastSeen)
             w.int(g.foldedFirst)
             w.int(g.closesAt)
-            FindingCodec.strings(g.eventIds, &w)
+            w.strings(g.eventIds)
         }
         w.uint(expired.count)
         for f in expired { FindingCodec.write(f, &w) }
@@ -125,7 +112,7 @@ extension FindingThrottle {
             let lastSeen = try r.int()
             let foldedFirst = try r.int()
             let closesAt = try r.int()
-            let ids = try FindingCodec.readStrings(&r, max: Finding.maxEvidence)
+            let ids = try r.strings(max: Finding.maxEvidence, maxLength: FindingCodec.maxText)
             restored[k] = Group(
                 first: first, absorbed: absorbed, lastSeen: lastSeen, foldedFirst: foldedFirst, eventIds: ids,
                 closesAt: closesAt)
@@ -180,15 +167,14 @@ extension DetectionEngine {
     /// The engine's own memory as bytes: watermark, window-close cadence,
     /// recent event ids, open dedup groups and (when attached) the correlator.
     public func snapshotState() -> [UInt8] {
-        var w = BinaryWriter()
-        w.u8(FindingCodec.version)
-        w.int(watermark)
-        w.uint(ticks)
-        recent.write(&w)
-        throttle.write(&w)
-        w.bool(riskCorrelator != nil)
-        riskCorrelator?.write(&w)
-        return w.bytes
+        BinaryWriter.encoded(version: FindingCodec.version) { w in
+            w.int(watermark)
+            w.uint(ticks)
+            recent.write(&w)
+            throttle.write(&w)
+            w.bool(riskCorrelator != nil)
+            riskCorrelator?.write(&w)
+        }
     }
 
     /// Restores what `snapshotState()` wrote. Returns false (and changes

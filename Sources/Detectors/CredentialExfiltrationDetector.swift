@@ -173,21 +173,20 @@ extension CredentialExfiltrationDetector {
 
     /// Saves the tracked session keys: networks seen (with their first and last use) and report marks.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        keys.encode(into: &w) { ks, w in
-            w.int(ks.firstSeen)
-            w.bool(ks.reportedOutside)
-            w.bool(ks.reportedConcurrent)
-            w.uint(ks.nets.count)
-            for n in ks.nets {
-                w.u64(n.net)
-                w.string(n.ip)
-                w.int(n.first)
-                w.int(n.last)
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            keys.encode(into: &w) { ks, w in
+                w.int(ks.firstSeen)
+                w.bool(ks.reportedOutside)
+                w.bool(ks.reportedConcurrent)
+                w.uint(ks.nets.count)
+                for n in ks.nets {
+                    w.u64(n.net)
+                    w.string(n.ip)
+                    w.int(n.first)
+                    w.int(n.last)
+                }
             }
         }
-        return w.bytes
     }
 
     /// Restores keys saved by `snapshot()`; bad data is ignored as a whole.

@@ -208,28 +208,27 @@ extension DiscoveryBurstDetector {
 
     /// Saves every identity's read and denial windows, their evidence and report marks.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        states.encode(into: &w) { st, w in
-            w.uint(st.apis.count)
-            for a in st.apis {
-                w.u64(a.api)
-                w.u64(a.service)
-                w.int(a.time)
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            states.encode(into: &w) { st, w in
+                w.uint(st.apis.count)
+                for a in st.apis {
+                    w.u64(a.api)
+                    w.u64(a.service)
+                    w.int(a.time)
+                }
+                w.strings(st.names)
+                w.int(st.windowStart)
+                w.int(st.oldest)
+                w.evidence(st.evidence)
+                w.uint(st.denied.count)
+                for t in st.denied { w.int(t) }
+                w.strings(st.deniedNames)
+                w.int(st.deniedStart)
+                w.evidence(st.deniedEvidence)
+                w.int(st.reportedReads)
+                w.int(st.reportedDenied)
             }
-            w.strings(st.names)
-            w.int(st.windowStart)
-            w.int(st.oldest)
-            w.evidence(st.evidence)
-            w.uint(st.denied.count)
-            for t in st.denied { w.int(t) }
-            w.strings(st.deniedNames)
-            w.int(st.deniedStart)
-            w.evidence(st.deniedEvidence)
-            w.int(st.reportedReads)
-            w.int(st.reportedDenied)
         }
-        return w.bytes
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
@@ -245,12 +244,12 @@ extension DiscoveryBurstDetector {
         for _ in 0..<(try r.uint(max: configuration.maxTracked)) {
             st.apis.append((try r.u64(), try r.u64(), try r.time()))
         }
-        st.names = try r.strings(max: State.maxNames)
+        st.names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
         st.windowStart = try r.time()
         st.oldest = try r.mark(never: .max)
         st.evidence = try r.evidence()
         for _ in 0..<(try r.uint(max: configuration.maxTracked)) { st.denied.append(try r.time()) }
-        st.deniedNames = try r.strings(max: State.maxDeniedNames)
+        st.deniedNames = try r.strings(max: State.maxDeniedNames, maxLength: StateCodec.maxText)
         st.deniedStart = try r.time()
         st.deniedEvidence = try r.evidence()
         st.reportedReads = try r.mark()

@@ -232,11 +232,10 @@ extension K8sPrivilegedBinding {
 
     /// Saves the learning clock and the service accounts seen opening exec or attach sessions.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        clock.encode(into: &w)
-        execers.encode(into: &w) { k, w in k.encode(into: &w) }
-        return w.bytes
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            clock.encode(into: &w)
+            execers.encode(into: &w) { k, w in k.encode(into: &w) }
+        }
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.

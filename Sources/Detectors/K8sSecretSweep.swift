@@ -241,24 +241,23 @@ extension K8sSecretSweep {
 
     /// Saves the learning clock and every identity's window, habit and report marks.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        clock.encode(into: &w)
-        states.encode(into: &w) { st, w in
-            w.uint(st.reads.count)
-            for read in st.reads {
-                w.string(read.ns)
-                w.int(read.time)
-                w.bool(read.ok)
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            clock.encode(into: &w)
+            states.encode(into: &w) { st, w in
+                w.uint(st.reads.count)
+                for read in st.reads {
+                    w.string(read.ns)
+                    w.int(read.time)
+                    w.bool(read.ok)
+                }
+                w.uint(st.habit)
+                w.uint(st.habitBefore)
+                w.bool(st.listedClusterWide)
+                w.int(st.reportedAt)
+                w.uint(st.reportedLevel)
+                w.evidence(st.evidence)
             }
-            w.uint(st.habit)
-            w.uint(st.habitBefore)
-            w.bool(st.listedClusterWide)
-            w.int(st.reportedAt)
-            w.uint(st.reportedLevel)
-            w.evidence(st.evidence)
         }
-        return w.bytes
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.

@@ -10,13 +10,12 @@ extension SecretsEnumerationDetector {
 
     /// Saves every identity's burst and low-and-slow windows, evidence, listing and report marks.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        states.encode(into: &w) { st, w in
-            Self.encodeSlow(st, &w)
-            Self.encodeBurst(st, &w)
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            states.encode(into: &w) { st, w in
+                Self.encodeSlow(st, &w)
+                Self.encodeBurst(st, &w)
+            }
         }
-        return w.bytes
     }
 
     /// Restores state saved by `snapshot()` (version 1 or 2); bad data is ignored as a whole.
@@ -81,7 +80,7 @@ extension SecretsEnumerationDetector {
         }
         st.slowOverflow = try r.uint()
         for _ in 0..<(try r.uint(max: configuration.maxTracked)) { st.slowItems.append(try r.u64()) }
-        st.slowNames = try r.strings(max: State.maxNames)
+        st.slowNames = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
         st.slowEvidence = try r.evidence()
         return st
     }
@@ -91,7 +90,7 @@ extension SecretsEnumerationDetector {
             st.items.append((try r.u64(), try r.time(), try r.bool()))
         }
         st.overflow = try r.uint()
-        st.names = try r.strings(max: State.maxNames)
+        st.names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
         st.evidence = try r.evidence()
         st.windowStart = try r.time()
         st.listedAt = try r.mark()

@@ -30,12 +30,6 @@ enum StateCodec {
 }
 
 extension BinaryWriter {
-    /// Appends a count and the strings.
-    mutating func strings(_ list: [String]) {
-        uint(list.count)
-        for s in list { string(s) }
-    }
-
     /// Appends the evidence ids.
     mutating func evidence(_ e: Evidence) { strings(e.ids) }
 }
@@ -60,17 +54,10 @@ extension BinaryReader {
     /// Reads a bounded text.
     mutating func text() throws(BinaryDecodeError) -> String { try string(max: StateCodec.maxText) }
 
-    /// Reads at most `limit` strings written by `BinaryWriter.strings`.
-    mutating func strings(max limit: Int) throws(BinaryDecodeError) -> [String] {
-        var out: [String] = []
-        for _ in 0..<(try uint(max: limit)) { out.append(try text()) }
-        return out
-    }
-
     /// Reads evidence ids written by `BinaryWriter.evidence`.
     mutating func evidence() throws(BinaryDecodeError) -> Evidence {
         var e = Evidence()
-        for id in try strings(max: Evidence.cap) { e.add(id) }
+        for id in try strings(max: Evidence.cap, maxLength: StateCodec.maxText) { e.add(id) }
         return e
     }
 }

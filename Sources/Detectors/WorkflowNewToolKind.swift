@@ -161,15 +161,14 @@ extension WorkflowNewToolKind {
 
     /// Saves the learning clock and every flow's first sighting, tool kinds and call count.
     public func snapshot() -> [UInt8]? {
-        var w = BinaryWriter()
-        w.u8(Self.snapshotVersion)
-        clock.encode(into: &w)
-        flows.encode(into: &w) { f, w in
-            w.int(f.firstSeen)
-            w.strings(f.kinds)
-            w.uint(f.toolCalls)
+        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
+            clock.encode(into: &w)
+            flows.encode(into: &w) { f, w in
+                w.int(f.firstSeen)
+                w.strings(f.kinds)
+                w.uint(f.toolCalls)
+            }
         }
-        return w.bytes
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
@@ -185,7 +184,7 @@ extension WorkflowNewToolKind {
     private static func decodeFlow(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Flow {
         let f = Flow()
         f.firstSeen = try r.time()
-        f.kinds = try r.strings(max: maxKinds)
+        f.kinds = try r.strings(max: maxKinds, maxLength: StateCodec.maxText)
         f.toolCalls = try r.uint(max: Int.max)
         return f
     }

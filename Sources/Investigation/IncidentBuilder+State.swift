@@ -11,14 +11,13 @@ extension IncidentBuilder {
 
     /// Held findings, chain edges and the watermark as bytes.
     public func snapshot() -> [UInt8] {
-        var w = BinaryWriter()
-        w.u8(Self.stateVersion)
-        w.int(watermark)
-        w.uint(findings.count)
-        for f in findings { FindingCodec.write(f, &w) }
-        w.uint(edges.count)
-        for e in edges { Self.write(e, &w) }
-        return w.bytes
+        BinaryWriter.encoded(version: Self.stateVersion) { w in
+            w.int(watermark)
+            w.uint(findings.count)
+            for f in findings { FindingCodec.write(f, &w) }
+            w.uint(edges.count)
+            for e in edges { Self.write(e, &w) }
+        }
     }
 
     /// Replaces the held state with what `snapshot()` wrote; returns false
