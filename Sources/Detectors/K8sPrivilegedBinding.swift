@@ -232,19 +232,15 @@ extension K8sPrivilegedBinding {
 
     /// Saves the learning clock and the service accounts seen opening exec or attach sessions.
     public func snapshot() -> [UInt8]? {
-        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
-            clock.encode(into: &w)
-            execers.encode(into: &w) { k, w in k.encode(into: &w) }
+        ClockedStates(clock: clock, states: execers).encoded(version: Self.snapshotVersion) { k, w in
+            k.encode(into: &w)
         }
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
     public func restore(_ bytes: [UInt8]) {
-        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
-            let clock = try LearningClock.decoded(from: &r)
-            return (clock, try execers.decoded(from: &r, SeenKey.decoded))
-        }
-        guard let restored else { return }
-        (clock, execers) = restored
+        let saved = ClockedStates(clock: clock, states: execers)
+        guard let r = saved.decoded(bytes, version: Self.snapshotVersion, SeenKey.decoded) else { return }
+        (clock, execers) = (r.clock, r.states)
     }
 }

@@ -241,33 +241,27 @@ extension K8sSecretSweep {
 
     /// Saves the learning clock and every identity's window, habit and report marks.
     public func snapshot() -> [UInt8]? {
-        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
-            clock.encode(into: &w)
-            states.encode(into: &w) { st, w in
-                w.uint(st.reads.count)
-                for read in st.reads {
-                    w.string(read.ns)
-                    w.int(read.time)
-                    w.bool(read.ok)
-                }
-                w.uint(st.habit)
-                w.uint(st.habitBefore)
-                w.bool(st.listedClusterWide)
-                w.int(st.reportedAt)
-                w.uint(st.reportedLevel)
-                w.evidence(st.evidence)
+        ClockedStates(clock: clock, states: states).encoded(version: Self.snapshotVersion) { st, w in
+            w.uint(st.reads.count)
+            for read in st.reads {
+                w.string(read.ns)
+                w.int(read.time)
+                w.bool(read.ok)
             }
+            w.uint(st.habit)
+            w.uint(st.habitBefore)
+            w.bool(st.listedClusterWide)
+            w.int(st.reportedAt)
+            w.uint(st.reportedLevel)
+            w.evidence(st.evidence)
         }
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
     public func restore(_ bytes: [UInt8]) {
-        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
-            let clock = try LearningClock.decoded(from: &r)
-            return (clock, try states.decoded(from: &r, decodeState))
-        }
-        guard let restored else { return }
-        (clock, states) = restored
+        let saved = ClockedStates(clock: clock, states: states)
+        guard let r = saved.decoded(bytes, version: Self.snapshotVersion, decodeState) else { return }
+        (clock, states) = (r.clock, r.states)
     }
 
     private func decodeState(_ r: inout BinaryReader) throws(BinaryDecodeError) -> State {

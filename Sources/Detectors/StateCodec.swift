@@ -90,6 +90,29 @@ extension BoundedStates {
     }
 }
 
+/// The state of a source detector: its learning clock, then its per-key states.
+struct ClockedStates<Value: RecentState> {
+    var clock: LearningClock
+    var states: BoundedStates<Value>
+
+    /// Snapshot bytes (`version`, clock, states).
+    func encoded(version: UInt8, _ body: (Value, inout BinaryWriter) -> Void) -> [UInt8] {
+        BinaryWriter.encoded(version: version) { w in
+            clock.encode(into: &w)
+            states.encode(into: &w, body)
+        }
+    }
+
+    /// Reads what `encoded` wrote (states of the same capacity); nil on any problem.
+    func decoded(
+        _ bytes: [UInt8], version: UInt8, _ body: (inout BinaryReader) throws(BinaryDecodeError) -> Value
+    ) -> ClockedStates? {
+        StateCodec.decode(bytes, versions: version...version) { _, r throws(BinaryDecodeError) in
+            ClockedStates(clock: try LearningClock.decoded(from: &r), states: try states.decoded(from: &r, body))
+        }
+    }
+}
+
 extension SeenKey {
     /// Appends the key's state (its last use is written by `BoundedStates.encode`).
     func encode(into w: inout BinaryWriter) { w.int(since) }

@@ -161,24 +161,18 @@ extension WorkflowNewToolKind {
 
     /// Saves the learning clock and every flow's first sighting, tool kinds and call count.
     public func snapshot() -> [UInt8]? {
-        BinaryWriter.encoded(version: Self.snapshotVersion) { w in
-            clock.encode(into: &w)
-            flows.encode(into: &w) { f, w in
-                w.int(f.firstSeen)
-                w.strings(f.kinds)
-                w.uint(f.toolCalls)
-            }
+        ClockedStates(clock: clock, states: flows).encoded(version: Self.snapshotVersion) { f, w in
+            w.int(f.firstSeen)
+            w.strings(f.kinds)
+            w.uint(f.toolCalls)
         }
     }
 
     /// Restores state saved by `snapshot()`; bad data is ignored as a whole.
     public func restore(_ bytes: [UInt8]) {
-        let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
-            let clock = try LearningClock.decoded(from: &r)
-            return (clock, try flows.decoded(from: &r, Self.decodeFlow))
-        }
-        guard let restored else { return }
-        (clock, flows) = restored
+        let saved = ClockedStates(clock: clock, states: flows)
+        guard let r = saved.decoded(bytes, version: Self.snapshotVersion, Self.decodeFlow) else { return }
+        (clock, flows) = (r.clock, r.states)
     }
 
     private static func decodeFlow(_ r: inout BinaryReader) throws(BinaryDecodeError) -> Flow {
