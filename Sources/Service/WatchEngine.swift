@@ -267,11 +267,15 @@ final class WatchEngine: @unchecked Sendable {
     }
     private var lastEvents = 0
 
+    /// Duration of the last checkpoint (ms). Periodic checkpoints wait at least four times
+    /// as long, so that a costly one (many identities changed) takes at most a fifth of the loop.
+    private var lastCheckpointMillis = 0.0
+
     private func maybeCheckpoint() {
         let age = (Date().timeIntervalSince1970 - lastCheckpoint) * 1000
         if !journal.findings.isEmpty && age >= Double(config.findingsCommit) {
             checkpoint()
-        } else if dirty && age >= Double(config.checkpointInterval) {
+        } else if dirty && age >= max(Double(config.checkpointInterval), 4 * lastCheckpointMillis) {
             checkpoint()
         }
     }
@@ -306,6 +310,7 @@ final class WatchEngine: @unchecked Sendable {
         dirty = false
         let now = Date().timeIntervalSince1970
         lastCheckpoint = now
+        lastCheckpointMillis = (now - started) * 1000
         release(started: started, now: now)
     }
 
