@@ -243,6 +243,12 @@ def check_formats(ck, root):
             ck.fail("formats/%s: %d gzip members, expected 2" % (name, members))
         if name.startswith("cloudtrail-records"):
             ids = [r["eventID"] for r in json.loads(body)["Records"]]
+        elif name.startswith("cloudwatch"):
+            ids, text, pos, dec = [], body.decode(), 0, json.JSONDecoder()
+            while pos < len(text):
+                batch, pos = dec.raw_decode(text, pos)
+                if batch.get("messageType") == "DATA_MESSAGE":
+                    ids += [json.loads(e["message"])["eventID"] for e in batch["logEvents"]]
         else:
             objs = [json.loads(x) for x in body.splitlines() if x.strip()]
             if name.startswith("eventbridge"):

@@ -16,6 +16,9 @@ public enum DecodeResult: Sendable {
     /// (a mapping's `skip:`). `reason` is a stable code
     /// (`OmitCode`); the Runtime turns it into a note (counted in the summary, not printed).
     case omitted(reason: String)
+    /// Several records carried in one (a CloudWatch Logs subscription batch): the result
+    /// of each, in order. Never nested.
+    case batch([DecodeResult])
 }
 
 /// Stable codes of `DecodeResult.omitted`.

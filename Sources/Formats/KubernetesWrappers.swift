@@ -61,19 +61,65 @@ enum EKSAuditMessage: RecordFormat {
     }
 }
 
-/// A CloudWatch Logs subscription batch (`{"messageType":"DATA_MESSAGE","logEvents":[…]}`)
-/// holds many log events in one record. It is not split here: it is skipped with a
-/// `decode.unsupported_event` warning telling the user to export `logEvents[].message` lines.
+/// A CloudWatch Logs subscription batch, as a subscription filter delivers it to Lambda,
+/// Kinesis or Firehose (Firehose to S3 writes the batches back to back, gzipped):
+/// `{"messageType":"DATA_MESSAGE","owner":"<account>","logGroup":"…","logStream":"…",
+/// "subscriptionFilters":[…],"logEvents":[{"id":…,"timestamp":…,"message":"<escaped JSON>"},…]}`.
+/// Each `logEvents[].message` is decoded as a record of its own: a CloudTrail event (a trail
+/// sent to CloudWatch Logs), or a Kubernetes audit event of an EKS cluster, which gets its
+/// cluster from `logGroup` (`/aws/eks/<cluster>/cluster`) and its account from `owner`.
+/// A `CONTROL_MESSAGE` (the subscription's health check) is skipped with a note. At most
+/// `maxEvents` log events are read from one batch (CloudWatch sends at most 10,000).
 enum CloudWatchBatch: RecordFormat {
     static let name = "cloudwatch-batch"
+    /// Log events read from one batch; the rest are reported and skipped.
+    static let maxEvents = 10_000
 
     static func sniff(_ f: RecordFields) -> Bool { f.has("logEvents") && f.has("messageType") }
 
     static func decode(_ f: RecordFields, context ctx: inout DecodeContext) throws(JSONError) -> DecodeResult {
-        .skipped(
-            ctx.diagnostic(
-                .warning, DecodeCode.unsupportedEvent,
-                "CloudWatch Logs subscription batch (logEvents[]) not split; write one logEvents[].message per line"))
+        if try ctx.text(f.first("messageType"), max: 64) == "CONTROL_MESSAGE" {
+            return .skipped(
+                ctx.diagnostic(.note, DecodeCode.unsupportedEvent, "CloudWatch Logs control message (no log events)"))
+        }
+        guard let list = f.first("logEvents"), list.kind == .array else {
+            return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "logEvents is not an array"))
+        }
+        var r = K8sRequest()
+        r.cluster = EKSAuditMessage.clusterName(logGroup: try ctx.text(f.first("logGroup")))
+        r.account = try ctx.text(f.first("owner"), max: 64)
+        var out: [DecodeResult] = []
+        var it = list.elements()
+        while let e = try it.next() {
+            guard out.count < maxEvents else {
+                out.append(
+                    .failed(
+                        ctx.diagnostic(
+                            .error, DecodeCode.syntax, "batch holds more than \(maxEvents) log events; the rest skipped")))
+                break
+            }
+            out.append(try logEvent(e, index: out.count, r, &ctx))
+        }
+        return .batch(out)
+    }
+
+    /// One `logEvents[]` element: its `message` decoded as a record.
+    private static func logEvent(
+        _ e: JSONValue, index: Int, _ k8s: K8sRequest, _ ctx: inout DecodeContext
+    ) throws(JSONError) -> DecodeResult {
+        guard let message = try SourceSupport.member(e, "message"), message.kind == .string else {
+            return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "logEvents[\(index)] has no message string"))
+        }
+        var request = k8s
+        request.time = try SourceSupport.time(try SourceSupport.member(e, "timestamp"), &ctx) ?? 0
+        return SourceSupport.nested(message, &ctx, what: "logEvents[\(index)].message") {
+            (nested: RecordFields, c: inout DecodeContext) throws(JSONError) -> DecodeResult in
+            if KubernetesAudit.sniff(nested) { return try KubernetesAudit.decode(nested, into: request, &c) }
+            if sniff(nested) {
+                return .failed(c.diagnostic(.error, DecodeCode.unknownFormat, "a batch inside a batch's message"))
+            }
+            return try RecordDecoder.dispatch(nested, &c)
+        }
     }
 }
 

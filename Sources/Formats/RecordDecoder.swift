@@ -42,7 +42,7 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         fields.clear()
         context.nested.clear()
-        if context.invalidUTF8, case .event = result {
+        if context.invalidUTF8, result.hasEvent {
             warnings.append(
                 context.diagnostic(
                     .warning, DecodeCode.invalidUTF8, "record text had invalid UTF-8, replaced with U+FFFD"))
@@ -64,6 +64,11 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         var it = try reader.rootMembers()
         try fields.collect(&it)
+        return try Self.dispatch(fields, &context)
+    }
+
+    /// Hands a record's members to the first format (then workflow mapping) that claims them.
+    static func dispatch(_ fields: RecordFields, _ context: inout DecodeContext) throws(JSONError) -> DecodeResult {
         for format in FormatRegistry.formats where format.sniff(fields) {
             return try format.decode(fields, context: &context)
         }
@@ -76,14 +81,26 @@ public struct RecordDecoder: @unchecked Sendable {
             }
         }
         return .failed(
-            context.diagnostic(.error, DecodeCode.unknownFormat, "JSON object of no known format (\(keysPreview()))"))
+            context.diagnostic(
+                .error, DecodeCode.unknownFormat, "JSON object of no known format (\(keysPreview(fields)))"))
     }
 
     /// The first few keys, to help the user see what the record is.
-    private func keysPreview() -> String {
+    private static func keysPreview(_ fields: RecordFields) -> String {
         let keys = fields.members.prefix(5).map { m in
             String((try? m.key.decoded()) ?? "?").prefix(40)
         }
         return keys.isEmpty ? "empty object" : "keys: " + keys.joined(separator: ", ")
+    }
+}
+
+extension DecodeResult {
+    /// True for an event, or a batch holding one.
+    var hasEvent: Bool {
+        switch self {
+        case .event: return true
+        case .batch(let list): return list.contains { $0.hasEvent }
+        default: return false
+        }
     }
 }

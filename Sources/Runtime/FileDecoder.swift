@@ -39,6 +39,10 @@ public final class FileDecoder {
     public func record(_ bytes: UnsafeRawBufferPointer, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
         let result = decoder.decode(bytes, origin: origin)
         for w in decoder.warnings { sink(.diagnostic(w)) }
+        deliver(result, origin, sink)
+    }
+
+    private func deliver(_ result: DecodeResult, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
         switch result {
         case .event(let event):
             if event.identity.key.isEmpty {
@@ -58,6 +62,8 @@ public final class FileDecoder {
                     Diagnostic(
                         origin: origin, level: .note, code: reason,
                         message: "record repeats a request counted once; omitted")))
+        case .batch(let list):
+            for r in list { deliver(r, origin, sink) }
         }
     }
 }

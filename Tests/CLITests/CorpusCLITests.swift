@@ -150,7 +150,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     static let files = [
         "cloudtrail-lines-multimember.jsonl.gz", "cloudtrail-lines.jsonl", "cloudtrail-lines.jsonl.gz",
         "cloudtrail-records-multimember.json.gz", "cloudtrail-records-pretty.json", "cloudtrail-records.json",
-        "cloudtrail-records.json.gz", "eventbridge.jsonl", "eventbridge.jsonl.gz",
+        "cloudtrail-records.json.gz", "eventbridge.jsonl", "eventbridge.jsonl.gz", "cloudwatch-firehose.json.gz",
     ]
 
     @Test(arguments: files)

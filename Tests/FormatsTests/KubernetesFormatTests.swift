@@ -229,13 +229,4 @@ enum K8sFixture {
         #expect(r.resources == [Resource(kind: .other, id: "clusterrolebindings/pwn")])
         #expect(r.outcome.errorCode == "Forbidden" && r.outcome.isAccessDenied)
     }
-
-    @Test func cloudWatchBatchesAreSkippedWithAWarning() throws {
-        let d = try #require(
-            skipped(
-                #"{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logEvents":[{"id":"1","timestamp":1,"message":"{}"}]}"#
-            ))
-        #expect(d.code == DecodeCode.unsupportedEvent)
-        #expect(d.level == .warning)
-    }
 }

@@ -74,6 +74,20 @@ def eventbridge(rec, r):
             "time": rec["eventTime"], "region": rec["awsRegion"], "resources": [], "detail": rec}
 
 
+def cloudwatch_batches(recs, r, per_batch=20):
+    """What a CloudWatch Logs subscription filter on a trail's log group sends through
+    Firehose to S3: batches back to back (no separator), a control message first."""
+    base = {"owner": recs[0]["recipientAccountId"], "logGroup": "aws-cloudtrail-logs-111122223333",
+            "logStream": "111122223333_CloudTrail_us-east-1", "subscriptionFilters": ["to-firehose"]}
+    out = [COMPACT(dict(base, messageType="CONTROL_MESSAGE", logGroup="", logStream="",
+                        logEvents=[{"id": "", "timestamp": 0, "message": "CWL CONTROL MESSAGE: Checking health of destination Firehose."}]))]
+    for i in range(0, len(recs), per_batch):
+        events = [{"id": str(10 ** 55 + i + k), "timestamp": 1748822400000 + (i + k) * 1000, "message": COMPACT(rec)}
+                  for k, rec in enumerate(recs[i:i + per_batch])]
+        out.append(COMPACT(dict(base, messageType="DATA_MESSAGE", logEvents=events)))
+    return "".join(out).encode()
+
+
 def two_members(data, cut):
     """Two gzip members whose concatenated payloads are `data` (cut at byte `cut`)."""
     return gz(data[:cut]) + gz(data[cut:])
@@ -100,6 +114,9 @@ def write_formats(out_dir, seed):
                                                   "Lines in two gzip members (cat a.gz b.gz), split at a line boundary"),
         "eventbridge.jsonl.gz": (gz(eb), "EventBridge envelopes, one per line, the record under \"detail\""),
         "eventbridge.jsonl": (eb, "The same envelopes, not compressed"),
+        "cloudwatch-firehose.json.gz": (gz(cloudwatch_batches(recs, r)),
+                                        "CloudWatch Logs subscription batches (logEvents[].message) back to back, "
+                                        "as Firehose writes them to S3, a control message first"),
     }
     for name, (data, _) in files.items():
         with open(os.path.join(out_dir, name), "wb") as fh:
