@@ -95,7 +95,8 @@ enum CloudWatchBatch: RecordFormat {
                 out.append(
                     .failed(
                         ctx.diagnostic(
-                            .error, DecodeCode.syntax, "batch holds more than \(maxEvents) log events; the rest skipped")))
+                            .error, DecodeCode.syntax, "batch holds more than \(maxEvents) log events; the rest skipped"
+                        )))
                 break
             }
             out.append(try logEvent(e, index: out.count, r, &ctx))

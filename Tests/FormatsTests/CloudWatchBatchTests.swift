@@ -32,7 +32,8 @@ import Testing
     func cloudTrailMessages() {
         let list = results(
             batch([
-                Fixture.record(["eventID": #""id-1""#]), Fixture.record(["eventID": #""id-2""#, "eventName": #""ListUsers""#]),
+                Fixture.record(["eventID": #""id-1""#]),
+                Fixture.record(["eventID": #""id-2""#, "eventName": #""ListUsers""#]),
             ]))
         let got = events(list)
         #expect(got.map(\.eventId) == ["id-1", "id-2"])
@@ -52,7 +53,9 @@ import Testing
     @Test("a broken message fails alone; the others still decode")
     func brokenMessageFailsAlone() {
         let list = results(
-            batch([Fixture.record(["eventID": #""ok-1""#]), "{\"eventVersion\":", Fixture.record(["eventID": #""ok-2""#])]))
+            batch([
+                Fixture.record(["eventID": #""ok-1""#]), "{\"eventVersion\":", Fixture.record(["eventID": #""ok-2""#]),
+            ]))
         #expect(list.count == 3)
         #expect(events(list).map(\.eventId) == ["ok-1", "ok-2"])
         guard case .failed(let d) = list[1] else {
