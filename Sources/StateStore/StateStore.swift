@@ -91,7 +91,7 @@ public final class StateStore {
                 message: "cannot open state file: \(error.message)", path: path)
         }
         do {
-            try conn.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            try conn.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
             try checkSchema()
         } catch let e as StateError {
             conn.close()
