@@ -4,6 +4,7 @@ import Detectors
 import EventModel
 import Foundation
 import Testing
+import TestSupport
 
 // A restart of the live service restores the last checkpoint (baselines and detector
 // state) and replays the events after it: its findings must be those of an uninterrupted
@@ -87,18 +88,6 @@ final class RoundTripRun {
     func finish() { engine.finish { findings.append(.init($0)) } }
 }
 
-/// Seeded generator for reproducible garbage.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Detector snapshots: a restart gives the findings of an uninterrupted run")
 struct SnapshotRoundTripTests {
     static let cases: [RoundTripCase] = [
@@ -160,7 +149,7 @@ struct SnapshotRoundTripTests {
         let saved = try savedInsideWindow(c)
         let context = DetectionContext(baselines: a.store, spec: a.loaded.spec)
         let later = c.events[c.focus...].prefix(24)
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         var inputs: [[UInt8]] = (0..<200).map { _ in
             [saved[0]] + (0..<Int.random(in: 0..<64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
         }

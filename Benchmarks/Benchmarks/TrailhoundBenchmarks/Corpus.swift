@@ -4,22 +4,6 @@ import Formats
 import Foundation
 import TestSupport
 
-/// Deterministic pseudo-random numbers (SplitMix64): the same seed gives the same corpus
-/// in every process and on every machine, so malloc counts can be compared run to run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One principal of the synthetic population and its habits.
 struct Principal {
     let arn: String
