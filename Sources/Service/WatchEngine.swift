@@ -223,28 +223,29 @@ final class WatchEngine: @unchecked Sendable {
 
     private func journalFinding(_ f: Finding) {
         incidents?.add(f)
-        let seq = journal.nextSeq
-        journal.nextSeq += 1
-        var line = FindingFormatter.json(f)
-        line.removeLast()
-        line += ",\"seq\":\(seq)}"
-        journal.findings.append(
-            OutboxEntry(
-                seq: seq, detector: f.detector, severity: f.severity.rawValue,
-                identity: f.identity, lastSeen: f.lastSeen, json: line))
+        journal(
+            FindingFormatter.json(f), detector: f.detector, severity: f.severity, identity: f.identity,
+            lastSeen: f.lastSeen)
     }
 
     /// A closed incident becomes an outbox record like a finding (its own `seq`, detector `incident`).
     private func journalIncident(_ i: Incident) {
+        journal(
+            IncidentFormatter.json(i), detector: Self.incidentDetector, severity: i.severity, identity: i.root,
+            lastSeen: i.lastSeen)
+    }
+
+    /// Gives a JSON object line the next `seq` (appended as its last key) and holds it in the journal.
+    private func journal(_ json: String, detector: String, severity: Severity, identity: String, lastSeen: Int64) {
         let seq = journal.nextSeq
         journal.nextSeq += 1
-        var line = IncidentFormatter.json(i)
+        var line = json
         line.removeLast()
         line += ",\"seq\":\(seq)}"
         journal.findings.append(
             OutboxEntry(
-                seq: seq, detector: Self.incidentDetector, severity: i.severity.rawValue,
-                identity: i.root, lastSeen: i.lastSeen, json: line))
+                seq: seq, detector: detector, severity: severity.rawValue, identity: identity, lastSeen: lastSeen,
+                json: line))
     }
 
     /// Detector name of incident records in the outbox (no detector id has this form).
