@@ -22,19 +22,22 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Human-readable message; never contains unbounded log text.
     public var message: String
 
-    /// Creates a diagnostic. `message` is truncated to 300 characters because
-    /// it may quote attacker-controlled input.
+    /// Creates a diagnostic. `message` is truncated to 300 characters and its
+    /// control characters are escaped (`TerminalText`) because it may quote
+    /// attacker-controlled input and is printed on a terminal.
     public init(origin: Origin, column: Int = 0, level: Level = .error, code: String, message: String) {
         self.origin = origin
         self.column = column
         self.level = level
         self.code = code
-        self.message = message.count > 300 ? String(message.prefix(300)) + "…" : message
+        let bounded = message.count > 300 ? String(message.prefix(300)) + "…" : message
+        self.message = TerminalText.escape(bounded)
     }
 
-    /// `path:line[:col]: level: message [code]`.
+    /// `path:line[:col]: level: message [code]` (the path escaped too: file and
+    /// S3 key names are input as well).
     public var description: String {
-        var loc = origin.description
+        var loc = TerminalText.escape(origin.description)
         if column > 0 { loc += ":\(column)" }
         return "\(loc): \(level.rawValue): \(message) [\(code)]"
     }

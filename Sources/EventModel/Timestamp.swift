@@ -24,7 +24,7 @@ public enum Timestamp {
             return v
         }
         guard let y = digits(0, 4), b[4] == 45, let mo = digits(5, 2), b[7] == 45, let d = digits(8, 2),
-            (1...12).contains(mo), (1...31).contains(d)
+            y >= 1, (1...12).contains(mo), (1...daysInMonth(y, mo)).contains(d)
         else { return nil }
         var h = 0
         var mi = 0
@@ -75,6 +75,16 @@ public enum Timestamp {
         let days = daysFromCivil(y, mo, d)
         let secs = Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
         return secs * 1000 + Int64(ms)
+    }
+
+    /// Days in month `m` of year `y` (proleptic Gregorian): `2025-02-30` and
+    /// `2023-02-29` are not times, and an event claiming one is `decode.bad_time`.
+    public static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Formats as `YYYY-MM-DDTHH:MM:SSZ` (milliseconds are dropped unless non-zero).

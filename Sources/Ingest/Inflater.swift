@@ -13,8 +13,9 @@ import EventModel
 /// - `gzip.corrupt`: zlib rejected the data; the message carries the byte offset.
 ///   Output produced before the error has been handed out; the rest is dropped.
 /// - `gzip.too_large`: more than `maxDecompressedBytes` inflated; output stops at the cap.
+/// - `input.too_large`: plain (not gzip) input longer than `maxDecompressedBytes`.
 ///
-/// After `gzip.corrupt` or `gzip.too_large` the inflater is `stopped` and
+/// After `gzip.corrupt`, `gzip.too_large` or `input.too_large` the inflater is `stopped` and
 /// ignores further input. One instance can be reused for many files via `reset`.
 /// Not thread-safe: use one per thread.
 public final class Inflater {
@@ -130,9 +131,7 @@ public final class Inflater {
     ) {
         guard input.count > 0 else { return }
         if format == .plain {
-            consumedBytes += Int64(input.count)
-            producedBytes += Int64(input.count)
-            onOutput(input)
+            passThrough(input, onOutput, onDiagnostic)
             return
         }
         var rest = input
@@ -205,6 +204,26 @@ public final class Inflater {
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
         return stopped ? input.count : used
+    }
+
+    /// Plain input is capped like inflated input: `/dev/zero`, `/dev/urandom` or an
+    /// endless pipe would otherwise be read for ever (`input.too_large`).
+    private func passThrough(
+        _ input: UnsafeRawBufferPointer, _ onOutput: (UnsafeRawBufferPointer) -> Void,
+        _ onDiagnostic: (Diagnostic) -> Void
+    ) {
+        let room = options.maxDecompressedBytes - producedBytes
+        let give = Int(min(Int64(input.count), max(0, room)))
+        consumedBytes += Int64(give)
+        producedBytes += Int64(give)
+        if give > 0 { onOutput(UnsafeRawBufferPointer(rebasing: input[..<give])) }
+        if give < input.count {
+            stopped = true
+            report(
+                "input.too_large",
+                "uncompressed input longer than \(options.maxDecompressedBytes) bytes (--max-decompressed-mb); "
+                    + "stopped reading it there", onDiagnostic)
+        }
     }
 
     /// Hands out `made` bytes from the output buffer, enforcing the cap.

@@ -3,7 +3,8 @@
 /// `chunkSize * 2 + maxRecordBytes` per reader whatever the file contains.
 public struct IngestOptions: Sendable, Hashable {
     /// Stop a file (`gzip.too_large`) once it has inflated to more than this
-    /// many bytes; protects against decompression bombs. Plain files are not capped.
+    /// many bytes; protects against decompression bombs. Plain input is capped
+    /// the same way (`input.too_large`), so `/dev/zero` or an endless pipe ends.
     public var maxDecompressedBytes: Int64
     /// A record longer than this is skipped (`frame.too_large`) without being buffered.
     public var maxRecordBytes: Int

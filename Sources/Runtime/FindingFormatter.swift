@@ -36,10 +36,11 @@ public enum FindingFormatter {
         var out = pad("SEVERITY", 9) + pad("TIME (UTC)", 21) + pad("DETECTOR", 39) + pad("IDENTITY", 40) + "TITLE\n"
         for f in sorted {
             out += pad(f.severity.description.uppercased(), 9) + pad(Timestamp.format(f.firstSeen), 21)
-            out += pad(f.detector, 39) + pad(shortIdentity(f.identity), 40) + f.title + "\n"
-            out += "         " + f.explanation + "\n"
+            out += pad(f.detector, 39) + pad(TerminalText.escape(shortIdentity(f.identity)), 40)
+            out += TerminalText.escape(f.title) + "\n"
+            out += "         " + TerminalText.escape(f.explanation) + "\n"
             if !f.eventIds.isEmpty {
-                out += "         evidence: " + f.eventIds.prefix(5).joined(separator: ", ")
+                out += "         evidence: " + TerminalText.escape(f.eventIds.prefix(5).joined(separator: ", "))
                 out += f.count > 5 ? " … (\(f.count) events)\n" : "\n"
             }
         }

@@ -47,9 +47,10 @@ public enum IncidentFormatter {
         for i in incidents {
             out +=
                 i.severity.description.uppercased().padded(9) + Timestamp.format(i.firstSeen).padded(21) + i.id + "  "
-                + i.title + "\n"
+                + TerminalText.escape(i.title) + "\n"
             out +=
-                "         identities: " + i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", ")
+                "         identities: "
+                + TerminalText.escape(i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", "))
                 + "\n"
             out += "         \(i.findingCount) finding(s) from " + i.detectors.joined(separator: ", ") + "\n"
             // Chain steps and findings of medium and above tell the story; the rest is in the JSON.
@@ -58,7 +59,9 @@ public enum IncidentFormatter {
                 let sev = t.severity.map { $0.description.uppercased() } ?? "CHAIN"
                 out +=
                     "           " + String(Timestamp.format(t.time).dropFirst(11).prefix(8)) + "  " + sev.padded(9)
-                    + FindingFormatter.shortIdentity(t.identity).padded(28) + t.title + "\n"
+                    + TerminalText.escape(FindingFormatter.shortIdentity(t.identity)).padded(28)
+                    + TerminalText.escape(t.title)
+                    + "\n"
             }
             let more = i.timeline.count - min(key.count, timelineLines) + i.timelineOmitted
             if more > 0 { out += "           … \(more) more timeline entries (--format json)\n" }

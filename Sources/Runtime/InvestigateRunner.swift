@@ -35,8 +35,12 @@ public final class InvestigateRunner {
         }
         let text = InvestigateRunner.render(report, options.format)
         if let path = options.outputPath {
-            do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                Terminal.err("trailhound: error: cannot write \(path): \(error.localizedDescription)")
+            do {
+                let file = try OutputFile.open(path)
+                file.write(text)
+                try file.commit()
+            } catch {
+                Terminal.err(error.description)
                 return .failure
             }
         } else {
@@ -90,7 +94,7 @@ public final class InvestigateRunner {
         RiskCorrelator().attach(to: engine)
         if let path = options.statePath {
             do {
-                let session = try StateSession(path: path)
+                let session = try StateSession(path: path, access: .readOnly)
                 try session.load(into: baselines, engine: engine)
                 session.close()
             } catch {

@@ -73,18 +73,31 @@ public final class Scanner {
             engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report
         )
         var eventsOut: EventWriter? = nil
+        var outputFailed = false
         if let path = options.eventsOut {
-            guard let w = EventWriter(path: path) else {
-                Terminal.err("trailhound: error: cannot write --events-out file \(path)")
+            do {
+                let w = try EventWriter(path: path)
+                w.onFailure = { error in
+                    Terminal.err(error.description)
+                    Terminal.err("trailhound: note: --events-out failed; the scan goes on and exits with status 1")
+                    outputFailed = true
+                }
+                eventsOut = w
+                pipeline.onEvent = { w.write($0) }
+            } catch {
+                Terminal.err(error.description)
                 return .failure
             }
-            eventsOut = w
-            pipeline.onEvent = { w.write($0) }
         }
         let started = Date()
         scanFiles(files, pipeline)
         pipeline.finish()
-        eventsOut?.close()
+        if let eventsOut, !outputFailed {
+            do { try eventsOut.close() } catch {
+                Terminal.err(error.description)
+                outputFailed = true
+            }
+        }
         if let state {
             do {
                 try state.save(baselines: baselines, engine: engine, scanned: files)
@@ -99,7 +112,7 @@ public final class Scanner {
         stats.seconds = Date().timeIntervalSince(started)
         writeOutput()
         if options.summary { for l in stats.summaryLines() { Terminal.err(l) } }
-        return status(files: discovered.files, stats: stats)
+        return outputFailed ? .failure : status(files: discovered.files, stats: stats)
     }
 
     private func scanFiles(_ files: [InputFile], _ pipeline: Pipeline) {
@@ -139,7 +152,12 @@ public final class Scanner {
     }
 
     private func status(files: [InputFile], stats: ScanStats) -> ExitStatus {
-        if out.failed { return .failure }
+        if out.failed {
+            if let reason = out.failure {
+                Terminal.err("trailhound: error: cannot write findings to stdout: \(reason)")
+            }
+            return .failure
+        }
         if files.isEmpty {
             Terminal.err("trailhound: error: no input files found")
             return .failure

@@ -11,9 +11,9 @@ public final class StateSession {
     /// Identities restored from the file.
     public private(set) var restoredIdentities = 0
 
-    /// Opens (or creates) the state file.
-    public init(path: String) throws(StateError) {
-        store = try StateStore(path: path)
+    /// Opens (or creates) the state file; a writer holds its lock until `close()`.
+    public init(path: String, access: StateStore.Access = .readWrite) throws(StateError) {
+        store = try StateStore(path: path, access: access)
     }
 
     /// Restores saved baselines into `baselines` and saved detector windows into `engine`.

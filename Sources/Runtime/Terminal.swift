@@ -44,8 +44,10 @@ public enum Terminal {
 public final class OutputBuffer {
     private var buffer: [UInt8] = []
     private let fd: Int32
-    /// Set when a write failed (closed pipe); further output is dropped.
+    /// Set when a write failed (closed pipe, full disk); further output is dropped.
     public private(set) var failed = false
+    /// Why the write failed, unless the reader went away (EPIPE: `| head` is no error worth a message).
+    public private(set) var failure: String?
 
     /// Creates a buffer over a file descriptor (1 = stdout).
     public init(fd: Int32 = 1) {
@@ -64,7 +66,10 @@ public final class OutputBuffer {
     public func flush() {
         guard !failed, !buffer.isEmpty else { buffer.removeAll(keepingCapacity: true); return }
         let ok = buffer.withUnsafeBufferPointer { Terminal.writeAll(fd, $0) }
-        if !ok { failed = true }
+        if !ok {
+            failed = true
+            if errno != EPIPE { failure = String(cString: strerror(errno)) }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// Debug aid for tests: the id of every event processed, one per line. Cut
 /// back to its size at the last checkpoint on start, so that after a crash it
@@ -7,6 +8,7 @@ final class EventLog {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private(set) var size: Int64
+    private var failed = false
 
     init(path: String, truncateTo: Int64) throws {
         if !FileManager.default.fileExists(atPath: path) {
@@ -23,10 +25,17 @@ final class EventLog {
         buffer.append(10)
     }
 
+    /// Writes the buffer; a write error (disk full) is reported once and the
+    /// log stops (it is a debug aid: the service goes on).
     func flush() {
-        guard !buffer.isEmpty else { return }
-        handle.write(Data(buffer))
-        size += Int64(buffer.count)
+        guard !buffer.isEmpty, !failed else { return buffer.removeAll(keepingCapacity: true) }
+        do {
+            try handle.write(contentsOf: buffer)
+            size += Int64(buffer.count)
+        } catch {
+            failed = true
+            Terminal.err("trailhound: error: cannot write the event log: \(error.localizedDescription); it stops here")
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 

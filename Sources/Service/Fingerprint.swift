@@ -57,7 +57,8 @@ enum StreamSource {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        let inflater = Inflater(path: path)
+        // A rotated log being drained is ours to finish, whatever its size (no cap).
+        let inflater = Inflater(path: path, options: IngestOptions(maxDecompressedBytes: .max))
         var buf = [UInt8](repeating: 0, count: 256 << 10)
         var position: Int64 = 0
         var delivered: Int64 = 0

@@ -12,7 +12,7 @@ struct BaselineCommand: ParsableCommand {
     /// Loads every saved baseline from a state file.
     static func load(_ path: String) throws -> BaselineStore {
         let store: StateStore
-        do { store = try StateStore(path: path) } catch {
+        do { store = try StateStore(path: path, access: .readOnly) } catch {
             Terminal.err(error.description)
             throw ExitCode(ExitStatus.failure.rawValue)
         }

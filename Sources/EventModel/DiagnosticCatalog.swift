@@ -1,0 +1,160 @@
+/// Every stable diagnostic and error code the program can print, with what it
+/// means: the one source for the documentation table (`docs/diagnostics.md` is
+/// generated from it and a test fails when it differs) and for a test that
+/// finds every code literal in `Sources/` here.
+public enum DiagnosticCatalog {
+    /// One code.
+    public struct Entry: Sendable, Hashable {
+        /// The stable code, `<area>.<what>`.
+        public var code: String
+        /// What happened and what was done about it, for the docs table.
+        public var meaning: String
+    }
+
+    /// A group of codes shown under one heading.
+    public struct Section: Sendable, Hashable {
+        /// Heading in the docs.
+        public var title: String
+        /// One sentence on when these codes appear.
+        public var intro: String
+        /// The codes, in the order the docs list them.
+        public var entries: [Entry]
+    }
+
+    /// All sections, in the docs' order.
+    public static let sections: [Section] = [input, decode, state, service, config]
+
+    /// Every code.
+    public static var codes: Set<String> { Set(sections.flatMap { $0.entries.map(\.code) }) }
+
+    private static func e(_ code: String, _ meaning: String) -> Entry { Entry(code: code, meaning: meaning) }
+
+    static let input = Section(
+        title: "Reading input",
+        intro: "A file or stream could not be read whole; what was read before the problem is kept.",
+        entries: [
+            e("gzip.truncated", "the gzip stream ends early; records inflated before the cut are kept"),
+            e("gzip.corrupt", "zlib data error at a byte offset; the rest of that file is skipped"),
+            e("gzip.too_large", "the file inflated past `--max-decompressed-mb`; the rest is skipped"),
+            e(
+                "input.too_large",
+                "uncompressed input (a plain file, a device such as `/dev/zero`, a pipe) longer than "
+                    + "`--max-decompressed-mb`; the rest is skipped"),
+            e("frame.not_json", "a line that is not JSON"),
+            e("frame.too_large", "a record larger than `--max-record-mb`, skipped without buffering it"),
+            e("frame.too_deep", "nesting deeper than 64 levels"),
+            e("frame.truncated", "the input ends inside a record"),
+            e("input.not_found", "a path on the command line does not exist"),
+            e("input.unreadable", "a path cannot be opened or a read failed (what was read before is kept)"),
+            e(
+                "input.symlink_loop",
+                "a directory already visited (symbolic link loop or duplicate path) is skipped (note)"),
+            e("input.digest_skipped", "a CloudTrail digest file (note)"),
+        ])
+
+    static let decode = Section(
+        title: "Decoding records",
+        intro: "One record could not become an event (or became one with a caveat); the next record is read.",
+        entries: [
+            e("decode.not_json", "a record that does not start like JSON"),
+            e("decode.syntax", "malformed JSON inside a record"),
+            e("decode.too_deep", "a record nested deeper than the JSON reader's limit"),
+            e("decode.not_object", "a record that is not a JSON object"),
+            e("decode.invalid_utf8", "invalid UTF-8 in a string (replaced by U+FFFD, event kept; warning)"),
+            e("decode.missing_field", "a required field (`eventTime`, `eventName`) is missing"),
+            e("decode.bad_time", "the event time is not a real time (`2025-02-30`, year 0, `yesterday`)"),
+            e(
+                "decode.missing_identity",
+                "a record without its caller (warning; the event is still checked by rule detectors)"),
+            e("decode.unknown_format", "a JSON object no format (and no workflow mapping) claims"),
+            e(
+                "decode.unsupported_event",
+                "a known envelope carrying something else (a GCP non-audit payload, a CloudWatch Logs control message)"),
+            e("decode.not_event", "JSON that is metadata rather than an event (`{\"Records\":[]}`; note)"),
+            e("decode.digest_file", "a CloudTrail digest record (note)"),
+            e(
+                "decode.k8s_non_final_stage",
+                "a Kubernetes audit record at `RequestReceived` / `ResponseStarted` (note: the request counts once, "
+                    + "at `ResponseComplete`)"),
+            e(
+                "decode.azure_operation_started",
+                "an Azure `Start` / `Accept` record whose outcome is a later record (note)"),
+            e(
+                "decode.mapping_skipped",
+                "a workflow server's non-request line, recognised by its mapping's `skip:` (note)"),
+        ])
+
+    static let state = Section(
+        title: "State file and output",
+        intro: "The run stops with exit status 1 (nothing in the state file is changed by a refused open).",
+        entries: [
+            e("state.open", "the state file (or its lock file) cannot be opened or created"),
+            e(
+                "state.locked",
+                "another process (its PID is named) is writing this state file; one writer at a time"),
+            e("state.corrupt", "the file is not an SQLite database or fails SQLite's `quick_check`"),
+            e("state.schema", "not a trailhound state file, or one of another schema version; refused unchanged"),
+            e("state.read", "reading saved baselines, detector state or input positions failed"),
+            e("state.write", "a checkpoint could not be written (disk full, I/O error); the previous one stays"),
+            e("output.write", "an output file (`--events-out`, `--output`) could not be written; exit status 1"),
+        ])
+
+    static let service = Section(
+        title: "Following files (`watch`)",
+        intro: "What the live service noticed about the files it follows.",
+        entries: [
+            e(
+                "tail.rotated",
+                "a followed file was replaced (rotation, delete and recreate): the old one is read to its end, then the new one (note)"
+            ),
+            e(
+                "tail.truncated",
+                "a followed file was truncated (copy-truncate); lines appended before it are read from the rotated copy when found (note)"
+            ),
+            e(
+                "tail.resumed_rotated",
+                "rotated while stopped: the rest of the rotated file is read from the saved position, then the new one (note)"
+            ),
+            e(
+                "tail.position_lost",
+                "the file read at the last checkpoint is gone (rotated and removed?): the current file is read from its start (warning)"
+            ),
+        ])
+
+    static let config = Section(
+        title: "Configuration",
+        intro: "Detector, mapping and service config problems; all are reported at once, then exit status 64.",
+        entries: [
+            e("config.unreadable", "a config file or directory cannot be read"),
+            e("config.yaml", "YAML syntax error"),
+            e("config.empty", "an empty config file, or a directory with no config files"),
+            e("config.version", "missing or unsupported `version:`"),
+            e("config.unknown_key", "a key the schema does not have (typos are not ignored)"),
+            e("config.duplicate_key", "a key given twice in one mapping"),
+            e("config.missing_key", "a required key is missing"),
+            e("config.type", "a value of the wrong type"),
+            e("config.value", "a value that is not allowed"),
+            e("config.range", "a number out of its range"),
+            e("config.duplicate_id", "one detector configured in two files"),
+            e("config.unknown_detector", "a file names a detector that does not exist"),
+            e("config.allowlist_empty", "an allow-list entry that would match everything"),
+            e("config.insecure_listen", "the HTTP endpoint would listen beyond loopback without a token"),
+        ])
+
+    /// The docs page: a heading, then one table per section.
+    public static func markdown() -> String {
+        var out = "# Diagnostics and error codes\n\n"
+        out += "<!-- Generated from Sources/EventModel/DiagnosticCatalog.swift; "
+        out += "TRAILHOUND_RECORD=1 swift test --filter DiagnosticCatalog rewrites it. -->\n\n"
+        out += "Every problem is printed on stderr as `path:line: level: message [code]` (`path:#N` for the N-th "
+        out += "record of a `Records` array, `path:line:col` in config files), counted in the summary by code, and "
+        out += "the rest of the input is still processed. Text that comes from the input is printed with its "
+        out += "control characters escaped (`\\u{1B}`). At most 20 diagnostics per code are printed; the rest are "
+        out += "counted.\n"
+        for s in sections {
+            out += "\n## \(s.title)\n\n\(s.intro)\n\n| code | meaning |\n|---|---|\n"
+            for e in s.entries { out += "| `\(e.code)` | \(e.meaning) |\n" }
+        }
+        return out
+    }
+}
