@@ -105,3 +105,22 @@ if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
     ]
 }
+
+// Coverage-guided fuzzing (libFuzzer; see Benchmarks/README.md, "Fuzzing"). Declared only when
+// TRAILHOUND_FUZZ is set; `bash Benchmarks/fuzz.sh` builds them with -sanitize=fuzzer,address in
+// their own scratch folder (.build-fuzz/) and runs them. Never part of `swift build` or CI.
+if ProcessInfo.processInfo.environment["TRAILHOUND_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzIngest", ["Ingest", "EventModel"]),
+        ("FuzzJSON", ["ByteJSON"]),
+        ("FuzzDecode", ["Formats", "EventModel"]),
+        ("FuzzMapping", ["Formats", "EventModel", "Runtime"]),
+    ]
+    package.targets.append(.target(name: "CFuzz", path: "Benchmarks/Fuzz/CFuzz"))
+    for (name, deps) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: deps + ["CFuzz"], path: "Benchmarks/Fuzz/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

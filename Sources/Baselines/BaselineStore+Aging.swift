@@ -39,9 +39,8 @@ extension BaselineStore {
     /// Evicts the longest-idle 1/64 of the identities (at least one).
     func evictIdentities() {
         let n = max(1, configuration.maxIdentities / 64)
-        let victims = profiles.map { (last: $0.value.lastSeen, hash: $0.key) }
-            .sorted { ($0.last, $0.hash) < ($1.last, $1.hash) }.prefix(n)
-        for v in victims { removeProfile(v.hash) }
+        var all = profiles.map { (time: $0.value.lastSeen, key: $0.key) }
+        for v in Oldest.select(&all, n) { removeProfile(v.key) }
     }
 
     /// Removes a profile and its contribution to its account's facts.
@@ -68,10 +67,9 @@ extension BaselineStore {
     /// Evicts the longest-idle 1/64 of the accounts (at least one).
     func evictAccounts() {
         let n = max(1, configuration.maxAccounts / 64)
-        let victims = accounts.map { (last: $0.value.lastSeen, hash: $0.key) }
-            .sorted { ($0.last, $0.hash) < ($1.last, $1.hash) }.prefix(n)
-        for v in victims {
-            if let a = accounts.removeValue(forKey: v.hash), cachedAccount === a { cachedAccount = nil }
+        var all = accounts.map { (time: $0.value.lastSeen, key: $0.key) }
+        for v in Oldest.select(&all, n) {
+            if let a = accounts.removeValue(forKey: v.key), cachedAccount === a { cachedAccount = nil }
             stats.accountsEvicted &+= 1
         }
     }

@@ -85,8 +85,9 @@ struct BoundedStates<Value: RecentState> {
 
     private mutating func evict() {
         let n = max(1, capacity / 16)
-        let victims = entries.map { ($0.value.used, $0.key) }.sorted { $0 < $1 }.prefix(n)
-        for (_, k) in victims { entries[k] = nil }
+        var all = entries.map { (time: $0.value.used, key: $0.key) }
+        let victims = Oldest.select(&all, n)
+        for v in victims { entries[v.key] = nil }
         evicted += victims.count
     }
 }

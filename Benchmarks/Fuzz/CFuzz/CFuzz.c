@@ -1,0 +1,2 @@
+// Header-only module: see include/CFuzz.h.
+#include "CFuzz.h"

@@ -1,0 +1,4 @@
+// libFuzzer's driver entry point (compiler-rt, linked by -sanitize=fuzzer), declared for Swift.
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));

@@ -1,0 +1,33 @@
+import CFuzz
+import EventModel
+import Formats
+import Runtime
+
+/// libFuzzer target: one record through `RecordDecoder` with the bundled
+/// workflow-log mappings (`formats/*.yaml`), so the mapping extractor (key
+/// paths, `skip:` conditions, extracts, action globs) runs on hostile lines.
+/// Run from the repository root (the script does) so `formats/` is found.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMapping(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    var decoder = RecordDecoder(mappings: bundledMappings)
+    _ = decoder.decode(UnsafeRawBufferPointer(start: data, count: size), origin: Origin(path: "fuzz", record: 1))
+    return 0
+}
+
+private let bundledMappings: [WorkflowMapping] = {
+    let set = FormatMappingLoader.load(directory: "formats")
+    precondition(!set.mappings.isEmpty, "no mappings found in ./formats: run from the repository root")
+    return set.mappings
+}()
+
+/// SwiftPM links an executable target's entry point as `FuzzMapping_main`; it hands
+/// control to libFuzzer's driver (linked in by -sanitize=fuzzer).
+@_cdecl("FuzzMapping_main")
+public func FuzzMappingMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var args = argv
+    return LLVMFuzzerRunDriver(&count, &args) { data, size in
+        guard let data else { return 0 }
+        return fuzzMapping(data, size)
+    }
+}
