@@ -59,6 +59,12 @@ public struct WatchConfig: Sendable {
         public var maxQueue = 100_000
         /// Findings below this severity are not sent.
         public var minSeverity: Severity = .info
+        /// Failed attempts on one finding (the receiver answered badly or not in time) after which
+        /// it is moved to the dead-letter file and the next one is sent; 0: retry forever.
+        /// Attempts that find the receiver unreachable do not count: findings then wait.
+        public var maxAttempts = 5
+        /// JSON-lines file receiving findings given up on; nil: `<state>.webhook-dead-letter.jsonl`.
+        public var deadLetterPath: String?
 
         /// Creates a webhook sink with defaults.
         public init(url: String) { self.url = url }
@@ -233,6 +239,8 @@ extension WatchConfig {
             wh.timeout = Double(w.int("timeout_s", default: 10, in: 1...300))
             wh.maxQueue = w.int("max_queue", default: 100_000, in: 1...10_000_000)
             wh.minSeverity = w.severity("min_severity", default: .info)
+            wh.maxAttempts = w.int("max_attempts", default: 5, in: 0...1000)
+            if w.has("dead_letter") { wh.deadLetterPath = resolve(w.string("dead_letter", default: "")) }
             w.finish()
             c.webhook = wh
         }
