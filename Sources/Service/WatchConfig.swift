@@ -349,7 +349,8 @@ extension WatchConfig {
         if token.first?.isWhitespace == true || token.last?.isWhitespace == true
             || token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         {
-            return "the token has surrounding whitespace or control characters, which no client can send in an Authorization header"
+            return
+                "the token has surrounding whitespace or control characters, which no client can send in an Authorization header"
         }
         if !isLoopback(host) && token.count < minimumTokenLength {
             return

@@ -90,7 +90,9 @@ public enum WatchService {
                 SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
         }
         if var w = c.webhook {
-            if w.deadLetterPath == nil, let state = c.statePath { w.deadLetterPath = state + ".webhook-dead-letter.jsonl" }
+            if w.deadLetterPath == nil, let state = c.statePath {
+                w.deadLetterPath = state + ".webhook-dead-letter.jsonl"
+            }
             guard let sink = WebhookSink(config: w, metrics: shared.metrics) else { return out }
             out.append(SinkWorker(sink: sink, outbox: outbox, metrics: shared.metrics, maxQueue: w.maxQueue))
         }

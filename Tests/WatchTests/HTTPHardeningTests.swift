@@ -35,7 +35,8 @@ extension WatchE2E {
         let port = try #require(await p.port(), "\(p.stderr)")
         #expect(RawHTTP.healthz(port, token: token, timeout: 5).0 == 200)
 
-        let bigHeader = Array("GET /healthz HTTP/1.1\r\nX-Pad: ".utf8) + [UInt8](repeating: 0x61, count: 1 << 20)
+        let bigHeader =
+            Array("GET /healthz HTTP/1.1\r\nX-Pad: ".utf8) + [UInt8](repeating: 0x61, count: 1 << 20)
             + Array("\r\n\r\n".utf8)
         let longLine = Array("GET /".utf8) + [UInt8](repeating: 0x61, count: 4 << 20) + Array(" HTTP/1.1\r\n\r\n".utf8)
         let headers = Crowd<(Int?, Double)>()
@@ -55,7 +56,9 @@ extension WatchE2E {
         }
         #expect(await poll(timeout: 15) { !headers.busy && !lines.busy && !drips.busy })
         let slowest = probes.map(\.1).max() ?? 0
-        #expect(probes.allSatisfy { $0.0 == 200 }, "/healthz failed: \(probes.filter { $0.0 != 200 }.count) of \(probes.count)")
+        #expect(
+            probes.allSatisfy { $0.0 == 200 },
+            "/healthz failed: \(probes.filter { $0.0 != 200 }.count) of \(probes.count)")
         #expect(slowest < 0.1, "slowest /healthz took \(slowest) s (\(probes.count) probes)")
         #expect(headers.finished.map(\.0) == [431, 431, 431], "\(headers.finished)")
         #expect(lines.finished.map(\.0) == [414, 414], "\(lines.finished)")

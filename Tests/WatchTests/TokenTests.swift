@@ -42,7 +42,8 @@ extension WatchE2E {
         let (s4, e4) = try await Self.checkHTTPConfig(
             "  recent_findings: 10", flags: ["--listen", "0.0.0.0:0"], env: ["TRAILHOUND_TOKEN": "0123456789abcde"])
         #expect(s4 == 64)
-        #expect(e4.contains("environment variable TRAILHOUND_TOKEN: a token of 15") && e4.contains("[config.weak_token]"))
+        #expect(
+            e4.contains("environment variable TRAILHOUND_TOKEN: a token of 15") && e4.contains("[config.weak_token]"))
         // Long enough: accepted; a short token on loopback stays the operator's choice.
         let (s5, e5) = try await Self.checkHTTPConfig("  listen: 0.0.0.0:9464\n  token: 0123456789abcdef")
         #expect(s5 == 0, "\(e5)")

@@ -72,7 +72,9 @@ struct HTTPEndpoint: Sendable {
         }
         var minSev = Severity.info
         if let s = q("severity") {
-            guard let v = Severity(name: s) else { return .text(400, "severity: info, low, medium, high or critical\n") }
+            guard let v = Severity(name: s) else {
+                return .text(400, "severity: info, low, medium, high or critical\n")
+            }
             minSev = v
         }
         let after = q("after").flatMap { Int64($0) }

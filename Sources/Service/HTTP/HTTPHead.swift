@@ -104,7 +104,9 @@ struct HTTPHeadScanner {
             if lines > 0 && length == 0 { return finish(buffer, end: scanned) }
             if let refused = check(length: length, line: lines) { return refused }
             lines += 1
-            if lines - 1 > limits.maxHeaders { return .rejected(status: 431, reason: "more than \(limits.maxHeaders) headers") }
+            if lines - 1 > limits.maxHeaders {
+                return .rejected(status: 431, reason: "more than \(limits.maxHeaders) headers")
+            }
             lineStart = scanned
         }
         if let refused = check(length: buffer.count - lineStart, line: lines) { return refused }
@@ -144,7 +146,9 @@ struct HTTPHeadScanner {
         }
         var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { return .rejected(status: 400, reason: "malformed header") }
+            guard let colon = line.firstIndex(of: ":") else {
+                return .rejected(status: 400, reason: "malformed header")
+            }
             let name = line[..<colon]
             // No whitespace before the colon, no obsolete line folding (RFC 9112 §5.1, §5.2).
             guard !name.isEmpty, name.allSatisfy(Self.isToken) else {

@@ -62,7 +62,8 @@ final class HTTPServerLoop: @unchecked Sendable {
     /// Binds `host` (an IPv4 or IPv6 literal) and `port` (0: any free port) and listens; returns the port.
     func bind(host: String, port: UInt16) throws -> UInt16 {
         let v6 = host.contains(":")
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
+        let fd = socket(
+            v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw HTTPServerError(description: "socket: \(Self.errorText())") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -148,7 +149,8 @@ final class HTTPServerLoop: @unchecked Sendable {
             let now = Self.now()
             for c in Array(connections.values) where now >= c.deadline { expire(c, now) }
             var fds = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
-            let accepting = now >= acceptPausedUntil && (connections.count < limits.maxConnections || evictable() != nil)
+            let accepting =
+                now >= acceptPausedUntil && (connections.count < limits.maxConnections || evictable() != nil)
             fds.append(pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0))
             var next = now + 1
             var ready = false
