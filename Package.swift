@@ -9,7 +9,7 @@ import class Foundation.ProcessInfo
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
 // EventModel, Baselines <- StateStore (CSQLite)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
-// everything <- Runtime <- Service (FlyingFox, ServiceLifecycle) <- trailhound (ArgumentParser)
+// everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
 let package = Package(
     name: "trailhound",
     platforms: [.macOS(.v15)],
@@ -49,7 +49,6 @@ let package = Package(
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
                 "CSQLite",
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -85,6 +85,12 @@ public final class ConfigReader {
         return pairs.first(where: { $0.key == key })?.value
     }
 
+    /// Line and column (1-based) of a key's value, or nil when the key is absent.
+    public func position(of key: String) -> (line: Int, column: Int)? {
+        guard let m = pairs.first(where: { $0.key == key })?.value.mark else { return nil }
+        return (m.line, m.column)
+    }
+
     /// True when the key is present.
     public func has(_ key: String) -> Bool { pairs.contains(where: { $0.key == key }) }
 

@@ -43,7 +43,9 @@ enum HTTPPost {
     enum Result: Equatable {
         /// Got a response with this status code.
         case status(Int)
-        /// No response (connection refused, timeout, reset); the message says which.
+        /// No connection (refused, unresolvable, connect timeout): the receiver is down.
+        case unreachable(String)
+        /// Connected, but no valid response (timeout, reset, garbage): the message says which.
         case failed(String)
     }
 
@@ -52,7 +54,7 @@ enum HTTPPost {
         let fd: Int32
         switch connect(t.host, t.port, timeout: timeout) {
         case .success(let s): fd = s
-        case .failure(let e): return .failed(e.message)
+        case .failure(let e): return .unreachable(e.message)
         }
         defer { close(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
@@ -65,7 +67,7 @@ enum HTTPPost {
         var bytes = Array(req.utf8)
         let sent = bytes.withUnsafeMutableBytes { sendAll(fd, $0) }
         guard sent else { return .failed("send failed: \(String(cString: strerror(errno)))") }
-        return readStatus(fd)
+        return readStatus(fd, timeout: timeout)
     }
 
     struct SocketError: Error { var message: String }
@@ -117,7 +119,7 @@ enum HTTPPost {
     }
 
     /// Reads up to the end of the status line and parses `HTTP/1.x NNN`.
-    private static func readStatus(_ fd: Int32) -> Result {
+    private static func readStatus(_ fd: Int32, timeout: Double) -> Result {
         var got: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 1024)
         while got.count < 8192 && !got.contains(0x0a) {
@@ -129,6 +131,9 @@ enum HTTPPost {
         let line = String(decoding: got.prefix { $0 != 0x0d && $0 != 0x0a }, as: UTF8.self)
         let parts = line.split(separator: " ")
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]) else {
+            if got.isEmpty && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return .failed("no response within \(Int(timeout)) s (timeout_s)")
+            }
             return .failed(got.isEmpty ? "no response (\(String(cString: strerror(errno))))" : "malformed response")
         }
         return .status(code)

@@ -23,6 +23,7 @@ struct MetricValues: Sendable {
     var webhookFailures = 0
     var webhookRejected = 0
     var webhookDropped = 0
+    var webhookDeadLetter = 0
     var reloads: [String: Int] = [:]
     var startTime = Date().timeIntervalSince1970
     var detectorsEnabled = 0
@@ -90,6 +91,9 @@ enum MetricsText {
         single(
             "trailhound_webhook_dropped_total", "counter", "Findings dropped because the webhook queue was full.",
             "\(m.webhookDropped)")
+        single(
+            "trailhound_webhook_dead_letter_total", "counter",
+            "Findings moved to the dead-letter file after max_attempts failed attempts.", "\(m.webhookDeadLetter)")
         family("trailhound_reloads_total", "counter", "Detector config reloads (SIGHUP), by result.")
         for r in ["ok", "rejected"] {
             line("trailhound_reloads_total", "result=\"\(r)\"", "\(m.reloads[r, default: 0])")

@@ -59,6 +59,12 @@ public struct WatchConfig: Sendable {
         public var maxQueue = 100_000
         /// Findings below this severity are not sent.
         public var minSeverity: Severity = .info
+        /// Failed attempts on one finding (the receiver answered badly or not in time) after which
+        /// it is moved to the dead-letter file and the next one is sent; 0: retry forever.
+        /// Attempts that find the receiver unreachable do not count: findings then wait.
+        public var maxAttempts = 5
+        /// JSON-lines file receiving findings given up on; nil: `<state>.webhook-dead-letter.jsonl`.
+        public var deadLetterPath: String?
 
         /// Creates a webhook sink with defaults.
         public init(url: String) { self.url = url }
@@ -74,6 +80,14 @@ public struct WatchConfig: Sendable {
         public var token: String?
         /// Findings kept in memory for `/findings`.
         public var recentFindings = 1000
+        /// Seconds from the first byte of a request to the end of its head (else 408 and close).
+        public var headTimeout = 10.0
+        /// Seconds a connection may stay open without starting a request (new or kept alive).
+        public var idleTimeout = 5.0
+        /// Where the token was set in the config file (line, column), for messages about it.
+        public var tokenPosition: (line: Int, column: Int)?
+        /// What set the token (`http.token`, `environment variable X (http.token_env)`), for messages.
+        public var tokenSource = "TRAILHOUND_TOKEN"
 
         /// Creates an endpoint on 127.0.0.1:9464.
         public init() {}
@@ -225,6 +239,8 @@ extension WatchConfig {
             wh.timeout = Double(w.int("timeout_s", default: 10, in: 1...300))
             wh.maxQueue = w.int("max_queue", default: 100_000, in: 1...10_000_000)
             wh.minSeverity = w.severity("min_severity", default: .info)
+            wh.maxAttempts = w.int("max_attempts", default: 5, in: 0...1000)
+            if w.has("dead_letter") { wh.deadLetterPath = resolve(w.string("dead_letter", default: "")) }
             w.finish()
             c.webhook = wh
         }
@@ -242,10 +258,20 @@ extension WatchConfig {
                 "listen", code: "config.value",
                 "expected HOST:PORT with an IP literal, e.g. 127.0.0.1:9464 or [::1]:9464")
         }
-        if h.has("token") { http.token = h.string("token", default: "") }
+        if h.has("token") {
+            http.token = h.string("token", default: "")
+            http.tokenPosition = h.position(of: "token")
+            http.tokenSource = "http.token"
+        }
         let env = h.string("token_env", default: "TRAILHOUND_TOKEN")
-        if http.token == nil, let t = ProcessInfo.processInfo.environment[env], !t.isEmpty { http.token = t }
+        if http.token == nil, let t = ProcessInfo.processInfo.environment[env], !t.isEmpty {
+            http.token = t
+            http.tokenPosition = h.position(of: "token_env")
+            http.tokenSource = "environment variable \(env)" + (h.has("token_env") ? " (http.token_env)" : "")
+        }
         http.recentFindings = h.int("recent_findings", default: 1000, in: 1...100_000)
+        http.headTimeout = Double(h.int("head_timeout_s", default: 10, in: 1...300))
+        http.idleTimeout = Double(h.int("idle_timeout_s", default: 5, in: 1...3600))
         if !isLoopback(http.host) && (http.token ?? "").isEmpty {
             h.report(
                 "listen", code: "config.insecure_listen",
@@ -300,7 +326,37 @@ extension WatchConfig {
                         "binding to \(http.host) (beyond loopback) requires a token (http.token, http.token_env or TRAILHOUND_TOKEN)"
                 ))
         }
+        if let http, let token = http.token, !token.isEmpty,
+            let why = WatchConfig.tokenWeakness(token, host: http.host)
+        {
+            out.append(
+                ConfigIssue(
+                    file: file, line: http.tokenPosition?.line ?? 0,
+                    column: http.tokenPosition?.column ?? 0, code: "config.weak_token",
+                    message: "\(http.tokenSource): \(why)"))
+        }
         return out
+    }
+
+    /// Fewest characters of a token guarding a listener beyond loopback.
+    public static let minimumTokenLength = 16
+
+    /// Why `token` cannot guard an endpoint bound to `host`, or nil when it can. Surrounding
+    /// whitespace or control characters are refused on any listener (a client cannot send them
+    /// in an `Authorization` header, so the token could never match); beyond loopback the token
+    /// must also have at least `minimumTokenLength` characters.
+    public static func tokenWeakness(_ token: String, host: String) -> String? {
+        if token.first?.isWhitespace == true || token.last?.isWhitespace == true
+            || token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            return
+                "the token has surrounding whitespace or control characters, which no client can send in an Authorization header"
+        }
+        if !isLoopback(host) && token.count < minimumTokenLength {
+            return
+                "a token of \(token.count) character(s) is too weak for a listener beyond loopback (\(host)); use at least \(minimumTokenLength), e.g. `openssl rand -hex 16`"
+        }
+        return nil
     }
 }
 

@@ -1,6 +1,5 @@
 import Detection
 import Detectors
-import FlyingFox
 import Foundation
 import Logging
 import Runtime
@@ -90,7 +89,11 @@ public enum WatchService {
             out.append(
                 SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
         }
-        if let w = c.webhook, let sink = WebhookSink(config: w, metrics: shared.metrics) {
+        if var w = c.webhook {
+            if w.deadLetterPath == nil, let state = c.statePath {
+                w.deadLetterPath = state + ".webhook-dead-letter.jsonl"
+            }
+            guard let sink = WebhookSink(config: w, metrics: shared.metrics) else { return out }
             out.append(SinkWorker(sink: sink, outbox: outbox, metrics: shared.metrics, maxQueue: w.maxQueue))
         }
         return out
@@ -173,37 +176,21 @@ struct SinksService: Service {
     }
 }
 
-/// The HTTP endpoint; prints the address it listens on.
+/// The HTTP endpoint on its own thread (`HTTPServerLoop`); prints the
+/// address it listens on and stops (closing every connection) on graceful shutdown.
 struct HTTPService: Service {
     let endpoint: HTTPEndpoint
 
     func run() async throws {
-        let server = try endpoint.makeServer()
-        let stopping = Locked(false)
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await server.run()
-                    } catch {
-                        // Closing the listening socket on shutdown ends `run` with an error; that is no failure.
-                        if !stopping.with({ $0 }) { throw error }
-                    }
-                }
-                group.addTask {
-                    try await server.waitUntilListening(timeout: 10)
-                    if case .ip4(let host, let port) = await server.listeningAddress {
-                        Terminal.err("trailhound: listening on http://\(host):\(port)")
-                    } else if case .ip6(let host, let port) = await server.listeningAddress {
-                        Terminal.err("trailhound: listening on http://[\(host)]:\(port)")
-                    }
-                }
-                try await group.waitForAll()
-            }
-        } onGracefulShutdown: {
-            stopping.with { $0 = true }
-            Task { await server.stop(timeout: 0.2) }
-        }
+        let config = endpoint.config
+        let server = HTTPServerLoop(limits: endpoint.limits, handler: endpoint.handle)
+        let port = try server.bind(host: config.host, port: config.port)
+        let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+        Terminal.err("trailhound: listening on http://\(host):\(port)")
+        server.start()
+        try? await gracefulShutdown()
+        server.stop()
+        await server.waitUntilFinished()
     }
 }
 

@@ -2,13 +2,24 @@ import FlyingFox
 import Foundation
 
 /// A webhook receiver for tests: a FlyingFox server on loopback that stores
-/// every POSTed body. It can be stopped and started again on the same port.
+/// every POSTed body. It can be stopped and started again on the same port,
+/// and made to answer some bodies only after `slowSeconds` (a receiver slower
+/// than the sender's timeout).
 final class Receiver: @unchecked Sendable {
+    /// Bodies containing this text are answered after `slowSeconds`.
+    let slowFor: String?
+    let slowSeconds: Double
     private let lock = NSLock()
     private var bodies: [String] = []
     private var server: HTTPServer?
     private var task: Task<Void, Never>?
     private(set) var port: UInt16 = 0
+
+    /// A receiver; bodies containing `slowFor` are answered only after `slowSeconds`.
+    init(slowFor: String? = nil, slowSeconds: Double = 0) {
+        self.slowFor = slowFor
+        self.slowSeconds = slowSeconds
+    }
 
     /// Bodies received, in order.
     var received: [String] { lock.withLock { bodies } }
@@ -19,6 +30,9 @@ final class Receiver: @unchecked Sendable {
         await s.appendRoute("POST /hook") { [self] req in
             let body = String(decoding: try await req.bodyData, as: UTF8.self)
             lock.withLock { bodies.append(body) }
+            if let slow = slowFor, body.contains(slow) {
+                try await Task.sleep(nanoseconds: UInt64(slowSeconds * 1e9))
+            }
             return HTTPResponse(statusCode: .ok)
         }
         server = s

@@ -79,3 +79,54 @@ extension WatchE2E {
         }
     }
 }
+
+extension WatchE2E {
+    /// A receiver slower than `timeout_s` on one finding: after `max_attempts` attempts that
+    /// finding goes to the dead-letter file (next to the state file), is counted, and the
+    /// findings behind it are delivered.
+    @Test func aFindingTheReceiverKeepsTimingOutOnGoesToTheDeadLetterFile() async throws {
+        let dir = try tempDir()
+        let receiver = Receiver(slowFor: "\"dl-1\"", slowSeconds: 3)
+        try await receiver.start()
+        let config = dir.appendingPathComponent("watch.yaml")
+        try """
+        version: 1
+        state: state.db
+        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
+        inputs:
+          - path: app.jsonl
+        sinks:
+          stdout: false
+          webhook:
+            url: http://127.0.0.1:\(receiver.port)/hook
+            timeout_s: 1
+            max_attempts: 2
+        http:
+          listen: 127.0.0.1:0
+        """.write(to: config, atomically: true, encoding: .utf8)
+        try append(
+            Events.lines((1...3).map { Events.stopLogging("dl-\($0)", user: "u\($0)") }),
+            to: dir.appendingPathComponent("app.jsonl"))
+        let p = try WatchProcess(["watch", "--config", config.path], dir: dir)
+        let port = try #require(await p.port())
+        #expect(
+            await poll(timeout: 15) { Set(Self.delivered(receiver).ids).isSuperset(of: ["dl-2", "dl-3"]) },
+            "\(p.stderr)")
+        let deadLetter = dir.appendingPathComponent("state.db.webhook-dead-letter.jsonl")
+        let lines = WatchProcess.parse(Self.lines(deadLetter).joined(separator: "\n"))
+        #expect(lines.count == 1)
+        #expect(lines.first?["seq"] as? Int == 1)
+        #expect(lines.first?["attempts"] as? Int == 2)
+        #expect((lines.first?["last_error"] as? String)?.contains("no response within 1 s") == true, "\(lines)")
+        #expect(evidence(lines.compactMap { $0["finding"] as? [String: Any] }) == ["dl-1"])
+        #expect(p.stderr.contains("[webhook.dead_letter]"))
+        // Two attempts on dl-1, one on each of the others.
+        #expect(Self.delivered(receiver).ids.sorted() == ["dl-1", "dl-1", "dl-2", "dl-3"])
+        let (_, metrics) = try await get(port, "/metrics")
+        #expect(metrics.contains("trailhound_webhook_dead_letter_total 1"), "\(metrics)")
+        #expect(metrics.contains("trailhound_sink_pending{sink=\"webhook\"} 0"))
+        p.signal(SIGTERM)
+        #expect(await p.waitForExit(timeout: 8) == 0)
+        await receiver.stop()
+    }
+}
