@@ -83,6 +83,7 @@ public final class Investigator {
     var findingsDropped = 0
     var held: [Event] = []
     var counts = InputCounts()
+    var history = ResourceHistory()
 
     /// Creates an investigator.
     public init(
@@ -103,6 +104,8 @@ public final class Investigator {
     /// Folds one event in.
     public func observe(_ e: Event) {
         counts.events += 1
+        // After the event is attributed: a trust change recorded as persistence keeps the policy before it.
+        defer { history.observe(e) }
         if window.isBefore(e.time) {
             counts.before += 1
             return
