@@ -68,9 +68,11 @@ extension Investigator {
             changeEventId: "")
         if a.kind == .roleTrust {
             // The policy before the first rewrite in the window (a second rewrite keeps it).
-            let before = earlier?.previous ?? history.trust[a.id].map {
-                TrustBefore(document: $0.document, time: $0.time, eventId: $0.eventId)
-            }
+            let before =
+                earlier?.previous
+                ?? history.trust[a.id].map {
+                    TrustBefore(document: $0.document, time: $0.time, eventId: $0.eventId)
+                }
             artifacts[a.key]!.previous = before
         }
         if !a.owner.isEmpty, artifactsByOwner[a.owner]?.contains(a.key) != true {

@@ -75,7 +75,8 @@ enum Remediation {
                 why +=
                     " The command below puts back the last policy the logs show before that (set at \(Timestamp.format(before.time)), event \(before.eventId))."
                 cmds.append(
-                    "aws iam update-assume-role-policy \(o("--role-name", role)) \(o("--policy-document", before.document))")
+                    "aws iam update-assume-role-policy \(o("--role-name", role)) \(o("--policy-document", before.document))"
+                )
             } else {
                 why +=
                     " The logs hold no earlier trust policy of this role: take it from AWS Config (when it records IAM roles) or from the code that deploys the role."
@@ -399,7 +400,8 @@ enum Remediation {
         if !key.isEmpty { cmd += " " + o("--key-id", key) }
         cmd += " --overwrite --value=\(newValue)"
         if type == "SecureString" && key.isEmpty {
-            cmd += "   # add --key-id=… if it is encrypted with a customer-managed KMS key (aws ssm describe-parameters)"
+            cmd +=
+                "   # add --key-id=… if it is encrypted with a customer-managed KMS key (aws ssm describe-parameters)"
         }
         return [cmd]
     }

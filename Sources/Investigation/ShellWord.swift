@@ -29,7 +29,8 @@ enum ShellWord {
     /// the logs do not hold, which must never be shell syntax such as `<value>`).
     static func required(_ variable: String, _ message: String) -> String {
         precondition(variable.unicodeScalars.allSatisfy { isPlain($0) && $0 != "=" })
-        return "\"${\(variable):?\(message.filter { $0.isASCII && ($0.isLetter || $0.isNumber || " ,_".contains($0)) })}\""
+        return
+            "\"${\(variable):?\(message.filter { $0.isASCII && ($0.isLetter || $0.isNumber || " ,_".contains($0)) })}\""
     }
 
     private static func isPlain(_ c: Unicode.Scalar) -> Bool {

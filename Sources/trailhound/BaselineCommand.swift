@@ -45,7 +45,8 @@ struct BaselineCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage.rawValue)
         case .notFound:
             Terminal.err(
-                "trailhound: error: no baseline for '\(text)' in \(state) (see `trailhound baseline list --state \(state)`)")
+                "trailhound: error: no baseline for '\(text)' in \(state) (see `trailhound baseline list --state \(state)`)"
+            )
             throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
@@ -53,7 +54,8 @@ struct BaselineCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Describe one identity's baseline in words.")
         @Argument(
-            help: "Identity key (arn:aws:iam::111122223333:role/web-app), session ARN, or short name (web-app, role/web-app)."
+            help:
+                "Identity key (arn:aws:iam::111122223333:role/web-app), session ARN, or short name (web-app, role/web-app)."
         ) var identity: String
         @Option(name: .long, help: "State file written by `scan --state`.") var state: String
 

@@ -21,7 +21,8 @@ import Testing
             for acct in webAppAccounts {
                 records.append(
                     Records.record(
-                        "ListBuckets", source: "s3.amazonaws.com", time: t, identity: role(acct, "web-app", session: "s")))
+                        "ListBuckets", source: "s3.amazonaws.com", time: t,
+                        identity: role(acct, "web-app", session: "s")))
             }
             records.append(
                 Records.record(

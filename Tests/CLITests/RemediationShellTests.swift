@@ -124,7 +124,8 @@ struct HostileScene {
         let outside = "203.0.113.66"
         add("secretsmanager:GetSecretValue", web, minute: 10, ip: outside, params: ["secretId": v("secret")])
         add("ssm:GetParameter", web, minute: 11, ip: outside, params: ["name": v("parameter"), "withDecryption": true])
-        add("s3:GetObject", web, minute: 12, ip: outside, params: ["bucketName": v("bucket"), "key": "a" + v("bucket")])
+        add(
+            "s3:GetObject", web, minute: 12, ip: outside, params: ["bucketName": v("bucket"), "key": "a" + v("bucket")])
         add(
             "sts:AssumeRole", web, minute: 13, ip: outside, params: ["roleArn": chainRole, "roleSessionName": "maint"],
             response: ["credentials": ["accessKeyId": "ASIACHAIN00000000001"]])
@@ -138,7 +139,9 @@ struct HostileScene {
         add(
             "iam:PutUserPolicy", chain, minute: 17, ip: outside,
             params: ["userName": v("user"), "policyName": v("userPolicyName"), "policyDocument": "{}"])
-        add("iam:AddUserToGroup", chain, minute: 18, ip: outside, params: ["userName": v("user"), "groupName": v("group")])
+        add(
+            "iam:AddUserToGroup", chain, minute: 18, ip: outside,
+            params: ["userName": v("user"), "groupName": v("group")])
         add("iam:CreateLoginProfile", chain, minute: 19, ip: outside, params: ["userName": v("otherUser")])
         add(
             "iam:AttachUserPolicy", chain, minute: 20, ip: outside,
@@ -159,11 +162,15 @@ struct HostileScene {
             params: ["roleName": v("newRole"), "policyName": v("rolePolicyName"), "policyDocument": "{}"])
         add("iam:CreatePolicyVersion", chain, minute: 24, ip: outside, params: ["policyArn": v("policyArn")])
         add("lambda:CreateFunction20150331", chain, minute: 25, ip: outside, params: ["functionName": v("function")])
-        add("lambda:UpdateFunctionCode20150331v2", chain, minute: 26, ip: outside, params: ["functionName": v("codeFunction")])
+        add(
+            "lambda:UpdateFunctionCode20150331v2", chain, minute: 26, ip: outside,
+            params: ["functionName": v("codeFunction")])
         add(
             "lambda:AddPermission20150331v2", chain, minute: 27, ip: outside,
             params: ["functionName": v("codeFunction"), "statementId": v("statement"), "principal": "*"])
-        add("lambda:CreateFunctionUrlConfig", chain, minute: 28, ip: outside, params: ["functionName": v("urlFunction")])
+        add(
+            "lambda:CreateFunctionUrlConfig", chain, minute: 28, ip: outside, params: ["functionName": v("urlFunction")]
+        )
         add("lambda:PublishLayerVersion20181031", chain, minute: 29, ip: outside, params: ["layerName": v("layer")])
         add(
             "ec2:RunInstances", chain, minute: 30, ip: outside, params: ["instanceType": "t3.micro"],
@@ -300,9 +307,10 @@ enum Shell {
             p.waitUntilExit()
             run.stderr += String(decoding: data, as: UTF8.self)
         }
-        let count = (try? String(contentsOf: log.appendingPathComponent("count"), encoding: .utf8)).flatMap {
-            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-        } ?? 0
+        let count =
+            (try? String(contentsOf: log.appendingPathComponent("count"), encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            } ?? 0
         for n in stride(from: 1, through: count, by: 1) {
             let data = try Data(contentsOf: log.appendingPathComponent("call-\(n)"))
             var args = data.split(separator: 0, omittingEmptySubsequences: false).map {

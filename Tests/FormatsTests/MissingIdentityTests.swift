@@ -39,7 +39,8 @@ import Testing
         #expect(warnings(service).isEmpty)
         let insight = Fixture.record([
             "userIdentity": nil, "eventType": #""AwsCloudTrailInsight""#,
-            "insightDetails": #"{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"}"#,
+            "insightDetails":
+                #"{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"}"#,
         ])
         #expect(warnings(insight).isEmpty)
     }

@@ -76,7 +76,8 @@ import TestSupport
         #expect(commands.contains { $0.hasPrefix("aws ssm put-parameter --name=/app/flag --type=String --overwrite") })
         #expect(
             commands.contains {
-                $0.hasPrefix("aws ssm put-parameter --name=/app/db-password --type=SecureString --key-id=alias/app --overwrite")
+                $0.hasPrefix(
+                    "aws ssm put-parameter --name=/app/db-password --type=SecureString --key-id=alias/app --overwrite")
             })
         let unknown = commands.filter { $0.contains("/app/unknown") }
         #expect(unknown.first?.hasPrefix("aws ssm get-parameter --name=/app/unknown --query Parameter.Type") == true)
@@ -91,11 +92,16 @@ import TestSupport
     @Test func trustIsRestoredFromThePolicyLoggedBeforeTheRewrite() throws {
         let created = Story.ev(
             "iam:CreateRole", "arn:aws:iam::111122223333:user/ops", at: -20 * 1440,
-            params: ["roleName": "admin", "assumeRolePolicyDocument": Self.oldTrust.replacingOccurrences(of: ",", with: ",\n  ")],
+            params: [
+                "roleName": "admin",
+                "assumeRolePolicyDocument": Self.oldTrust.replacingOccurrences(of: ",", with: ",\n  "),
+            ],
             id: "cr-1")
         let r = Self.report(before: [created])
         let restore = try #require(r.remediation.first { $0.action == "Restore the trust policy of role admin" })
-        #expect(restore.commands.last == "aws iam update-assume-role-policy --role-name=admin --policy-document='\(Self.oldTrust)'")
+        #expect(
+            restore.commands.last
+                == "aws iam update-assume-role-policy --role-name=admin --policy-document='\(Self.oldTrust)'")
         #expect(restore.reason.contains("cr-1"))
         #expect(!restore.commands.joined().contains("file://"))
         let artifact = try #require(r.persistence.first { $0.kind == .roleTrust })
@@ -106,7 +112,10 @@ import TestSupport
         let r = Self.report()
         let restore = try #require(r.remediation.first { $0.action == "Restore the trust policy of role admin" })
         #expect(restore.reason.contains("no earlier trust policy"))
-        #expect(restore.commands.contains { $0.contains("aws configservice get-resource-config-history --resource-type=AWS::IAM::Role") })
+        #expect(
+            restore.commands.contains {
+                $0.contains("aws configservice get-resource-config-history --resource-type=AWS::IAM::Role")
+            })
         #expect(restore.commands.last?.contains(#"--policy-document=file://"${TRUST_FILE:?"#) == true)
         #expect(!restore.commands.joined().contains("trust-before.json"))
     }
