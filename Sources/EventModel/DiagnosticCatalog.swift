@@ -65,7 +65,10 @@ public enum DiagnosticCatalog {
             e("decode.bad_time", "the event time is not a real time (`2025-02-30`, year 0, `yesterday`)"),
             e(
                 "decode.missing_identity",
-                "a record without its caller (warning; the event is still checked by rule detectors)"),
+                "the record names no caller, said in its source's terms: CloudTrail no `userIdentity`, Kubernetes "
+                    + "no `user`, Azure no caller (warning; the event is still checked by rule detectors). Not raised "
+                    + "for CloudTrail `AwsServiceEvent` and Insights records, which have none by design; a GCP entry "
+                    + "without a principal is public access (`gcp:anonymous`)"),
             e("decode.unknown_format", "a JSON object no format (and no workflow mapping) claims"),
             e(
                 "decode.unsupported_event",

@@ -131,6 +131,9 @@ enum AzureActivity: RecordFormat {
         if account.isEmpty { account = SourceSupport.lower(try ctx.text(r.tenantId, max: 64)) }
         let action = self.action(opRaw, resourceId: resourceId, category: category, &ctx)
         let who = try AzureIdentity.read(r, account: account, &ctx)
+        if who.identity.key.isEmpty {
+            ctx.missingIdentity("Azure Activity record has no caller (no caller, claims or identity.claims)")
+        }
         var event = Event(
             time: time, provider: .azure, eventSource: resourceProvider(resourceId), account: account,
             region: SourceSupport.lower(try ctx.text(r.location, max: 64)), identity: who.identity, action: action,

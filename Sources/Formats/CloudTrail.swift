@@ -14,7 +14,8 @@ import EventModel
 ///
 /// A record without `eventID` gets the synthetic id `<path>#<record>` from its origin, so
 /// it is stable across runs over the same file. A record without `userIdentity` decodes
-/// with `Identity.unknown` (empty key); the Runtime reports `decode.missing_identity`.
+/// with `Identity.unknown` (empty key) and a `decode.missing_identity` warning, except an
+/// `AwsServiceEvent` or an Insights event, which have no caller by design.
 enum CloudTrail: RecordFormat {
     static let name = "cloudtrail"
 
@@ -36,12 +37,12 @@ enum CloudTrail: RecordFormat {
             "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "userIdentity",
             "requestParameters", "responseElements", "errorCode", "errorMessage", "eventID", "readOnly",
             "eventCategory", "managementEvent", "recipientAccountId", "resources", "vpcEndpointId",
-            "additionalEventData", "insightDetails",
+            "additionalEventData", "insightDetails", "eventType",
         ])
         var eventTime, eventSource, eventName, awsRegion, sourceIP, userAgent, userIdentity: JSONValue?
         var requestParameters, responseElements, errorCode, errorMessage, eventID, readOnly: JSONValue?
         var eventCategory, managementEvent, recipientAccountId, resources, vpcEndpointId: JSONValue?
-        var additionalEventData, insightDetails: JSONValue?
+        var additionalEventData, insightDetails, eventType: JSONValue?
         /// EventBridge envelope fallbacks for time, account and region.
         var envelopeTime, envelopeAccount, envelopeRegion: JSONValue?
 
@@ -75,7 +76,8 @@ enum CloudTrail: RecordFormat {
             case 16: put(&resources)
             case 17: put(&vpcEndpointId)
             case 18: put(&additionalEventData)
-            default: put(&insightDetails)
+            case 19: put(&insightDetails)
+            default: put(&eventType)
             }
         }
     }
@@ -101,6 +103,13 @@ enum CloudTrail: RecordFormat {
         }
         let eventSource = try ctx.text(sourceValue, max: 128)
         let identity = try identity(r.userIdentity, &ctx)
+        if identity.key.isEmpty, r.insightDetails == nil, try ctx.text(r.eventType, max: 64) != "AwsServiceEvent" {
+            // Service events (a key rotated by AWS, a scheduled action) and Insights name no caller by design.
+            ctx.missingIdentity(
+                present(r.userIdentity) == nil
+                    ? "CloudTrail record has no userIdentity"
+                    : "CloudTrail record's userIdentity names no one (no arn, userName or principalId)")
+        }
         var account = try ctx.text(r.recipientAccountId, max: 64)
         if account.isEmpty { account = identity.accountId }
         if account.isEmpty { account = try ctx.text(r.envelopeAccount, max: 64) }

@@ -59,6 +59,7 @@ public enum DecodeCode {
     public static let notEvent = "decode.not_event"
     /// Warning attached to an event: some text had invalid UTF-8 (replaced by U+FFFD).
     public static let invalidUTF8 = "decode.invalid_utf8"
-    /// Emitted by the Runtime, not the decoder, for events whose `identity.key` is empty.
+    /// Warning attached to an event that names no caller (empty `identity.key`), worded in
+    /// its format's terms; not raised for records without one by design.
     public static let missingIdentity = "decode.missing_identity"
 }

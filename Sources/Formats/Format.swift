@@ -57,6 +57,9 @@ struct DecodeContext {
     var nested = RecordFields()
     /// Set when any decoded text had invalid UTF-8 or lone surrogates.
     var invalidUTF8 = false
+    /// Warnings about the record being decoded (`decode.missing_identity`), moved to
+    /// `RecordDecoder.warnings` when the record gives an event.
+    var warnings: [Diagnostic] = []
     let maxDepth: Int
     /// Workflow-log mappings tried, in order, on records no built-in format claims.
     let mappings: [WorkflowMapping]
@@ -64,6 +67,16 @@ struct DecodeContext {
     init(maxDepth: Int, mappings: [WorkflowMapping] = []) {
         self.maxDepth = maxDepth
         self.mappings = mappings
+    }
+
+    /// Warns that an event names no caller, in its source's own words (`what`: "CloudTrail
+    /// record has no userIdentity", "Kubernetes audit record has no user", …); the event is
+    /// kept for rule detectors but not baselined. Formats whose records lack an identity by
+    /// design (CloudTrail `AwsServiceEvent`, Insights) do not call it.
+    mutating func missingIdentity(_ what: String) {
+        warnings.append(
+            diagnostic(
+                .warning, DecodeCode.missingIdentity, what + "; checked by rule detectors, not baselined"))
     }
 
     /// A diagnostic at the current origin.

@@ -64,6 +64,7 @@ enum Kubernetes {
     static func event(_ r: K8sRequest, _ ctx: inout DecodeContext) -> Event {
         let effective = r.impersonatedUser.isEmpty ? r.username : r.impersonatedUser
         let identity = identity(effective, account: r.account, &ctx)
+        if identity.key.isEmpty { ctx.missingIdentity("Kubernetes audit record has no user (user.username)") }
         let operation = operation(r, &ctx)
         let readOnly = r.verb == "get" || r.verb == "list" || r.verb == "watch"
         var event = Event(

@@ -7,9 +7,11 @@ import EventModel
 /// `userIdentity` bytes, sources), so reuse one decoder per thread; it is not shared.
 ///
 /// Besides the result, `warnings` lists problems with the last record that did not stop
-/// it from decoding: currently `decode.invalid_utf8` (text repaired with U+FFFD). A
-/// record with no `userIdentity` decodes with an empty `identity.key`; the caller reports
-/// `decode.missing_identity` (the decoder does not, to avoid double counting).
+/// it from decoding: `decode.invalid_utf8` (text repaired with U+FFFD) and
+/// `decode.missing_identity` (an event that names no caller, said in its format's terms:
+/// no `userIdentity`, no `user`, no `authenticationInfo`, no caller; not for records that
+/// have none by design, such as CloudTrail's `AwsServiceEvent`). Such an event decodes with
+/// an empty `identity.key`.
 ///
 /// `@unchecked Sendable`: the only non-Sendable members are scratch buffers of
 /// `JSONMember`s, which are emptied before `decode` returns, so no pointer into a
@@ -32,6 +34,7 @@ public struct RecordDecoder: @unchecked Sendable {
         if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
         context.origin = origin
         context.invalidUTF8 = false
+        if !context.warnings.isEmpty { context.warnings.removeAll(keepingCapacity: true) }
         let result: DecodeResult
         do {
             result = try decodeObject(bytes)
@@ -42,6 +45,7 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         fields.clear()
         context.nested.clear()
+        if result.hasEvent { warnings += context.warnings }
         if context.invalidUTF8, result.hasEvent {
             warnings.append(
                 context.diagnostic(

@@ -220,6 +220,10 @@ public struct ReadReport: Sendable, Hashable {
     public var firstTime: Bool?
     /// True when an AWS service read it on the identity's behalf (e.g. KMS Decrypt by Secrets Manager).
     public var viaService: Bool
+    /// For a parameter: its type as last written in the logs (`PutParameter`), "" when not seen.
+    public var parameterType: String = ""
+    /// For a `SecureString` parameter: its KMS key as last written in the logs, "" when not seen.
+    public var parameterKeyId: String = ""
 }
 
 /// One persistence artifact.
@@ -248,6 +252,19 @@ public struct ArtifactReport: Sendable, Hashable {
     public var changedAt: Int64
     /// Evidence of the status change.
     public var changeEventId: String
+    /// For a rewritten trust policy: the last policy the logs show before the rewrite
+    /// (`CreateRole` or `UpdateAssumeRolePolicy`, by anyone); nil when the logs hold none.
+    public var previous: TrustBefore? = nil
+}
+
+/// A role's trust policy as logged before it was rewritten.
+public struct TrustBefore: Sendable, Hashable {
+    /// The policy document on one line.
+    public var document: String
+    /// When it was set (ms).
+    public var time: Int64
+    /// Evidence.
+    public var eventId: String
 }
 
 /// Another identity (or a later use) of something the chain created or opened.

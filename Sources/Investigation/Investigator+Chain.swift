@@ -61,10 +61,20 @@ extension Investigator {
             artifactsOmitted += 1
             return
         }
+        let earlier = artifacts[a.key]
         artifacts[a.key] = ArtifactReport(
             kind: a.kind, id: a.id, owner: a.owner, detail: Clip.text(a.detail, 300), createdBy: e.identity.key,
             api: e.action.key, time: e.time, eventId: e.eventId, status: "active", changedBy: "", changedAt: 0,
             changeEventId: "")
+        if a.kind == .roleTrust {
+            // The policy before the first rewrite in the window (a second rewrite keeps it).
+            let before =
+                earlier?.previous
+                ?? history.trust[a.id].map {
+                    TrustBefore(document: $0.document, time: $0.time, eventId: $0.eventId)
+                }
+            artifacts[a.key]!.previous = before
+        }
         if !a.owner.isEmpty, artifactsByOwner[a.owner]?.contains(a.key) != true {
             artifactsByOwner[a.owner, default: []].append(a.key)
         }

@@ -119,10 +119,11 @@ extension Investigator {
             default:
                 firstTime = nil
             }
+            let parameter = r.kind == .parameter ? history.parameters[r.resource] : nil
             return ReadReport(
                 kind: r.kind, resource: r.resource, identity: r.identity, count: r.count, denied: r.denied,
                 firstSeen: r.first, lastSeen: r.last, apis: r.apis.sorted(), firstTime: firstTime,
-                viaService: r.viaService)
+                viaService: r.viaService, parameterType: parameter?.type ?? "", parameterKeyId: parameter?.keyId ?? "")
         }.sorted {
             (ReadOrder.rank($0.kind), $0.firstSeen, $0.resource, $0.identity) < (
                 ReadOrder.rank($1.kind), $1.firstSeen, $1.resource, $1.identity

@@ -83,6 +83,8 @@ public final class Investigator {
     var findingsDropped = 0
     var held: [Event] = []
     var counts = InputCounts()
+    var nameMatches: Set<String> = []
+    var history = ResourceHistory()
 
     /// Creates an investigator.
     public init(
@@ -100,9 +102,19 @@ public final class Investigator {
     /// Identity keys investigated so far (the set grows as chains are found).
     public var identityKeys: [String] { principals.map(\.key) }
 
+    /// For a short-name target: every identity key in the input (before, in or after the
+    /// window) that the name matches, sorted; at most 16. More than one means the name is
+    /// ambiguous and the report is about the first one met (the caller refuses it).
+    public var nameCandidates: [String] { nameMatches.sorted() }
+
     /// Folds one event in.
     public func observe(_ e: Event) {
         counts.events += 1
+        // After the event is attributed: a trust change recorded as persistence keeps the policy before it.
+        defer { history.observe(e) }
+        if target.kind == .name, nameMatches.count < 16, target.query.names(key: e.identity.key) {
+            nameMatches.insert(e.identity.key)
+        }
         if window.isBefore(e.time) {
             counts.before += 1
             return

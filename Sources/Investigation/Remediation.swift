@@ -1,8 +1,11 @@
 import EventModel
 
 /// Turns a report into an ordered revocation list: plain-text instructions
-/// and AWS CLI commands (trailhound never runs them). Arguments taken from the
-/// logs are shell-quoted: they are attacker-controlled.
+/// and AWS CLI commands (trailhound never runs them). Every value taken from the
+/// logs is attacker-controlled: it is passed as `--name=VALUE` with the value
+/// shell-quoted (`ShellWord`), so pasting a block runs nothing but `aws` with
+/// each value as one argument; what the logs do not hold is a shell variable
+/// the responder sets (`"${NAME:?…}"`), never `<placeholder>` syntax.
 enum Remediation {
     /// Actions, most urgent first; empty when the verdict is quiet.
     static func plan(_ r: InvestigationReport) -> [RemediationAction] {
@@ -42,8 +45,8 @@ enum Remediation {
                     .critical, "Deactivate, then delete, access key \(a.id) of user \(user)", a.id,
                     "Created by \(IdentityName.short(a.createdBy)) at \(Timestamp.format(a.time)); still \(a.status).",
                     [
-                        "aws iam update-access-key --user-name \(sh(user)) --access-key-id \(sh(a.id)) --status Inactive",
-                        "aws iam delete-access-key --user-name \(sh(user)) --access-key-id \(sh(a.id))",
+                        "aws iam update-access-key \(o("--user-name", user)) \(o("--access-key-id", a.id)) --status Inactive",
+                        "aws iam delete-access-key \(o("--user-name", user)) \(o("--access-key-id", a.id))",
                     ]))
         }
         for c in r.credentials where c.keyKind == .longLived && c.verdict == "stolen" && !done.contains(c.accessKeyId) {
@@ -53,8 +56,8 @@ enum Remediation {
                     .critical, "Deactivate access key \(c.accessKeyId) of user \(user) and issue its owner a new one",
                     c.accessKeyId, "It looks stolen: \(c.reasons.first ?? "").",
                     [
-                        "aws iam update-access-key --user-name \(sh(user)) --access-key-id \(sh(c.accessKeyId)) --status Inactive",
-                        "aws iam create-access-key --user-name \(sh(user))   # only once the owner's machine is clean",
+                        "aws iam update-access-key \(o("--user-name", user)) \(o("--access-key-id", c.accessKeyId)) --status Inactive",
+                        "aws iam create-access-key \(o("--user-name", user))   # only once the owner's machine is clean",
                     ]))
         }
         return out
@@ -63,13 +66,28 @@ enum Remediation {
     private static func trust(_ r: InvestigationReport) -> [RemediationAction] {
         r.persistence.filter { $0.kind == .roleTrust && $0.status == "active" }.map { a in
             let role = Names.role(a.id)
-            return action(
-                .critical, "Restore the trust policy of role \(role)", a.id,
-                "Rewritten by \(IdentityName.short(a.createdBy)) at \(Timestamp.format(a.time))\(a.detail.isEmpty ? "" : "; it now " + a.detail).",
-                [
-                    "aws iam get-role --role-name \(sh(role)) --query Role.AssumeRolePolicyDocument   # review what it trusts now",
-                    "aws iam update-assume-role-policy --role-name \(sh(role)) --policy-document file://\(sh(role))-trust-before.json",
-                ])
+            var why =
+                "Rewritten by \(IdentityName.short(a.createdBy)) at \(Timestamp.format(a.time))\(a.detail.isEmpty ? "" : "; it now " + a.detail)."
+            var cmds = [
+                "aws iam get-role \(o("--role-name", role)) --query Role.AssumeRolePolicyDocument   # review what it trusts now"
+            ]
+            if let before = a.previous {
+                why +=
+                    " The command below puts back the last policy the logs show before that (set at \(Timestamp.format(before.time)), event \(before.eventId))."
+                cmds.append(
+                    "aws iam update-assume-role-policy \(o("--role-name", role)) \(o("--policy-document", before.document))"
+                )
+            } else {
+                why +=
+                    " The logs hold no earlier trust policy of this role: take it from AWS Config (when it records IAM roles) or from the code that deploys the role."
+                cmds += [
+                    "ROLE_ID=\"$(aws iam get-role \(o("--role-name", role)) --query Role.RoleId --output text)\"",
+                    "aws configservice get-resource-config-history --resource-type=AWS::IAM::Role --resource-id=\"$ROLE_ID\" \(o("--later-time", Timestamp.format(a.time - 1000))) --limit=1 --query 'configurationItems[0].configuration' --output text   # assumeRolePolicyDocument is URL-encoded: decode it into a file",
+                    "TRUST_FILE=''   # set to the file holding the policy from before \(Timestamp.format(a.time))",
+                    "aws iam update-assume-role-policy \(o("--role-name", role)) --policy-document=file://\(ShellWord.required("TRUST_FILE", "set TRUST_FILE first"))",
+                ]
+            }
+            return action(.critical, "Restore the trust policy of role \(role)", a.id, why, cmds)
         }
     }
 
@@ -79,26 +97,26 @@ enum Remediation {
         let createdIds = Set(created.map(\.id))
         for u in created {
             let name = Names.user(u.id)
-            var cmds = ["aws iam delete-login-profile --user-name \(sh(name))   # if it has one"]
+            var cmds = ["aws iam delete-login-profile \(o("--user-name", name))   # if it has one"]
             for a in r.persistence where a.owner == u.id && a.status == "active" {
                 switch a.kind {
                 case .userPolicy where a.detail.hasPrefix("inline:"):
                     cmds.append(
-                        "aws iam delete-user-policy --user-name \(sh(name)) --policy-name \(sh(String(a.detail.dropFirst(7))))"
+                        "aws iam delete-user-policy \(o("--user-name", name)) \(o("--policy-name", String(a.detail.dropFirst(7))))"
                     )
                 case .userPolicy:
-                    cmds.append("aws iam detach-user-policy --user-name \(sh(name)) --policy-arn \(sh(a.detail))")
+                    cmds.append("aws iam detach-user-policy \(o("--user-name", name)) \(o("--policy-arn", a.detail))")
                 case .accessKey where a.id.hasPrefix("AK"):
-                    cmds.append("aws iam delete-access-key --user-name \(sh(name)) --access-key-id \(sh(a.id))")
+                    cmds.append("aws iam delete-access-key \(o("--user-name", name)) \(o("--access-key-id", a.id))")
                 case .groupMembership:
                     cmds.append(
-                        "aws iam remove-user-from-group --user-name \(sh(name)) --group-name \(sh(String(a.detail.dropFirst(6))))"
+                        "aws iam remove-user-from-group \(o("--user-name", name)) \(o("--group-name", String(a.detail.dropFirst(6))))"
                     )
                 default: break
                 }
             }
-            cmds.append("aws iam list-access-keys --user-name \(sh(name))   # delete any other key listed")
-            cmds.append("aws iam delete-user --user-name \(sh(name))")
+            cmds.append("aws iam list-access-keys \(o("--user-name", name))   # delete any other key listed")
+            cmds.append("aws iam delete-user \(o("--user-name", name))")
             out.append(
                 action(
                     .critical, "Delete user \(name)", u.id,
@@ -112,12 +130,12 @@ enum Remediation {
                     action(
                         .high, "Remove the console password set on user \(name)", a.id,
                         "Set by \(IdentityName.short(a.createdBy)) at \(Timestamp.format(a.time)).",
-                        ["aws iam delete-login-profile --user-name \(sh(name))"]))
+                        ["aws iam delete-login-profile \(o("--user-name", name))"]))
             case .userPolicy:
                 let cmd =
                     a.detail.hasPrefix("inline:")
-                    ? "aws iam delete-user-policy --user-name \(sh(name)) --policy-name \(sh(String(a.detail.dropFirst(7))))"
-                    : "aws iam detach-user-policy --user-name \(sh(name)) --policy-arn \(sh(a.detail))"
+                    ? "aws iam delete-user-policy \(o("--user-name", name)) \(o("--policy-name", String(a.detail.dropFirst(7))))"
+                    : "aws iam detach-user-policy \(o("--user-name", name)) \(o("--policy-arn", a.detail))"
                 out.append(
                     action(
                         .high, "Remove policy \(a.detail) from user \(name)", a.id,
@@ -163,7 +181,7 @@ enum Remediation {
                     .high, "Revoke every session of role \(role) issued before now", arn,
                     "\(why). Sessions stay valid until they expire (up to 12 hours) unless revoked.",
                     [
-                        "aws iam put-role-policy --role-name \(sh(role)) --policy-name AWSRevokeOlderSessions --policy-document \"\(policy)\""
+                        "aws iam put-role-policy \(o("--role-name", role)) --policy-name AWSRevokeOlderSessions --policy-document=\"\(policy)\""
                     ]))
         }
         let attack = attackCredentials(r)
@@ -175,8 +193,10 @@ enum Remediation {
                     .high, "Isolate and rebuild instance \(i)", i,
                     "Its instance-profile credentials were misused; whatever ran there (an app vulnerability, a web shell) can fetch new ones from the metadata service.",
                     [
-                        "aws ec2 modify-instance-metadata-options --instance-id \(sh(i)) --http-tokens required --http-put-response-hop-limit 1",
-                        "aws ec2 create-snapshot --volume-id <root volume of \(i)> --description forensic   # before replacing it",
+                        "aws ec2 modify-instance-metadata-options \(o("--instance-id", i)) --http-tokens required --http-put-response-hop-limit 1",
+                        "ROOT_DEVICE=\"$(aws ec2 describe-instances \(o("--instance-ids", i)) --query 'Reservations[0].Instances[0].RootDeviceName' --output text)\"",
+                        "ROOT_VOLUME=\"$(aws ec2 describe-instances \(o("--instance-ids", i)) --query \"Reservations[0].Instances[0].BlockDeviceMappings[?DeviceName=='$ROOT_DEVICE'].Ebs.VolumeId | [0]\" --output text)\"",
+                        "aws ec2 create-snapshot --volume-id=\(ShellWord.required("ROOT_VOLUME", "no root volume found")) \(o("--description", "forensic copy of " + i))   # before replacing it",
                     ]))
         }
         return out
@@ -199,8 +219,8 @@ enum Remediation {
                 let role = Names.role(a.owner)
                 let cmd =
                     a.detail.hasPrefix("inline:")
-                    ? "aws iam delete-role-policy --role-name \(sh(role)) --policy-name \(sh(String(a.detail.dropFirst(7))))"
-                    : "aws iam detach-role-policy --role-name \(sh(role)) --policy-arn \(sh(a.detail))"
+                    ? "aws iam delete-role-policy \(o("--role-name", role)) \(o("--policy-name", String(a.detail.dropFirst(7))))"
+                    : "aws iam detach-role-policy \(o("--role-name", role)) \(o("--policy-arn", a.detail))"
                 out.append(action(.high, "Remove policy \(a.detail) from role \(role)", a.id, by, [cmd]))
             case .role:
                 out.append(
@@ -208,60 +228,60 @@ enum Remediation {
                         .high, "Delete role \(Names.role(a.id))", a.id,
                         by + (a.detail.isEmpty ? "" : " It " + a.detail + "."),
                         [
-                            "aws iam list-attached-role-policies --role-name \(sh(Names.role(a.id)))   # detach each first",
-                            "aws iam delete-role --role-name \(sh(Names.role(a.id)))",
+                            "aws iam list-attached-role-policies \(o("--role-name", Names.role(a.id)))   # detach each first",
+                            "aws iam delete-role \(o("--role-name", Names.role(a.id)))",
                         ]))
             case .policyVersion:
                 out.append(
                     action(
                         .high, "Restore the previous default version of policy \(a.id)", a.id, by,
                         [
-                            "aws iam list-policy-versions --policy-arn \(sh(a.id))",
-                            "aws iam set-default-policy-version --policy-arn \(sh(a.id)) --version-id <previous version>",
+                            "aws iam list-policy-versions \(o("--policy-arn", a.id))",
+                            "PREVIOUS_VERSION=''   # set to the version that was the default before \(Timestamp.format(a.time)) (v1, v2, …)",
+                            "aws iam set-default-policy-version \(o("--policy-arn", a.id)) --version-id=\(ShellWord.required("PREVIOUS_VERSION", "set PREVIOUS_VERSION first"))",
                         ]))
             case .function, .functionCode:
                 out.append(
                     action(
                         .high, "Delete or restore Lambda function \(a.id)", a.id, by,
                         [
-                            "aws lambda get-function --function-name \(sh(a.id))   # keep the code as evidence",
+                            "aws lambda get-function \(o("--function-name", a.id))   # keep the code as evidence",
                             a.kind == .function
-                                ? "aws lambda delete-function --function-name \(sh(a.id))"
-                                : "aws lambda update-function-code --function-name \(sh(a.id)) --zip-file fileb://known-good.zip",
+                                ? "aws lambda delete-function \(o("--function-name", a.id))"
+                                : "aws lambda update-function-code \(o("--function-name", a.id)) --zip-file fileb://known-good.zip",
                         ]))
             case .functionURL:
                 out.append(
                     action(
                         .high, "Remove the public URL of function \(a.id)", a.id, by,
-                        ["aws lambda delete-function-url-config --function-name \(sh(a.id))"]))
+                        ["aws lambda delete-function-url-config \(o("--function-name", a.id))"]))
             case .functionPermission:
-                let parts = a.id.split(separator: "|", maxSplits: 1).map(String.init)
+                // id is `function|statement`; the function is the owner (either may hold a `|`).
+                let sid = String(a.id.dropFirst(a.owner.count + 1))
                 out.append(
                     action(
-                        .high, "Remove permission \(parts.last ?? "") from function \(parts.first ?? "")", a.id, by,
-                        [
-                            "aws lambda remove-permission --function-name \(sh(parts.first ?? "")) --statement-id \(sh(parts.last ?? ""))"
-                        ]))
+                        .high, "Remove permission \(sid) from function \(a.owner)", a.id, by,
+                        ["aws lambda remove-permission \(o("--function-name", a.owner)) \(o("--statement-id", sid))"]))
             case .layer:
                 out.append(
                     action(
                         .high, "Delete Lambda layer \(a.id) and check which functions use it", a.id, by,
                         [
-                            "aws lambda list-layer-versions --layer-name \(sh(a.id))",
-                            "aws lambda delete-layer-version --layer-name \(sh(a.id)) --version-number <each version>",
+                            "aws lambda list-layer-versions \(o("--layer-name", a.id))",
+                            "LAYER_VERSION=''   # set to each version number listed above, in turn",
+                            "aws lambda delete-layer-version \(o("--layer-name", a.id)) --version-number=\(ShellWord.required("LAYER_VERSION", "set LAYER_VERSION first"))",
                         ]))
             case .instance:
                 out.append(
                     action(
                         .medium, "Terminate instance \(a.id)\(a.detail.isEmpty ? "" : " (" + a.detail + ")")", a.id, by,
-                        ["aws ec2 terminate-instances --instance-ids \(sh(a.id))"]))
+                        ["aws ec2 terminate-instances \(o("--instance-ids", a.id))"]))
             case .keyPair:
-                let parts = a.id.split(separator: "|", maxSplits: 1).map(String.init)
+                // id is `region|name`; the name is the owner, the region the detail.
                 out.append(
                     action(
-                        .medium, "Delete key pair \(parts.last ?? "")", a.id, by,
-                        ["aws ec2 delete-key-pair --region \(sh(parts.first ?? "")) --key-name \(sh(parts.last ?? ""))"]
-                    ))
+                        .medium, "Delete key pair \(a.owner)", a.id, by,
+                        ["aws ec2 delete-key-pair \(o("--region", a.detail)) \(o("--key-name", a.owner))"]))
             case .securityGroupRule:
                 out.append(
                     action(
@@ -269,8 +289,9 @@ enum Remediation {
                         "Revoke the ingress rule added to \(a.id)\(a.detail.isEmpty ? "" : " (" + a.detail + ")")",
                         a.id, by,
                         [
-                            "aws ec2 describe-security-group-rules --filters Name=group-id,Values=\(sh(a.id))",
-                            "aws ec2 revoke-security-group-ingress --group-id \(sh(a.id)) --security-group-rule-ids <rule id>",
+                            "aws ec2 describe-security-group-rules \(o("--filters", #"[{"Name":"group-id","Values":["# + JSONText.quote(a.id) + "]}]"))   # find the rule added at \(Timestamp.format(a.time))",
+                            "RULE_ID=''   # set to the rule's id (sgr-…) from the list above",
+                            "aws ec2 revoke-security-group-ingress \(o("--group-id", a.id)) --security-group-rule-ids=\(ShellWord.required("RULE_ID", "set RULE_ID to the rule id first"))",
                         ]))
             case .sshKey, .serviceAccountKey, .roleAssignment:
                 out.append(action(.high, "Remove \(a.kind.label) \(a.id)", a.id, by, []))
@@ -280,71 +301,117 @@ enum Remediation {
         return out
     }
 
+    /// How a read compares with the identity's baseline, most urgent first.
+    private enum ReadTier: Int, CaseIterable {
+        /// Never read before the window.
+        case firstTime
+        /// No baseline to compare with.
+        case unknown
+        /// Read routinely before the window: not a sign of theft by itself.
+        case routine
+
+        init(_ firstTime: Bool?) { self = firstTime == true ? .firstTime : firstTime == false ? .routine : .unknown }
+
+        var risk: Severity { [.high, .medium, .low][rawValue] }
+        var suffix: String { ["read for the first time", "", "read before the incident: low priority"][rawValue] }
+        var why: String {
+            [
+                "Read by the investigated identities in the window; they had never read them before.",
+                "Read in the window with credentials that may be in other hands; no baseline tells whether they were read before.",
+                "The identity read them before the window too (its baseline), so this read is no sign of theft by itself; rotate them after the first-time reads if the credentials were stolen.",
+            ][rawValue]
+        }
+    }
+
+    /// Each resource of a kind in its most urgent tier (a resource read by two identities counts once).
+    private static func tiers(_ reads: [ReadReport]) -> [ReadTier: [String]] {
+        var best: [String: ReadTier] = [:]
+        for x in reads {
+            let t = ReadTier(x.firstTime)
+            if let b = best[x.resource], b.rawValue <= t.rawValue { continue }
+            best[x.resource] = t
+        }
+        return Dictionary(grouping: best.keys.sorted()) { best[$0]! }
+    }
+
     private static func secrets(_ r: InvestigationReport) -> [RemediationAction] {
         var out: [RemediationAction] = []
         let read = r.reads.filter { $0.count > 0 && !$0.viaService }
-        for (first, risk) in [(true, Severity.high), (false, Severity.medium)] {
-            let secrets = read.filter { $0.kind == .secret && ($0.firstTime == true) == first }
-            if !secrets.isEmpty {
-                let ids = Array(Set(secrets.map(\.resource))).sorted()
+        let secrets = tiers(read.filter { $0.kind == .secret })
+        let params = read.filter { $0.kind == .parameter }
+        let paramTiers = tiers(params)
+        for tier in ReadTier.allCases {
+            if let ids = secrets[tier] {
                 out.append(
                     action(
-                        risk, "Rotate \(ids.count) secret(s)\(first ? " read for the first time" : "")",
-                        ids.count == 1 ? ids[0] : "\(ids.count) secrets",
-                        first
-                            ? "Read by the investigated identities in the window; they had never read them before."
-                            : "Read in the window with credentials that may be in other hands.",
-                        capped(ids.map { "aws secretsmanager rotate-secret --secret-id \(sh($0))" })))
+                        tier.risk, "Rotate \(ids.count) secret(s)\(tier.suffix.isEmpty ? "" : " " + tier.suffix)",
+                        ids.count == 1 ? ids[0] : "\(ids.count) secrets", tier.why,
+                        capped(ids.map { "aws secretsmanager rotate-secret \(o("--secret-id", $0))" })))
             }
-            let params = read.filter { $0.kind == .parameter && ($0.firstTime == true) == first }
-            if !params.isEmpty {
-                let ids = Array(Set(params.map(\.resource))).sorted()
+            if let ids = paramTiers[tier] {
                 out.append(
                     action(
-                        risk,
-                        "Change the value of \(ids.count) SSM parameter(s)\(first ? " read for the first time" : "")",
+                        tier.risk,
+                        "Change the value of \(ids.count) SSM parameter(s)\(tier.suffix.isEmpty ? "" : " " + tier.suffix)",
                         ids.count == 1 ? ids[0] : "\(ids.count) parameters",
-                        "Parameters (and paths) read in the window; a path read with GetParametersByPath exposes every parameter under it.",
-                        capped(
-                            ids.map { id in
-                                id.hasPrefix("/")
-                                    && params.contains {
-                                        $0.resource == id && $0.apis.contains("ssm:GetParametersByPath")
-                                    }
-                                    ? "aws ssm get-parameters-by-path --path \(sh(id)) --recursive --query 'Parameters[].Name'   # rotate each"
-                                    : "aws ssm put-parameter --name \(sh(id)) --type SecureString --overwrite --value '<new value>'"
-                            })))
+                        tier.why
+                            + " A path read with GetParametersByPath exposes every parameter under it. Each parameter keeps the type the logs show it was written with; where they do not show it, --type is left out (Parameter Store needs it only to create a parameter).",
+                        capped(ids.flatMap { id in parameterCommands(id, params.filter { $0.resource == id }) })))
             }
         }
         let buckets = Dictionary(grouping: read.filter { $0.kind == .object }) {
             String($0.resource.split(separator: "/", maxSplits: 1).first ?? "")
         }
         for (bucket, objects) in buckets.sorted(by: { $0.key < $1.key }) {
+            let routine = objects.allSatisfy { $0.firstTime == false }
+            let count = Set(objects.map(\.resource)).count
             out.append(
                 action(
-                    .medium, "Assess the exposure of \(objects.count) object(s) read from bucket \(bucket)", bucket,
-                    "Object reads in the window; data may have left the account (notify data owners if it holds personal data).",
+                    routine ? .low : .medium,
+                    "Assess the exposure of \(count) object(s) read from bucket \(bucket)\(routine ? ", " + ReadTier.routine.suffix : "")",
+                    bucket,
+                    routine
+                        ? "The identity read this bucket before the window too (its baseline); objects are judged by their bucket, so check whether these keys are the usual ones."
+                        : "Object reads in the window; data may have left the account (notify data owners if it holds personal data).",
                     [
-                        "aws s3api get-bucket-policy --bucket \(sh(bucket))   # and block public access / narrow the policy"
+                        "aws s3api get-bucket-policy \(o("--bucket", bucket))   # and block public access / narrow the policy"
                     ]))
         }
         return out
+    }
+
+    /// Commands that change a parameter's value without changing its type or key.
+    private static func parameterCommands(_ id: String, _ reads: [ReadReport]) -> [String] {
+        let newValue = ShellWord.required("NEW_VALUE", "set NEW_VALUE to the new value first")
+        if id.hasPrefix("/"), reads.contains(where: { $0.apis.contains("ssm:GetParametersByPath") }) {
+            return [
+                "aws ssm get-parameters-by-path \(o("--path", id)) --recursive --query 'Parameters[].[Name,Type]'   # rotate each, keeping its type"
+            ]
+        }
+        let type = reads.map(\.parameterType).first { !$0.isEmpty } ?? ""
+        let key = reads.map(\.parameterKeyId).first { !$0.isEmpty } ?? ""
+        if type.isEmpty {
+            return [
+                "aws ssm get-parameter \(o("--name", id)) --query Parameter.Type --output text   # its type is not in the logs",
+                "aws ssm put-parameter \(o("--name", id)) --overwrite --value=\(newValue)   # no --type: an update keeps the type",
+            ]
+        }
+        var cmd = "aws ssm put-parameter \(o("--name", id)) \(o("--type", type))"
+        if !key.isEmpty { cmd += " " + o("--key-id", key) }
+        cmd += " --overwrite --value=\(newValue)"
+        if type == "SecureString" && key.isEmpty {
+            cmd +=
+                "   # add --key-id=… if it is encrypted with a customer-managed KMS key (aws ssm describe-parameters)"
+        }
+        return [cmd]
     }
 
     private static func capped(_ cmds: [String]) -> [String] {
         cmds.count <= 50 ? cmds : Array(cmds.prefix(50)) + ["# and \(cmds.count - 50) more (see the JSON report)"]
     }
 
-    /// `s` as one shell word: unchanged when it only has safe characters, single-quoted otherwise.
-    static func sh(_ s: String) -> String {
-        let safe =
-            !s.isEmpty
-            && s.unicodeScalars.allSatisfy {
-                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
-                    || "_./:@+=,-".unicodeScalars.contains($0)
-            }
-        return safe ? s : "'" + s.replacingOccurrences("'", "'\\''") + "'"
-    }
+    /// `--name=VALUE`, the value shell-quoted (see `ShellWord`).
+    static func o(_ name: String, _ value: String) -> String { ShellWord.option(name, value) }
 }
 
 /// Names from ARNs for CLI arguments.

@@ -97,6 +97,7 @@ public enum ReportJSON {
             "count": .int(r.count), "denied": .int(r.denied), "first_seen": .time(r.firstSeen),
             "last_seen": .time(r.lastSeen),
             "apis": .strings(r.apis), "first_time": .opt(r.firstTime), "via_service": .bool(r.viaService),
+            "parameter_type": r.kind == .parameter ? .opt(r.parameterType.isEmpty ? nil : r.parameterType) : .null,
         ])
     }
 
@@ -130,6 +131,9 @@ public enum ReportJSON {
             "event_id": .string(a.eventId),
             "status": .string(a.status), "changed_by": .string(a.changedBy), "changed_at": .time(a.changedAt),
             "change_event_id": .string(a.changeEventId),
+            "previous": a.previous.map {
+                .object(["document": .string($0.document), "time": .time($0.time), "event_id": .string($0.eventId)])
+            } ?? .null,
         ])
     }
 

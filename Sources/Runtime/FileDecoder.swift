@@ -45,13 +45,7 @@ public final class FileDecoder {
     private func deliver(_ result: DecodeResult, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
         switch result {
         case .event(let event):
-            if event.identity.key.isEmpty {
-                sink(
-                    .diagnostic(
-                        Diagnostic(
-                            origin: origin, level: .warning, code: "decode.missing_identity",
-                            message: "record has no userIdentity; checked by rule detectors, not baselined")))
-            }
+            // `decode.missing_identity` comes with the decoder's warnings, in the format's terms.
             sink(.event(event))
         case .skipped(let d), .failed(let d):
             sink(.diagnostic(d))

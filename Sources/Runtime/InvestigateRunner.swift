@@ -101,14 +101,26 @@ public final class InvestigateRunner {
                 throw Failure(description: error.description, status: .failure)
             }
         }
-        let investigator = Investigator(
-            target: InvestigationTarget(options.identity), window: options.window, configuration: options.limits)
+        let target = InvestigationTarget(options.identity)
+        let saved = options.statePath == nil ? [] : baselines.identityKeys.filter { target.query.names(key: $0) }
+        if saved.count > 1 { throw Self.ambiguous(options.identity, saved, in: options.statePath ?? "") }
+        let investigator = Investigator(target: target, window: options.window, configuration: options.limits)
         let feed = Feed(engine: engine, investigator: investigator, window: options.window, reporter: reporter)
         if options.window.from == nil && options.statePath != nil { feed.before = try Self.copy(baselines) }
         feed.read(files, options)
         feed.pipeline.finish()
         if feed.before == nil && options.window.from != nil { feed.before = try Self.copy(baselines) }
+        let candidates = Set(investigator.nameCandidates + saved)
+        if candidates.count > 1 {
+            let place = options.statePath.map { "the input and \($0)" } ?? "the input"
+            throw Self.ambiguous(options.identity, candidates.sorted(), in: place)
+        }
         return investigator.finish(before: feed.before)
+    }
+
+    /// A short name that matches several identities: list them, investigate none (exit 64).
+    static func ambiguous(_ text: String, _ keys: [String], in place: String) -> Failure {
+        Failure(description: IdentityQuery(text).ambiguity(keys, in: place), status: .usage)
     }
 
     /// An independent copy of a baseline store.

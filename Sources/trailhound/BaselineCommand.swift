@@ -1,5 +1,6 @@
 import ArgumentParser
 import Baselines
+import EventModel
 import Runtime
 import StateStore
 
@@ -25,17 +26,44 @@ struct BaselineCommand: ParsableCommand {
         return baselines
     }
 
+    /// The identity key `text` names among the saved baselines, with the same rules as
+    /// `investigate` (`IdentityQuery`): a full key, a session ARN (its role), or a short name
+    /// (`web-app`, `role/web-app`). Ambiguous or unusable text is a usage error (64).
+    static func resolve(_ text: String, in baselines: BaselineStore, state: String) throws -> String {
+        let query = IdentityQuery(text)
+        if query.kind == .accessKey {
+            Terminal.err(
+                "trailhound: error: '\(text)' is an access key id; baselines are kept per identity, and a state file does not "
+                    + "record which identity a key belongs to: give the identity (`trailhound investigate \(text) PATH…` "
+                    + "shows it as the report's target)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        switch query.resolve(among: baselines.identityKeys) {
+        case .found(let key): return key
+        case .ambiguous(let keys):
+            Terminal.err(query.ambiguity(keys, in: state))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        case .notFound:
+            Terminal.err(
+                "trailhound: error: no baseline for '\(text)' in \(state) (see `trailhound baseline list --state \(state)`)"
+            )
+            throw ExitCode(ExitStatus.failure.rawValue)
+        }
+    }
+
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Describe one identity's baseline in words.")
-        @Argument(help: "Canonical identity, e.g. arn:aws:iam::111122223333:role/web-app") var identity: String
+        @Argument(
+            help:
+                "Identity key (arn:aws:iam::111122223333:role/web-app), session ARN, or short name (web-app, role/web-app)."
+        ) var identity: String
         @Option(name: .long, help: "State file written by `scan --state`.") var state: String
 
         func run() throws {
             let baselines = try BaselineCommand.load(state)
-            guard let text = baselines.describe(identity: identity) else {
-                Terminal.err(
-                    "trailhound: error: no baseline for '\(identity)' in \(state) (see `trailhound baseline list --state \(state)`)"
-                )
+            let key = try BaselineCommand.resolve(identity, in: baselines, state: state)
+            guard let text = baselines.describe(identity: key) else {
+                Terminal.err("trailhound: error: no baseline for '\(key)' in \(state)")
                 throw ExitCode(ExitStatus.failure.rawValue)
             }
             print(text)
@@ -44,14 +72,15 @@ struct BaselineCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export baselines as JSON (all identities, or one).")
-        @Argument(help: "Canonical identity (default: every identity).") var identity: String?
+        @Argument(help: "Identity key, session ARN or short name (default: every identity).") var identity: String?
         @Option(name: .long, help: "State file written by `scan --state`.") var state: String
 
         func run() throws {
             let baselines = try BaselineCommand.load(state)
             if let identity {
-                guard let json = baselines.exportJSON(identity: identity) else {
-                    Terminal.err("trailhound: error: no baseline for '\(identity)' in \(state)")
+                let key = try BaselineCommand.resolve(identity, in: baselines, state: state)
+                guard let json = baselines.exportJSON(identity: key) else {
+                    Terminal.err("trailhound: error: no baseline for '\(key)' in \(state)")
                     throw ExitCode(ExitStatus.failure.rawValue)
                 }
                 print(json)

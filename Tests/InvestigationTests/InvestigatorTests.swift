@@ -211,7 +211,7 @@ enum Story {
             !actions.contains { $0.contains("Deactivate, then delete, access key AKIABACKDOOR") }, "already deleted")
         #expect(
             r.remediation.contains {
-                $0.commands.contains("aws secretsmanager rotate-secret --secret-id prod/payments")
+                $0.commands.contains("aws secretsmanager rotate-secret --secret-id=prod/payments")
             })
         let revoke = r.remediation.first { $0.action.hasPrefix("Revoke every session of role admin") }
         #expect(revoke?.commands.first?.contains("aws:TokenIssueTime") == true)
