@@ -39,9 +39,12 @@ for t in "${targets[@]}"; do
     *) seeds="$out/seeds/records" ;;
   esac
   echo "== $t for ${seconds}s" >&2
-  "$bin/$t" "$out/$t/corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 -jobs="${JOBS:-1}" -workers="${JOBS:-1}" \
-    -artifact_prefix="$out/$t/artifacts/" 2>&1 | tee "$out/$t/last-run.log" | grep -E "^#|stat::|ERROR|SUMMARY" | tail -8 || true
+  parallel=()
+  # -jobs writes fuzz-N.log into the working directory: run those from the target's folder.
+  [ "${JOBS:-1}" -gt 1 ] && parallel=(-jobs="$JOBS" -workers="$JOBS")
+  (cd "$out/$t" && "$bin/$t" "$out/$t/corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" -artifact_prefix="$out/$t/artifacts/" 2>&1) \
+    | tee "$out/$t/last-run.log" | grep -E "^#|stat::|ERROR|SUMMARY" | tail -8 || true
   crashes=$(ls "$out/$t/artifacts" | wc -l)
   echo "$t: $(grep -h 'stat::number_of_executed_units' "$out/$t/last-run.log" | tail -1 | awk '{print $2}') executions, $(ls "$out/$t/corpus" | wc -l) corpus entries, $crashes artifacts (crash/timeout/oom) in $out/$t/artifacts"
 done

@@ -103,8 +103,8 @@ public enum DiagnosticCatalog {
         ])
 
     static let service = Section(
-        title: "Following files (`watch`)",
-        intro: "What the live service noticed about the files it follows.",
+        title: "The live service (`watch`)",
+        intro: "What the service noticed about the files it follows and the sinks it delivers to.",
         entries: [
             e(
                 "tail.rotated",
@@ -142,6 +142,10 @@ public enum DiagnosticCatalog {
             e("config.unknown_detector", "a file names a detector that does not exist"),
             e("config.allowlist_empty", "an allow-list entry that would match everything"),
             e("config.insecure_listen", "the HTTP endpoint would listen beyond loopback without a token"),
+            e(
+                "config.weak_token",
+                "an HTTP token shorter than 16 characters beyond loopback, or one with surrounding blanks or "
+                    + "control characters"),
         ])
 
     /// The docs page: a heading, then one table per section.

@@ -12,8 +12,9 @@ struct DiagnosticCatalogTests {
 
     /// Every `"area.code"` literal in Sources/, for the areas diagnostics and errors use.
     static func codesInSources() throws -> [String: String] {
-        let areas = "(gzip|frame|decode|input|state|config|tail|output|mapping|http|sink|webhook)"
-        let pattern = try NSRegularExpression(pattern: "\"\(areas)\\.[a-z0-9_]+\"")
+        let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook)"
+        // A code is a string literal of its own, or the `[code]` at the end of a printed message.
+        let pattern = try NSRegularExpression(pattern: "[\"\\[]\(areas)\\.[a-z0-9_]+[\"\\]]")
         var found: [String: String] = [:]
         let sources = root.appendingPathComponent("Sources")
         let walker = FileManager.default.enumerator(atPath: sources.path)
