@@ -21,7 +21,7 @@ public struct BaselineConfiguration: Sendable, Hashable {
     /// secrets read, distinct read APIs, access-denied calls), e.g. "its previous
     /// maximum was 2 per 10 min". Default 10 minutes.
     public var burstWindow: Int64 = 600_000
-    /// Most identities kept; beyond it the longest-idle ones (1/64 of the cap at
+    /// Most identities kept; beyond it the longest-idle ones (1/16 of the cap at
     /// a time) are evicted. Default 200,000.
     public var maxIdentities = 200_000
     /// Most accounts with account-wide facts; the longest-idle are evicted. Default 10,000.

@@ -2,7 +2,7 @@
 ///
 /// Caps are reached exactly when input is hostile or huge (a stream of new
 /// identities), so eviction must cost about what learning costs. Sorting every
-/// entry at each eviction (n log n over the whole map for 1/64 of it) made the
+/// entry at each eviction (n log n over the whole map for a batch of it) made the
 /// scan three times slower at the 200,000-identity cap. Quickselect finds the
 /// n-th oldest in linear time; only the victims are sorted. The result is the
 /// same set, in the same order, as a full sort by `(time, key)` (keys are
