@@ -119,6 +119,16 @@ public enum DiagnosticCatalog {
                 "rotated while stopped: the rest of the rotated file is read from the saved position, then the new one (note)"
             ),
             e(
+                "webhook.unavailable",
+                "the webhook receiver cannot be reached or answers 5xx; findings wait in the outbox, retried with "
+                    + "backoff (warning)"),
+            e("webhook.rejected", "the receiver refused a finding with a 4xx status; that finding is skipped"),
+            e(
+                "webhook.dead_letter",
+                "a finding the receiver failed `max_attempts` times was moved to the dead-letter file; the next one "
+                    + "is sent"),
+            e("webhook.dead_letter_failed", "the dead-letter file could not be appended to; the finding stays queued"),
+            e(
                 "tail.position_lost",
                 "the file read at the last checkpoint is gone (rotated and removed?): the current file is read from its start (warning)"
             ),

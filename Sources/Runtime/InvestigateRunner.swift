@@ -95,7 +95,7 @@ public final class InvestigateRunner {
         if let path = options.statePath {
             do {
                 let session = try StateSession(path: path, access: .readOnly)
-                try session.load(into: baselines, engine: engine)
+                try session.load(into: baselines, engine: engine, engineMemory: false)
                 session.close()
             } catch {
                 throw Failure(description: error.description, status: .failure)

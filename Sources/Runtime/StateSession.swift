@@ -17,9 +17,16 @@ public final class StateSession {
     }
 
     /// Restores saved baselines into `baselines` and saved detector windows into `engine`.
-    public func load(into baselines: BaselineStore, engine: DetectionEngine) throws(StateError) {
+    /// `engineMemory: false` (investigate) leaves out the engine's own memory (event ids
+    /// seen, open dedup groups, watermark): re-reading logs the state already scanned must
+    /// show their events to the investigation, not drop them as duplicate deliveries.
+    public func load(into baselines: BaselineStore, engine: DetectionEngine, engineMemory: Bool = true)
+        throws(StateError)
+    {
         restoredIdentities = try store.restore(into: baselines)
-        engine.restoreDetectors(try store.loadDetectors())
+        var saved = try store.loadDetectors()
+        if !engineMemory { saved[DetectionEngine.stateKey] = nil }
+        engine.restoreDetectors(saved)
     }
 
     /// Files of `files` that an earlier scan with this state file already read

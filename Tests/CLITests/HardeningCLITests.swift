@@ -205,3 +205,23 @@ struct StateLockCLITests {
         #expect(again.status == 0, "\(again.stderr)")
     }
 }
+
+/// `investigate --state` with the state of the scan (or service) that already read
+/// the same logs: the events must reach the investigation, not be dropped as
+/// duplicate deliveries remembered by the engine.
+@Suite("Investigate with a state file")
+struct InvestigateWithStateTests {
+    @Test func logsTheStateAlreadyScannedAreStillInvestigated() throws {
+        let dir = try CLI.tempDir()
+        let input = dir.appendingPathComponent("trail.json")
+        try Records.file([
+            Records.record("ListBuckets", source: "s3.amazonaws.com", id: "ev-a"), Records.stopLogging(id: "ev-b"),
+        ]).write(to: input)
+        let state = dir.appendingPathComponent("state.db").path
+        let scan = try CLI.run(["scan", input.path, "--state", state, "--quiet"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let r = try CLI.run(["investigate", "role/web-app", input.path, "--state", state, "--format", "json", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ev-b"), "the StopLogging event is missing from the report")
+    }
+}

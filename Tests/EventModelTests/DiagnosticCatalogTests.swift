@@ -13,8 +13,8 @@ struct DiagnosticCatalogTests {
     /// Every `"area.code"` literal in Sources/, for the areas diagnostics and errors use.
     static func codesInSources() throws -> [String: String] {
         let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook)"
-        // A code is a string literal of its own, or the `[code]` at the end of a printed message.
-        let pattern = try NSRegularExpression(pattern: "[\"\\[]\(areas)\\.[a-z0-9_]+[\"\\]]")
+        // A code is a string literal of its own, or the `[code]` that ends a printed message.
+        let pattern = try NSRegularExpression(pattern: "\"(\(areas)\\.[a-z0-9_]+)\"|\\[(\(areas)\\.[a-z0-9_]+)\\]\"")
         var found: [String: String] = [:]
         let sources = root.appendingPathComponent("Sources")
         let walker = FileManager.default.enumerator(atPath: sources.path)
@@ -23,7 +23,8 @@ struct DiagnosticCatalogTests {
             else { continue }
             let text = try String(contentsOf: sources.appendingPathComponent(rel), encoding: .utf8)
             for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                let code = String(text[Range(m.range, in: text)!].dropFirst().dropLast())
+                let group = m.range(at: 1).location != NSNotFound ? 1 : 3
+                let code = String(text[Range(m.range(at: group), in: text)!])
                 found[code] = rel
             }
         }
