@@ -7,12 +7,21 @@ import Ingest
 /// and gzip member boundaries fall everywhere. Seeds: every file of corpora/.
 /// Checks: no crash, no hang, bounded output, every record is a slice no longer
 /// than the record limit.
+/// Limits of the target: small, so the fuzzer reaches the caps.
+private let options: IngestOptions = {
+    var o = IngestOptions(maxDecompressedBytes: 4 << 20, maxRecordBytes: 64 << 10, chunkSize: 4096)
+    o.maxDiagnosticsPerFile = 50
+    return o
+}()
+/// Reused across inputs with `reset`, as `RecordReader` reuses them across files
+/// (zlib state and buffers are allocated once).
+nonisolated(unsafe) private let inflater = Inflater(path: "fuzz", options: options)
+nonisolated(unsafe) private let framer = Framer(path: "fuzz", options: options)
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    var options = IngestOptions(maxDecompressedBytes: 4 << 20, maxRecordBytes: 64 << 10, chunkSize: 4096)
-    options.maxDiagnosticsPerFile = 50
-    let inflater = Inflater(path: "fuzz", options: options)
-    let framer = Framer(path: "fuzz", options: options)
+    inflater.reset(path: "fuzz")
+    framer.reset(path: "fuzz")
     let input = UnsafeRawBufferPointer(start: data, count: size)
     var records = 0
     func onRecord(_ r: UnsafeRawBufferPointer, _ info: RecordInfo) {
