@@ -53,7 +53,8 @@ struct HardeningCLITests {
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("\"StopLogging\""))
         #expect(try mode(file) == 0o600)
         // No temporary file is left beside it.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["events.jsonl", "link.jsonl"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["events.jsonl", "link.jsonl"])
     }
 
     @Test("--events-out to a FIFO streams into it and leaves the FIFO in place")
@@ -137,7 +138,8 @@ struct HardeningCLITests {
     func diagnosticsEscapeControlCharacters() throws {
         let dir = try CLI.tempDir()
         let path = dir.appendingPathComponent("hostile.jsonl").path
-        let hostileTime = #"{"eventVersion":"1.09","eventTime":"\u001b]2;owned\u0007\u001b[2J\r\nfake.json:1: error: x [y]","eventSource":"iam.amazonaws.com","eventName":"ListUsers","eventID":"e1"}"#
+        let hostileTime =
+            #"{"eventVersion":"1.09","eventTime":"\u001b]2;owned\u0007\u001b[2J\r\nfake.json:1: error: x [y]","eventSource":"iam.amazonaws.com","eventName":"ListUsers","eventID":"e1"}"#
         let hostileKey = #"{"\u001b[31mkey\u202e":1}"#
         try Data((hostileTime + "\n" + hostileKey + "\n").utf8).write(to: URL(fileURLWithPath: path))
         let r = try CLI.run(["scan", path, "--quiet"])
@@ -150,7 +152,9 @@ struct HardeningCLITests {
         #expect(!r.stderr.split(separator: "\n").contains { $0.hasPrefix("fake.json") })
     }
 
-    @Test("impossible dates are decode.bad_time", arguments: ["2025-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2023-02-29T10:00:00Z"])
+    @Test(
+        "impossible dates are decode.bad_time",
+        arguments: ["2025-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2023-02-29T10:00:00Z"])
     func impossibleDates(time: String) throws {
         let dir = try CLI.tempDir()
         let path = dir.appendingPathComponent("dates.json").path
@@ -183,7 +187,9 @@ struct StateLockCLITests {
         var locked = false
         for _ in 0..<200 where !locked {
             usleep(50_000)
-            locked = (try? String(contentsOfFile: state + ".lock", encoding: .utf8))?.contains("\(first.processIdentifier)") ?? false
+            locked =
+                (try? String(contentsOfFile: state + ".lock", encoding: .utf8))?.contains("\(first.processIdentifier)")
+                ?? false
         }
         #expect(locked, "the first scan never took the lock")
         let started = Date()
@@ -220,7 +226,9 @@ struct InvestigateWithStateTests {
         let state = dir.appendingPathComponent("state.db").path
         let scan = try CLI.run(["scan", input.path, "--state", state, "--quiet"])
         #expect(scan.status == 0, "\(scan.stderr)")
-        let r = try CLI.run(["investigate", "role/web-app", input.path, "--state", state, "--format", "json", "--quiet"])
+        let r = try CLI.run([
+            "investigate", "role/web-app", input.path, "--state", state, "--format", "json", "--quiet",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ev-b"), "the StopLogging event is missing from the report")
     }

@@ -58,6 +58,8 @@ struct DiagnosticCatalogTests {
             try generated.write(to: path, atomically: true, encoding: .utf8)
         }
         let committed = try String(contentsOf: path, encoding: .utf8)
-        #expect(committed == generated, "docs/diagnostics.md differs: TRAILHOUND_RECORD=1 swift test --filter DiagnosticCatalog")
+        #expect(
+            committed == generated,
+            "docs/diagnostics.md differs: TRAILHOUND_RECORD=1 swift test --filter DiagnosticCatalog")
     }
 }

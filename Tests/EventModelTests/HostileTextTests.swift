@@ -5,13 +5,17 @@ import Testing
 struct HostileTextTests {
     @Test(
         "impossible calendar dates are not times",
-        arguments: ["2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "0000-01-01T00:00:00Z",
-            "2025-04-31T00:00:00Z", "2025-06-31", "2025-00-10T00:00:00Z"])
+        arguments: [
+            "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "0000-01-01T00:00:00Z",
+            "2025-04-31T00:00:00Z", "2025-06-31", "2025-00-10T00:00:00Z",
+        ])
     func impossibleDates(text: String) {
         #expect(Timestamp.parse(text) == nil, "\(text)")
     }
 
-    @Test("real edge dates still parse", arguments: ["2024-02-29T23:59:59Z", "2000-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "2025-12-31T00:00:00Z"])
+    @Test(
+        "real edge dates still parse",
+        arguments: ["2024-02-29T23:59:59Z", "2000-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "2025-12-31T00:00:00Z"])
     func edgeDates(text: String) {
         #expect(Timestamp.parse(text) != nil, "\(text)")
     }

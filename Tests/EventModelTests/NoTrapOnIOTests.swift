@@ -8,7 +8,10 @@ import Testing
 struct NoTrapOnIOTests {
     @Test func sourcesHaveNoTrappingCalls() throws {
         let sources = DiagnosticCatalogTests.root.appendingPathComponent("Sources")
-        let banned = ["try!", "fatalError(", ".write(Data(", "FileHandle(forWritingAtPath", "handle.write(Data", "handle.write(buffer"]
+        let banned = [
+            "try!", "fatalError(", ".write(Data(", "FileHandle(forWritingAtPath", "handle.write(Data",
+            "handle.write(buffer",
+        ]
         var files = 0
         let walker = FileManager.default.enumerator(atPath: sources.path)
         while let rel = walker?.nextObject() as? String {

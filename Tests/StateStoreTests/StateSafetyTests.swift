@@ -43,8 +43,10 @@ struct StateSafetyTests {
     @Test("a foreign SQLite file is refused without a byte changed")
     func foreignFileIsRefusedUnchanged() throws {
         let path = try tempDir() + "/other.db"
-        rawSQL(path, "PRAGMA journal_mode=DELETE; CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT); "
-            + "INSERT INTO accounts VALUES (1, 'ledger');")
+        rawSQL(
+            path,
+            "PRAGMA journal_mode=DELETE; CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT); "
+                + "INSERT INTO accounts VALUES (1, 'ledger');")
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         expectStateError("state.schema") { _ = try StateStore(path: path) }
         let after = try Data(contentsOf: URL(fileURLWithPath: path))

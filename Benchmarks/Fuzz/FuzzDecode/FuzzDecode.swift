@@ -11,7 +11,8 @@ import Formats
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var decoder = RecordDecoder()
-    let result = decoder.decode(UnsafeRawBufferPointer(start: data, count: size), origin: Origin(path: "fuzz", record: 1))
+    let result = decoder.decode(
+        UnsafeRawBufferPointer(start: data, count: size), origin: Origin(path: "fuzz", record: 1))
     if case .event(let e) = result {
         precondition(e.identity.key.utf8.count <= 1 << 16, "unbounded identity key")
         precondition(e.action.operation.utf8.count <= 1 << 16, "unbounded operation")
