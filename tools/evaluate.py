@@ -5,21 +5,28 @@ For each scenario: runs `trailhound scan`, then reports
   * detector recall: expected detectors that fired on an attack identity / expected detectors,
   * finding precision: findings above `low` that concern the attack (identity in the attack's
     identity_keys, or evidence among its event ids) / all findings above `low`,
-  * benign noise: findings above the scenario's allowed maximum outside the attacks.
+  * benign noise: findings above the scenario's allowed maximum outside the attacks,
+and, over all scenarios, for each severity threshold (info+, low+, medium+, high+, critical):
+attacks detected (an attack counts when a finding at or above the threshold concerns it) / all
+labelled attacks, and false findings (concerning no attack) per million events scanned.
 Usage: python3 tools/evaluate.py [--bin .build/release/trailhound] [--json]
 """
-import argparse, json, os, subprocess, sys
+import argparse, json, os, re, subprocess, sys
 
 SEV = ["info", "low", "medium", "high", "critical"]
 
 def run(binary, path):
-    p = subprocess.run([binary, "scan", path, "--detectors", "detectors", "--no-progress", "--quiet"],
+    """Findings and the number of events the scan read (from its summary line)."""
+    p = subprocess.run([binary, "scan", path, "--detectors", "detectors", "--no-progress"],
                        capture_output=True, text=True)
     if p.returncode not in (0, 3):
         sys.exit(f"trailhound failed on {path}: {p.stderr[-2000:]}")
-    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    m = re.search(r"records, (\d+) events", p.stderr)
+    events = int(m.group(1)) if m else 0
+    return [json.loads(l) for l in p.stdout.splitlines() if l.strip() and '"type":"incident"' not in l], events
 
-def score(root, name, findings):
+def score(root, name, scanned):
+    findings, events = scanned
     labels = json.load(open(os.path.join(root, name, "labels.json")))
     keys, ids, expected = set(), set(), set()
     for a in labels["attacks"]:
@@ -30,8 +37,16 @@ def score(root, name, findings):
     loud = [f for f in findings if SEV.index(f["severity"]) > allowed]
     tp = [f for f in loud if about(f)]
     noise = [f for f in loud if not about(f)]
+    # Per attack: the most severe finding concerning it; per threshold: false findings.
+    detected = []
+    for a in labels["attacks"]:
+        akeys, aids = set(a["identity_keys"]), set(a["event_ids"])
+        sevs = [SEV.index(f["severity"]) for f in findings if f["identity"] in akeys or aids & set(f["event_ids"])]
+        detected.append(max(sevs) if sevs else -1)
+    false_by_sev = [sum(1 for f in findings if not about(f) and SEV.index(f["severity"]) == i) for i in range(len(SEV))]
     return {
-        "scenario": name, "findings": len(findings), "above_allowed": len(loud),
+        "scenario": name, "events": events, "attacks": detected, "false_by_severity": false_by_sev,
+        "findings": len(findings), "above_allowed": len(loud),
         "expected": sorted(expected), "missed": sorted(expected - fired),
         "recall": (len(expected & fired) / len(expected)) if expected else None,
         "precision": (len(tp) / len(loud)) if loud else None,
@@ -74,6 +89,20 @@ def main():
               + (f"  missed {r['missed']}" if r["missed"] else ""))
         for n in r["noise"]: print(f"    noise: {n}")
     print(f"overall: detector recall {hit}/{exp} = {hit/exp:.1%}; finding precision {loud-noise}/{loud} = {(loud-noise)/max(loud,1):.1%}")
+    print()
+    print(thresholds(results))
+
+def thresholds(results):
+    """The product table: attacks detected and false findings per million events, per threshold."""
+    events = sum(r["events"] for r in results)
+    attacks = [s for r in results for s in r["attacks"]]
+    out = [f"{'threshold':10} {'attacks detected':>17} {'false findings':>15} {'per million events':>19}   ({events} events)"]
+    for i, name in enumerate(SEV):
+        hit = sum(1 for s in attacks if s >= i)
+        false = sum(sum(r["false_by_severity"][i:]) for r in results)
+        label = name + ("+" if i < len(SEV) - 1 else "")
+        out.append(f"{label:10} {f'{hit}/{len(attacks)}':>17} {false:>15} {false * 1e6 / max(events, 1):>19.1f}")
+    return "\n".join(out)
 
 if __name__ == "__main__":
     main()
