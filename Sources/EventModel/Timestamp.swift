@@ -32,7 +32,8 @@ public enum Timestamp {
         var ms = 0
         var i = 10
         if n > 10 {
-            guard b[10] == 84 || b[10] == 32 || b[10] == 116, let hh = digits(11, 2), b[13] == 58,
+            // `n >= 16` first: "2026-03-01T00" (13 bytes) once read b[13] past the end (found by FuzzDecode).
+            guard n >= 16, b[10] == 84 || b[10] == 32 || b[10] == 116, let hh = digits(11, 2), b[13] == 58,
                 let mm = digits(14, 2)
             else { return nil }
             h = hh

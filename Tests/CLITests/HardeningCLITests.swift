@@ -233,3 +233,23 @@ struct InvestigateWithStateTests {
         #expect(r.stdout.contains("ev-b"), "the StopLogging event is missing from the report")
     }
 }
+
+/// Regression for the first crash `Benchmarks/fuzz.sh` found (FuzzDecode): a
+/// Kubernetes audit record whose timestamps stop after the hour trapped the
+/// time parser. The record is now `decode.bad_time` and the next one is read.
+@Suite("Fuzz regressions (CLI)")
+struct FuzzRegressionCLITests {
+    @Test func kubernetesRecordWithATimeCutAfterTheHour() throws {
+        let dir = try CLI.tempDir()
+        let path = dir.appendingPathComponent("audit.jsonl")
+        let cut =
+            #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a-1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/shop/secrets/web-db","verb":"get","user":{"username":"system:serviceaccount:shop:web"},"sourceIPs":["10.0.0.7"],"objectRef":{"resource":"secrets","namespace":"shop","name":"web-db","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2026-03-01T00","stageTimestamp":"2026-03-01T00"}"#
+        let good = cut.replacingOccurrences(of: "\"2026-03-01T00\"", with: "\"2026-03-01T00:09:24.021000Z\"")
+            .replacingOccurrences(of: "a-1", with: "a-2")
+        try Data((cut + "\n" + good + "\n").utf8).write(to: path)
+        let r = try CLI.run(["scan", path.path, "--events-out", "-", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("[decode.bad_time]"), "\(r.stderr)")
+        #expect(r.stdout.contains("a-2"))
+    }
+}

@@ -20,6 +20,15 @@ struct HostileTextTests {
         #expect(Timestamp.parse(text) != nil, "\(text)")
     }
 
+    /// Regression for the first FuzzDecode crash: a time cut after the hour read one
+    /// byte past its end and trapped (Benchmarks/out/fuzz/FuzzDecode, 2026-12-06).
+    @Test(
+        "times cut short are not times, and do not trap",
+        arguments: ["2026-03-01T00", "2026-03-01T0", "2026-03-01T00:", "2026-03-01T00:0", "2026-03-01 00", "2026-03-01T"])
+    func truncatedTimes(text: String) {
+        #expect(Timestamp.parse(text) == nil, "\(text)")
+    }
+
     @Test func diagnosticsEscapeTerminalControls() {
         let d = Diagnostic(
             origin: Origin(path: "logs/\u{1B}[2Jx.json", record: 3), code: "decode.bad_time",
