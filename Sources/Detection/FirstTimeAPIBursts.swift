@@ -15,12 +15,14 @@ public struct FirstTimeAPIBursts {
         var last: Int64
     }
 
+    /// APIs listed per burst (operation names can be attacker-chosen in some sources); the count goes on.
+    static let maxAPIs = 100
     /// Gap between two first-time APIs of one burst (ms of event time).
     public var gap: Int64
     /// Open bursts kept.
     public let maxOpen: Int
     var open: [String: Burst] = [:]
-    private var nextClose: Int64 = .max
+    var nextClose: Int64 = .max
 
     /// Creates the stage.
     public init(gap: Int64 = 900_000, maxOpen: Int = 10_000) {
@@ -71,7 +73,7 @@ public struct FirstTimeAPIBursts {
 
     private func merge(_ b: inout Burst, _ f: Finding) {
         b.last = max(b.last, f.lastSeen)
-        if !b.apis.contains(f.key) { b.apis.append(f.key) }
+        if b.apis.count < Self.maxAPIs && !b.apis.contains(f.key) { b.apis.append(f.key) }
         var g = b.finding
         g.severity = max(g.severity, f.severity)
         g.firstSeen = min(g.firstSeen, f.firstSeen)

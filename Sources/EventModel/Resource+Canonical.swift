@@ -3,8 +3,8 @@ extension Resource {
     /// counts of distinct secrets and baseline resource keys see one secret once:
     /// - secret: `arn:aws:secretsmanager:…:secret:prod/db-AbCdEf` → `prod/db` (the
     ///   six-character suffix Secrets Manager adds to ARNs is dropped);
-    /// - parameter: `arn:aws:ssm:…:parameter/prod/db`, `/prod/db` → `/prod/db`, and a
-    ///   name without a slash gets one (`db` and `arn:…:parameter/db` → `/db`), as in the ARN;
+    /// - parameter: `arn:aws:ssm:…:parameter/prod/db` → `/prod/db`, `arn:…:parameter/db` → `db`
+    ///   (names are kept as logged);
     /// - bucket, object: `arn:aws:s3:::bucket[/key]` → `bucket[/key]`.
     /// Other kinds and non-matching ids are returned unchanged.
     public static func canonicalID(_ kind: ResourceKind, _ id: String) -> String {
@@ -20,11 +20,11 @@ extension Resource {
             }
             return String(name)
         case .parameter:
-            var name = Substring(id)
-            if let resource = arnResource(id), resource.hasPrefix("parameter/") {
-                name = resource.dropFirst("parameter".count)
-            }
-            return name.hasPrefix("/") ? String(name) : "/" + name
+            // A name is kept as logged (remediation commands use it). An ARN drops the slash that starts a
+            // hierarchical name, so `parameter/a/b` is `/a/b`, and `parameter/db` the far more common `db`.
+            guard let resource = arnResource(id), resource.hasPrefix("parameter/") else { return id }
+            let name = resource.dropFirst("parameter/".count)
+            return name.contains("/") ? "/" + name : String(name)
         case .bucket, .object:
             return id.hasPrefix("arn:aws:s3:::") ? String(id.dropFirst("arn:aws:s3:::".count)) : id
         default:

@@ -50,7 +50,7 @@ import Testing
             [
                 Events.make("ListUsers", minute: 0), Events.make("ListRoles", minute: 2),
                 Events.make("GetAccountSummary", minute: 5), Events.make("ListUsers", minute: 1, role: "other"),
-                Events.make("DescribeTrails", minute: 60),
+                Events.make("DescribeTrails", minute: 90),
             ])
         let app = out.filter { $0.identity.hasSuffix("role/app") }.sorted { $0.firstSeen < $1.firstSeen }
         #expect(app.count == 2)
