@@ -108,3 +108,24 @@ import Testing
         #expect(t.offer(finding("a.one", .high, ["e2"], minute: 1), window: 3_600_000)?.severity == .high)
     }
 }
+
+extension OneStoryTests {
+    @Test("a burst cut by a restart gives the uninterrupted run's findings and ids")
+    func burstSurvivesRestart() throws {
+        let events = [
+            Events.make("ListUsers", minute: 0, id: "a1"), Events.make("ListRoles", minute: 2, id: "a2"),
+            Events.make("GetAccountSummary", minute: 5, id: "a3"), Events.make("Other", minute: 40, id: "a4"),
+        ]
+        let whole = run(try engine(newAPI), events).map { "\($0.id) \($0.title) \($0.count)" }
+        for k in 1..<events.count {
+            let a = try engine(newAPI)
+            var out: [Finding] = []
+            for ev in events[..<k] { a.process(ev) { out.append($0) } }
+            let b = try engine(newAPI)
+            b.restoreDetectors(a.snapshotDetectors())
+            for ev in events[k...] { b.process(ev) { out.append($0) } }
+            b.finish { out.append($0) }
+            #expect(out.map { "\($0.id) \($0.title) \($0.count)" } == whole, "split at \(k)")
+        }
+    }
+}
