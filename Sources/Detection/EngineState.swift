@@ -160,7 +160,8 @@ extension RiskCorrelator {
                     throw BinaryDecodeError("bad severity", offset: offset)
                 }
                 let time = try r.int()
-                let evidence = version >= 2 ? try r.strings(max: Finding.maxEvidence * 4, maxLength: FindingCodec.maxText) : []
+                let evidence =
+                    version >= 2 ? try r.strings(max: Finding.maxEvidence * 4, maxLength: FindingCodec.maxText) : []
                 t.entries.append(
                     Entry(detector: detector, key: key, severity: severity, time: time, evidence: Set(evidence)))
             }
@@ -198,9 +199,8 @@ extension DetectionEngine {
             let ids = try RecentIDs.read(&r, capacity: recentCapacity)
             var th = FindingThrottle()
             try th.read(&r, version: version)
-            if try r.bool(), let c = riskCorrelator {
-                try c.read(&r, version: version)
-            }
+            // Read (and drop, when no correlator is attached yet) the windows: the bursts come after them.
+            if try r.bool() { try (riskCorrelator ?? RiskCorrelator()).read(&r, version: version) }
             var b = FirstTimeAPIBursts(gap: bursts.gap, maxOpen: bursts.maxOpen)
             if version >= 2 { try b.read(&r) }
             restore(watermark: mark, ticks: t, recent: ids, throttle: th)

@@ -13,7 +13,9 @@ struct NewSourceBaselineTests {
         h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "10.0.1.\(i % 200 + 1)") })
     }
 
-    @Test("automation called from a new /24 is medium (a new network alone is not loss of control), with observed and baseline networks")
+    @Test(
+        "automation called from a new /24 is medium (a new network alone is not loss of control), with observed and baseline networks"
+    )
     func automationNewNetwork() throws {
         let h = try BaselineHarness([id])
         automation(h)

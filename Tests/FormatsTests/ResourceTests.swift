@@ -36,7 +36,9 @@ import Testing
             Self.resources("ssm", "GetParameter", #"{"name":"arn:aws:ssm:eu-west-1:111122223333:parameter/app/key"}"#)
                 == [Resource(kind: .parameter, id: "/app/key")])
         #expect(
-            Self.resources("s3", "GetObject", #"{"bucketName":"logs","key":"a.txt"}"#).map(\.id) == ["logs", "logs/a.txt"])
+            Self.resources("s3", "GetObject", #"{"bucketName":"logs","key":"a.txt"}"#).map(\.id) == [
+                "logs", "logs/a.txt",
+            ])
     }
 
     @Test func ssmParameters() {
