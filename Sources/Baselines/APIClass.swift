@@ -126,8 +126,9 @@ public enum APIClass {
         if found { return }
         let p = e.parameters
         switch e.action.service {
-        case "secretsmanager": if let v = p["requestParameters.secretId"] { body(.secret, v) }
-        case "ssm": if let v = p["requestParameters.name"] { body(.parameter, v) }
+        case "secretsmanager":
+            if let v = p["requestParameters.secretId"] { body(.secret, Resource.canonicalID(.secret, v)) }
+        case "ssm": if let v = p["requestParameters.name"] { body(.parameter, Resource.canonicalID(.parameter, v)) }
         case "kms": if let v = p["requestParameters.keyId"] { body(.kmsKey, v) }
         case "ec2": if let v = p["requestParameters.instanceId"] { body(.instance, v) }
         case "k8s":

@@ -36,6 +36,15 @@ public final class DetectionEngine {
     /// Events seen, for the cadence of closing dedup windows (saved, so a resumed run closes them at the same events).
     private(set) var ticks = 0
     private var signals: [Signal] = []
+    /// Signals of `identity.new_api` for the current event, held until the operation's detectors ran.
+    private var firstTimeAPI: [Signal] = []
+    private var firstTimeAPISpec: DetectorSpec?
+    /// Dedup window by detector id.
+    private var windows: [String: Int64] = [:]
+    /// First-time APIs of one identity within one burst, folded into one finding.
+    public var bursts = FirstTimeAPIBursts()
+    /// Detector id whose findings are folded by burst and absorbed by rule findings on the same event.
+    public static let firstTimeAPIDetectorId = "identity.new_api"
     /// Newest event time seen (the engine's notion of now).
     public private(set) var watermark: Int64 = .min
     /// Counters.
@@ -55,6 +64,7 @@ public final class DetectionEngine {
         self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
         self.contexts = loaded.map { DetectionContext(baselines: baselines, spec: $0.spec) }
+        for d in loaded { windows[d.spec.id] = d.spec.dedupWindow }
         for (i, d) in loaded.enumerated() {
             switch d.detector.interest {
             case .all: everyEvent.append(i)
@@ -75,11 +85,17 @@ public final class DetectionEngine {
             return
         }
         if event.time > watermark { watermark = event.time }
+        firstTimeAPI.removeAll(keepingCapacity: true)
         for i in everyEvent { run(i, event, emit) }
+        var reported = false
         if let list = byOperation[event.action.operation] {
-            for i in list { run(i, event, emit) }
+            for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
         }
+        // One event, one finding: a rule detector that reported this event carries
+        // `first_time_api: true` instead of a separate identity.new_api finding.
+        if !reported { for s in firstTimeAPI { deliver(firstTimeAPISpec!, s, event, emit) } }
         if observeBaselines { baselines.observe(event) }
+        for f in bursts.close(before: watermark) { publish(f, emit) }
         if ticks & 0x3FFF == 0 { closeWindows(emit) }
     }
 
@@ -97,6 +113,7 @@ public final class DetectionEngine {
                 deliver(d.spec, s, e, emit)
             }
         }
+        for f in bursts.close(before: nil) { publish(f, emit) }
         for f in throttle.flush() { count(f); emit(f) }
         stats.folded = throttle.folded
     }
@@ -110,21 +127,37 @@ public final class DetectionEngine {
     }
 
     private func closeWindows(_ emit: (Finding) -> Void) {
+        for f in bursts.close(before: watermark) { publish(f, emit) }
         for f in throttle.close(before: watermark) { count(f); emit(f) }
         stats.folded = throttle.folded
     }
 
-    private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void) {
+    /// Runs detector `i`; true when it reported a signal whose evidence is this event.
+    @discardableResult
+    private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
         let d = loaded[i]
         signals.removeAll(keepingCapacity: true)
         d.detector.evaluate(event, context: contexts[i], into: &signals)
-        for s in signals { deliver(d.spec, s, event, emit) }
+        if d.spec.id == Self.firstTimeAPIDetectorId {
+            firstTimeAPISpec = d.spec
+            firstTimeAPI.append(contentsOf: signals)
+            return false
+        }
+        var reported = false
+        for var s in signals {
+            let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
+            if isNew && own { s.facts.append(Fact("first_time_api", "true")) }
+            if deliver(d.spec, s, event, emit) && own { reported = true }
+        }
+        return reported
     }
 
-    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ event: Event, _ emit: (Finding) -> Void) {
+    /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
+    @discardableResult
+    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ event: Event, _ emit: (Finding) -> Void) -> Bool {
         if spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
-            return
+            return false
         }
         var f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
@@ -133,8 +166,20 @@ public final class DetectionEngine {
             eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
             count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
             key: s.key, origin: event.origin)
+        if spec.id == Self.firstTimeAPIDetectorId && !event.action.operation.isEmpty {
+            for b in bursts.add(f) { publish(b, emit) }
+            return true
+        }
+        publish(f, emit)
+        return true
+    }
+
+    /// Correlates, dedups and emits a finding.
+    private func publish(_ finding: Finding, _ emit: (Finding) -> Void) {
+        var f = finding
         correlator?(&f)
-        guard let out = throttle.offer(f, window: spec.dedupWindow) else {
+        let window = windows[f.detector] ?? 0
+        guard let out = throttle.offer(f, window: window) else {
             stats.folded = throttle.folded
             return
         }

@@ -14,8 +14,8 @@ public struct DetectorSpec: Sendable {
     public var severity: Severity
     /// Severity when the evidence is a failed attempt (AccessDenied etc.).
     public var failedSeverity: Severity
-    /// Repeated findings with the same identity and key inside this window are
-    /// folded into one, with a count (milliseconds).
+    /// Repeated findings for the same identity inside this window (whatever their key) are
+    /// folded into the first, with a count and the other keys (milliseconds).
     public var dedupWindow: Int64
     /// Structured exceptions.
     public var allowlist: [AllowEntry]

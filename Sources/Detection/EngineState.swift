@@ -5,8 +5,9 @@ import EventModel
 /// dedup groups, a live service's open incidents). Every count read back is
 /// bounded; a bad value throws `BinaryDecodeError`.
 public enum FindingCodec {
-    /// Format version of the engine entry.
-    static let version: UInt8 = 1
+    /// Format version of the engine entry (2: folded keys, correlation evidence and open first-time-API
+    /// bursts; version 1 is still read, without them).
+    static let version: UInt8 = 2
     /// Longest string accepted back (titles and explanations are built by detectors, bounded).
     static let maxText = 1 << 16
 
@@ -97,13 +98,14 @@ extension FindingThrottle {
             w.int(g.foldedFirst)
             w.int(g.closesAt)
             w.strings(g.eventIds)
+            w.strings(g.otherKeys)
         }
         w.uint(expired.count)
         for f in expired { FindingCodec.write(f, &w) }
     }
 
     /// Replaces the groups with those written by `write` (at most `capacity`, plus the waiting follow-ups).
-    mutating func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
+    mutating func read(_ r: inout BinaryReader, version: UInt8) throws(BinaryDecodeError) {
         var restored: [String: Group] = [:]
         for _ in 0..<(try r.uint(max: capacity)) {
             let k = try r.string(max: FindingCodec.maxText)
@@ -113,9 +115,10 @@ extension FindingThrottle {
             let foldedFirst = try r.int()
             let closesAt = try r.int()
             let ids = try r.strings(max: Finding.maxEvidence, maxLength: FindingCodec.maxText)
+            let other = version >= 2 ? try r.strings(max: 20, maxLength: FindingCodec.maxText) : []
             restored[k] = Group(
                 first: first, absorbed: absorbed, lastSeen: lastSeen, foldedFirst: foldedFirst, eventIds: ids,
-                closesAt: closesAt)
+                closesAt: closesAt, otherKeys: other)
         }
         var waiting: [Finding] = []
         for _ in 0..<(try r.uint(max: capacity)) { waiting.append(try FindingCodec.readFinding(&r)) }
@@ -137,12 +140,13 @@ extension RiskCorrelator {
                 w.string(e.key)
                 w.u8(UInt8(e.severity.rawValue))
                 w.int(e.time)
+                w.strings(e.evidence.sorted())
             }
         }
     }
 
     /// Replaces the windows with those written by `write` (bounded by the configuration).
-    func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
+    func read(_ r: inout BinaryReader, version: UInt8) throws(BinaryDecodeError) {
         var restored: [UInt64: Track] = [:]
         for _ in 0..<(try r.uint(max: configuration.maxIdentities)) {
             let t = Track()
@@ -155,7 +159,11 @@ extension RiskCorrelator {
                 guard let severity = Severity(rawValue: Int(try r.u8())) else {
                     throw BinaryDecodeError("bad severity", offset: offset)
                 }
-                t.entries.append(Entry(detector: detector, key: key, severity: severity, time: try r.int()))
+                let time = try r.int()
+                let evidence =
+                    version >= 2 ? try r.strings(max: Finding.maxEvidence * 4, maxLength: FindingCodec.maxText) : []
+                t.entries.append(
+                    Entry(detector: detector, key: key, severity: severity, time: time, evidence: Set(evidence)))
             }
             restored[h] = t
         }
@@ -174,6 +182,7 @@ extension DetectionEngine {
             throttle.write(&w)
             w.bool(riskCorrelator != nil)
             riskCorrelator?.write(&w)
+            bursts.write(&w)
         }
     }
 
@@ -183,19 +192,48 @@ extension DetectionEngine {
     public func restoreState(_ bytes: [UInt8]) -> Bool {
         var r = BinaryReader(bytes)
         do throws(BinaryDecodeError) {
-            guard try r.u8() == FindingCodec.version else { return false }
+            let version = try r.u8()
+            guard version == 1 || version == FindingCodec.version else { return false }
             let mark = try r.int()
             let t = try r.uint()
             let ids = try RecentIDs.read(&r, capacity: recentCapacity)
             var th = FindingThrottle()
-            try th.read(&r)
-            if try r.bool(), let c = riskCorrelator {
-                try c.read(&r)
-            }
+            try th.read(&r, version: version)
+            // Read (and drop, when no correlator is attached yet) the windows: the bursts come after them.
+            if try r.bool() { try (riskCorrelator ?? RiskCorrelator()).read(&r, version: version) }
+            var b = FirstTimeAPIBursts(gap: bursts.gap, maxOpen: bursts.maxOpen)
+            if version >= 2 { try b.read(&r) }
             restore(watermark: mark, ticks: t, recent: ids, throttle: th)
+            bursts = b
             return true
         } catch {
             return false
         }
+    }
+}
+
+extension FirstTimeAPIBursts {
+    /// Appends the open bursts (sorted by identity, so equal state gives equal bytes).
+    func write(_ w: inout BinaryWriter) {
+        w.uint(open.count)
+        for (k, b) in open.sorted(by: { $0.key < $1.key }) {
+            w.string(k)
+            FindingCodec.write(b.finding, &w)
+            w.strings(b.apis)
+            w.int(b.last)
+        }
+    }
+
+    /// Replaces the open bursts with those written by `write` (at most `maxOpen`).
+    mutating func read(_ r: inout BinaryReader) throws(BinaryDecodeError) {
+        var restored: [String: Burst] = [:]
+        for _ in 0..<(try r.uint(max: maxOpen)) {
+            let k = try r.string(max: FindingCodec.maxText)
+            let f = try FindingCodec.readFinding(&r)
+            let apis = try r.strings(max: 1 << 16, maxLength: FindingCodec.maxText)
+            restored[k] = Burst(finding: f, apis: apis, last: try r.int())
+        }
+        open = restored
+        nextClose = restored.values.map { $0.last + gap }.min() ?? .max
     }
 }

@@ -1,10 +1,13 @@
 import EventModel
 
-/// Folds repeated findings with the same (detector, identity, key) inside the
-/// detector's dedup window into one: the first is emitted at once (low latency
-/// in the live service), later ones are counted, and when the window closes a
-/// follow-up finding carries the count and the extra evidence. Bounded: when
-/// more than `capacity` groups are open the oldest are closed early.
+/// Folds repeated findings of one detector about one identity inside the
+/// detector's dedup window into one, whatever their key (two flow logs deleted
+/// a second apart are one story): the first is emitted at once (low latency in
+/// the live service), later ones are counted, and when the window closes a
+/// follow-up finding carries the count, the other keys and the extra evidence.
+/// A repeat more severe than the first is emitted at once and starts a new
+/// group. Bounded: when more than `capacity` groups are open the oldest are
+/// closed early.
 public struct FindingThrottle {
     struct Group {
         var first: Finding
@@ -14,6 +17,9 @@ public struct FindingThrottle {
         var foldedFirst: Int64
         var eventIds: [String]
         var closesAt: Int64
+        /// Keys of folded findings that differ from the first's (not saved with the state: a follow-up
+        /// written after a restart lists only the keys folded since).
+        var otherKeys: [String] = []
     }
 
     var groups: [String: Group] = [:]
@@ -28,12 +34,15 @@ public struct FindingThrottle {
 
     /// Offers a finding: returns it when it should be emitted now, nil when folded.
     public mutating func offer(_ f: Finding, window: Int64) -> Finding? {
-        let k = f.detector + "\u{1}" + f.identity + "\u{1}" + f.key
-        if var g = groups[k], f.firstSeen <= g.closesAt {
+        let k = f.detector + "\u{1}" + f.identity
+        // A repeat more severe than the first finding is news: it is emitted and starts a new group.
+        if var g = groups[k], f.firstSeen <= g.closesAt, f.severity <= g.first.severity {
             g.absorbed += f.count
             g.lastSeen = max(g.lastSeen, f.lastSeen)
             g.foldedFirst = min(g.foldedFirst, f.firstSeen)
-            if g.first.severity < f.severity { g.first.severity = f.severity }
+            if f.key != g.first.key && !g.otherKeys.contains(f.key) && g.otherKeys.count < 20 {
+                g.otherKeys.append(f.key)
+            }
             for id in f.eventIds where g.eventIds.count < Finding.maxEvidence { g.eventIds.append(id) }
             groups[k] = g
             folded += 1
@@ -91,17 +100,24 @@ public struct FindingThrottle {
     /// Number of open groups.
     public var openGroups: Int { groups.count }
 
+    /// The follow-up of a group: an update to a finding already reported at its severity, so it is
+    /// reported at most `low` and names the original (`follows`); it never starts before the original.
     private func followUp(_ g: Group) -> Finding {
         var f = g.first
-        f.firstSeen = g.foldedFirst
-        f.lastSeen = max(g.lastSeen, g.foldedFirst)
+        f.severity = min(g.first.severity, .low)
+        f.firstSeen = max(g.foldedFirst, g.first.firstSeen)
+        f.lastSeen = max(g.lastSeen, f.firstSeen)
         f.count = g.absorbed
         f.eventIds = g.eventIds
-        f.title = "\(g.first.title) (repeated \(g.absorbed)×)"
+        let also = g.otherKeys.isEmpty ? "" : "; also " + g.otherKeys.prefix(5).joined(separator: ", ")
+        f.title = "\(g.first.title) (repeated \(g.absorbed)×\(also))"
         f.explanation =
-            "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen)). "
+            "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen))"
+            + (g.otherKeys.isEmpty ? "" : ", also about \(g.otherKeys.joined(separator: ", "))") + ". "
             + g.first.explanation
+        if !g.otherKeys.isEmpty { f.facts.append(Fact("other_keys", g.otherKeys.joined(separator: ","))) }
         f.facts.append(Fact("repeat_count", String(g.absorbed)))
+        f.facts.append(Fact("follows", g.first.id))
         return f
     }
 }

@@ -4,12 +4,16 @@ import EventModel
 /// are worth more than each alone (a new user agent, a new API and secret
 /// reads from the same identity within minutes is an intrusion; any one of
 /// them is Tuesday). Keeps, per identity, a sliding window (event time,
-/// default 30 min) of the distinct (detector, key) signals seen; when a
-/// finding arrives and at least `minDetectors` distinct detectors fired for
-/// its identity in the window (info findings are context and do not count), the finding is raised one step (two steps
-/// from `twoStepDetectors` distinct detectors), capped at critical, and gets
-/// the facts `risk_score` (sum of severity weights info 1, low 2, medium 4,
-/// high 8, critical 16 over the distinct signals) and `correlated_detectors`.
+/// default 30 min) of the distinct (detector, key) signals seen, with their
+/// evidence. When a finding arrives and at least `minDetectors` distinct
+/// detectors (this one included) fired for its identity in the window *on
+/// different evidence* (no event id in common with this finding; info
+/// findings are context and do not count), the finding is raised one step,
+/// never above `maxRaised` (default medium: coincidence lifts weak signals into
+/// view, but high and critical are claims a detector makes about the evidence
+/// itself; see docs/severity.md). Correlated findings get the facts
+/// `risk_score` (sum of severity weights info 1, low 2, medium 4, high 8,
+/// critical 16 over the distinct signals) and `correlated_detectors`.
 /// Bounded: at most `maxIdentities` identities (least recently active
 /// dropped first) and `maxSignalsPerIdentity` signals each.
 public final class RiskCorrelator {
@@ -19,8 +23,8 @@ public final class RiskCorrelator {
         public var window: Int64 = 1_800_000
         /// Distinct detectors (this finding's included) needed to raise one step.
         public var minDetectors = 2
-        /// Distinct detectors needed to raise two steps.
-        public var twoStepDetectors = 3
+        /// Highest severity a raise may reach (a finding already at or above it is never raised).
+        public var maxRaised: Severity = .medium
         /// Identities tracked.
         public var maxIdentities = 50_000
         /// Distinct signals kept per identity.
@@ -35,6 +39,8 @@ public final class RiskCorrelator {
         var key: String
         var severity: Severity
         var time: Int64
+        /// Evidence event ids of the signal (at most `Finding.maxEvidence`).
+        var evidence: Set<String> = []
     }
 
     final class Track {
@@ -67,27 +73,31 @@ public final class RiskCorrelator {
         let now = f.lastSeen
         let t = track(RecentIDs.fnv1a(f.identity), now)
         t.entries.removeAll { $0.time < now - configuration.window }
+        let evidence = Set(f.eventIds)
         if let i = t.entries.firstIndex(where: { $0.detector == f.detector && $0.key == f.key }) {
             t.entries[i].time = max(t.entries[i].time, now)
             t.entries[i].severity = max(t.entries[i].severity, f.severity)
+            if t.entries[i].evidence.count < Finding.maxEvidence { t.entries[i].evidence.formUnion(evidence) }
         } else {
             if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
-            t.entries.append(Entry(detector: f.detector, key: f.key, severity: f.severity, time: now))
+            t.entries.append(
+                Entry(detector: f.detector, key: f.key, severity: f.severity, time: now, evidence: evidence))
         }
-        // Info findings are context, not signals: they do not count towards a raise.
-        let detectors = Set(t.entries.filter { $0.severity > .info }.map(\.detector))
-        guard detectors.count >= configuration.minDetectors else { return }
-        let steps = detectors.count >= configuration.twoStepDetectors ? 2 : 1
-        let before = f.severity
-        f.severity = Severity(rawValue: min(Severity.critical.rawValue, before.rawValue + steps))!
-        let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
+        // Info findings are context, not signals; a detector that reported the same events is not a second opinion.
         let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
+        let independent = others.filter {
+            $0.detector != f.detector && $0.severity > .info && $0.evidence.isDisjoint(with: evidence)
+        }
+        guard Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors else { return }
+        let before = f.severity
+        if before < configuration.maxRaised { f.severity = before.raised(by: 1) }
+        let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
         f.facts.append(Fact("risk_score", String(score)))
-        f.facts.append(Fact("correlated_detectors", Self.summarize(others, limit: 32)))
+        f.facts.append(Fact("correlated_detectors", Self.summarize(independent, limit: 32)))
         if f.severity != before {
             raised += 1
             f.explanation +=
-                " Correlated with \(Self.summarize(others, limit: 4)) for the same identity within "
+                " Correlated with \(Self.summarize(independent, limit: 4)) for the same identity within "
                 + "\(configuration.window / 60_000) min (risk score \(score)): severity raised from \(before) to \(f.severity)."
         }
     }
@@ -132,4 +142,9 @@ public final class RiskCorrelator {
     private static func clip(_ s: String) -> String {
         s.utf8.count <= 80 ? s : String(decoding: s.utf8.prefix(80), as: UTF8.self) + "…"
     }
+}
+
+extension Severity {
+    /// Raised `n` steps, saturating at critical.
+    fileprivate func raised(by n: Int) -> Severity { Severity(rawValue: min(4, rawValue + max(0, n)))! }
 }

@@ -162,7 +162,7 @@ public final class CredentialExfiltrationDetector: Detector {
         let severity = outside != nil && other != nil ? context.spec.severity.raised : context.spec.severity
         return Signal(
             severity: severity, title: "Session credentials of \(owner) used from \(netText)", explanation: text,
-            facts: facts, mitre: ["T1552.005", "T1078.004"], key: key, firstSeen: ks.firstSeen,
+            facts: facts, mitre: ["T1552.005", "T1078.004"], key: key,
             failedAttempt: !e.outcome.isSuccess, resource: key)
     }
 }

@@ -10,7 +10,7 @@ extension Registry {
             make: { NewAPIDetector(configuration: .init($0)) }),
         DetectorDescriptor(
             id: NewSourceDetector.detectorId, summary: "An identity calls from a network (/24, /48) never seen for it",
-            explanation: NewSourceDetector.explanation, defaultSeverity: .high,
+            explanation: NewSourceDetector.explanation, defaultSeverity: .medium,
             make: { NewSourceDetector(configuration: .init($0)) }),
         DetectorDescriptor(
             id: NewUserAgentDetector.detectorId,
@@ -25,7 +25,7 @@ extension Registry {
         DetectorDescriptor(
             id: CredentialExfiltrationDetector.detectorId,
             summary: "A session key used outside the workload's networks or from two places",
-            explanation: CredentialExfiltrationDetector.explanation, defaultSeverity: .high,
+            explanation: CredentialExfiltrationDetector.explanation, defaultSeverity: .critical,
             make: { CredentialExfiltrationDetector(configuration: .init($0)) }),
         DetectorDescriptor(
             id: DiscoveryBurstDetector.detectorId,

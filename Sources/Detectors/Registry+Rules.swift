@@ -13,7 +13,7 @@ extension Registry {
         ) { CloudTrailTampering(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: ConfigDisabled.id, summary: "AWS Config recorder stopped or deleted, or its delivery channel deleted",
-            explanation: ConfigDisabled.explanation, defaultSeverity: .high
+            explanation: ConfigDisabled.explanation, defaultSeverity: .critical
         ) { ConfigDisabled(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: FlowLogsDeleted.id, summary: "VPC flow logs deleted",

@@ -45,6 +45,30 @@ public struct Finding: Sendable, Codable {
     public var key: String
     /// Where the first evidence event was read.
     public var origin: Origin
+    /// Id of the incident the finding belongs to, when known at print time (`scan --incidents`, text output).
+    public var incident: String? = nil
+
+    /// Stable id: `f-` + 16 hex digits of an FNV-1a hash of detector, identity, key, first evidence event
+    /// id and first-seen time. A pure function of the finding, so the same input gives the same id in
+    /// `scan`, `watch` and after a restart; a folded follow-up has its own (its first evidence differs).
+    public var id: String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ s: String) {
+            for b in s.utf8 {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
+            h ^= 0x1f
+            h = h &* 0x100_0000_01b3
+        }
+        mix(detector)
+        mix(identity)
+        mix(key)
+        mix(eventIds.first ?? "")
+        mix(String(firstSeen))
+        let hex = String(h, radix: 16)
+        return "f-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
 
     /// Max evidence ids kept.
     public static let maxEvidence = 20

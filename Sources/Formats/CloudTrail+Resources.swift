@@ -22,8 +22,10 @@ struct ResourceList {
     var pendingObjectKey = ""
     var bucket = ""
 
-    mutating func add(_ kind: ResourceKind, _ id: String) {
-        guard !id.isEmpty, items.count < Limits.maxResources else { return }
+    /// Adds a resource under its canonical id (`Resource.canonicalID`: one name whether named by ARN or by name).
+    mutating func add(_ kind: ResourceKind, _ raw: String) {
+        guard !raw.isEmpty, items.count < Limits.maxResources else { return }
+        let id = Resource.canonicalID(kind, raw)
         for r in items where r.kind == kind && r.id == id { return }
         items.append(Resource(kind: kind, id: id))
     }

@@ -61,6 +61,9 @@ public struct Incident: Sendable {
     public var lastSeen: Int64
     /// Findings grouped here.
     public var findingCount: Int
+    /// Stable ids (`Finding.id`) of the findings grouped here, in time order: in streamed JSON a
+    /// finding is printed before its incident exists, so the incident names its findings.
+    public var findingIds: [String] = []
     /// Distinct detectors, sorted.
     public var detectors: [String]
     /// MITRE techniques of the findings, sorted.

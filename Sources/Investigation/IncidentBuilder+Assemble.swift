@@ -26,7 +26,7 @@ extension IncidentBuilder {
         return Incident(
             id: "inc-" + Self.hex(Self.fnv(root + "|" + String(first))), severity: severity,
             title: title(root, top, fs.count, identities), root: root, identities: identities, account: account,
-            firstSeen: first, lastSeen: last, findingCount: fs.count,
+            firstSeen: first, lastSeen: last, findingCount: fs.count, findingIds: fs.map(\.id),
             detectors: Array(Set(fs.map(\.detector))).sorted(), mitre: Array(Set(fs.flatMap(\.mitre))).sorted(),
             chain: chain, timeline: timeline, timelineOmitted: omitted, eventIds: ids)
     }

@@ -7,6 +7,7 @@ public enum FindingFormatter {
     public static func json(_ f: Finding) -> String {
         var parts: [String] = []
         parts.reserveCapacity(16)
+        parts.append("\"id\":" + JSONText.quote(f.id))
         parts.append("\"detector\":" + JSONText.quote(f.detector))
         parts.append("\"severity\":" + JSONText.quote(f.severity.description))
         parts.append("\"identity\":" + JSONText.quote(f.identity))
@@ -23,6 +24,7 @@ public enum FindingFormatter {
         parts.append("\"key\":" + JSONText.quote(f.key))
         parts.append("\"event_ids\":" + JSONText.array(f.eventIds))
         parts.append("\"origin\":" + JSONText.quote(f.origin.description))
+        if let incident = f.incident { parts.append("\"incident\":" + JSONText.quote(incident)) }
         return "{" + parts.joined(separator: ",") + "}"
     }
 
@@ -39,6 +41,7 @@ public enum FindingFormatter {
             out += pad(f.detector, 39) + pad(TerminalText.escape(shortIdentity(f.identity)), 40)
             out += TerminalText.escape(f.title) + "\n"
             out += "         " + TerminalText.escape(f.explanation) + "\n"
+            out += "         id: \(f.id)" + (f.incident.map { ", incident: \($0)" } ?? "") + "\n"
             if !f.eventIds.isEmpty {
                 out += "         evidence: " + TerminalText.escape(f.eventIds.prefix(5).joined(separator: ", "))
                 out += f.count > 5 ? " … (\(f.count) events)\n" : "\n"

@@ -18,6 +18,7 @@ public enum IncidentFormatter {
         p.append("\"first_seen\":" + JSONText.quote(Timestamp.format(i.firstSeen)))
         p.append("\"last_seen\":" + JSONText.quote(Timestamp.format(i.lastSeen)))
         p.append("\"finding_count\":\(i.findingCount)")
+        p.append("\"finding_ids\":" + JSONText.array(i.findingIds))
         p.append("\"detectors\":" + JSONText.array(i.detectors))
         p.append("\"mitre\":" + JSONText.array(i.mitre))
         p.append("\"chain\":[" + i.chain.map(edge).joined(separator: ",") + "]")

@@ -137,6 +137,10 @@ public final class Scanner {
         let found = incidents?.finish() ?? []
         if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
         if options.format == .text {
+            // Text is printed at the end, so each finding can name its incident.
+            var incidentOf: [String: String] = [:]
+            for i in found { for id in i.findingIds { incidentOf[id] = i.id } }
+            for k in textFindings.indices { textFindings[k].incident = incidentOf[textFindings[k].id] }
             for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false)
                 .dropLast()
             {

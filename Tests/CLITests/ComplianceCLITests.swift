@@ -20,7 +20,10 @@ import Testing
             #expect(!(f["event_ids"] as? [String] ?? []).isEmpty, "\(id): no evidence")
             #expect((f["event_ids"] as? [String] ?? []).count <= 20)
             #expect((f["count"] as? Int ?? 0) >= 1)
-            #expect((f["first_seen"] as? String ?? "") <= (f["last_seen"] as? String ?? ""), "\(id): first after last")
+            // Whole seconds print without `.000`, so compare with the milliseconds spelled out.
+            func ms(_ t: String) -> String { t.contains(".") ? t : t.replacingOccurrences(of: "Z", with: ".000Z") }
+            #expect(
+                ms(f["first_seen"] as? String ?? "") <= ms(f["last_seen"] as? String ?? ""), "\(id): first after last")
             #expect(!(f["mitre"] as? [String] ?? []).isEmpty, "\(id): no MITRE id")
             #expect(!((f["title"] as? String ?? "").contains("\n")), "\(id): title must be one line")
         }

@@ -94,7 +94,8 @@ extension Dictionary where Key == String, Value == Any {
             let e = try #require(raw[id], "labelled event \(id) not in the corpus")
             guard e["errorCode"] == nil, let p = e["requestParameters"] as? [String: Any] else { continue }
             switch e["eventName"] as? String {
-            case "GetSecretValue": secrets.insert(p["secretId"] as! String)
+            // The report names a secret once whether it was read by ARN or by name (Resource.canonicalID).
+            case "GetSecretValue": secrets.insert(canonicalSecret(p["secretId"] as! String))
             case "GetParameter": parameters.insert(p["name"] as! String)
             case "GetParameters": parameters.formUnion(p["names"] as! [String])
             case "GetParametersByPath": parameters.insert(p["path"] as! String)
@@ -411,4 +412,12 @@ extension Dictionary where Key == String, Value == Any {
         ])
         #expect(!without.stdout.contains("\"type\":\"incident\""))
     }
+}
+
+/// `prod/db` for `arn:aws:secretsmanager:…:secret:prod/db-AbCdEf` (the ARN's 6-character suffix dropped).
+func canonicalSecret(_ id: String) -> String {
+    guard id.hasPrefix("arn:"), let r = id.range(of: ":secret:") else { return id }
+    let name = String(id[r.upperBound...])
+    guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].count == 6 else { return name }
+    return String(name[..<dash])
 }

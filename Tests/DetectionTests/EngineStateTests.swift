@@ -65,7 +65,7 @@ import Testing
     func splitEqualsWhole() throws {
         let yamls = [probeYAML("dedup_window: 1h\n")]
         let expected = lines(try whole(yamls, stream))
-        #expect(expected.count == 5)
+        #expect(expected.count == 4, "the second key folds into the first finding of the identity")
         for k in 1..<stream.count {
             #expect(lines(try split(yamls, stream, at: k)) == expected, "split at \(k)")
         }

@@ -7,7 +7,7 @@ import Testing
     let id = "evasion.config_disabled"
 
     @Test func stopRecorderCommonBehaviour() throws {
-        try checkCommonBehaviour(id, severity: .high, key: "default") { minute, error in
+        try checkCommonBehaviour(id, severity: .critical, key: "default") { minute, error in
             TestEvents.make(
                 "config", "StopConfigurationRecorder", request: ["configurationRecorderName": "default"],
                 error: error, minute: minute)

@@ -31,11 +31,14 @@ import Testing
         #expect(h.run(TestEvents.make("iam", "CreateUser", request: ["userName": "eve"])).count == 1)
     }
 
-    @Test func differentUsersAreSeparateFindings() throws {
+    @Test func anotherUserWithinTheWindowFoldsIntoTheFirstAndIsNamed() throws {
         let h = try Harness(id)
         let out = h.run(
             TestEvents.make("iam", "CreateUser", request: ["userName": "a"]),
             TestEvents.make("iam", "CreateUser", request: ["userName": "b"], minute: 1))
-        #expect(out.map(\.key) == ["a", "b"])
+        #expect(out.map(\.key) == ["a"])
+        let up = h.finish()
+        #expect(up.map(\.key) == ["a"])
+        #expect(up.first?.facts.contains(Fact("other_keys", "b")) == true)
     }
 }

@@ -33,6 +33,7 @@ struct NewAPIBaselineTests {
                 t, service: "secretsmanager", op: "GetSecretValue",
                 resources: [Resource(kind: .secret, id: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db")]
             ))
+        h.finish()  // first-time APIs are reported when their burst ends
         let f = try #require(h.findings(id).first)
         #expect(f.key == "secretsmanager:GetSecretValue")
         #expect(f.severity == .high)
@@ -49,6 +50,7 @@ struct NewAPIBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         h.feed(BL.ev(BL.t0 + 9 * BL.dayMs + 60_000, service: "sts", op: "GetCallerIdentity"))
+        h.finish()  // first-time APIs are reported when their burst ends
         let f = try #require(h.findings(id).first)
         #expect(f.severity == .medium)
         #expect(f.mitre.contains("T1087.004"))
@@ -70,6 +72,7 @@ struct NewAPIBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         h.feed(BL.ev(BL.t0 + 9 * BL.dayMs + 60_000, service: "dynamodb", op: "ListTables"))
+        h.finish()  // first-time APIs are reported when their burst ends
         let f = try #require(h.findings(id).first)
         #expect(f.severity == .low)
     }
@@ -91,6 +94,7 @@ struct NewAPIBaselineTests {
             BL.ev(
                 t, identity: "arn:aws:iam::111122223333:user/backdoor", type: .iamUser, service: "iam",
                 op: "CreateAccessKey"))
+        h.finish()  // first-time APIs are reported when their burst ends
         let f = try #require(h.findings(id).first)
         #expect(f.blFact("identity_learning") == "true")
         #expect(f.explanation.contains("brand-new identity"))
@@ -107,6 +111,7 @@ struct NewAPIBaselineTests {
         let h = try BaselineHarness([id])
         baseline(h)
         h.feed(BL.ev(BL.t0 + 9 * BL.dayMs + 60_000, service: "iam", op: "CreateUser", error: "AccessDenied"))
+        h.finish()  // first-time APIs are reported when their burst ends
         let f = try #require(h.findings(id).first)
         #expect(f.severity == .low)
     }

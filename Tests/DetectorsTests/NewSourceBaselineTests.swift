@@ -13,14 +13,16 @@ struct NewSourceBaselineTests {
         h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "10.0.1.\(i % 200 + 1)") })
     }
 
-    @Test("automation called from a new /24 is high, with observed and baseline networks")
+    @Test(
+        "automation called from a new /24 is medium (a new network alone is not loss of control), with observed and baseline networks"
+    )
     func automationNewNetwork() throws {
         let h = try BaselineHarness([id])
         automation(h)
         h.feed(BL.ev(after, ip: "198.51.100.7"))
         let f = try #require(h.findings(id).first)
         #expect(f.key == "198.51.100.0/24")
-        #expect(f.severity == .high)
+        #expect(f.severity == .medium)
         #expect(f.blFact("observed_network") == "198.51.100.0/24")
         #expect(f.blFact("baseline_networks")?.hasPrefix("10.0.1.0/24") == true)
         #expect(f.blFact("profile_kind") == "automation")

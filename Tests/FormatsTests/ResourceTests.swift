@@ -26,6 +26,21 @@ import Testing
             ])
     }
 
+    @Test("a secret or parameter named by ARN in one call and by name in another is one resource")
+    func arnAndNameAreOne() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-Ab12Cd"
+        #expect(
+            Self.resources("secretsmanager", "GetSecretValue", "{\"secretId\":\"\(arn)\"}")
+                == Self.resources("secretsmanager", "GetSecretValue", #"{"secretId":"prod/db"}"#))
+        #expect(
+            Self.resources("ssm", "GetParameter", #"{"name":"arn:aws:ssm:eu-west-1:111122223333:parameter/app/key"}"#)
+                == [Resource(kind: .parameter, id: "/app/key")])
+        #expect(
+            Self.resources("s3", "GetObject", #"{"bucketName":"logs","key":"a.txt"}"#).map(\.id) == [
+                "logs", "logs/a.txt",
+            ])
+    }
+
     @Test func ssmParameters() {
         #expect(
             Self.resources("ssm", "GetParameter", #"{"name":"/app/key","withDecryption":true}"#) == [
@@ -131,7 +146,7 @@ import Testing
         }
         let e = try #require(event(["resources": "[\(items.joined(separator: ","))]", "requestParameters": "null"]))
         #expect(e.resources.count == Limits.maxResources)
-        #expect(e.resources.first == Resource(kind: .object, id: "arn:aws:s3:::b/o0"))
+        #expect(e.resources.first == Resource(kind: .object, id: "b/o0"), "canonical: bucket/key")
     }
 
     @Test func selectedResponseElementsBecomeParameters() throws {

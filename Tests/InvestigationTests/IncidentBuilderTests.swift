@@ -39,6 +39,7 @@ import TestSupport
         #expect(i.identities == [Self.web, Self.admin, "arn:aws:iam::111122223333:user/bd"])
         #expect(i.severity == .critical)
         #expect(i.findingCount == 2)
+        #expect(i.findingIds.count == 2 && i.findingIds.allSatisfy { $0.hasPrefix("f-") })
         #expect(i.chain.map(\.kind) == [.assumedRole, .createdUser])
         #expect(i.timeline.map(\.kind) == [.finding, .chain, .chain, .finding])
         #expect(i.eventIds.contains("assume-5"))

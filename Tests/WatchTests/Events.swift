@@ -20,10 +20,11 @@ enum Events {
         record("DescribeInstances", source: "ec2.amazonaws.com", id: id, user: user, second: second)
     }
 
-    /// A StopLogging call on its own trail (a critical finding keyed by the trail).
-    static func stopLogging(_ id: String, user: String = "app", trail: String? = nil, second: Int = 0) -> String {
+    /// A StopLogging call on its own trail (a critical finding keyed by the trail), by a user of its
+    /// own unless `user` is given: repeats of one detector for one identity fold into its first finding.
+    static func stopLogging(_ id: String, user: String? = nil, trail: String? = nil, second: Int = 0) -> String {
         record(
-            "StopLogging", source: "cloudtrail.amazonaws.com", id: id, user: user, second: second,
+            "StopLogging", source: "cloudtrail.amazonaws.com", id: id, user: user ?? "app-\(id)", second: second,
             params: #"{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/\#(trail ?? "t-" + id)"}"#)
     }
 

@@ -49,12 +49,12 @@ extension WatchE2E {
     @Test func repeatInsideTheDedupWindowIsReportedOnceTheWindowEnds() async throws {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("cloudtrail.jsonl")
-        try append(Events.lines([Events.stopLogging("first", trail: "main", second: 0)]), to: log)
+        try append(Events.lines([Events.stopLogging("first", user: "app", trail: "main", second: 0)]), to: log)
         let p = try Self.watch([log.path], dir: dir)
         try await p.waitUntilStarted()
         #expect(await Self.waitForFinding(p, "first"))
         // Same user, same trail, 5 min later: folded into the first finding (dedup_window 1h), nothing now.
-        try append(Events.lines([Events.stopLogging("again", trail: "main", second: 300)]), to: log)
+        try append(Events.lines([Events.stopLogging("again", user: "app", trail: "main", second: 300)]), to: log)
         try await Task.sleep(nanoseconds: 1_500_000_000)
         #expect(!p.findings.contains { ($0["event_ids"] as? [String])?.contains("again") == true })
         // Event time moves past the window: the follow-up comes without waiting for 16,384 events or an exit.
