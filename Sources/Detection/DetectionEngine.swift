@@ -20,7 +20,8 @@ public struct EngineStats: Sendable {
 /// Runs detectors over events in event-time order: drops duplicate deliveries,
 /// routes each event to the detectors interested in its operation, shows them
 /// the identity's baseline *before* the event, then folds the event into the
-/// baseline; turns signals into findings (allow-lists, failed-attempt
+/// baseline, unless it is evidence of a finding at the quarantine severity or
+/// its identity is suspect (then it is quarantined, see `BaselineStore.learn`); turns signals into findings (allow-lists, failed-attempt
 /// severity, dedup). No I/O, no clock: "now" is the newest event time seen.
 public final class DetectionEngine {
     private let loaded: [LoadedDetector]
@@ -36,6 +37,8 @@ public final class DetectionEngine {
     /// Events seen, for the cadence of closing dedup windows (saved, so a resumed run closes them at the same events).
     private(set) var ticks = 0
     private var signals: [Signal] = []
+    /// The most severe finding whose evidence is the event being processed (its baseline learning is decided after its detectors ran).
+    private var evidenceOf: QuarantineCause?
     /// Newest event time seen (the engine's notion of now).
     public private(set) var watermark: Int64 = .min
     /// Counters.
@@ -75,11 +78,13 @@ public final class DetectionEngine {
             return
         }
         if event.time > watermark { watermark = event.time }
+        evidenceOf = nil
         for i in everyEvent { run(i, event, emit) }
         if let list = byOperation[event.action.operation] {
             for i in list { run(i, event, emit) }
         }
-        if observeBaselines { baselines.observe(event) }
+        if observeBaselines { baselines.learn(event, evidence: evidenceOf) }  // or quarantine it
+        evidenceOf = nil
         if ticks & 0x3FFF == 0 { closeWindows(emit) }
     }
 
@@ -134,6 +139,7 @@ public final class DetectionEngine {
             count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
             key: s.key, origin: event.origin)
         correlator?(&f)
+        noteEvidence(f)
         guard let out = throttle.offer(f, window: spec.dedupWindow) else {
             stats.folded = throttle.folded
             return
@@ -141,6 +147,15 @@ public final class DetectionEngine {
         if throttle.hasPending { for p in throttle.drainPending() { count(p); emit(p) } }
         count(out)
         emit(out)
+    }
+
+    /// A finding at the quarantine severity or above makes its identity suspect
+    /// and, when raised by the event being processed, keeps that event out of the baseline.
+    private func noteEvidence(_ f: Finding) {
+        guard f.severity >= baselines.configuration.quarantineSeverity else { return }
+        let cause = QuarantineCause(detector: f.detector, severity: f.severity)
+        baselines.markSuspect(f.identity, at: f.lastSeen, cause: cause)
+        if evidenceOf.map({ $0.severity < f.severity }) ?? true { evidenceOf = cause }
     }
 
     private func count(_ f: Finding) {
