@@ -13,7 +13,8 @@ extension BaselineStore {
     /// or its identity is suspect.
     public func learn(_ event: Event, evidence: QuarantineCause?) {
         let now = event.time
-        if now - quarantine.lastExpiry >= configuration.sweepInterval { expireQuarantine(now: now) }
+        let last = quarantine.lastExpiry
+        if last == .min || (now > last && now &- last >= configuration.sweepInterval) { expireQuarantine(now: now) }
         let key = event.identity.key
         if !key.isEmpty {
             if let evidence, evidence.severity >= configuration.quarantineSeverity {

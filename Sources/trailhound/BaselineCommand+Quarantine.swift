@@ -71,17 +71,22 @@ extension BaselineCommand {
                 throw ValidationError("--since: not an ISO 8601 date or time: \(since)")
             }
             if let until {
-                guard let to = Timestamp.parse(until) else {
+                guard Timestamp.parse(until) != nil else {
                     throw ValidationError("--until: not an ISO 8601 date or time: \(until)")
                 }
-                if to < from { throw ValidationError("--until is before --since") }
+                if end < from { throw ValidationError("--until is before --since") }
             }
+        }
+
+        /// End of the window: `--until`, a date alone meaning the end of that day; no end by default.
+        var end: Int64 {
+            guard let until, let t = Timestamp.parse(until) else { return .max }
+            return until.count == 10 ? t + 86_400_000 - 1 : t
         }
 
         func run() throws {
             let from = Timestamp.parse(since) ?? 0
-            var to = Int64.max
-            if let until, let t = Timestamp.parse(until) { to = until.count == 10 ? t + 86_400_000 - 1 : t }
+            let to = end
             try BaselineCommand.edit(state) { baselines in
                 let key = try BaselineCommand.resolve(identity, in: baselines, state: state, quarantined: false)
                 guard let summary = baselines.forget(identity: key, firstSeenIn: from...to) else { return }
