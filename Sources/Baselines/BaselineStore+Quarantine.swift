@@ -70,6 +70,7 @@ extension BaselineStore {
         var q = quarantine.identities[h] ?? QuarantinedIdentity(key: event.identity.key)
         guard q.key == event.identity.key else { return }  // 64-bit collision: never learned, never held
         quarantine.stats.held &+= 1
+        profile(event.identity.key)?.countHeld(at: event.time)
         let sig = Quarantine.signature(event)
         if let i = q.index[sig] {
             q.observations[i].count &+= q.observations[i].count == .max ? 0 : 1

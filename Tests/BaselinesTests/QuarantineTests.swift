@@ -41,6 +41,17 @@ struct QuarantineTests {
         #expect(s.profile(roleKey("app"))!.api(Hash64.api("s3:Low"), now: t + 2 * dayMs) != nil)
     }
 
+    @Test("held events count as current activity (volume spike) but never raise the learned hourly maximum")
+    func heldEventsAreCurrentActivity() {
+        let s = learned()
+        let t = t0 + 8 * dayMs + 10 * hourMs
+        let p = s.profile(roleKey("app"))!
+        let before = p.priorMaxHourly(now: t)
+        for i in 0..<50 { s.learn(attack(t + Int64(i) * 1000, op: "Op\(i)"), evidence: cause) }
+        #expect(p.eventsThisHour(now: t + 60_000) == 50)
+        #expect(p.priorMaxHourly(now: t + 3 * hourMs) == before)
+    }
+
     @Test("accept learns the held observations and ends the suspicion")
     func accept() {
         let s = learned()
