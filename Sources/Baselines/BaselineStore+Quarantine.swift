@@ -63,44 +63,36 @@ extension BaselineStore {
     }
 
     /// Holds an event (trimmed) in quarantine, folding repeats; refuses and
-    /// counts it when a cap is reached.
+    /// counts it when a cap is reached. Mutates the held list in place (no copy per event).
     func hold(_ event: Event, cause: QuarantineCause, viaSuspect: Bool) {
         let c = configuration
-        let h = Hash64.of(event.identity.key)
-        var q = quarantine.identities[h] ?? QuarantinedIdentity(key: event.identity.key)
-        guard q.key == event.identity.key else { return }  // 64-bit collision: never learned, never held
+        let key = event.identity.key
+        let h = Hash64.of(key)
+        if let other = quarantine.identities[h]?.key, other != key { return }  // 64-bit collision: never learned
         quarantine.stats.held &+= 1
-        profile(event.identity.key)?.countHeld(at: event.time)
+        profile(key)?.countHeld(at: event.time)
         let sig = Quarantine.signature(event)
-        if let i = q.index[sig] {
-            q.observations[i].count &+= q.observations[i].count == .max ? 0 : 1
-            q.observations[i].firstSeen = min(q.observations[i].firstSeen, event.time)
-            q.observations[i].lastSeen = max(q.observations[i].lastSeen, event.time)
-            if !viaSuspect && q.observations[i].viaSuspect {
-                q.observations[i].viaSuspect = false
-                q.observations[i].cause = cause
-            }
-        } else {
-            let kept = Quarantine.trimmed(event)
-            let size = Quarantine.size(kept)
-            guard q.observations.count < c.maxQuarantinedPerIdentity, quarantine.count < c.maxQuarantined,
-                quarantine.bytes + size <= c.maxQuarantineBytes
-            else {
-                q.dropped &+= 1
-                quarantine.stats.dropped &+= 1
-                if !q.observations.isEmpty { quarantine.identities[h] = q }  // no entry for an identity with nothing held
-                return
-            }
-            q.index[sig] = q.observations.count
-            q.observations.append(
-                HeldObservation(
-                    event: kept, firstSeen: event.time, lastSeen: event.time, count: 1, cause: cause,
-                    viaSuspect: viaSuspect, bytes: size))
-            q.bytes += size
-            quarantine.count += 1
-            quarantine.bytes += size
+        if let i = quarantine.identities[h]?.index[sig] {
+            quarantine.identities[h]!.observations[i].fold(at: event.time, cause: cause, viaSuspect: viaSuspect)
+            return
         }
-        quarantine.identities[h] = q
+        let kept = Quarantine.trimmed(event)
+        let size = Quarantine.size(kept)
+        guard (quarantine.identities[h]?.observations.count ?? 0) < c.maxQuarantinedPerIdentity,
+            quarantine.count < c.maxQuarantined, quarantine.bytes + size <= c.maxQuarantineBytes
+        else {
+            quarantine.stats.dropped &+= 1
+            if quarantine.identities[h] != nil { quarantine.identities[h]!.dropped &+= 1 }
+            return
+        }
+        if quarantine.identities[h] == nil { quarantine.identities[h] = QuarantinedIdentity(key: key) }
+        quarantine.identities[h]!.append(
+            HeldObservation(
+                event: kept, firstSeen: event.time, lastSeen: event.time, count: 1, cause: cause,
+                viaSuspect: viaSuspect, bytes: size),
+            signature: sig)
+        quarantine.count += 1
+        quarantine.bytes += size
     }
 
     /// Drops, unlearned, observations first held more than `quarantinePeriod`
@@ -126,11 +118,7 @@ extension BaselineStore {
         }
         var q = QuarantinedIdentity(key: old.key)
         q.dropped = old.dropped
-        for o in keep {
-            q.index[Quarantine.signature(o.event)] = q.observations.count
-            q.observations.append(o)
-            q.bytes += o.bytes
-        }
+        for o in keep { q.append(o, signature: Quarantine.signature(o.event)) }
         quarantine.bytes += q.bytes
         quarantine.identities[h] = q
     }
@@ -198,7 +186,8 @@ extension BaselineStore {
             var what = "\(e.action.service):\(e.action.operation)"
             if !e.source.raw.isEmpty { what += " from \(e.source.raw)" }
             if e.userAgent.family != .empty {
-                what += " via \(e.userAgent.family.rawValue)\(e.userAgent.version.isEmpty ? "" : " " + e.userAgent.version)"
+                what +=
+                    " via \(e.userAgent.family.rawValue)\(e.userAgent.version.isEmpty ? "" : " " + e.userAgent.version)"
             }
             if !e.region.isEmpty { what += " in \(e.region)" }
             let why =

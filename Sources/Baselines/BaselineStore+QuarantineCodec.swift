@@ -46,9 +46,12 @@ extension BaselineStore {
 
     func decodeQuarantine(_ bytes: [UInt8]) throws(BinaryDecodeError) {
         var r = BinaryReader(bytes)
-        guard try r.u8() == Quarantine.version else { throw BinaryDecodeError("quarantine: unsupported format", offset: 0) }
+        guard try r.u8() == Quarantine.version else {
+            throw BinaryDecodeError("quarantine: unsupported format", offset: 0)
+        }
         var q = Quarantine()
-        q.stats = QuarantineStats(held: try r.varint(), dropped: try r.varint(), expired: try r.varint(), accepted: try r.varint())
+        q.stats = QuarantineStats(
+            held: try r.varint(), dropped: try r.varint(), expired: try r.varint(), accepted: try r.varint())
         q.lastExpiry = try r.int()
         for _ in 0..<(try r.uint(max: 1 << 24)) {
             let key = try r.string(max: 4096)
@@ -76,12 +79,11 @@ extension BaselineStore {
                     i.dropped &+= 1
                     continue
                 }
-                i.index[Quarantine.signature(e)] = i.observations.count
-                i.observations.append(
+                i.append(
                     HeldObservation(
                         event: e, firstSeen: first, lastSeen: last, count: count, cause: cause, viaSuspect: via,
-                        bytes: size))
-                i.bytes += size
+                        bytes: size),
+                    signature: Quarantine.signature(e))
                 q.count += 1
                 q.bytes += size
             }
@@ -99,7 +101,9 @@ extension BaselineStore {
     static func readCause(_ r: inout BinaryReader) throws(BinaryDecodeError) -> QuarantineCause {
         let detector = try r.string(max: 256)
         let offset = r.offset
-        guard let s = Severity(rawValue: Int(try r.u8())) else { throw BinaryDecodeError("bad severity", offset: offset) }
+        guard let s = Severity(rawValue: Int(try r.u8())) else {
+            throw BinaryDecodeError("bad severity", offset: offset)
+        }
         return QuarantineCause(detector: detector, severity: s)
     }
 

@@ -135,7 +135,9 @@ public struct FeatureMap: Sendable {
     /// incident that was learned), calling `removed` for each; returns how many.
     /// Not counted as forgotten: nothing aged out.
     @discardableResult
-    public mutating func remove(firstSeenIn window: ClosedRange<Int64>, removed: (UInt64, FeatureStat) -> Void = { _, _ in })
+    public mutating func remove(
+        firstSeenIn window: ClosedRange<Int64>, removed: (UInt64, FeatureStat) -> Void = { _, _ in }
+    )
         -> Int
     {
         var i = 0

@@ -33,6 +33,17 @@ public struct HeldObservation: Sendable {
     /// evidence of the finding itself.
     public internal(set) var viaSuspect: Bool
     var bytes: Int
+
+    /// Folds a repeat seen at `time` in.
+    mutating func fold(at time: Int64, cause: QuarantineCause, viaSuspect: Bool) {
+        if count != .max { count += 1 }
+        firstSeen = min(firstSeen, time)
+        lastSeen = max(lastSeen, time)
+        if !viaSuspect && self.viaSuspect {  // evidence is the stronger reason
+            self.viaSuspect = false
+            self.cause = cause
+        }
+    }
 }
 
 /// The quarantined observations of one identity.
@@ -45,6 +56,12 @@ public struct QuarantinedIdentity: Sendable {
     /// Observations dropped, unlearned, because a cap was reached.
     public internal(set) var dropped: UInt64 = 0
     var bytes = 0
+
+    mutating func append(_ o: HeldObservation, signature: UInt64) {
+        index[signature] = observations.count
+        observations.append(o)
+        bytes += o.bytes
+    }
 
     /// Event time of the oldest held observation (ms), nil when none is held.
     public var since: Int64? { observations.map(\.firstSeen).min() }

@@ -11,7 +11,8 @@ public enum ScenarioReplay {
     public static func lines(of folder: String) throws -> [String] {
         var records: [[String: Any]] = []
         var seen: Set<String> = []
-        let files = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }
+        let files =
+            FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".json.gz") }.sorted() ?? []
         for f in files {
             let data = try gunzip(URL(fileURLWithPath: folder).appendingPathComponent(f).path)
@@ -51,7 +52,9 @@ public enum ScenarioReplay {
     }
 
     private static func json(_ o: [String: Any]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        String(
+            decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]),
+            as: UTF8.self)
     }
 
     private static func gunzip(_ path: String) throws -> Data {

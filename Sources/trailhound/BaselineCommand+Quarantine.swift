@@ -47,7 +47,8 @@ extension BaselineCommand {
                 let n = baselines.acceptQuarantined(identity: key)
                 print(
                     "accepted \(n) quarantined observation\(n == 1 ? "" : "s") of \(TerminalText.escape(key)) into its baseline"
-                        + (suspect ? "; no longer suspect" : "") + (held == 0 && !suspect ? " (nothing was quarantined)" : ""))
+                        + (suspect ? "; no longer suspect" : "")
+                        + (held == 0 && !suspect ? " (nothing was quarantined)" : ""))
             }
         }
     }

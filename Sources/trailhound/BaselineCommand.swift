@@ -8,7 +8,8 @@ import StateStore
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
-        abstract: "Show, export, accept quarantined activity into, or forget part of the baselines kept in a state file.",
+        abstract:
+            "Show, export, accept quarantined activity into, or forget part of the baselines kept in a state file.",
         subcommands: [Show.self, Export.self, List.self, Accept.self, Forget.self])
 
     /// Loads every saved baseline from a state file.

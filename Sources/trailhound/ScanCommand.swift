@@ -76,7 +76,9 @@ struct ScanCommand: ParsableCommand {
 
     @Option(
         name: .customLong("suspect-hours"),
-        help: "Hours after a medium+ finding during which every event of its identity is quarantined instead of learned (0: only the evidence).")
+        help:
+            "Hours after a medium+ finding during which every event of its identity is quarantined instead of learned (0: only the evidence)."
+    )
     var suspectHours: Int = 24
 
     @Option(

@@ -95,7 +95,9 @@ struct QuarantineTests {
         let t = t0
         for i in 0..<1000 {
             // Attacker-controlled variety: every call distinct, many identities.
-            s.learn(ev(t + Int64(i), identity: roleKey("r\(i % 7)"), op: "Op\(i)", ip: "198.51.\(i % 200).1"), evidence: cause)
+            s.learn(
+                ev(t + Int64(i), identity: roleKey("r\(i % 7)"), op: "Op\(i)", ip: "198.51.\(i % 200).1"),
+                evidence: cause)
         }
         #expect(s.quarantine.identities.values.allSatisfy { $0.observations.count <= 10 })
         #expect(s.quarantine.count == 25)
@@ -109,7 +111,8 @@ struct QuarantineTests {
         let long = String(repeating: "x", count: 400)
         for i in 0..<100 {
             small.learn(
-                ev(t + Int64(i), op: "Op\(i)", resources: [Resource(kind: .secret, id: long + "\(i)")]), evidence: cause)
+                ev(t + Int64(i), op: "Op\(i)", resources: [Resource(kind: .secret, id: long + "\(i)")]), evidence: cause
+            )
         }
         #expect(small.quarantine.bytes <= 4096)
         #expect(small.quarantine.count < 10)
