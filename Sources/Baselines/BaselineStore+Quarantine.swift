@@ -177,10 +177,15 @@ extension BaselineStore {
         var head = "Quarantined (not learned): \(q.observations.count) observations (cap \(c.maxQuarantinedPerIdentity)"
         if q.dropped > 0 { head += ", \(BaselineText.count(q.dropped)) dropped: quarantine full" }
         head +=
-            "), since \(BaselineText.date(q.since ?? 0)); each is dropped \(BaselineText.duration(c.quarantinePeriod)) "
-            + "after it was first held unless `trailhound baseline accept` learns it"
+            "), since \(BaselineText.date(q.since ?? 0)); each is dropped, unlearned, --quarantine-days after it was "
+            + "first held (default 14) unless `trailhound baseline accept` learns it; evidence first"
         out.append(head)
-        let sorted = q.observations.sorted { ($0.firstSeen, $0.event.eventId) < ($1.firstSeen, $1.event.eventId) }
+        // The evidence of findings first (why the identity is suspect), then what it did meanwhile.
+        let sorted = q.observations.sorted {
+            ($0.viaSuspect ? 1 : 0, $0.firstSeen, $0.event.eventId) < (
+                $1.viaSuspect ? 1 : 0, $1.firstSeen, $1.event.eventId
+            )
+        }
         for o in sorted.prefix(limit) {
             let e = o.event
             var what = "\(e.action.service):\(e.action.operation)"

@@ -39,6 +39,14 @@ extension BaselineCommand {
         @Argument(help: "Identity key, session ARN or short name (web-app, role/web-app).") var identity: String
         @Option(name: .long, help: "State file written by `scan --state` or `watch`.") var state: String
 
+        func validate() throws {
+            if identity.hasPrefix("inc-") {
+                throw ValidationError(
+                    "accept takes an identity, not an incident id: a state file does not keep closed incidents; "
+                        + "accept each identity listed in the incident's \"identities\"")
+            }
+        }
+
         func run() throws {
             try BaselineCommand.edit(state) { baselines in
                 let key = try BaselineCommand.resolve(identity, in: baselines, state: state)

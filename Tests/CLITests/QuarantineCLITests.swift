@@ -90,4 +90,25 @@ import TestSupport
         let bad = try CLI.run(["baseline", "forget", "langflow-server", "--since", "yesterday", "--state", state])
         #expect(bad.status == 64)
     }
+
+    @Test func unacceptedObservationsAreDroppedAfterQuarantineDays() throws {
+        let dir = try CLI.tempDir()
+        let state = dir.appendingPathComponent("state.db").path
+        let attackDay = ScenarioReplay.day("2025-06-10", of: try ScenarioReplay.lines(of: Self.corpus))
+        let replay = try Self.write(try ScenarioReplay.replay(attackDay, days: 3, tag: "q1"), "replay.jsonl", in: dir)
+        _ = try scan(Self.corpus, state, ["--quarantine-days", "2"])
+        let held = try CLI.run(["baseline", "show", "langflow-server", "--state", state])
+        #expect(held.stdout.contains("first 2025-06-10T14:49:"), "the attack is held")
+        // Three days later nobody has accepted it: dropped, never learned; the replay is held anew.
+        let again = try scan(replay, state, ["--quarantine-days", "2"])
+        #expect(Self.detectors(again).isSuperset(of: ["identity.new_api", "identity.new_source"]))
+        let show = try CLI.run(["baseline", "show", "langflow-server", "--state", state])
+        #expect(!show.stdout.contains("first 2025-06-10T"), "dropped after 2 days: \(show.stdout.suffix(3000))")
+        #expect(show.stdout.contains("first 2025-06-13T14:49:"), "the replay is held")
+        #expect(!show.stdout.contains("45.147.142.0/24  ×"), "never learned as a network")
+
+        let incident = try CLI.run(["baseline", "accept", "inc-0123456789abcdef", "--state", state])
+        #expect(incident.status == 64)
+        #expect(incident.stderr.contains("not an incident id"))
+    }
 }
