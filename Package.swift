@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "WatchTests",
-            dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )
 

@@ -93,6 +93,13 @@ public struct TrustGraph: Sendable {
         edges[Hash64.combine(e.from, e.to)] = e
     }
 
+    /// Removes the edges out of `from` first seen within `window`; returns how many.
+    mutating func remove(from: UInt64, firstSeenIn window: ClosedRange<Int64>) -> Int {
+        let gone = edges.filter { $0.value.from == from && window.contains($0.value.stat.firstSeen) }
+        for k in gone.keys { edges[k] = nil }
+        return gone.count
+    }
+
     /// Edges out of an identity (roles it assumed).
     public func edges(from: UInt64) -> [Edge] {
         edges.values.filter { $0.from == from }.sorted { ($0.stat.lastSeen, $1.to) > ($1.stat.lastSeen, $0.to) }

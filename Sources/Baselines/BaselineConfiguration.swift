@@ -1,3 +1,5 @@
+import EventModel
+
 /// Settings of the baselines. A plain struct: the Runtime fills it from CLI
 /// flags or the service config (it is not a detector YAML file). Durations are
 /// milliseconds of event time. Every cap bounds memory whatever the input;
@@ -50,6 +52,31 @@ public struct BaselineConfiguration: Sendable, Hashable {
     /// a quarter of it for session names, at most 1,024 regions); names are
     /// for display only, cut to 256 bytes. Default 65,536.
     public var maxNames = 65_536
+
+    /// How long quarantined observations (events of a suspect identity, or
+    /// evidence of a finding at `quarantineSeverity` or above) wait for an
+    /// analyst's `baseline accept` before they are dropped, never learned.
+    /// Event time. Default 14 days.
+    public var quarantinePeriod: Int64 = 14 * day
+    /// An identity is *suspect* for this long after its latest finding at
+    /// `quarantineSeverity` or above (an approximation of "it has an open
+    /// incident"): every event it makes meanwhile is quarantined instead of
+    /// learned. Event time. Default 24 hours.
+    public var suspectWindow: Int64 = 24 * 3_600_000
+    /// Lowest finding severity whose evidence is quarantined and which makes its
+    /// identity suspect. Default medium.
+    public var quarantineSeverity: Severity = .medium
+    /// Most distinct quarantined observations per identity (repeats of the same
+    /// call from the same network and client are folded into one, counted);
+    /// beyond it new ones are dropped, unlearned, and counted. Default 1,000.
+    public var maxQuarantinedPerIdentity = 1_000
+    /// Most quarantined observations in total. Default 50,000.
+    public var maxQuarantined = 50_000
+    /// Most bytes (approximate) held by the quarantine in total. Default 32 MiB.
+    public var maxQuarantineBytes = 32 << 20
+    /// Most suspect identities remembered; the one whose suspicion ends first is
+    /// replaced when full. Default 10,000.
+    public var maxSuspects = 10_000
 
     /// Creates the default configuration.
     public init() {}

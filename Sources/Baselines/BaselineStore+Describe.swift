@@ -5,7 +5,10 @@ extension BaselineStore {
     /// `baseline show`: one identity's profile in words and numbers, nil when
     /// the identity is unknown. Each set lists its `limit` most used entries.
     public func describe(identity: String, limit: Int = 50) -> String? {
-        guard let p = profile(identity) else { return nil }
+        guard let p = profile(identity) else {
+            let q = describeQuarantine(identity: identity, limit: limit)
+            return q.isEmpty ? nil : (["Identity \(identity): no baseline yet"] + q).joined(separator: "\n")
+        }
         let now = p.lastSeen
         let c = configuration
         var out: [String] = []
@@ -47,6 +50,7 @@ extension BaselineStore {
         }
         out.append("Trust graph: assumed \(BaselineText.list(roles)); assumed by \(BaselineText.list(by))")
         out.append("Memory: ~\(BaselineText.count(p.approximateBytes)) bytes")
+        out += describeQuarantine(identity: p.key, limit: limit)
         return out.joined(separator: "\n")
     }
 

@@ -45,6 +45,7 @@ extension BaselineStore {
         w.u8(Self.snapshotVersion)
         for v in [stats.observed, stats.withoutIdentity, stats.identitiesEvicted, stats.accountsEvicted] { w.varint(v) }
         out["stats"] = w.bytes
+        if quarantine.isInUse { out["quarantine"] = encodeQuarantine() }
         return out
     }
 

@@ -89,6 +89,7 @@ extension BaselineStore {
             if let b = facts["names"] { try decodeNames(b) }
             if let b = facts["trust"] { try decodeTrust(b) }
             if let b = facts["stats"] { try decodeStats(b) }
+            if let b = facts["quarantine"] { try decodeQuarantine(b) }
         } catch {
             clear()
             throw error
@@ -122,6 +123,7 @@ extension BaselineStore {
         principalNames = NameTable(capacity: n)
         trust = TrustGraph(capacity: configuration.maxTrustEdges)
         stats = BaselineStats()
+        quarantine = Quarantine()
         removedSinceSnapshot = []
         needsCompleteSnapshot = false
     }

@@ -37,6 +37,8 @@ public final class BaselineStore {
     public internal(set) var trust: TrustGraph
     /// Counters.
     public internal(set) var stats = BaselineStats()
+    /// Observations held out of the baselines, and the suspect identities.
+    public internal(set) var quarantine = Quarantine()
     var cachedProfile: IdentityProfile?
     var cachedAccount: AccountFacts?
     var removedSinceSnapshot: [String] = []

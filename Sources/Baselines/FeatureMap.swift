@@ -131,6 +131,29 @@ public struct FeatureMap: Sendable {
         }
     }
 
+    /// Removes entries first seen within `window` (the clean-up after an
+    /// incident that was learned), calling `removed` for each; returns how many.
+    /// Not counted as forgotten: nothing aged out.
+    @discardableResult
+    public mutating func remove(
+        firstSeenIn window: ClosedRange<Int64>, removed: (UInt64, FeatureStat) -> Void = { _, _ in }
+    )
+        -> Int
+    {
+        var i = 0
+        var n = 0
+        while i < keys.count {
+            if window.contains(stats[i].firstSeen) {
+                removed(keys[i], stats[i])
+                removeAt(i)
+                n += 1
+            } else {
+                i += 1
+            }
+        }
+        return n
+    }
+
     /// Entries sorted by count (most used first), then key.
     public func sortedByCount() -> [(key: UInt64, stat: FeatureStat)] {
         zip(keys, stats).map { (key: $0, stat: $1) }

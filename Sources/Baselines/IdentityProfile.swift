@@ -170,8 +170,29 @@ public final class IdentityProfile {
         hourly.priorMax(atBucket: floorDiv(now, hourMs), generation: settings.generation(now))
     }
 
-    /// Events so far in the hour containing `now`.
-    public func eventsThisHour(now: Int64) -> UInt32 { hourly.count(inBucket: floorDiv(now, hourMs)) }
+    /// Events so far in the hour containing `now`, quarantined ones included
+    /// (they are current activity, though never learned into the hourly maximum).
+    public func eventsThisHour(now: Int64) -> UInt32 {
+        let b = floorDiv(now, hourMs)
+        let held = heldHour == b ? heldThisHour : 0
+        let n = hourly.count(inBucket: b)
+        return n > UInt32.max - held ? .max : n + held
+    }
+
+    /// Quarantined events in the hour `heldHour` (not saved: a current-hour count only).
+    var heldThisHour: UInt32 = 0
+    /// Hour bucket of `heldThisHour`.
+    var heldHour: Int64 = .min
+
+    /// Counts a quarantined event at `now` in the current-hour count.
+    func countHeld(at now: Int64) {
+        let b = floorDiv(now, hourMs)
+        if b > heldHour {
+            heldHour = b
+            heldThisHour = 0
+        }
+        if b == heldHour && heldThisHour < .max { heldThisHour += 1 }
+    }
 
     /// Mean events per active hour.
     public var meanPerActiveHour: Double { activeHours == 0 ? 0 : Double(events) / Double(activeHours) }

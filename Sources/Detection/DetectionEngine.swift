@@ -20,7 +20,8 @@ public struct EngineStats: Sendable {
 /// Runs detectors over events in event-time order: drops duplicate deliveries,
 /// routes each event to the detectors interested in its operation, shows them
 /// the identity's baseline *before* the event, then folds the event into the
-/// baseline; turns signals into findings (allow-lists, failed-attempt
+/// baseline, unless it is evidence of a finding at the quarantine severity or
+/// its identity is suspect (then it is quarantined, see `BaselineStore.learn`); turns signals into findings (allow-lists, failed-attempt
 /// severity, dedup). No I/O, no clock: "now" is the newest event time seen.
 public final class DetectionEngine {
     private let loaded: [LoadedDetector]
@@ -45,6 +46,8 @@ public final class DetectionEngine {
     public var bursts = FirstTimeAPIBursts()
     /// Detector id whose findings are folded by burst and absorbed by rule findings on the same event.
     public static let firstTimeAPIDetectorId = "identity.new_api"
+    /// The most severe finding whose evidence is the event being processed (its baseline learning is decided after its detectors ran).
+    private var evidenceOf: QuarantineCause?
     /// Newest event time seen (the engine's notion of now).
     public private(set) var watermark: Int64 = .min
     /// Counters.
@@ -86,6 +89,7 @@ public final class DetectionEngine {
         }
         if event.time > watermark { watermark = event.time }
         firstTimeAPI.removeAll(keepingCapacity: true)
+        evidenceOf = nil
         for i in everyEvent { run(i, event, emit) }
         var reported = false
         if let list = byOperation[event.action.operation] {
@@ -94,7 +98,8 @@ public final class DetectionEngine {
         // One event, one finding: a rule detector that reported this event carries
         // `first_time_api: true` instead of a separate identity.new_api finding.
         if !reported { for s in firstTimeAPI { deliver(firstTimeAPISpec!, s, event, emit) } }
-        if observeBaselines { baselines.observe(event) }
+        if observeBaselines { baselines.learn(event, evidence: evidenceOf) }  // or quarantine it
+        evidenceOf = nil
         for f in bursts.close(before: watermark) { publish(f, emit) }
         if ticks & 0x3FFF == 0 { closeWindows(emit) }
     }
@@ -178,6 +183,7 @@ public final class DetectionEngine {
     private func publish(_ finding: Finding, _ emit: (Finding) -> Void) {
         var f = finding
         correlator?(&f)
+        noteEvidence(f)
         let window = windows[f.detector] ?? 0
         guard let out = throttle.offer(f, window: window) else {
             stats.folded = throttle.folded
@@ -186,6 +192,15 @@ public final class DetectionEngine {
         if throttle.hasPending { for p in throttle.drainPending() { count(p); emit(p) } }
         count(out)
         emit(out)
+    }
+
+    /// A finding at the quarantine severity or above makes its identity suspect
+    /// and, when raised by the event being processed, keeps that event out of the baseline.
+    private func noteEvidence(_ f: Finding) {
+        guard f.severity >= baselines.configuration.quarantineSeverity else { return }
+        let cause = QuarantineCause(detector: f.detector, severity: f.severity)
+        baselines.markSuspect(f.identity, at: f.lastSeen, cause: cause)
+        if evidenceOf.map({ $0.severity < f.severity }) ?? true { evidenceOf = cause }
     }
 
     private func count(_ f: Finding) {

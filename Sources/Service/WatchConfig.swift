@@ -173,6 +173,9 @@ extension WatchConfig {
             c.baselines.learningPeriod =
                 Int64(b.int("learning_days", default: 7, in: 0...365)) * BaselineConfiguration.day
             c.baselines.forgetAfter = Int64(b.int("forget_days", default: 30, in: 1...3650)) * BaselineConfiguration.day
+            c.baselines.quarantinePeriod =
+                Int64(b.int("quarantine_days", default: 14, in: 1...365)) * BaselineConfiguration.day
+            c.baselines.suspectWindow = Int64(b.int("suspect_hours", default: 24, in: 0...8760)) * 3_600_000
             b.finish()
         }
         if let l = r.child("limits") {

@@ -7,8 +7,10 @@ import StateStore
 /// `trailhound baseline show|export` over a state file written by `scan --state`.
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "baseline", abstract: "Show or export the behavioural baselines kept in a state file.",
-        subcommands: [Show.self, Export.self, List.self])
+        commandName: "baseline",
+        abstract:
+            "Show, export, accept quarantined activity into, or forget part of the baselines kept in a state file.",
+        subcommands: [Show.self, Export.self, List.self, Accept.self, Forget.self])
 
     /// Loads every saved baseline from a state file.
     static func load(_ path: String) throws -> BaselineStore {
@@ -29,7 +31,9 @@ struct BaselineCommand: ParsableCommand {
     /// The identity key `text` names among the saved baselines, with the same rules as
     /// `investigate` (`IdentityQuery`): a full key, a session ARN (its role), or a short name
     /// (`web-app`, `role/web-app`). Ambiguous or unusable text is a usage error (64).
-    static func resolve(_ text: String, in baselines: BaselineStore, state: String) throws -> String {
+    static func resolve(_ text: String, in baselines: BaselineStore, state: String, quarantined: Bool = true) throws
+        -> String
+    {
         let query = IdentityQuery(text)
         if query.kind == .accessKey {
             Terminal.err(
@@ -38,7 +42,8 @@ struct BaselineCommand: ParsableCommand {
                     + "shows it as the report's target)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        switch query.resolve(among: baselines.identityKeys) {
+        let keys = quarantined ? Array(Set(baselines.identityKeys + baselines.quarantinedKeys)) : baselines.identityKeys
+        switch query.resolve(among: keys) {
         case .found(let key): return key
         case .ambiguous(let keys):
             Terminal.err(query.ambiguity(keys, in: state))

@@ -68,6 +68,20 @@ struct ScanCommand: ParsableCommand {
     var forgetDays: Int = 30
 
     @Option(
+        name: .customLong("quarantine-days"),
+        help:
+            "Days quarantined observations (evidence of medium+ findings, events of suspect identities) wait for `baseline accept` before they are dropped unlearned."
+    )
+    var quarantineDays: Int = 14
+
+    @Option(
+        name: .customLong("suspect-hours"),
+        help:
+            "Hours after a medium+ finding during which every event of its identity is quarantined instead of learned (0: only the evidence)."
+    )
+    var suspectHours: Int = 24
+
+    @Option(
         name: .customLong("events-out"),
         help: "Also write every normalized event as a JSON line to this file (slow; for audits and debugging).")
     var eventsOut: String?
@@ -100,6 +114,12 @@ struct ScanCommand: ParsableCommand {
         }
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if forgetDays < 1 || forgetDays > 3650 { throw ValidationError("--forget-days must be between 1 and 3650") }
+        if quarantineDays < 1 || quarantineDays > 365 {
+            throw ValidationError("--quarantine-days must be between 1 and 365")
+        }
+        if suspectHours < 0 || suspectHours > 24 * 365 {
+            throw ValidationError("--suspect-hours must be between 0 and 8760")
+        }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
         if maxDecompressedMB < 1 { throw ValidationError("--max-decompressed-mb must be at least 1") }
         if maxRecordMB < 1 || maxRecordMB > 1024 { throw ValidationError("--max-record-mb must be between 1 and 1024") }
@@ -122,6 +142,8 @@ struct ScanCommand: ParsableCommand {
         o.noBaselines = noBaselines
         o.baselines.learningPeriod = Int64(learningDays) * 86_400_000
         o.baselines.forgetAfter = Int64(forgetDays) * 86_400_000
+        o.baselines.quarantinePeriod = Int64(quarantineDays) * 86_400_000
+        o.baselines.suspectWindow = Int64(suspectHours) * 3_600_000
         o.summary = !quiet
         o.incidents = incidents
         let status = Scanner(options: o).run()

@@ -56,6 +56,16 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("forget-days"), help: "Baseline entries not seen for this many days are forgotten.")
     var forgetDays: Int?
 
+    @Option(
+        name: .customLong("quarantine-days"),
+        help: "Days quarantined observations wait for `baseline accept` before they are dropped unlearned.")
+    var quarantineDays: Int?
+
+    @Option(
+        name: .customLong("suspect-hours"),
+        help: "Hours after a medium+ finding during which every event of its identity is quarantined.")
+    var suspectHours: Int?
+
     @Flag(
         name: .customLong("check-config"),
         help: "Check the service config and the detector config, print problems, and exit (0: fine, 64: problems).")
@@ -131,6 +141,18 @@ struct WatchCommand: ParsableCommand {
         }
         if let learningDays { c.baselines.learningPeriod = Int64(learningDays) * 86_400_000 }
         if let forgetDays { c.baselines.forgetAfter = Int64(forgetDays) * 86_400_000 }
+        if let quarantineDays {
+            guard (1...365).contains(quarantineDays) else {
+                throw ValidationError("--quarantine-days must be between 1 and 365")
+            }
+            c.baselines.quarantinePeriod = Int64(quarantineDays) * 86_400_000
+        }
+        if let suspectHours {
+            guard (0...8760).contains(suspectHours) else {
+                throw ValidationError("--suspect-hours must be between 0 and 8760")
+            }
+            c.baselines.suspectWindow = Int64(suspectHours) * 3_600_000
+        }
         c.eventLogPath = debugEventLog
         c.exitWhenIdle = exitWhenIdle
         if incidents { c.incidents = true }
