@@ -36,7 +36,8 @@ stubs=.build/release-stubs
 mkdir -p "$stubs"
 cc -c -O2 -fPIC -o "$stubs/curl-unavailable.o" scripts/release/curl-unavailable.c
 rm -f "$stubs/libcurl.a" && ar rcs "$stubs/libcurl.a" "$stubs/curl-unavailable.o"
-flags=(-c release --static-swift-stdlib --product trailhound -Xlinker -L"$PWD/$stubs")
+# --disable-local-rpath: no $ORIGIN run path, so no library beside the binary is ever loaded.
+flags=(-c release --static-swift-stdlib --disable-local-rpath --product trailhound -Xlinker -L"$PWD/$stubs")
 start=$(date +%s)
 swift build "${flags[@]}" >&2
 bin=$(swift build "${flags[@]}" --show-bin-path)/trailhound
