@@ -1,9 +1,9 @@
 import Foundation
 
 /// Finds the detectors directory when `--detectors` is not given:
-/// `$TRAILHOUND_DETECTORS`, then `./detectors`, then next to the executable
-/// (`<prefix>/share/trailhound/detectors`, or the repository root for a
-/// binary under `.build/<config>/`).
+/// `$TRAILHOUND_DETECTORS`, then `./detectors`, then next to the
+/// executable (beside it as in the release tarball, `<prefix>/share/trailhound/detectors`,
+/// or the repository root for a binary under `.build/`; see `ExecutableLocation`).
 public enum DetectorsLocator {
     /// The directory to use, or nil when none was found (the CLI then asks for `--detectors`).
     public static func resolve(_ flag: String?) -> String? {
@@ -13,10 +13,7 @@ public enum DetectorsLocator {
             candidates.append(env)
         }
         candidates.append(FileManager.default.currentDirectoryPath + "/detectors")
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        candidates.append(exe.appendingPathComponent("../share/trailhound/detectors").standardized.path)
-        candidates.append(exe.appendingPathComponent("../../../detectors").standardized.path)
-        candidates.append(exe.appendingPathComponent("../../../../detectors").standardized.path)
+        candidates += ExecutableLocation.candidates("detectors")
         var isDir: ObjCBool = false
         return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }
     }

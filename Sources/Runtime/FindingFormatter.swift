@@ -3,6 +3,10 @@ import EventModel
 /// Renders findings as JSON lines (stable key order, documented in the README)
 /// or as a readable text table.
 public enum FindingFormatter {
+    /// The last entry of every finding's `facts`: which build produced it (a finding kept in
+    /// the outbox across an upgrade keeps the version that found it).
+    static let versionFact = "\"trailhound_version\":" + JSONText.quote(BuildInfo.version)
+
     /// One finding as a single-line JSON object.
     public static func json(_ f: Finding) -> String {
         var parts: [String] = []
@@ -18,7 +22,8 @@ public enum FindingFormatter {
         parts.append("\"count\":\(f.count)")
         parts.append("\"title\":" + JSONText.quote(f.title))
         parts.append("\"explanation\":" + JSONText.quote(f.explanation))
-        let facts = f.facts.map { JSONText.quote($0.name) + ":" + JSONText.quote($0.value) }
+        var facts = f.facts.map { JSONText.quote($0.name) + ":" + JSONText.quote($0.value) }
+        facts.append(versionFact)
         parts.append("\"facts\":{" + facts.joined(separator: ",") + "}")
         parts.append("\"mitre\":" + JSONText.array(f.mitre))
         parts.append("\"key\":" + JSONText.quote(f.key))

@@ -2,6 +2,7 @@ import Baselines
 import Detection
 import EventModel
 import Foundation
+import Runtime
 
 /// Everything `trailhound watch` runs with: read from the service config file
 /// (`--config`, see README "Live service") and/or flags. Durations are milliseconds.
@@ -192,6 +193,10 @@ extension WatchConfig {
     private static func readInput(_ r: ConfigReader, _ resolve: (String) -> String) -> Input? {
         defer { r.finish() }
         guard let p = r.requiredString("path") else { return nil }
+        if let problem = InputScheme.problem(with: p) {
+            r.report("path", code: "config.unsupported_scheme", problem)
+            return nil
+        }
         var input = Input(path: resolve(p))
         let kind = r.string("kind", default: "auto")
         if let k = Input.Kind(rawValue: kind) {
@@ -235,8 +240,9 @@ extension WatchConfig {
             if w.has("token_env") {
                 let name = w.string("token_env", default: "")
                 wh.token = ProcessInfo.processInfo.environment[name]
-                if wh.token == nil {
-                    w.report("token_env", code: "config.value", "environment variable \(name) is not set")
+                if (wh.token ?? "").isEmpty {
+                    // An empty value would send "Bearer " and be refused at every delivery.
+                    w.report("token_env", code: "config.value", "environment variable \(name) is not set or empty")
                 }
             }
             wh.timeout = Double(w.int("timeout_s", default: 10, in: 1...300))

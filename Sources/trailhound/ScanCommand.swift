@@ -6,10 +6,13 @@ import Runtime
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Scan CloudTrail archives and print findings.",
+        abstract: "Scan audit log archives (CloudTrail, Kubernetes, GCP, Azure, AI-workflow) and print findings.",
         discussion: """
-            PATH may be a file (.json.gz or plain JSON), a directory (walked recursively; the S3 layout \
-            AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ is processed in event-time order) or - for stdin.
+            PATH may be a file (gzip or plain JSON, JSON lines or arrays), a directory (walked recursively; \
+            the CloudTrail S3 layout AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ is processed in \
+            event-time order) or - for stdin. Each record is recognised by its content: AWS CloudTrail, \
+            Kubernetes audit, GCP Cloud Audit, Azure Activity, or AI-workflow server logs. URLs (s3://, \
+            sqs://, ...) are not read yet: copy the objects to a local directory first.
             Findings go to stdout (JSON lines by default), diagnostics and the summary to stderr.
             """)
 
@@ -103,6 +106,9 @@ struct ScanCommand: ParsableCommand {
     var incidents = false
 
     func validate() throws {
+        for path in paths {
+            if let problem = InputScheme.problem(with: path) { throw ValidationError(problem) }
+        }
         if since != nil && Timestamp.parse(since!) == nil {
             throw ValidationError("--since: not an ISO 8601 date or time: \(since!)")
         }

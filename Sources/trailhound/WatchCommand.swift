@@ -81,8 +81,18 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .customLong("debug-event-log"), help: .hidden)
     var debugEventLog: String?
 
-    @Flag(name: .customLong("exit-when-idle"), help: .hidden)
+    @Flag(
+        name: .customLong("exit-when-idle"),
+        help:
+            "Read what the inputs hold, emit the pending follow-ups and open incidents as scan does, checkpoint and exit (batch runs, tests)."
+    )
     var exitWhenIdle = false
+
+    func validate() throws {
+        for path in paths {
+            if let problem = InputScheme.problem(with: path) { throw ValidationError(problem) }
+        }
+    }
 
     func run() throws {
         var c = WatchConfig()
@@ -95,12 +105,19 @@ struct WatchCommand: ParsableCommand {
             Terminal.err("trailhound: error: \(issues.count) problem(s) in the service config; not started")
             try exitWith(.usage)
         }
+        // What the start needs from the machine: checked by --check-config and again at start.
+        let preflight = WatchPreflight.problems(c, configFile: config)
+        for i in preflight { Terminal.err(i.description) }
         if checkConfig {
             let problems = WatchService.checkDetectors(c)
             for i in problems { Terminal.err(i.description) }
-            if !problems.isEmpty { try exitWith(.usage) }
+            if !problems.isEmpty || !preflight.isEmpty { try exitWith(.usage) }
             print("\(config ?? "flags"): service config and detectors are fine (\(c.inputs.count) input(s))")
             return
+        }
+        if !preflight.isEmpty {
+            Terminal.err("trailhound: error: \(preflight.count) problem(s) with what the service needs; not started")
+            try exitWith(.failure)
         }
         let status = WatchService.run(config: c)
         if status != .ok { try exitWith(status) }

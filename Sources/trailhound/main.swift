@@ -1,4 +1,5 @@
 import ArgumentParser
+import Runtime
 
 /// Entry point; the subcommands live in their own files and hold no logic.
 struct Trailhound: ParsableCommand {
@@ -6,12 +7,15 @@ struct Trailhound: ParsableCommand {
         commandName: "trailhound",
         abstract: "Catch compromised automation in cloud audit logs.",
         discussion: """
-            Stream-scans CloudTrail archives (gzip or plain; S3 layout, JSON lines, EventBridge), \
-            keeps per-identity baselines and runs the detectors configured in detectors/*.yaml.
+            Stream-scans audit logs from five sources, recognised by content (gzip or plain): AWS CloudTrail \
+            (S3 layout, JSON lines, EventBridge, CloudWatch Logs), Kubernetes audit (raw, EKS, AKS, GKE), \
+            GCP Cloud Audit Logs, Azure Activity / Key Vault / Entra, and AI-workflow server logs \
+            (trailhound.workflow/v1 and formats/*.yaml mappings). Keeps per-identity baselines and runs \
+            the detectors configured in detectors/*.yaml.
 
             Exit codes: 0 ok, 1 failure, 3 findings at or above --fail-on, 64 usage or config error.
             """,
-        version: "0.1.0",
+        version: "trailhound " + BuildInfo.versionLine,
         subcommands: [
             ScanCommand.self, ValidateCommand.self, DetectorsCommand.self, BaselineCommand.self,
             InvestigateCommand.self, WatchCommand.self,

@@ -83,15 +83,6 @@ extension WatchE2E {
         #expect(p.stderr.contains("TLS-terminating proxy"))
     }
 
-    @Test func exampleConfigIsValid() async throws {
-        let dir = try tempDir()
-        let p = try WatchProcess(
-            ["watch", "--config", "examples/watch.yaml", "--check-config"], dir: dir,
-            env: ["TRAILHOUND_WEBHOOK_TOKEN": "x"])
-        #expect(await p.waitForExit(timeout: 10) == 0, "\(p.stderr)")
-        #expect(p.stdout.contains("are fine (2 input(s))"))
-    }
-
     @Test func sighupReloadsAGoodConfigAndRejectsABadOne() async throws {
         let dir = try tempDir()
         let detectors = dir.appendingPathComponent("detectors")
