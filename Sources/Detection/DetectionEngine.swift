@@ -164,7 +164,7 @@ public final class DetectionEngine {
             stats.allowlisted += 1
             return false
         }
-        var f = Finding(
+        let f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
             identity: event.identity.key, identityType: event.identity.type, account: event.account,
             firstSeen: min(s.firstSeen ?? event.time, event.time), lastSeen: max(s.firstSeen ?? event.time, event.time),

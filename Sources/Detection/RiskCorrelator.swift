@@ -83,10 +83,13 @@ public final class RiskCorrelator {
             t.entries.append(
                 Entry(detector: f.detector, key: f.key, severity: f.severity, time: now, evidence: evidence))
         }
-        // Info findings are context, not signals; a detector that reported the same events is not a second opinion.
+        // Info findings are context, not signals; a detector that reported only the same events is not a second
+        // opinion. One that also fired on other events is (a new client seen first on an earlier call stays
+        // independent when, unlearned under quarantine, it is reported again on this call).
         let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
         let independent = others.filter {
-            $0.detector != f.detector && $0.severity > .info && $0.evidence.isDisjoint(with: evidence)
+            $0.detector != f.detector && $0.severity > .info
+                && ($0.evidence.isEmpty || !$0.evidence.isSubset(of: evidence))
         }
         guard Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors else { return }
         let before = f.severity

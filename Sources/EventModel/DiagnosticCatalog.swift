@@ -22,7 +22,7 @@ public enum DiagnosticCatalog {
     }
 
     /// All sections, in the docs' order.
-    public static let sections: [Section] = [input, decode, state, service, config]
+    public static let sections: [Section] = [input, decode, state, service, config, preflight]
 
     /// Every code.
     public static var codes: Set<String> { Set(sections.flatMap { $0.entries.map(\.code) }) }
@@ -151,11 +151,35 @@ public enum DiagnosticCatalog {
             e("config.duplicate_id", "one detector configured in two files"),
             e("config.unknown_detector", "a file names a detector that does not exist"),
             e("config.allowlist_empty", "an allow-list entry that would match everything"),
+            e(
+                "config.unsupported_scheme",
+                "an input given as a URL (`s3://`, `sqs://`, …) whose scheme this build does not read"),
             e("config.insecure_listen", "the HTTP endpoint would listen beyond loopback without a token"),
             e(
                 "config.weak_token",
                 "an HTTP token shorter than 16 characters beyond loopback, or one with surrounding blanks or "
                     + "control characters"),
+        ])
+
+    static let preflight = Section(
+        title: "What the service needs (`watch --check-config` and start)",
+        intro: "Checked before the service starts and by `--check-config`; any of them refuses the start (exit 1).",
+        entries: [
+            e("preflight.state_dir_missing", "the state file's directory does not exist"),
+            e(
+                "preflight.state_not_writable",
+                "files cannot be created in the state file's directory, or the state file cannot be opened for writing"),
+            e(
+                "preflight.input_missing",
+                "an input directory, or the directory a followed file will appear in, is missing"),
+            e(
+                "preflight.input_unreadable",
+                "an input cannot be read or listed, or is a file where a directory is expected"),
+            e("preflight.output_dir_missing", "the findings file's directory does not exist"),
+            e(
+                "preflight.output_not_writable",
+                "the findings file (or its directory, where it is rotated) is not writable"),
+            e("preflight.listen_unavailable", "the HTTP listen address cannot be bound (in use, not local)"),
         ])
 
     /// The docs page: a heading, then one table per section.

@@ -22,22 +22,22 @@ public enum WatchPreflight {
         let file = configFile ?? "trailhound watch"
         var out: [ConfigIssue] = []
         func issue(_ code: String, _ message: String) {
-            out.append(ConfigIssue(file: file, code: "preflight." + code, message: message))
+            out.append(ConfigIssue(file: file, code: code, message: message))
         }
         if let state = c.statePath {
             let dir = directory(of: state)
             if !isDirectory(dir) {
                 issue(
-                    "state_dir_missing",
+                    "preflight.state_dir_missing",
                     "the state file's directory \(dir) does not exist: create it (owned by the service's user) or point state: elsewhere"
                 )
             } else if let error = creationError(in: dir) {
                 issue(
-                    "state_not_writable",
+                    "preflight.state_not_writable",
                     "cannot create files in \(dir) (\(error)): the state file \(state) and SQLite's -wal/-shm files live there"
                 )
             } else if FileManager.default.fileExists(atPath: state), let error = openError(state, O_RDWR) {
-                issue("state_not_writable", "cannot open the state file \(state) for writing (\(error))")
+                issue("preflight.state_not_writable", "cannot open the state file \(state) for writing (\(error))")
             }
         }
         for input in c.inputs {
@@ -46,17 +46,19 @@ public enum WatchPreflight {
         if let sink = c.file {
             let dir = directory(of: sink.path)
             if !isDirectory(dir) {
-                issue("output_dir_missing", "the findings file's directory \(dir) does not exist")
+                issue("preflight.output_dir_missing", "the findings file's directory \(dir) does not exist")
             } else if let error = creationError(in: dir) {
                 issue(
-                    "output_not_writable",
+                    "preflight.output_not_writable",
                     "cannot create files in \(dir) (\(error)): the findings file \(sink.path) is rotated there")
             } else if FileManager.default.fileExists(atPath: sink.path), let error = openError(sink.path, O_WRONLY) {
-                issue("output_not_writable", "cannot open the findings file \(sink.path) for writing (\(error))")
+                issue(
+                    "preflight.output_not_writable", "cannot open the findings file \(sink.path) for writing (\(error))"
+                )
             }
         }
         if let http = c.http, let error = bindError(host: http.host, port: http.port) {
-            issue("listen_unavailable", "cannot listen on \(display(http.host)):\(http.port) (\(error))")
+            issue("preflight.listen_unavailable", "cannot listen on \(display(http.host)):\(http.port) (\(error))")
         }
         return out
     }
@@ -67,34 +69,37 @@ public enum WatchPreflight {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             if isDir.boolValue {
                 if input.kind == .tail {
-                    return ("input_unreadable", "\(path) is a directory; kind: tail follows a file")
+                    return ("preflight.input_unreadable", "\(path) is a directory; kind: tail follows a file")
                 }
                 if let error = openError(path, O_RDONLY | O_DIRECTORY) {
-                    return ("input_unreadable", "cannot list the input directory \(path) (\(error))")
+                    return ("preflight.input_unreadable", "cannot list the input directory \(path) (\(error))")
                 }
             } else {
                 if input.kind == .directory {
-                    return ("input_unreadable", "\(path) is a file; kind: directory watches a directory")
+                    return ("preflight.input_unreadable", "\(path) is a file; kind: directory watches a directory")
                 }
                 if let error = openError(path, O_RDONLY) {
-                    return ("input_unreadable", "cannot read the input file \(path) (\(error))")
+                    return ("preflight.input_unreadable", "cannot read the input file \(path) (\(error))")
                 }
             }
             return nil
         }
         if input.kind == .directory {
-            return ("input_missing", "the input directory \(path) does not exist")
+            return ("preflight.input_missing", "the input directory \(path) does not exist")
         }
         // A followed file may appear later (like `tail -F`), but only in a directory that exists.
         let dir = directory(of: path)
         if !isDirectory(dir) {
             return (
-                "input_missing",
+                "preflight.input_missing",
                 "neither the input \(path) nor its directory \(dir) exists (a followed file may appear later, its directory must exist)"
             )
         }
         if let error = openError(dir, O_RDONLY | O_DIRECTORY) {
-            return ("input_unreadable", "cannot list \(dir), where the followed file \(path) will appear (\(error))")
+            return (
+                "preflight.input_unreadable",
+                "cannot list \(dir), where the followed file \(path) will appear (\(error))"
+            )
         }
         return nil
     }
