@@ -75,6 +75,9 @@ struct InvestigateCommand: ParsableCommand {
         if learningDays < 0 || learningDays > 365 { throw ValidationError("--learning-days must be between 0 and 365") }
         if let jobs, jobs < 1 || jobs > 64 { throw ValidationError("--jobs must be between 1 and 64") }
         if identity.isEmpty { throw ValidationError("IDENTITY must not be empty") }
+        for path in paths {
+            if let problem = InputScheme.problem(with: path) { throw ValidationError(problem) }
+        }
     }
 
     /// `--to` in ms; a date without a time means the end of that day.

@@ -2,11 +2,14 @@ import Foundation
 import Testing
 
 @Suite("URL inputs and --version, end to end") struct UsageCLITests {
-    @Test(arguments: [["scan", "s3://bucket/AWSLogs"], ["watch", "sqs://queue", "--state", "/tmp/x.db"]])
+    @Test(arguments: [
+        ["scan", "s3://bucket/AWSLogs"], ["watch", "sqs://queue", "--state", "/tmp/x.db"],
+        ["investigate", "role/web-app", "s3://bucket/AWSLogs"],
+    ])
     func anUnknownSchemeIsAUsageErrorNamingWhatIsSupported(_ args: [String]) throws {
         let r = try CLI.run(args + ["--detectors", "detectors"])
         #expect(r.status == 64, "\(r.stderr)")
-        let scheme = args[1].components(separatedBy: "://")[0]
+        let scheme = (args.first { $0.contains("://") } ?? "").components(separatedBy: "://")[0]
         #expect(r.stderr.contains("input scheme \(scheme):// is not supported"), "\(r.stderr)")
         #expect(r.stderr.contains("URL schemes supported: none yet"))
         #expect(r.stdout.isEmpty)
