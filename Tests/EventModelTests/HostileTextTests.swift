@@ -24,7 +24,9 @@ struct HostileTextTests {
     /// byte past its end and trapped (Benchmarks/out/fuzz/FuzzDecode, 2026-12-06).
     @Test(
         "times cut short are not times, and do not trap",
-        arguments: ["2026-03-01T00", "2026-03-01T0", "2026-03-01T00:", "2026-03-01T00:0", "2026-03-01 00", "2026-03-01T"])
+        arguments: [
+            "2026-03-01T00", "2026-03-01T0", "2026-03-01T00:", "2026-03-01T00:0", "2026-03-01 00", "2026-03-01T",
+        ])
     func truncatedTimes(text: String) {
         #expect(Timestamp.parse(text) == nil, "\(text)")
     }

@@ -10,17 +10,14 @@ extension WatchE2E {
     static func httpService(dir: URL, token: String, extraHTTP: String = "") throws -> WatchProcess {
         let config = dir.appendingPathComponent("watch.yaml")
         try append(Events.lines([Events.benign("x-0")]), to: dir.appendingPathComponent("app.jsonl"))
-        try """
-        version: 1
-        state: state.db
-        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
-        inputs:
-          - path: app.jsonl
-        http:
-          listen: 127.0.0.1:0
-          token: \(token)
-        \(extraHTTP)
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try WatchProcess.writeConfig(
+            to: config,
+            """
+            http:
+              listen: 127.0.0.1:0
+              token: \(token)
+            \(extraHTTP)
+            """)
         return try WatchProcess(["watch", "--config", config.path], dir: dir)
     }
 

@@ -51,19 +51,16 @@ extension WatchE2E {
         let config = dir.appendingPathComponent("watch.yaml")
         let out = dir.appendingPathComponent("out/findings.jsonl")
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try """
-        version: 1
-        state: state.db
-        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
-        inputs:
-          - path: app.jsonl
-        sinks:
-          stdout: false
-          file:
-            path: out/findings.jsonl
-            max_mb: 1
-            keep: 3
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try WatchProcess.writeConfig(
+            to: config,
+            """
+            sinks:
+              stdout: false
+              file:
+                path: out/findings.jsonl
+                max_mb: 1
+                keep: 3
+            """)
         // ~1.5 KB per finding: 1,500 findings fill more than two 1 MiB files.
         try append(Events.lines((0..<1500).map { Events.stopLogging("f-\($0)", user: "u\($0)") }), to: log)
         let p = try WatchProcess(["watch", "--config", config.path], dir: dir)
@@ -89,21 +86,18 @@ extension WatchE2E {
         let receiver = Receiver(slowFor: "\"dl-1\"", slowSeconds: 3)
         try await receiver.start()
         let config = dir.appendingPathComponent("watch.yaml")
-        try """
-        version: 1
-        state: state.db
-        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
-        inputs:
-          - path: app.jsonl
-        sinks:
-          stdout: false
-          webhook:
-            url: http://127.0.0.1:\(receiver.port)/hook
-            timeout_s: 1
-            max_attempts: 2
-        http:
-          listen: 127.0.0.1:0
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try WatchProcess.writeConfig(
+            to: config,
+            """
+            sinks:
+              stdout: false
+              webhook:
+                url: http://127.0.0.1:\(receiver.port)/hook
+                timeout_s: 1
+                max_attempts: 2
+            http:
+              listen: 127.0.0.1:0
+            """)
         try append(
             Events.lines((1...3).map { Events.stopLogging("dl-\($0)", user: "u\($0)") }),
             to: dir.appendingPathComponent("app.jsonl"))

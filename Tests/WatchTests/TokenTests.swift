@@ -8,15 +8,12 @@ extension WatchE2E {
     ) {
         let dir = try tempDir()
         let config = dir.appendingPathComponent("watch.yaml")
-        try """
-        version: 1
-        state: state.db
-        detectors: \(WatchProcess.root.appendingPathComponent("detectors").path)
-        inputs:
-          - path: app.jsonl
-        http:
-        \(http)
-        """.write(to: config, atomically: true, encoding: .utf8)
+        try WatchProcess.writeConfig(
+            to: config,
+            """
+            http:
+            \(http)
+            """)
         let p = try WatchProcess(["watch", "--config", config.path, "--check-config"] + flags, dir: dir, env: env)
         return (await p.waitForExit(timeout: 10), p.stderr)
     }

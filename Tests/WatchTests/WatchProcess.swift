@@ -133,3 +133,20 @@ func runTrailhound(_ args: [String], dir: URL) async throws -> (Int32, String, S
 func evidence(_ findings: [[String: Any]]) -> [String] {
     findings.flatMap { ($0["event_ids"] as? [String]) ?? [] }
 }
+
+extension WatchProcess {
+    /// Writes a service config: the common head (version, `state.db`, the repository's
+    /// detectors, the input `app.jsonl`, all relative to the config's folder) and `rest`
+    /// (sinks, http, …) as YAML lines at the top level.
+    static func writeConfig(to url: URL, _ rest: String) throws {
+        let head = """
+            version: 1
+            state: state.db
+            detectors: \(root.appendingPathComponent("detectors").path)
+            inputs:
+              - path: app.jsonl
+
+            """
+        try (head + rest).write(to: url, atomically: true, encoding: .utf8)
+    }
+}

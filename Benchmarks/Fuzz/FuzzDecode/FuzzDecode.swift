@@ -20,14 +20,8 @@ public func fuzzDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable target's entry point as `FuzzDecode_main`; it hands
-/// control to libFuzzer's driver (linked in by -sanitize=fuzzer).
+/// SwiftPM links an executable target's entry point as `FuzzDecode_main`: libFuzzer's driver.
 @_cdecl("FuzzDecode_main")
 public func FuzzDecodeMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args) { data, size in
-        guard let data else { return 0 }
-        return fuzzDecode(data, size)
-    }
+    trailhound_fuzz_main(argc, argv) { data, size in data.map { fuzzDecode($0, size) } ?? 0 }
 }

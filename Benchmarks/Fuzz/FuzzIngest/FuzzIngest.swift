@@ -44,14 +44,8 @@ public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable target's entry point as `FuzzIngest_main`; it hands
-/// control to libFuzzer's driver (linked in by -sanitize=fuzzer).
+/// SwiftPM links an executable target's entry point as `FuzzIngest_main`: libFuzzer's driver.
 @_cdecl("FuzzIngest_main")
 public func FuzzIngestMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args) { data, size in
-        guard let data else { return 0 }
-        return fuzzIngest(data, size)
-    }
+    trailhound_fuzz_main(argc, argv) { data, size in data.map { fuzzIngest($0, size) } ?? 0 }
 }

@@ -38,14 +38,8 @@ private func walk(_ v: JSONValue, _ budget: inout Int) throws(JSONError) {
     }
 }
 
-/// SwiftPM links an executable target's entry point as `FuzzJSON_main`; it hands
-/// control to libFuzzer's driver (linked in by -sanitize=fuzzer).
+/// SwiftPM links an executable target's entry point as `FuzzJSON_main`: libFuzzer's driver.
 @_cdecl("FuzzJSON_main")
 public func FuzzJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args) { data, size in
-        guard let data else { return 0 }
-        return fuzzJSON(data, size)
-    }
+    trailhound_fuzz_main(argc, argv) { data, size in data.map { fuzzJSON($0, size) } ?? 0 }
 }

@@ -20,14 +20,8 @@ private let bundledMappings: [WorkflowMapping] = {
     return set.mappings
 }()
 
-/// SwiftPM links an executable target's entry point as `FuzzMapping_main`; it hands
-/// control to libFuzzer's driver (linked in by -sanitize=fuzzer).
+/// SwiftPM links an executable target's entry point as `FuzzMapping_main`: libFuzzer's driver.
 @_cdecl("FuzzMapping_main")
 public func FuzzMappingMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args) { data, size in
-        guard let data else { return 0 }
-        return fuzzMapping(data, size)
-    }
+    trailhound_fuzz_main(argc, argv) { data, size in data.map { fuzzMapping($0, size) } ?? 0 }
 }
