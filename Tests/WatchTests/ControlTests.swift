@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 import Testing
 
@@ -6,18 +5,36 @@ import Testing
     import Glibc
 #endif
 
-/// GET on loopback; status code and body.
+/// GET on loopback; status code and body. A blocking client on a raw socket with a
+/// generous deadline: FlyingFox's client gave up after 5 s when the test machine was
+/// loaded (parallel suites), which failed the test although the service answered.
 func get(_ port: UInt16, _ path: String, query: [String: String] = [:], token: String? = nil) async throws -> (
     Int, String
 ) {
-    var client = HTTPClient()
-    var headers: [HTTPHeader: String] = [:]
-    if let token { headers[.authorization] = "Bearer \(token)" }
-    let req = HTTPRequest(
-        method: .GET, version: .http11, path: path,
-        query: query.map { HTTPRequest.QueryItem(name: $0.key, value: $0.value) }, headers: headers, body: Data())
-    let resp = try await client.sendHTTPRequest(req, to: try sockaddr_in.inet(ip4: "127.0.0.1", port: port))
-    return (resp.statusCode.code, String(decoding: try await resp.bodyData, as: UTF8.self))
+    var target = path
+    if !query.isEmpty {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+")
+        target +=
+            "?"
+            + query.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)"
+            }.joined(separator: "&")
+    }
+    var head = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    if let token { head += "Authorization: Bearer \(token)\r\n" }
+    let request = Array((head + "\r\n").utf8)
+    return try await Task.detached {
+        guard let fd = RawHTTP.connect(port, timeout: 30) else { throw RawHTTP.Failure.noAnswer("connect") }
+        defer { close(fd) }
+        RawHTTP.send(fd, request)
+        let response = RawHTTP.readToEnd(fd)
+        guard let split = response.range(of: Data("\r\n\r\n".utf8)),
+            let line = String(data: response[..<split.lowerBound], encoding: .utf8),
+            let code = Int(line.dropFirst(9).prefix(3))
+        else { throw RawHTTP.Failure.noAnswer("no HTTP response in \(response.count) bytes") }
+        return (code, String(decoding: response[split.upperBound...], as: UTF8.self))
+    }.value
 }
 
 extension WatchE2E {

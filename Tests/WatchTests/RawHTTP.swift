@@ -32,6 +32,21 @@ enum RawHTTP {
         return fd
     }
 
+    /// A request that got no usable answer.
+    enum Failure: Error { case noAnswer(String) }
+
+    /// Everything the peer sends until it closes (or the receive timeout passes).
+    static func readToEnd(_ fd: Int32) -> Data {
+        var out = Data()
+        var buf = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return out }
+            out.append(contentsOf: buf[..<n])
+        }
+    }
+
     /// Sends all of `bytes`; false when the peer closed or the send timed out.
     @discardableResult
     static func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
