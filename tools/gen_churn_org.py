@@ -215,7 +215,8 @@ def churn_cloudtrail(world, org, per_hour):
     runners = world.add(HostedRunners(world, p, Client("awscli", 12, minor=15), Net(["0.0.0.0"]), home,
                                       "repo:acme/orders-api:ref:refs/heads/main", build,
                                       runs_per_day=per_hour * 24 * 0.15 / 9.5))
-    classes.append({"name": "hosted_ci_runners", "source": "cloudtrail", "identity_keys": [p.key],
+    oidc = "web-identity:arn:aws:iam::%s:oidc-provider/token.actions.githubusercontent.com:%s" % (PROD, runners.subject)
+    classes.append({"name": "hosted_ci_runners", "source": "cloudtrail", "identity_keys": [p.key, oidc],
                     "description": "GitHub-hosted Actions runners (OIDC): a new Azure public address for every job, "
                                    "a new session per run"})
 
@@ -247,6 +248,13 @@ def churn_cloudtrail(world, org, per_hour):
 
 
 # --------------------------------------------------------------------------- other sources
+
+IDENTITY_COUNTS = {}  # identity key -> events, for the churn classes of the non-AWS sources
+
+
+def count(key):
+    IDENTITY_COUNTS[key] = IDENTITY_COUNTS.get(key, 0) + 1
+
 
 def gz_write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -308,7 +316,7 @@ def gen_kubernetes(root, days, target):
     k = gs.K8s(gs.rng("k8s", "ids"))
     base = sum(1 for _, e in gs.k8s_day(0, gs.K8s(gs.rng("probe"))) if e["stage"] == "ResponseComplete")
     pod_events = sum(((lo + hi) / 2) * 24 for _, _, _, (lo, hi), _ in K8S_DEPLOYS) * 0.75
-    mult = max(0.5, (target / days - base) / pod_events)
+    mult = max(0.5, 0.94 * (target / days - base) / pod_events)
     state, attack, events = {}, None, 0
     for day in range(days):
         recs = gs.k8s_day(day, k) + k8s_churn_day(day, k, mult, state)
@@ -316,7 +324,10 @@ def gen_kubernetes(root, days, target):
             attack, extra = gs.k8s_attack(k)
             recs += extra
         recs.sort(key=lambda x: x[0])
-        events += sum(1 for _, e in recs if e["stage"] == "ResponseComplete")
+        for _, e in recs:
+            if e["stage"] == "ResponseComplete":
+                events += 1
+                count("k8s:" + e["user"]["username"])
         gz_write(os.path.join(root, f"{gs.iso(gs.at(day), 0)[:10]}-audit.jsonl.gz"), lines(recs))
     return [attack], events
 
@@ -357,7 +368,7 @@ def gcp_churn_day(day, g, mult):
 def gen_gcp(root, days, target):
     g = gs.GCP(gs.rng("gcp", "ids"))
     base = len(gs.gcp_day(0, gs.GCP(gs.rng("probe"))))
-    mult = max(0.5, (target / days - base) / (24 * 4.6))
+    mult = max(0.5, 1.16 * (target / days - base) / (24 * 4.6))
     attack, events = None, 0
     for day in range(days):
         recs = gs.gcp_day(day, g) + gcp_churn_day(day, g, mult)
@@ -366,6 +377,8 @@ def gen_gcp(root, days, target):
             recs += extra
         recs.sort(key=lambda x: x[0])
         events += len(recs)
+        for _, e in recs:
+            count("gcp:" + e["protoPayload"]["authenticationInfo"]["principalEmail"])
         gz_write(os.path.join(root, f"{gs.iso(gs.at(day), 0)[:10]}-cloudaudit.jsonl.gz"), lines(recs))
     return [attack], events
 
@@ -398,7 +411,7 @@ def azure_churn_day(day, z, mult):
 def gen_azure(root, days, target):
     z = gs.Azure(gs.rng("azure", "ids"))
     base = len(gs.azure_day(0, gs.Azure(gs.rng("probe"))))
-    mult = max(0.5, (target / days - base) / (24 * 7.5))
+    mult = max(0.5, 1.27 * (target / days - base) / (24 * 7.5))
     attack, events = None, 0
     for day in range(days):
         recs = gs.azure_day(day, z) + azure_churn_day(day, z, mult)
@@ -406,7 +419,11 @@ def gen_azure(root, days, target):
             attack, extra = gs.azure_attack(z)
             recs += extra
         recs.sort(key=lambda x: x[0])
-        events += sum(1 for _, e in recs if e.get("resultType") != "Start")
+        for _, e in recs:
+            if e.get("resultType") != "Start":
+                events += 1
+                ident = e["identity"].get("claims") or e["identity"].get("claim") or {}
+                count("azure:" + ident.get("http://schemas.microsoft.com/identity/claims/objectidentifier", ""))
         gz_write(os.path.join(root, f"{gs.iso(gs.at(day), 0)[:10]}-diagnostics.json.gz"),
                  '{"records":[\n' + ",\n".join(gs.dumps(e) for _, e in recs) + "\n]}\n")
     return [attack], events
@@ -448,6 +465,8 @@ def gen_workflow(root, days, target):
             edge += edge_extra
         recs.sort(key=lambda x: x[0])
         edge.sort(key=lambda x: x[0])
+        for _, e in recs:
+            count("workflow:%s/%s" % (e["server"], e.get("principal", "anonymous")))
         events += len(recs) + sum(1 for _, e in edge if e["record"]["name"] == "uvicorn.access")
         date = gs.iso(gs.at(day), 0)[:10]
         gz_write(os.path.join(root, f"{date}-lf-prod.jsonl.gz"), lines(recs))
@@ -495,6 +514,7 @@ def generate(out, events=1_000_000, days=14, seed=SEED, log=print):
     if days < 13:
         sys.exit("--days must be at least 13 (learning 7 days, attacks on days 8-12)")
     t0 = time.time()
+    IDENTITY_COUNTS.clear()
     logs = os.path.join(out, "logs")
     os.makedirs(logs, exist_ok=True)
     # The other sources on the same calendar as CloudTrail.
@@ -517,7 +537,7 @@ def generate(out, events=1_000_000, days=14, seed=SEED, log=print):
     org = standard_org(world, PROD, REGIONS, scale=1.0, people=1.0)
     service_events(world, PROD, 4)
     base_per_hour = 55  # what standard_org(scale 1) and the drift log per hour, roughly
-    churn = churn_cloudtrail(world, org, max(100.0, budget["cloudtrail"] / (days * 24) - base_per_hour))
+    churn = churn_cloudtrail(world, org, 1.15 * max(100.0, budget["cloudtrail"] / (days * 24) - base_per_hour))
     changes = benign_drift(world, org)
     ct_attacks = [ATTACKS[n](world, org, world.day(d, h, m)) for n, (d, h, m) in CT_ATTACKS.items()]
 
@@ -537,7 +557,11 @@ def generate(out, events=1_000_000, days=14, seed=SEED, log=print):
     doc["benign_changes"] += [dict(c, event_ids=[]) for c in SOURCE_DRIFT]
     for c in churn:
         c["event_count"] = sum(result.by_identity.get(k, 0) for k in c["identity_keys"])
-    doc["churn_classes"] = churn + SOURCE_CHURN
+    for c in SOURCE_CHURN:
+        c = dict(c)
+        c["event_count"] = sum(IDENTITY_COUNTS.get(k, 0) for k in c["identity_keys"])
+        churn.append(c)
+    doc["churn_classes"] = churn
     doc["corpus"]["days"] = days
     doc["corpus"]["events_by_source"] = counts
     doc["corpus"]["events_total"] = sum(counts.values())
