@@ -146,11 +146,13 @@ def churn(a, quiet=False):
         for k in c["identity_keys"]:
             cause[k] = c["name"]  # a churn class wins over drift on the same identity
     false = [f for f in findings if not (f["identity"] in keys or ids & set(f["event_ids"]))]
-    top = {}
+    top, repeats = {}, {}
     for f in false:
         k = (f["detector"], cause.get(f["identity"], "base estate: " + f["identity"]))
         top.setdefault(k, [0] * len(SEV))[SEV.index(f["severity"])] += 1
-    r["false_top"] = [{"detector": d, "cause": c, "by_severity": dict(zip(SEV, v)), "count": sum(v)}
+        repeats[k] = repeats.get(k, 0) + f.get("count", 1)
+    r["false_top"] = [{"detector": d, "cause": c, "by_severity": dict(zip(SEV, v)), "count": sum(v),
+                       "occurrences": repeats[(d, c)]}
                       for (d, c), v in sorted(top.items(), key=lambda kv: -sum(kv[1]))]
     per_attack = []
     for at, best in zip(labels["attacks"], r["attacks"]):
@@ -171,10 +173,11 @@ def churn(a, quiet=False):
     print()
     print(thresholds([r]))
     print()
-    print("top false findings (detector, cause: churn class, drift or base-estate identity), by severity:")
+    print("top false findings: findings, occurrences (the findings' repeat counts), detector, cause (churn class, "
+          "drift or base-estate identity), by severity:")
     for t in r["false_top"][:10]:
         sev = " ".join(f"{k}={v}" for k, v in t["by_severity"].items() if v)
-        print(f"  {t['count']:6}  {t['detector']:28} {t['cause']}  ({sev})")
+        print(f"  {t['count']:6} {t['occurrences']:8}  {t['detector']:28} {t['cause']}  ({sev})")
     return r
 
 def thresholds(results):
