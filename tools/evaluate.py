@@ -9,7 +9,11 @@ For each scenario: runs `trailhound scan`, then reports
 and, over all scenarios, for each severity threshold (info+, low+, medium+, high+, critical):
 attacks detected (an attack counts when a finding at or above the threshold concerns it) / all
 labelled attacks, and false findings (concerning no attack) per million events scanned.
-Usage: python3 tools/evaluate.py [--bin .build/release/trailhound] [--json]
+With --churn, also the churn-heavy benign organisation (tools/gen_churn_org.py: >= 1 M events, 14 days, all
+five sources, attacks woven in), generated into --churn-dir when absent, scanned as one archive, and reported
+separately: per attack, the threshold table, and the top false findings with the churn class causing them.
+Usage: python3 tools/evaluate.py [--bin .build/release/trailhound] [--json] [--churn [--churn-dir DIR]
+                                 [--churn-events N] [--churn-days D] [--churn-only]]
 """
 import argparse, json, os, re, subprocess, sys
 
@@ -66,7 +70,15 @@ def main():
     ap.add_argument("--root", action="append",
                     help="folder of scenario folders (default: CloudTrail scenarios), or a single scenario folder")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--churn", action="store_true", help="also evaluate the churn-heavy organisation")
+    ap.add_argument("--churn-only", action="store_true", help="only the churn-heavy organisation (implies --churn)")
+    ap.add_argument("--churn-dir", default=".build/eval-churn",
+                    help="where the churn corpus is cached (generated when labels.json is absent or options differ)")
+    ap.add_argument("--churn-events", type=int, default=1_000_000)
+    ap.add_argument("--churn-days", type=int, default=14)
     a = ap.parse_args()
+    if a.churn_only:
+        return churn(a)
     roots = a.root or ["corpora/cloudtrail/scenarios", "corpora/kubernetes", "corpora/gcp", "corpora/azure",
                        "corpora/workflow"]
     results = []
@@ -79,6 +91,8 @@ def main():
             if os.path.isdir(os.path.join(root, n)) and os.path.exists(os.path.join(root, n, "labels.json")):
                 results.append(score(root, n, run(a.bin, logs(os.path.join(root, n)))))
     if a.json:
+        if a.churn:
+            results.append(churn(a, quiet=True))
         print(json.dumps(results, indent=2)); return
     exp = sum(len(r["expected"]) for r in results); hit = exp - sum(len(r["missed"]) for r in results)
     loud = sum(r["above_allowed"] for r in results); noise = sum(len(r["noise"]) for r in results)
@@ -91,6 +105,80 @@ def main():
     print(f"overall: detector recall {hit}/{exp} = {hit/exp:.1%}; finding precision {loud-noise}/{loud} = {(loud-noise)/max(loud,1):.1%}")
     print()
     print(thresholds(results))
+    if a.churn:
+        print()
+        churn(a)
+
+def churn_corpus(a):
+    """The churn corpus folder, generated (deterministically) when missing or made with other options."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import gen_churn_org
+    want = {"events": a.churn_events, "days": a.churn_days, "seed": gen_churn_org.SEED}
+    lab = os.path.join(a.churn_dir, "labels.json")
+    if os.path.exists(lab) and json.load(open(lab))["corpus"].get("options") == want:
+        return a.churn_dir
+    import shutil, time
+    shutil.rmtree(a.churn_dir, ignore_errors=True)
+    t0 = time.time()
+    print(f"generating the churn corpus into {a.churn_dir} ({a.churn_events} events, {a.churn_days} days)...",
+          file=sys.stderr, flush=True)
+    gen_churn_org.generate(a.churn_dir, a.churn_events, a.churn_days, log=lambda m: None)
+    print(f"generated in {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+    return a.churn_dir
+
+def churn(a, quiet=False):
+    """Scores the churn-heavy organisation; prints its own report (unless quiet) and returns its result."""
+    folder = churn_corpus(a)
+    parent, name = os.path.split(os.path.normpath(folder))
+    scanned = run(a.bin, logs(folder))
+    r = score(parent, name, scanned)
+    r["scenario"] = "churn_org"
+    labels = json.load(open(os.path.join(folder, "labels.json")))
+    findings = scanned[0]
+    keys, ids = set(), set()
+    for at in labels["attacks"]:
+        keys |= set(at["identity_keys"]); ids |= set(at["event_ids"])
+    cause = {}
+    for c in labels.get("benign_changes", []):
+        for k in c["identity_keys"]:
+            cause.setdefault(k, "drift:" + c["name"])
+    for c in labels.get("churn_classes", []):
+        for k in c["identity_keys"]:
+            cause[k] = c["name"]  # a churn class wins over drift on the same identity
+    false = [f for f in findings if not (f["identity"] in keys or ids & set(f["event_ids"]))]
+    top, repeats = {}, {}
+    for f in false:
+        k = (f["detector"], cause.get(f["identity"], "base estate: " + f["identity"]))
+        top.setdefault(k, [0] * len(SEV))[SEV.index(f["severity"])] += 1
+        repeats[k] = repeats.get(k, 0) + f.get("count", 1)
+    r["false_top"] = [{"detector": d, "cause": c, "by_severity": dict(zip(SEV, v)), "count": sum(v),
+                       "occurrences": repeats[(d, c)]}
+                      for (d, c), v in sorted(top.items(), key=lambda kv: -sum(kv[1]))]
+    per_attack = []
+    for at, best in zip(labels["attacks"], r["attacks"]):
+        akeys, aids = set(at["identity_keys"]), set(at["event_ids"])
+        fired = sorted({f["detector"] for f in findings if f["identity"] in akeys or aids & set(f["event_ids"])})
+        per_attack.append({"name": at["name"], "source": at.get("source", ""),
+                           "max_severity": SEV[best] if best >= 0 else None,
+                           "missed": sorted(set(at["expected_detectors"]) - set(fired))})
+    r["per_attack"] = per_attack
+    if quiet:
+        return r
+    c = labels["corpus"]
+    print(f"churn-heavy organisation ({folder}): {r['events']} events scanned, {c.get('days')} days, "
+          f"{len(labels['attacks'])} attacks; findings {r['findings']}")
+    for p in per_attack:
+        print(f"  {p['source']:10} {p['name']:32} most severe {p['max_severity'] or 'NOT DETECTED':8}"
+              + (f"  missed {p['missed']}" if p["missed"] else ""))
+    print()
+    print(thresholds([r]))
+    print()
+    print("top false findings: findings, occurrences (the findings' repeat counts), detector, cause (churn class, "
+          "drift or base-estate identity), by severity:")
+    for t in r["false_top"][:10]:
+        sev = " ".join(f"{k}={v}" for k, v in t["by_severity"].items() if v)
+        print(f"  {t['count']:6} {t['occurrences']:8}  {t['detector']:28} {t['cause']}  ({sev})")
+    return r
 
 def thresholds(results):
     """The product table: attacks detected and false findings per million events, per threshold."""
