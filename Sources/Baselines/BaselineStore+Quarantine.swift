@@ -38,6 +38,11 @@ extension BaselineStore {
         guard !key.isEmpty, cause.severity >= configuration.quarantineSeverity, configuration.suspectWindow > 0
         else { return }
         let h = Hash64.of(key)
+        // An identity still in its learning period is not made suspect: holding every event of an identity
+        // that has barely been seen would leave it without a baseline, and each later event would look new
+        // (the churn evaluation showed one false finding in the first hours cascading into ~100). The finding's
+        // own evidence is still held back.
+        if let p = profiles[h], p.key == key, p.isLearning(now: time) { return }
         let until = time &+ configuration.suspectWindow
         if var s = quarantine.suspects[h], s.key == key {
             if s.until < time { s.since = time }

@@ -13,7 +13,11 @@ import EventModel
 /// compromised host) and replayed elsewhere: GuardDuty's
 /// `InstanceCredentialExfiltration`. Independently of the baseline, any
 /// session key seen from two networks within a few minutes (e.g. the
-/// workload and an attacker at once) is reported. Keys are tracked in a
+/// workload and an attacker at once) is reported, unless both networks are
+/// already in the identity's baseline (a NAT gateway's address pool). A key is
+/// tied to the network it was first used from, so an Auto Scaling replacement
+/// using its fresh session from its own new address is not reported; the key
+/// used from outside after that is. Keys are tracked in a
 /// bounded LRU map (key id → networks seen, first seen). Calls made by AWS
 /// services on the identity's behalf have no network and are ignored.
 /// MITRE ATT&CK: T1552.005 (Unsecured Credentials: Cloud Instance Metadata
@@ -24,8 +28,9 @@ public final class CredentialExfiltrationDetector: Detector {
     /// Text for `detectors explain`.
     public static let explanation = """
         A temporary session key (ASIA...) is used from a network outside the workload's baseline networks \
-        (instance-profile sessions: GuardDuty's InstanceCredentialExfiltration), or from two networks within a \
-        few minutes. Keys are tracked in a bounded LRU map. MITRE: T1552.005, T1078.004.
+        (instance-profile sessions: GuardDuty's InstanceCredentialExfiltration) after it was first used from \
+        another, or from two networks within a few minutes unless the baseline already holds both (a NAT \
+        gateway's addresses). Keys are tracked in a bounded LRU map. MITRE: T1552.005, T1078.004.
         """
 
     /// Settings (`settings:` in `detectors/credentials.exfiltration.yaml`).
@@ -89,8 +94,11 @@ public final class CredentialExfiltrationDetector: Detector {
             ks.nets[i].first = min(ks.nets[i].first, now)
             return
         }
-        let other = concurrent(ks, net, now)
-        let outside = outsideBaseline(e, net, context)
+        let other = concurrent(ks, net, now, e, context)
+        // A key is tied to the network it was first used from: an instance that replaced another (Auto Scaling)
+        // uses its fresh session from its own new address, which is no theft. Only a key already seen elsewhere
+        // and now used from outside the role's networks is.
+        let outside = ks.nets.isEmpty ? nil : outsideBaseline(e, net, context)
         if ks.nets.count < configuration.maxNetworksPerKey {
             ks.nets.append((net, BaselineWords.clip(ip, 64), now, now))
         }
@@ -103,9 +111,17 @@ public final class CredentialExfiltrationDetector: Detector {
             signal(e, ks, net, ip, other: reportOther ? other : nil, outside: reportOutside ? outside : nil, context))
     }
 
-    private func concurrent(_ ks: KeyState, _ net: UInt64, _ now: Int64) -> (net: UInt64, ip: String, last: Int64)? {
+    /// Another network this key was used from within the window. Two networks the identity's baseline
+    /// already holds are not "two places": a NAT gateway with several addresses, or an egress pool, hands
+    /// one workload's connections out over all of them.
+    private func concurrent(_ ks: KeyState, _ net: UInt64, _ now: Int64, _ e: Event, _ context: DetectionContext)
+        -> (net: UInt64, ip: String, last: Int64)?
+    {
+        let profile = context.baselines.profile(e.identity.key)
+        let known = profile.map { $0.network(net, now: now) != nil } ?? false
         for n in ks.nets where abs(now - n.last) <= configuration.concurrentWindow {
             if configuration.ignoreMixedIPVersions && NetworkKey.isV6(n.net) != NetworkKey.isV6(net) { continue }
+            if known, let p = profile, p.network(n.net, now: now) != nil { continue }
             return (n.net, n.ip, n.last)
         }
         return nil

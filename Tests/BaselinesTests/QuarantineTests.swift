@@ -41,6 +41,20 @@ struct QuarantineTests {
         #expect(s.profile(roleKey("app"))!.api(Hash64.api("s3:Low"), now: t + 2 * dayMs) != nil)
     }
 
+    @Test("an identity in its learning period is not made suspect (no cascade into an empty baseline)")
+    func notSuspectWhileLearning() {
+        let s = BaselineStore()
+        let young = automationEvents(days: 1, every: 3_600_000)
+        for e in young { s.learn(e, evidence: nil) }
+        let t = young.last!.time + 60_000
+        s.markSuspect(roleKey("app"), at: t, cause: cause)
+        #expect(s.suspect(roleKey("app"), at: t + hourMs) == nil)
+        let grown = learned()
+        let later = t0 + 8 * dayMs
+        grown.markSuspect(roleKey("app"), at: later, cause: cause)
+        #expect(grown.suspect(roleKey("app"), at: later + hourMs) != nil)
+    }
+
     @Test("held events count as current activity (volume spike) but never raise the learned hourly maximum")
     func heldEventsAreCurrentActivity() {
         let s = learned()

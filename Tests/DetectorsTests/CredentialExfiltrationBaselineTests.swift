@@ -53,6 +53,43 @@ struct CredentialExfiltrationBaselineTests {
         #expect(f.blFact("seconds_between") == "120")
     }
 
+    @Test("benign churn: one session over a NAT gateway's known address pool")
+    func natPool() throws {
+        let h = try BaselineHarness([id])
+        let worker = BL.roleKey("worker")
+        // Learning: the workload's sessions leave through four NAT addresses in different /16s.
+        let pool = ["52.10.1.5", "34.200.7.9", "18.232.4.1", "44.192.8.8"]
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in
+                BL.ev(t, identity: worker, ip: pool[i % 4], accessKey: "ASIAPOOL\(i / 12)")
+            })
+        #expect(h.findings(id).count <= 1, "learning may see the pool once per key at most")
+        let before = h.findings(id).count
+        // After learning: one session over all four addresses within a minute is no theft.
+        for (i, ip) in pool.enumerated() {
+            h.feed(BL.ev(after + Int64(i) * 10_000, identity: worker, ip: ip, accessKey: "ASIAPOOLNEW"))
+        }
+        #expect(h.findings(id).count == before, "known pool addresses are not two places")
+    }
+
+    @Test("an Auto Scaling replacement's fresh session from its own new address is not theft; its reuse elsewhere is")
+    func replacementInstance() throws {
+        let h = try BaselineHarness([id])
+        baseline(h)
+        h.feed(
+            BL.ev(after + BL.hourMs, identity: role, ip: "54.1.2.3", accessKey: "ASIANEWINST", instance: "i-0new"))
+        h.feed(
+            BL.ev(
+                after + BL.hourMs + 60_000, identity: role, ip: "54.1.2.3", accessKey: "ASIANEWINST",
+                instance: "i-0new"))
+        #expect(h.findings(id).filter { $0.key == "ASIANEWINST" }.isEmpty)
+        h.feed(
+            BL.ev(
+                after + BL.hourMs + 30 * 60_000, identity: role, ip: "198.51.100.7", accessKey: "ASIANEWINST",
+                instance: "i-0new"))
+        #expect(h.findings(id).contains { $0.key == "ASIANEWINST" })
+    }
+
     @Test("benign: same /24, hours apart, long-lived keys, IPv4 and IPv6 of a dual-stack client")
     func benign() throws {
         let h = try BaselineHarness([id])
