@@ -3,7 +3,7 @@ import PackageDescription
 
 import class Foundation.ProcessInfo
 
-// Module graph (dependencies point one way, see ../README.md "Architecture"):
+// Module graph (dependencies point one way, see docs/architecture.md):
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Live-service benchmark for `trailhound watch` (not a test; numbers go to the README by hand).
+# Live-service benchmark for `trailhound watch` (not a test; numbers go to docs/performance.md by hand).
 #
 #   bash Benchmarks/watch.sh [SOAK_SECONDS]      # default soak: 120 s
 #

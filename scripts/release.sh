@@ -53,7 +53,7 @@ cp -R detectors formats examples "$root/"
 mkdir -p "$root/corpora/cloudtrail" "$root/docs" "$root/completions" "$root/man/man1"
 cp -R corpora/cloudtrail/demo "$root/corpora/cloudtrail/demo"
 cp LICENSE README.md "$root/"
-cp docs/install.md "$root/docs/"
+cp docs/*.md "$root/docs/"   # the reference the README links to
 
 # What is linked into the binary, with its licence (Apache-2.0 itself, MIT and the Unicode licence).
 {

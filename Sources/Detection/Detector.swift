@@ -108,18 +108,22 @@ public struct DetectorDescriptor: Sendable {
     public let explanation: String
     /// Default severity when the YAML does not set one.
     public let defaultSeverity: Severity
+    /// Every MITRE ATT&CK technique id its findings may carry, sorted (the docs table;
+    /// a compliance test checks findings against it).
+    public let mitre: [String]
     /// Builds the detector, reading its `settings:` mapping (report problems to the reader).
     public let make: @Sendable (_ settings: ConfigReader) -> any Detector
 
     /// Creates a descriptor.
     public init(
-        id: String, summary: String, explanation: String, defaultSeverity: Severity,
+        id: String, summary: String, explanation: String, defaultSeverity: Severity, mitre: [String] = [],
         make: @escaping @Sendable (_ settings: ConfigReader) -> any Detector
     ) {
         self.id = id
         self.summary = summary
         self.explanation = explanation
         self.defaultSeverity = defaultSeverity
+        self.mitre = mitre.sorted()
         self.make = make
     }
 }

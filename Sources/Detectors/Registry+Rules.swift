@@ -5,60 +5,74 @@ extension Registry {
     static let ruleDetectors: [DetectorDescriptor] = [
         DetectorDescriptor(
             id: BedrockLoggingDeleted.id, summary: "Bedrock model invocation logging deleted",
-            explanation: BedrockLoggingDeleted.explanation, defaultSeverity: .high
+            explanation: BedrockLoggingDeleted.explanation, defaultSeverity: .high,
+            mitre: ["T1562.008"]
         ) { BedrockLoggingDeleted(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: CloudTrailTampering.id, summary: "CloudTrail stopped, deleted, or narrowed to log less",
-            explanation: CloudTrailTampering.explanation, defaultSeverity: .critical
+            explanation: CloudTrailTampering.explanation, defaultSeverity: .critical,
+            mitre: ["T1562.008"]
         ) { CloudTrailTampering(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: ConfigDisabled.id, summary: "AWS Config recorder stopped or deleted, or its delivery channel deleted",
-            explanation: ConfigDisabled.explanation, defaultSeverity: .critical
+            explanation: ConfigDisabled.explanation, defaultSeverity: .critical,
+            mitre: ["T1562.001"]
         ) { ConfigDisabled(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: FlowLogsDeleted.id, summary: "VPC flow logs deleted",
-            explanation: FlowLogsDeleted.explanation, defaultSeverity: .high
+            explanation: FlowLogsDeleted.explanation, defaultSeverity: .high,
+            mitre: ["T1562.008"]
         ) { FlowLogsDeleted(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: GuardDutyDisabled.id,
             summary: "GuardDuty deleted, disabled, disconnected or blinded by a trusted IP list",
-            explanation: GuardDutyDisabled.explanation, defaultSeverity: .critical
+            explanation: GuardDutyDisabled.explanation, defaultSeverity: .critical,
+            mitre: ["T1562.001"]
         ) { GuardDutyDisabled(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: LeaveOrganization.id, summary: "Account left its AWS Organization",
-            explanation: LeaveOrganization.explanation, defaultSeverity: .high
+            explanation: LeaveOrganization.explanation, defaultSeverity: .high,
+            mitre: ["T1562", "T1666"]
         ) { LeaveOrganization(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: AccessKeyForOtherUser.id, summary: "Access key created for another IAM user",
-            explanation: AccessKeyForOtherUser.explanation, defaultSeverity: .high
+            explanation: AccessKeyForOtherUser.explanation, defaultSeverity: .high,
+            mitre: ["T1098.001"]
         ) { AccessKeyForOtherUser(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: FederationToken.id, summary: "Federation token minted (GetFederationToken)",
-            explanation: FederationToken.explanation, defaultSeverity: .medium
+            explanation: FederationToken.explanation, defaultSeverity: .medium,
+            mitre: ["T1078", "T1550"]
         ) { FederationToken(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: IAMUserCreated.id, summary: "IAM user created",
-            explanation: IAMUserCreated.explanation, defaultSeverity: .medium
+            explanation: IAMUserCreated.explanation, defaultSeverity: .medium,
+            mitre: ["T1136.003"]
         ) { IAMUserCreated(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: LambdaBackdoor.id, summary: "Lambda layer added, public function URL, or open invoke permission",
-            explanation: LambdaBackdoor.explanation, defaultSeverity: .medium
+            explanation: LambdaBackdoor.explanation, defaultSeverity: .medium,
+            mitre: ["T1098", "T1546"]
         ) { LambdaBackdoor(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: LoginProfile.id, summary: "Console password created or reset for an IAM user",
-            explanation: LoginProfile.explanation, defaultSeverity: .high
+            explanation: LoginProfile.explanation, defaultSeverity: .high,
+            mitre: ["T1098"]
         ) { LoginProfile(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: RoleTrustExternal.id, summary: "Role trust policy opened to any principal or a foreign account",
-            explanation: RoleTrustExternal.explanation, defaultSeverity: .high
+            explanation: RoleTrustExternal.explanation, defaultSeverity: .high,
+            mitre: ["T1098"]
         ) { RoleTrustExternal(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: RolesAnywhere.id, summary: "IAM Roles Anywhere trust anchor or profile created or changed",
-            explanation: RolesAnywhere.explanation, defaultSeverity: .high
+            explanation: RolesAnywhere.explanation, defaultSeverity: .high,
+            mitre: ["T1098"]
         ) { RolesAnywhere(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: AdminPolicy.id, summary: "Administrator policy attached, or policy allowing * / iam:* on * written",
-            explanation: AdminPolicy.explanation, defaultSeverity: .critical
+            explanation: AdminPolicy.explanation, defaultSeverity: .critical,
+            mitre: ["T1078.004", "T1098.003"]
         ) { AdminPolicy(configuration: .init(reading: $0)) },
     ]
 }

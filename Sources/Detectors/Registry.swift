@@ -11,6 +11,15 @@ public enum Registry {
     /// Ids of the detectors that need baselines (`scan --no-baselines` leaves them out).
     public static var baselineDetectorIds: Set<String> { Set(baselineDetectors.map(\.id)) }
 
+    /// What a detector is built on, for the docs table: `rule` (the event alone, no
+    /// baseline), `baseline` (the identity against its own past; left out by
+    /// `scan --no-baselines`) or `source` (Kubernetes audit and AI-workflow logs).
+    public static func kind(id: String) -> String {
+        if baselineDetectors.contains(where: { $0.id == id }) { return "baseline" }
+        if sourceDetectors.contains(where: { $0.id == id }) { return "source" }
+        return "rule"
+    }
+
     /// Looks a detector up by id.
     public static func descriptor(id: String) -> DetectorDescriptor? {
         all.first { $0.id == id }

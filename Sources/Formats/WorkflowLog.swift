@@ -2,7 +2,7 @@ import ByteJSON
 import EventModel
 
 /// AI-workflow server logs (Langflow, n8n, ComfyUI, Flowise, in-house agents): no common
-/// standard exists, so Trailhound defines `trailhound.workflow/v1` (README, "AI-workflow
+/// standard exists, so Trailhound defines `trailhound.workflow/v1` (docs/sources.md, "AI-workflow
 /// server log format"): one JSON object per request or tool call, marked by
 /// `"schema": "trailhound.workflow/v1"`, with the fields of `WorkflowField`. Servers that log
 /// something else are read through a `WorkflowMapping` (`formats/*.yaml`).

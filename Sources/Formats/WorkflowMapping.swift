@@ -1,6 +1,6 @@
 import EventModel
 
-/// A field of the `trailhound.workflow/v1` schema (see README, "AI-workflow server log format").
+/// A field of the `trailhound.workflow/v1` schema (see docs/sources.md, "AI-workflow server log format").
 public enum WorkflowField: String, Sendable, Hashable, CaseIterable {
 
     case timestamp, server
@@ -49,7 +49,7 @@ public enum WorkflowField: String, Sendable, Hashable, CaseIterable {
 /// without code: which records it applies to, where each field comes from (dotted JSON paths),
 /// constants for fields the server does not log, text templates for fields packed into one
 /// string (access-log lines), and the action of a request path. Built by the Runtime from
-/// `formats/*.yaml` (see README, "Writing a mapping"); applied by `RecordDecoder` to records
+/// `formats/*.yaml` (see docs/sources.md, "Writing a mapping"); applied by `RecordDecoder` to records
 /// that no built-in format claims, in file-name order, the first match winning.
 public struct WorkflowMapping: Sendable {
     /// Mapping name (`langflow-container`), recorded in the `mapping` parameter of each event.

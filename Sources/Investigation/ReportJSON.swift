@@ -1,7 +1,7 @@
 import EventModel
 
-/// The report as JSON (schema `trailhound.investigation/v1`, documented in the
-/// README): keys sorted, lists in the report's deterministic order, times as
+/// The report as JSON (schema `trailhound.investigation/v1`, documented in
+/// docs/investigation.md): keys sorted, lists in the report's deterministic order, times as
 /// ISO-8601 UTC strings, absent values as null.
 public enum ReportJSON {
     /// Pretty-printed JSON text.

@@ -1,6 +1,6 @@
 import EventModel
 
-/// Renders findings as JSON lines (stable key order, documented in the README)
+/// Renders findings as JSON lines (stable key order, documented in docs/usage.md)
 /// or as a readable text table.
 public enum FindingFormatter {
     /// The last entry of every finding's `facts`: which build produced it (a finding kept in

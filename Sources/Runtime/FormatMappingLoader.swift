@@ -13,7 +13,7 @@ public struct FormatMappingSet: Sendable {
     public var files: [String] = []
 }
 
-/// Loads `formats/*.yaml`: workflow-log field mappings (README, "Writing a mapping"). Every
+/// Loads `formats/*.yaml`: workflow-log field mappings (docs/sources.md, "Writing a mapping"). Every
 /// key is checked (`config.unknown_key` with file:line:col), field names must be schema
 /// fields, templates must parse, and a mapping must say how to recognise its records and
 /// where its timestamp comes from.

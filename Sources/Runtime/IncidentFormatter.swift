@@ -3,7 +3,7 @@ import EventModel
 import Investigation
 
 /// Renders incidents as JSON lines (`{"type":"incident",…}`, stable key order,
-/// documented in the README) or as the text section printed before the findings.
+/// documented in docs/usage.md) or as the text section printed before the findings.
 public enum IncidentFormatter {
     /// One incident as a single-line JSON object.
     public static func json(_ i: Incident) -> String {

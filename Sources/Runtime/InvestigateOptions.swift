@@ -9,7 +9,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case md
     /// A self-contained HTML page with inline SVG pictures (no network, no JavaScript).
     case html
-    /// Stable JSON (schema `trailhound.investigation/v1`, see the README).
+    /// Stable JSON (schema `trailhound.investigation/v1`, see docs/investigation.md).
     case json
 }
 

@@ -60,7 +60,7 @@ public struct ScanOptions: Sendable {
     }
 }
 
-/// Process exit codes (documented in the README).
+/// Process exit codes (documented in docs/usage.md).
 public enum ExitStatus: Int32, Sendable {
     /// Ran to the end; no finding at or above `--fail-on`.
     case ok = 0

@@ -5,7 +5,7 @@ import Foundation
 import Runtime
 
 /// Everything `trailhound watch` runs with: read from the service config file
-/// (`--config`, see README "Live service") and/or flags. Durations are milliseconds.
+/// (`--config`, see docs/service.md) and/or flags. Durations are milliseconds.
 public struct WatchConfig: Sendable {
     /// One input.
     public struct Input: Sendable, Hashable {

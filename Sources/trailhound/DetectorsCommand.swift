@@ -47,7 +47,15 @@ struct DetectorsCommand: ParsableCommand {
             abstract: "List detectors with their effective severity and state.")
         @OptionGroup var detectorsOption: DetectorsOption
 
+        @Option(
+            help: "markdown: the registry's table in docs/detectors.md (defaults from the code; no config is read).")
+        var format: ListFormat = .text
+
         func run() throws {
+            if format == .markdown {
+                print(Self.markdown(Registry.all), terminator: "")
+                return
+            }
             let set = DetectorLoader.load(directory: try detectorsOption.directory(), registry: Registry.all)
             let configured = Dictionary(set.detectors.map { ($0.spec.id, $0.spec) }, uniquingKeysWith: { a, _ in a })
             for d in Registry.all {
@@ -60,6 +68,25 @@ struct DetectorsCommand: ParsableCommand {
                 Terminal.err("trailhound: warning: \(set.issues.count) config problem(s); run `trailhound validate`")
             }
         }
+
+        /// The detector table of `docs/detectors.md`: one row per registry entry, sorted by id.
+        static func markdown(_ all: [DetectorDescriptor]) -> String {
+            func cell(_ s: String) -> String {
+                s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*")
+            }
+            var out = "| id | kind | default severity | summary | MITRE ATT&CK |\n|---|---|---|---|---|\n"
+            for d in all {
+                let mitre = d.mitre.map { "`\($0)`" }.joined(separator: ", ")
+                out +=
+                    "| `\(d.id)` | \(Registry.kind(id: d.id)) | \(d.defaultSeverity.description) | \(cell(d.summary)) | \(mitre) |\n"
+            }
+            return out
+        }
+    }
+
+    /// Output of `detectors list`.
+    enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown
     }
 
     struct Explain: ParsableCommand {

@@ -12,7 +12,7 @@ struct WatchCommand: ParsableCommand {
         abstract:
             "Follow logs live: tail growing files, pick up new files in directories, emit findings as they happen.",
         discussion: """
-            Settings come from --config FILE (see the README, "Live service") and/or the flags below; flags win.
+            Settings come from --config FILE (see docs/service.md) and/or the flags below; flags win.
             A PATH that is a directory is watched for new whole files (.json.gz as CloudTrail delivers them);
             any other PATH is followed like `tail -F` (JSON lines; rotation by rename or copy-truncate).
             Offsets, baselines and undelivered findings are checkpointed together in the --state file, so a

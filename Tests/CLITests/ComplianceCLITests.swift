@@ -10,6 +10,18 @@ import Testing
             atPath: CLI.root.appendingPathComponent("detectors").path
         )
         .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        // The MITRE column of docs/detectors.md (from the registry) names every technique a finding carries.
+        var declared: [String: Set<String>] = [:]
+        let table = try CLI.run(["detectors", "list", "--format", "markdown"]).stdout
+        for row in table.split(separator: "\n").dropFirst(2) {
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == 5 else { continue }
+            declared[cells[0].replacingOccurrences(of: "`", with: "")] = Set(
+                cells[4].split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "")
+                })
+        }
+        #expect(declared.count >= 28)
         for f in r.findings {
             let id = f["detector"] as? String ?? ""
             #expect(detectors.contains(id), "unknown detector \(id)")
@@ -25,6 +37,8 @@ import Testing
             #expect(
                 ms(f["first_seen"] as? String ?? "") <= ms(f["last_seen"] as? String ?? ""), "\(id): first after last")
             #expect(!(f["mitre"] as? [String] ?? []).isEmpty, "\(id): no MITRE id")
+            let undeclared = Set(f["mitre"] as? [String] ?? []).subtracting(declared[id] ?? [])
+            #expect(undeclared.isEmpty, "\(id): MITRE \(undeclared.sorted()) not in its registry entry")
             #expect(!((f["title"] as? String ?? "").contains("\n")), "\(id): title must be one line")
         }
     }

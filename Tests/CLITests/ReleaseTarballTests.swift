@@ -89,7 +89,7 @@ struct ReleaseTarballTests {
         let root = try Self.unpack()
         for path in [
             "trailhound", "LICENSE", "THIRD-PARTY-NOTICES", "README.md", "docs/install.md", "examples/watch.yaml",
-            "detectors/evasion.cloudtrail_tampering.yaml", "formats/langflow-container.yaml",
+            "docs/usage.md", "detectors/evasion.cloudtrail_tampering.yaml", "formats/langflow-container.yaml",
             "corpora/cloudtrail/demo/labels.json", "completions/trailhound.bash", "completions/_trailhound",
             "completions/trailhound.fish", "man/man1/trailhound.1",
         ] {
