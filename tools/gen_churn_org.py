@@ -439,15 +439,7 @@ def wf_churn_day(day, w, mult):
             t = gs.at(day, h, r.randint(0, 59), r.randint(0, 59), r.randint(0, 999))
             common = dict(source_ip=ip, user_agent="python-httpx/0.27.0", authenticated=True,
                           principal="svc-helpdesk", flow_id="support-bot")
-            _, rid, e = w.record(t, method="POST", path="/api/v1/run/support-bot", status=200, action="run_flow",
-                                 duration_ms=r.randint(800, 4000), **common)
-            out.append(e)
-            out.append(w.record(t + dt.timedelta(milliseconds=300), request_id=rid, action="tool_call",
-                                tool_name="vector-search", tool_kind="retrieval", target_host="qdrant.internal",
-                                path="/api/v1/run/support-bot", status=200, **common)[2])
-            out.append(w.record(t + dt.timedelta(milliseconds=900), request_id=rid, action="tool_call",
-                                tool_name="openai-chat", tool_kind="model", target_host="api.openai.com",
-                                path="/api/v1/run/support-bot", status=200, **common)[2])
+            out += gs.support_bot_run(w, t, r, common)
     return out
 
 

@@ -841,6 +841,19 @@ class Workflow:
         return eid, rid, (t, rec)
 
 
+
+def support_bot_run(w, t, r, common):
+    """One run of the help-desk flow: the request, then its retrieval and model tool calls."""
+    _, rid, e = w.record(t, method="POST", path="/api/v1/run/support-bot", status=200, action="run_flow",
+                         duration_ms=r.randint(800, 4000), **common)
+    return [e,
+            w.record(t + dt.timedelta(milliseconds=300), request_id=rid, action="tool_call",
+                     tool_name="vector-search", tool_kind="retrieval", target_host="qdrant.internal",
+                     path="/api/v1/run/support-bot", status=200, **common)[2],
+            w.record(t + dt.timedelta(milliseconds=900), request_id=rid, action="tool_call",
+                     tool_name="openai-chat", tool_kind="model", target_host="api.openai.com",
+                     path="/api/v1/run/support-bot", status=200, **common)[2]]
+
 def wf_day(day, w):
     r = rng("workflow", "day", day)
     out = []
@@ -852,15 +865,7 @@ def wf_day(day, w):
             t = at(day, h, r.randint(0, 29) + 30 * run, r.randint(0, 59))
             common = dict(source_ip="10.1.4.20", user_agent="python-httpx/0.27.0", authenticated=True,
                           principal="svc-helpdesk", flow_id="support-bot")
-            _, rid, e = w.record(t, method="POST", path="/api/v1/run/support-bot", status=200, action="run_flow",
-                                 duration_ms=r.randint(800, 4000), **common)
-            out.append(e)
-            out.append(w.record(t + dt.timedelta(milliseconds=300), request_id=rid, action="tool_call",
-                                tool_name="vector-search", tool_kind="retrieval", target_host="qdrant.internal",
-                                path="/api/v1/run/support-bot", status=200, **common)[2])
-            out.append(w.record(t + dt.timedelta(milliseconds=900), request_id=rid, action="tool_call",
-                                tool_name="openai-chat", tool_kind="model", target_host="api.openai.com",
-                                path="/api/v1/run/support-bot", status=200, **common)[2])
+            out += support_bot_run(w, t, r, common)
         if h % 3 == 0:
             t = at(day, h, 40 + r.randint(0, 15))
             common = dict(source_ip="10.1.4.21", user_agent="python-httpx/0.27.0", authenticated=True,
