@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
   parallel=()
   # -jobs writes fuzz-N.log into the working directory: run those from the target's folder.
   [ "${JOBS:-1}" -gt 1 ] && parallel=(-jobs="$JOBS" -workers="$JOBS")
-  (cd "$out/$t" && "$bin/$t" "$out/$t/corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+  (cd "$out/$t" && TRAILHOUND_FUZZ_FORMATS="$root/formats" "$bin/$t" "$out/$t/corpus" "$seeds" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" -artifact_prefix="$out/$t/artifacts/" 2>&1) \
     | tee "$out/$t/last-run.log" | grep -E "^#|stat::|ERROR|SUMMARY" | tail -8 || true
   crashes=$(ls "$out/$t/artifacts" | wc -l)
