@@ -24,3 +24,9 @@ private let bundledMappings: [WorkflowMapping] = {
         "no mappings found in \(dir): set TRAILHOUND_FUZZ_FORMATS or run from the repository root")
     return set.mappings
 }()
+
+/// SwiftPM links an executable target's entry point as `FuzzMapping_main`: libFuzzer's driver.
+@_cdecl("FuzzMapping_main")
+public func FuzzMappingMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    trailhound_fuzz_main(argc, argv) { data, size in data.map { fuzzMapping($0, size) } ?? 0 }
+}
