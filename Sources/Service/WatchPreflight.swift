@@ -136,38 +136,12 @@ public enum WatchPreflight {
 
     /// nil when a TCP socket can be bound to host:port (and is closed again), else the reason.
     static func bindError(host: String, port: UInt16) -> String? {
-        var a4 = in_addr()
-        var a6 = in6_addr()
-        let v4 = inet_pton(AF_INET, host, &a4) == 1
-        guard v4 || inet_pton(AF_INET6, host, &a6) == 1 else { return "not an IP address" }
-        let fd = socket(v4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        if fd < 0 { return errnoText() }
-        defer { close(fd) }
-        var one: Int32 = 1
-        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let rc: Int32
-        if v4 {
-            var sa = sockaddr_in()
-            sa.sin_family = sa_family_t(AF_INET)
-            sa.sin_port = port.bigEndian
-            sa.sin_addr = a4
-            rc = withUnsafePointer(to: &sa) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        } else {
-            var sa = sockaddr_in6()
-            sa.sin6_family = sa_family_t(AF_INET6)
-            sa.sin6_port = port.bigEndian
-            sa.sin6_addr = a6
-            rc = withUnsafePointer(to: &sa) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
+        switch BoundSocket.make(host: host, port: port) {
+        case .success(let fd):
+            close(fd)
+            return nil
+        case .failure(let f): return f.reason
         }
-        return rc == 0 ? nil : errnoText()
     }
 
     private static func display(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }

@@ -61,36 +61,12 @@ final class HTTPServerLoop: @unchecked Sendable {
 
     /// Binds `host` (an IPv4 or IPv6 literal) and `port` (0: any free port) and listens; returns the port.
     func bind(host: String, port: UInt16) throws -> UInt16 {
-        let v6 = host.contains(":")
-        let fd = socket(
-            v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { throw HTTPServerError(description: "socket: \(Self.errorText())") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var rc: Int32
-        if v6 {
-            var a = sockaddr_in6()
-            a.sin6_family = sa_family_t(AF_INET6)
-            a.sin6_port = port.bigEndian
-            inet_pton(AF_INET6, host, &a.sin6_addr)
-            rc = withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
-        } else {
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            a.sin_port = port.bigEndian
-            inet_pton(AF_INET, host, &a.sin_addr)
-            rc = withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
+        let fd: Int32
+        switch BoundSocket.make(host: host, port: port, nonBlocking: true) {
+        case .success(let bound): fd = bound
+        case .failure(let f): throw HTTPServerError(description: "cannot listen on \(host):\(port): \(f.reason)")
         }
-        if rc == 0 { rc = listen(fd, 128) }
-        guard rc == 0 else {
+        guard listen(fd, 128) == 0 else {
             let why = Self.errorText()
             close(fd)
             throw HTTPServerError(description: "cannot listen on \(host):\(port): \(why)")
@@ -103,6 +79,7 @@ final class HTTPServerLoop: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
         }
+        let v6 = Int32(storage.ss_family) == AF_INET6
         return withUnsafePointer(to: &storage) { p in
             v6
                 ? UInt16(bigEndian: p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port })
