@@ -154,6 +154,10 @@ public enum DiagnosticCatalog {
             e(
                 "config.unsupported_scheme",
                 "an input given as a URL (`s3://`, `sqs://`, …) whose scheme this build does not read"),
+            e(
+                "config.network_classes",
+                "a network-class snapshot (`detectors/networks/*.tsv[.gz]`) that cannot be read, or a line of it that "
+                    + "is not `<cidr><TAB><class>` (warning: the other lines load)"),
             e("config.insecure_listen", "the HTTP endpoint would listen beyond loopback without a token"),
             e(
                 "config.weak_token",

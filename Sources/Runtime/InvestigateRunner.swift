@@ -90,6 +90,9 @@ public final class InvestigateRunner {
         let files = discovered.files.filter { !$0.isDigest }
         if files.isEmpty { throw Failure(description: "trailhound: error: no input files found", status: .failure) }
         let baselines = BaselineStore(configuration: options.baselines)
+        let networks = NetworkClassLoader.load(detectorsDirectory: options.detectorsDirectory)
+        for d in networks.diagnostics { reporter.report(d) }
+        baselines.networkClasses = networks.classes
         let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
         RiskCorrelator().attach(to: engine)
         if let path = options.statePath {

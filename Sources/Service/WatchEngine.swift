@@ -78,6 +78,11 @@ final class WatchEngine: @unchecked Sendable {
         self.ingest = ingest
         self.decoder = FileDecoder(options: ingest, mappings: mappings)
         baselines = BaselineStore(configuration: config.baselines)
+        if let dir = config.detectorsDirectory {
+            let networks = NetworkClassLoader.load(detectorsDirectory: dir)
+            for d in networks.diagnostics { Terminal.err(d.description) }
+            baselines.networkClasses = networks.classes
+        }
         incidents = config.incidents ? IncidentBuilder() : nil
         engine = DetectionEngine(detectors: Self.withObserver(detectors, incidents), baselines: baselines)
         correlator.attach(to: engine)
