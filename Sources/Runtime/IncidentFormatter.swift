@@ -10,6 +10,7 @@ public enum IncidentFormatter {
         var p: [String] = []
         p.append("\"type\":\"incident\"")
         p.append("\"id\":" + JSONText.quote(i.id))
+        p.append("\"status\":" + JSONText.quote(i.status.rawValue))
         p.append("\"severity\":" + JSONText.quote(i.severity.description))
         p.append("\"title\":" + JSONText.quote(i.title))
         p.append("\"identity\":" + JSONText.quote(i.root))

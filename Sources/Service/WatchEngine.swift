@@ -233,7 +233,8 @@ final class WatchEngine: @unchecked Sendable {
             lastSeen: f.lastSeen)
     }
 
-    /// A closed incident becomes an outbox record like a finding (its own `seq`, detector `incident`).
+    /// An incident that opened, changed or closed becomes an outbox record like a finding (its own
+    /// `seq`, detector `#incident`; the same `id` each time, with its `status`).
     private func journalIncident(_ i: Incident) {
         journal(
             IncidentFormatter.json(i), detector: Self.incidentDetector, severity: i.severity, identity: i.root,
@@ -294,7 +295,7 @@ final class WatchEngine: @unchecked Sendable {
         let started = Date().timeIntervalSince1970
         pipeline.closeExpired()
         if let incidents, engine.watermark != .min {
-            for i in incidents.close(before: engine.watermark) { journalIncident(i) }
+            for i in incidents.update(watermark: engine.watermark) { journalIncident(i) }
         }
         for t in tails {
             guard let (pos, mark) = t.checkpoint else { continue }
