@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(

@@ -144,14 +144,8 @@ public final class Scanner {
             var incidentOf: [String: String] = [:]
             for i in found { for id in i.findingIds { incidentOf[id] = i.id } }
             for k in textFindings.indices { textFindings[k].incident = incidentOf[textFindings[k].id] }
-            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false)
-                .dropLast()
-            {
-                out.line(String(line))
-            }
-            for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false)
-                .dropLast()
-            {
+            let report = TextReport.render(incidents: found, findings: textFindings, width: TextReport.outputWidth())
+            for line in report.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 out.line(String(line))
             }
         }
