@@ -39,7 +39,8 @@ public struct DetectorCatalog: Sendable {
             let spec = configured[d.id]
             let state = detectors == nil ? "enabled" : spec.map { $0.enabled ? "enabled" : "disabled" } ?? "no-config"
             return Row(
-                id: d.id, kind: "built-in", basis: Registry.kind(id: d.id), severity: spec?.severity ?? d.defaultSeverity,
+                id: d.id, kind: "built-in", basis: Registry.kind(id: d.id),
+                severity: spec?.severity ?? d.defaultSeverity,
                 state: state, summary: d.summary, mitre: d.mitre,
                 source: Self.relative(spec?.file ?? "detectors/\(d.id).yaml", to: base))
         }

@@ -35,7 +35,9 @@ struct CoverageCommand: ParsableCommand {
                 let name = c.name.isEmpty ? "(name not in the offline table)" : c.name
                 print(c.technique.padding(11) + name.padding(58) + c.detectors.joined(separator: ", "))
             }
-            print("\(covered.count) technique(s) covered by \(catalog.rows.filter { $0.state == "enabled" }.count) enabled detector(s)")
+            print(
+                "\(covered.count) technique(s) covered by \(catalog.rows.filter { $0.state == "enabled" }.count) enabled detector(s)"
+            )
         }
         if !set.issues.isEmpty || !rules.configIssues.isEmpty {
             Terminal.err("trailhound: warning: config problems; run `trailhound validate`")

@@ -51,7 +51,9 @@ struct ValidateCommand: ParsableCommand {
         var byCode: [String: Int] = [:]
         var seen = Set<String>()
         for i in rules.issues where i.level != .note && !seen.contains(i.origin.path) {
-            guard ![SigmaCode.unknownKey, SigmaCode.partial, SigmaCode.tuningUnmatched].contains(i.code) else { continue }
+            guard ![SigmaCode.unknownKey, SigmaCode.partial, SigmaCode.tuningUnmatched].contains(i.code) else {
+                continue
+            }
             seen.insert(i.origin.path)
             byCode[i.code, default: 0] += 1
         }
