@@ -63,10 +63,23 @@ struct DecodeContext {
     let maxDepth: Int
     /// Workflow-log mappings tried, in order, on records no built-in format claims.
     let mappings: [WorkflowMapping]
+    /// Whose raw records `Event.raw` keeps (rules that read the provider's own fields).
+    let rawInterest: RawInterest
 
-    init(maxDepth: Int, mappings: [WorkflowMapping] = []) {
+    init(maxDepth: Int, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none) {
         self.maxDepth = maxDepth
         self.mappings = mappings
+        self.rawInterest = rawInterest
+    }
+
+    /// `result` with `bytes` as the raw record of its event when some rule may read it and no
+    /// inner record was attached already (wrappers attach the inner record first).
+    func attachingRaw(_ result: DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
+        guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil,
+            rawInterest.wants(e.provider, operation: e.action.operation)
+        else { return result }
+        e.raw = RawRecord(bytes: Array(bytes))
+        return .event(e)
     }
 
     /// Warns that an event names no caller, in its source's own words (`what`: "CloudTrail

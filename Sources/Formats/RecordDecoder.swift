@@ -25,8 +25,12 @@ public struct RecordDecoder: @unchecked Sendable {
     /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
     /// `mappings` read workflow servers' own log shapes (tried in order on records that no
     /// built-in format claims).
-    public init(maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = []) {
-        context = DecodeContext(maxDepth: maxDepth, mappings: mappings)
+    /// `rawInterest` says which events keep their provider record in `Event.raw` (for rules).
+    public init(
+        maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = [],
+        rawInterest: RawInterest = .none
+    ) {
+        context = DecodeContext(maxDepth: maxDepth, mappings: mappings, rawInterest: rawInterest)
     }
 
     /// Decodes one record read at `origin`.
@@ -68,7 +72,7 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         var it = try reader.rootMembers()
         try fields.collect(&it)
-        return try Self.dispatch(fields, &context)
+        return context.attachingRaw(try Self.dispatch(fields, &context), bytes)
     }
 
     /// Hands a record's members to the first format (then workflow mapping) that claims them.

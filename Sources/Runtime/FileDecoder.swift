@@ -17,10 +17,11 @@ public final class FileDecoder {
     private let reader: RecordReader
     private var decoder: RecordDecoder
 
-    /// Creates a decoder with the ingest limits and the workflow-log mappings.
-    public init(options: IngestOptions, mappings: [WorkflowMapping] = []) {
+    /// Creates a decoder with the ingest limits, the workflow-log mappings and the rules'
+    /// interest in raw records.
+    public init(options: IngestOptions, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none) {
         reader = RecordReader(options: options)
-        decoder = RecordDecoder(mappings: mappings)
+        decoder = RecordDecoder(mappings: mappings, rawInterest: rawInterest)
     }
 
     /// Decodes a whole file, calling `sink` with items in order and `progress`

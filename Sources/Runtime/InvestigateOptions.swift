@@ -45,6 +45,8 @@ public struct InvestigateOptions: Sendable {
     public var baselines = BaselineConfiguration()
     /// Workflow-log mappings (`formats/*.yaml`, loaded by the caller).
     public var mappings: [WorkflowMapping] = []
+    /// Rule directories to load (`RuleLoading.directories`); empty: no rules.
+    public var ruleDirectories: [String] = []
 
     /// Creates options with defaults.
     public init(identity: String, paths: [String], detectorsDirectory: String) {

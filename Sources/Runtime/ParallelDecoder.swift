@@ -25,6 +25,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     private let files: [InputFile]
     private let options: IngestOptions
     private let mappings: [WorkflowMapping]
+    private let rawInterest: RawInterest
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -36,9 +37,14 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var cancelled = false
 
     /// Creates a decoder over `files`; call `run(consume:)`.
-    public init(files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = []) {
+    /// `rawInterest`: which events keep their provider record (`Event.raw`) for the loaded rules.
+    public init(
+        files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = [],
+        rawInterest: RawInterest = .none
+    ) {
         self.files = files
         self.mappings = mappings
+        self.rawInterest = rawInterest
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -83,7 +89,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(options: options, mappings: mappings)
+        let decoder = FileDecoder(options: options, mappings: mappings, rawInterest: rawInterest)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

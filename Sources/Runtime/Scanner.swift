@@ -5,6 +5,7 @@ import EventModel
 import Foundation
 import Ingest
 import Investigation
+import Sigma
 import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
@@ -27,6 +28,7 @@ public final class Scanner {
             Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; nothing scanned")
             return .usage
         }
+        guard let rules = RuleLoading.loadForRun(options.ruleDirectories) else { return .usage }
         let formats = FormatMappingLoader.load(directory: options.formatsDirectory)
         if !formats.issues.isEmpty {
             for i in formats.issues { Terminal.err(i.description) }
@@ -42,7 +44,7 @@ public final class Scanner {
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
         if options.incidents { incidents = IncidentBuilder() }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
-        let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
+        let engine = DetectionEngine(detectors: chosen + rules.detectors + observer, baselines: baselines)
         engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
@@ -70,8 +72,8 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
-            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report
-        )
+            engine: engine, ingest: ingest, mappings: formats.mappings, rawInterest: rules.rawInterest,
+            onFinding: handle, onDiagnostic: reporter.report)
         var eventsOut: EventWriter? = nil
         var outputFailed = false
         if let path = options.eventsOut {
