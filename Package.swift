@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
-        .testTarget(name: "SigmaTests", dependencies: ["Sigma", "Formats", "TestSupport"]),
+        .testTarget(name: "SigmaTests", dependencies: ["Sigma", "Formats", "Detection", "Baselines", "TestSupport"]),
         .testTarget(name: "RulePackTests", dependencies: ["Sigma", "Formats", "TestSupport"], exclude: ["Cases"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),

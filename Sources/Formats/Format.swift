@@ -64,7 +64,7 @@ struct DecodeContext {
     /// Workflow-log mappings tried, in order, on records no built-in format claims.
     let mappings: [WorkflowMapping]
     /// Whose raw records `Event.raw` keeps (rules that read the provider's own fields).
-    let rawInterest: RawInterest
+    var rawInterest: RawInterest
 
     init(maxDepth: Int, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none) {
         self.maxDepth = maxDepth

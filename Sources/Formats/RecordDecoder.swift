@@ -19,6 +19,12 @@ import EventModel
 public struct RecordDecoder: @unchecked Sendable {
     private var context: DecodeContext
     private var fields = RecordFields()
+    /// Which events keep their provider record in `Event.raw` (the loaded rules' union);
+    /// the live service changes it when a reload changes the rules.
+    public var rawInterest: RawInterest {
+        get { context.rawInterest }
+        set { context.rawInterest = newValue }
+    }
     /// Warnings about the last decoded record (empty for most records).
     public private(set) var warnings: [Diagnostic] = []
 

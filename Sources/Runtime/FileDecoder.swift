@@ -24,6 +24,12 @@ public final class FileDecoder {
         decoder = RecordDecoder(mappings: mappings, rawInterest: rawInterest)
     }
 
+    /// Which events keep their provider record (`Event.raw`); set when the loaded rules change.
+    public var rawInterest: RawInterest {
+        get { decoder.rawInterest }
+        set { decoder.rawInterest = newValue }
+    }
+
     /// Decodes a whole file, calling `sink` with items in order and `progress`
     /// with the compressed bytes consumed so far. Returns the file's stats and
     /// the number of records framed.

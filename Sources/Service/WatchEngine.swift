@@ -7,6 +7,7 @@ import Foundation
 import Ingest
 import Investigation
 import Runtime
+import Sigma
 import StateStore
 
 /// The service's single detection thread: polls the inputs, decodes and
@@ -62,9 +63,8 @@ final class WatchEngine: @unchecked Sendable {
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
     init(
-        config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping], store: StateStore,
-        outbox: Outbox,
-        shared: Shared
+        config: WatchConfig, detectors: [LoadedDetector], rules: SigmaRuleSet, mappings: [WorkflowMapping],
+        store: StateStore, outbox: Outbox, shared: Shared
     ) throws {
         self.mappings = mappings
         self.config = config
@@ -76,10 +76,11 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxRecordBytes = config.maxRecordBytes
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest, mappings: mappings)
+        self.decoder = FileDecoder(options: ingest, mappings: mappings, rawInterest: rules.rawInterest)
         baselines = BaselineStore(configuration: config.baselines)
         incidents = config.incidents ? IncidentBuilder() : nil
-        engine = DetectionEngine(detectors: Self.withObserver(detectors, incidents), baselines: baselines)
+        engine = DetectionEngine(
+            detectors: Self.withObserver(detectors + rules.detectors, incidents), baselines: baselines)
         correlator.attach(to: engine)
         try restore()
         pipeline = makePipeline()
@@ -96,7 +97,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private func makePipeline() -> Pipeline {
         Pipeline(
-            engine: engine, ingest: ingest, mappings: mappings,
+            engine: engine, ingest: ingest, mappings: mappings, rawInterest: decoder.rawInterest,
             onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }
@@ -364,20 +365,25 @@ final class WatchEngine: @unchecked Sendable {
     private func reload() {
         guard let dir = config.detectorsDirectory else { return }
         let set = DetectorLoader.load(directory: dir, registry: Registry.all)
-        if !set.issues.isEmpty {
-            for i in set.issues { Terminal.err(i.description) }
+        let rules = RuleLoading.load(WatchService.ruleDirectories(config, detectors: dir))
+        let issues = set.issues + rules.configIssues
+        if !issues.isEmpty {
+            for i in issues { Terminal.err(i.description) }
             Terminal.err(
-                "trailhound: error: reload rejected: \(set.issues.count) problem(s) in \(dir); the previous detector config stays in force"
+                "trailhound: error: reload rejected: \(issues.count) problem(s) in \(dir) or its rules; the previous detector config stays in force"
             )
             shared.metrics.with { $0.reloads["rejected", default: 0] += 1 }
             return
         }
         publish()
         let states = engine.snapshotDetectors()
-        let next = DetectionEngine(detectors: Self.withObserver(set.detectors, incidents), baselines: baselines)
+        if rules.skipped > 0 { Terminal.err("trailhound: note: \(rules.summary); `trailhound validate` lists why") }
+        let next = DetectionEngine(
+            detectors: Self.withObserver(set.detectors + rules.detectors, incidents), baselines: baselines)
         next.restoreDetectors(states)
         correlator.attach(to: next)
         engine = next
+        decoder.rawInterest = rules.rawInterest
         pipeline = makePipeline()
         lastEvents = 0
         shared.metrics.with {

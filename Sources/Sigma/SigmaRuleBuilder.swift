@@ -36,7 +36,7 @@ enum SigmaRuleBuilder {
             return nil
         }
         guard let compiled = SigmaDetectionBuilder.build(detection, provider: provider, &ctx) else { return nil }
-        if provider == .gcp, let ops = compiled.operations, ops.contains(where: { $0.hasPrefix("io.k8s.") }) {
+        if provider == .gcp, namesKubernetesMethods(compiled.selections) {
             ctx.problem(
                 detection.mark, .warning, SigmaCode.partial,
                 "GKE audit entries (serviceName k8s.io) are decoded as Kubernetes events, so this GCP rule on "
@@ -55,6 +55,19 @@ enum SigmaRuleBuilder {
             references: strings(keys["references"]).map { RuleText.bounded($0, 300) }, level: level,
             severity: severity, mitre: mitre(tags), provider: provider, operations: compiled.operations,
             selections: compiled.selections, condition: compiled.condition)
+    }
+
+    /// True when a GCP rule's method values name Kubernetes API methods (GKE's audit log).
+    private static func namesKubernetesMethods(_ selections: [SigmaSelection]) -> Bool {
+        selections.contains { s in
+            s.alternatives.joined().contains { t in
+                t.field?.path == "protoPayload.methodName"
+                    && t.values.contains {
+                        if case .pattern(let p) = $0 { return p.source.lowercased().contains("k8s") }
+                        return false
+                    }
+            }
+        }
     }
 
     private static func logsource(_ node: Node?, _ root: Node, _ ctx: inout SigmaParseContext) -> Provider? {

@@ -11,14 +11,14 @@ struct Trailhound: ParsableCommand {
             (S3 layout, JSON lines, EventBridge, CloudWatch Logs), Kubernetes audit (raw, EKS, AKS, GKE), \
             GCP Cloud Audit Logs, Azure Activity / Key Vault / Entra, and AI-workflow server logs \
             (trailhound.workflow/v1 and formats/*.yaml mappings). Keeps per-identity baselines and runs \
-            the detectors configured in detectors/*.yaml.
+            the detectors configured in detectors/*.yaml and the Sigma rules of detectors/rules/.
 
             Exit codes: 0 ok, 1 failure, 3 findings at or above --fail-on, 64 usage or config error.
             """,
         version: "trailhound " + BuildInfo.versionLine,
         subcommands: [
             ScanCommand.self, ValidateCommand.self, DetectorsCommand.self, BaselineCommand.self,
-            InvestigateCommand.self, WatchCommand.self,
+            InvestigateCommand.self, WatchCommand.self, CoverageCommand.self,
         ]
     )
 }
