@@ -1,18 +1,34 @@
 import CSQLite
 
-/// Thin wrapper over one SQLite connection: prepared statements, binding and
-/// reading text/blobs by explicit length (identity keys may contain NUL).
-/// Errors carry SQLite's result code so that callers can map them to `StateError`.
-final class SQLiteConnection {
-    private(set) var db: OpaquePointer?
+/// The one SQLite wrapper of the project (the state store and the service's outbox both use
+/// it): one connection, prepared statements, binding and reading text/blobs by explicit length
+/// (identity keys may contain NUL). Errors carry SQLite's result code so that callers can map
+/// them to their own codes (`StateError`). Not thread-safe: one owner, or a lock around it.
+public final class SQLiteConnection {
+    /// The raw handle (nil once closed), for the rare call this wrapper does not cover.
+    public private(set) var db: OpaquePointer?
 
-    struct Failure: Error {
-        var code: Int32
-        var message: String
-        var isCorrupt: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
+    /// A failed SQLite call: its (extended) result code and SQLite's message.
+    public struct Failure: Error, CustomStringConvertible {
+        /// SQLite's result code (extended codes are on).
+        public var code: Int32
+        /// SQLite's message, or what this wrapper was doing.
+        public var message: String
+        /// True when the file is not a database or is damaged (the caller refuses it rather than retrying).
+        public var isCorrupt: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
+        /// The message.
+        public var description: String { message }
+
+        /// Creates a failure.
+        public init(code: Int32, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
-    init(path: String, readOnly: Bool = false) throws(Failure) {
+    /// Opens (read-write, creating it, or read-only) the database at `path`, with extended
+    /// result codes and a 5 s busy timeout (several connections share one WAL file).
+    public init(path: String, readOnly: Bool = false) throws(Failure) {
         var handle: OpaquePointer?
         let flags =
             (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
@@ -29,17 +45,19 @@ final class SQLiteConnection {
 
     deinit { close() }
 
-    func close() {
+    /// Closes the connection (again is harmless).
+    public func close() {
         if let db { sqlite3_close_v2(db) }
         db = nil
     }
 
-    func failure(_ rc: Int32) -> Failure {
+    /// The failure of a call that returned `rc`, with SQLite's current message.
+    public func failure(_ rc: Int32) -> Failure {
         Failure(code: rc, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 
     /// Runs one or more statements without results.
-    func exec(_ sql: String) throws(Failure) {
+    public func exec(_ sql: String) throws(Failure) {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(db, sql, nil, nil, &err)
         if rc != SQLITE_OK {
@@ -49,7 +67,8 @@ final class SQLiteConnection {
         }
     }
 
-    func prepare(_ sql: String) throws(Failure) -> Statement {
+    /// Compiles one statement.
+    public func prepare(_ sql: String) throws(Failure) -> Statement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw failure(rc) }
@@ -57,9 +76,10 @@ final class SQLiteConnection {
     }
 }
 
-/// A prepared statement; finalized on deinit.
-final class Statement {
-    let stmt: OpaquePointer
+/// A prepared statement; finalized on deinit. Bind, step, read columns, reset.
+public final class Statement {
+    /// The raw statement handle.
+    public let stmt: OpaquePointer
     unowned let conn: SQLiteConnection
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -70,12 +90,14 @@ final class Statement {
 
     deinit { sqlite3_finalize(stmt) }
 
-    func reset() {
+    /// Resets the statement and clears its bindings, for the next use.
+    public func reset() {
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
     }
 
-    func bind(_ i: Int32, _ s: String) {
+    /// Binds text (by byte length: NUL bytes are kept) to parameter `i` (1-based).
+    public func bind(_ i: Int32, _ s: String) {
         var s = s
         s.withUTF8 { b in
             if let base = b.baseAddress, b.count > 0 {
@@ -88,9 +110,11 @@ final class Statement {
         }
     }
 
-    func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(stmt, i, v) }
+    /// Binds an integer to parameter `i` (1-based).
+    public func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(stmt, i, v) }
 
-    func bind(_ i: Int32, blob: [UInt8]) {
+    /// Binds bytes to parameter `i` (1-based).
+    public func bind(_ i: Int32, blob: [UInt8]) {
         blob.withUnsafeBytes { b in
             if let base = b.baseAddress, b.count > 0 {
                 _ = sqlite3_bind_blob(stmt, i, base, Int32(b.count), Self.transient)
@@ -101,7 +125,7 @@ final class Statement {
     }
 
     /// Steps once: true when a row is available, false when done.
-    func step() throws(SQLiteConnection.Failure) -> Bool {
+    public func step() throws(SQLiteConnection.Failure) -> Bool {
         let rc = sqlite3_step(stmt)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
@@ -109,20 +133,23 @@ final class Statement {
     }
 
     /// Steps to completion (statements without rows), then resets.
-    func run() throws(SQLiteConnection.Failure) {
+    public func run() throws(SQLiteConnection.Failure) {
         defer { reset() }
         while try step() {}
     }
 
-    func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
+    /// Column `col` (0-based) of the current row as an integer.
+    public func int(_ col: Int32) -> Int64 { sqlite3_column_int64(stmt, col) }
 
-    func text(_ col: Int32) -> String {
+    /// Column `col` of the current row as text (by byte length).
+    public func text(_ col: Int32) -> String {
         let n = Int(sqlite3_column_bytes(stmt, col))
         guard let p = sqlite3_column_text(stmt, col), n > 0 else { return "" }
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
 
-    func blob(_ col: Int32) -> [UInt8] {
+    /// Column `col` of the current row as bytes.
+    public func blob(_ col: Int32) -> [UInt8] {
         guard let p = sqlite3_column_blob(stmt, col) else { return [] }
         let n = Int(sqlite3_column_bytes(stmt, col))
         return Array(UnsafeRawBufferPointer(start: p, count: n))
