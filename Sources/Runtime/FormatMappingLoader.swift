@@ -185,20 +185,3 @@ public enum FormatMappingLoader {
         }
     }
 }
-
-/// Finds the format-mappings directory when `--formats` is not given: `$TRAILHOUND_FORMATS`,
-/// then `./formats`, then next to the executable (beside it as in the release tarball,
-/// `<prefix>/share/trailhound/formats`, or the repository root for a binary under `.build/`;
-/// see `ExecutableLocation`). No directory means no mappings.
-public enum FormatsLocator {
-    /// The directory to use, or nil when none exists.
-    public static func resolve(_ flag: String?) -> String? {
-        if let flag { return flag }
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["TRAILHOUND_FORMATS"], !env.isEmpty { candidates.append(env) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/formats")
-        candidates += ExecutableLocation.candidates("formats")
-        var isDir: ObjCBool = false
-        return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }
-    }
-}
