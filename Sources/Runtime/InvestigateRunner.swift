@@ -104,7 +104,9 @@ public final class InvestigateRunner {
         let target = InvestigationTarget(options.identity)
         let saved = options.statePath == nil ? [] : baselines.identityKeys.filter { target.query.names(key: $0) }
         if saved.count > 1 { throw Self.ambiguous(options.identity, saved, in: options.statePath ?? "") }
-        let investigator = Investigator(target: target, window: options.window, configuration: options.limits)
+        var limits = options.limits
+        limits.workloads = Workloads.of(set)
+        let investigator = Investigator(target: target, window: options.window, configuration: limits)
         let feed = Feed(engine: engine, investigator: investigator, window: options.window, reporter: reporter)
         if options.window.from == nil && options.statePath != nil { feed.before = try Self.copy(baselines) }
         feed.read(files, options)

@@ -40,7 +40,11 @@ public final class Scanner {
         let chosen =
             options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
-        if options.incidents { incidents = IncidentBuilder() }
+        if options.incidents {
+            var config = IncidentBuilder.Configuration()
+            config.workloads = Workloads.of(set)
+            incidents = IncidentBuilder(configuration: config)
+        }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
         let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
         engine.observeBaselines = !options.noBaselines
