@@ -9,6 +9,8 @@ public struct FormatMappingSet: Sendable {
     public var mappings: [WorkflowMapping] = []
     /// Every problem found (the scan refuses to start when non-empty).
     public var issues: [ConfigIssue] = []
+    /// Doubtful but usable settings (`trailhound validate` prints them as warnings; scans run).
+    public var warnings: [ConfigIssue] = []
     /// Files read.
     public var files: [String] = []
 }
@@ -53,13 +55,14 @@ public enum FormatMappingLoader {
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             .map { (directory as NSString).appendingPathComponent($0) }
         var set = FormatMappingSet(files: files)
+        let doubts = IssueSink()
         var seen: [String: String] = [:]
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 sink.add(ConfigIssue(file: file, code: "config.unreadable", message: "cannot read file as UTF-8"))
                 continue
             }
-            guard let m = load(yaml: text, file: file, sink: sink) else { continue }
+            guard let m = load(yaml: text, file: file, sink: sink, warnings: doubts) else { continue }
             if let other = seen[m.name] {
                 sink.add(
                     ConfigIssue(
@@ -76,11 +79,12 @@ public enum FormatMappingLoader {
                     message: "\(set.mappings.count) mappings; at most \(maxMappings) are supported"))
         }
         set.issues = sink.issues
+        set.warnings = doubts.issues
         return set
     }
 
     /// Loads one mapping file from text; nil (with issues in `sink`) when it has problems.
-    public static func load(yaml: String, file: String, sink: IssueSink) -> WorkflowMapping? {
+    public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping? {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
         let before = sink.issues.count
         if !root.has("version") {
@@ -99,6 +103,7 @@ public enum FormatMappingLoader {
                 skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains")
             }
             m.skip = c
+            if !c.isEmpty, let w = broadSkip(c, skip) { warnings?.add(w) }
             skip.finish()
         }
         m.fields = fieldMap(root.child("fields")).map { ($0.0, WorkflowMapping.path($0.1)) }

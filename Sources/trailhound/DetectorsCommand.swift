@@ -2,6 +2,7 @@ import ArgumentParser
 import Detection
 import Foundation
 import Detectors
+import EventModel
 import Runtime
 
 /// `trailhound validate`
@@ -21,6 +22,13 @@ struct ValidateCommand: ParsableCommand {
         let formats = FormatMappingLoader.load(directory: formatsDir)
         let issues = set.issues + formats.issues
         for i in issues { Terminal.err(i.description) }
+        for w in formats.warnings {
+            Terminal.err(
+                Diagnostic(
+                    origin: Origin(path: w.file, record: w.line), column: w.column, level: .warning, code: w.code,
+                    message: w.message
+                ).description)
+        }
         if !issues.isEmpty {
             Terminal.err("trailhound: \(issues.count) problem(s) in \(set.files.count + formats.files.count) file(s)")
             try exitWith(.usage)
