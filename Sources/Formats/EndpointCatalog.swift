@@ -55,9 +55,11 @@ public struct EndpointCatalog: Sendable {
         return p.withUTF8 { u in
             for e in endpoints {
                 if let kind, e.kind != kind && e.kind != EndpointCatalog.anyKind { continue }
-                guard u.count >= e.prefix.count, e.prefix.withUnsafeBufferPointer({ pre in
-                    memcmpPrefix(u, pre)
-                }) else { continue }
+                guard u.count >= e.prefix.count,
+                    e.prefix.withUnsafeBufferPointer({ pre in
+                        memcmpPrefix(u, pre)
+                    })
+                else { continue }
                 if !e.methods.isEmpty, !e.methods.contains(method) { continue }
                 if e.path.matches(path) { return e }
             }
@@ -85,20 +87,27 @@ public struct FrontDoorDeployment: Sendable {
     public var host: Glob?
     /// Glob over the backend the front door names (target group ARN, upstream, cluster, pool).
     public var backend: Glob?
+    /// Front-door format (`nginx`, `alb`, …): for logs that name neither host nor backend
+    /// (nginx `combined`), every request of that format in the scan.
+    public var frontDoor: String?
 
-    /// Creates an entry; at least one of `host`, `backend` should be set.
-    public init(name: String, kind: String? = nil, host: String? = nil, backend: String? = nil) {
+    /// Creates an entry; at least one of `host`, `backend`, `frontDoor` should be set.
+    public init(
+        name: String, kind: String? = nil, host: String? = nil, backend: String? = nil, frontDoor: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.host = host.map(Glob.init)
         self.backend = backend.map(Glob.init)
+        self.frontDoor = frontDoor
     }
 
-    /// True when every glob that is set matches.
-    func matches(host h: String, backend b: String) -> Bool {
-        if host == nil && backend == nil { return false }
+    /// True when every matcher that is set matches.
+    func matches(host h: String, backend b: String, format: String) -> Bool {
+        if host == nil && backend == nil && frontDoor == nil { return false }
         if let host, !host.matches(h) { return false }
         if let backend, !backend.matches(b) { return false }
+        if let frontDoor, frontDoor != format { return false }
         return true
     }
 }
@@ -117,8 +126,8 @@ public struct FrontDoorConfig: Sendable {
         self.deployments = deployments
     }
 
-    /// The deployment that `host` or `backend` names, if any.
-    func deployment(host: String, backend: String) -> FrontDoorDeployment? {
-        deployments.first { $0.matches(host: host, backend: backend) }
+    /// The deployment that `host`, `backend` or the format names, if any.
+    func deployment(host: String, backend: String, format: String) -> FrontDoorDeployment? {
+        deployments.first { $0.matches(host: host, backend: backend, format: format) }
     }
 }

@@ -62,12 +62,14 @@ enum FrontDoor {
         if req.host.isEmpty { req.host = urlHost }
         let host = hostName(req.host)
         let config = ctx.frontDoor
-        let deployment = config.deployment(host: host, backend: req.backend)
+        let deployment = config.deployment(host: host, backend: req.backend, format: format)
         let method =
-            req.method.utf8.contains { $0 >= 0x61 && $0 <= 0x7A } ? SourceSupport.bounded(req.method.uppercased(), 32) : req.method
+            req.method.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
+            ? SourceSupport.bounded(req.method.uppercased(), 32) : req.method
         let endpoint = config.catalogue.match(path: path, method: method, kind: deployment?.kind)
         let server =
-            deployment?.name ?? (!host.isEmpty ? host : !req.backend.isEmpty ? SourceSupport.bounded(req.backend, 128) : format)
+            deployment?.name
+            ?? (!host.isEmpty ? host : !req.backend.isEmpty ? SourceSupport.bounded(req.backend, 128) : format)
         let client = clientAddress(peer: req.peer, forwardedFor: req.forwardedFor)
 
         var r = WorkflowLog.Record()

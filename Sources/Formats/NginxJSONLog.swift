@@ -61,12 +61,14 @@ enum NginxJSONLog: RecordFormat {
         func val(_ k: Key) -> String { v[k.rawValue] == "-" ? "" : v[k.rawValue] }
         var q = FrontDoorRequest()
         q.time = time
-        q.timeText = [Key.timeISO, .msec, .timeLocal, .time, .timestamp, .atTimestamp].lazy.map(val).first { !$0.isEmpty } ?? ""
+        q.timeText =
+            [Key.timeISO, .msec, .timeLocal, .time, .timestamp, .atTimestamp].lazy.map(val).first { !$0.isEmpty } ?? ""
         if time == nil {
             let why = q.timeText.isEmpty ? "has no time" : "time '\(q.timeText)' is not a time"
             return .failed(
                 ctx.diagnostic(
-                    .error, q.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime, "nginx JSON record \(why)"))
+                    .error, q.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime,
+                    "nginx JSON record \(why)"))
         }
         q.peer = val(.remoteAddr)
         q.principal = val(.remoteUser)

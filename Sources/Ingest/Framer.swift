@@ -133,9 +133,10 @@ public final class Framer {
     /// Ends the stream: reports a record left open (`frame.truncated`, unless
     /// `reportTruncation` is false because the cut was already reported, e.g.
     /// as `gzip.truncated`; a record that is too large or deep is still
-    /// reported as such) and drops it. Call `reset(path:)` before the next stream.
+    /// reported as such) and drops it; a last text line without a newline goes to `onRecord`.
+    /// Call `reset(path:)` before the next stream.
     public func finish(
-        reportTruncation: Bool = true, onRecord: (UnsafeRawBufferPointer, RecordInfo) -> Void = { _, _ in },
+        reportTruncation: Bool = true, onRecord: (UnsafeRawBufferPointer, RecordInfo) -> Void,
         onDiagnostic: (Diagnostic) -> Void
     ) {
         var s = state

@@ -18,7 +18,9 @@ public final class FileDecoder {
     private var decoder: RecordDecoder
 
     /// Creates a decoder with the ingest limits and the workflow-log mappings.
-    public init(options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig()) {
+    public init(
+        options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig()
+    ) {
         reader = RecordReader(options: options)
         decoder = RecordDecoder(mappings: mappings, frontDoor: frontDoor)
     }

@@ -18,6 +18,7 @@ import Formats
 /// deployments:
 ///   - {name: langflow-prod, kind: langflow, host: "langflow.example.com"}
 ///   - {name: n8n-internal, kind: n8n, backend: "*:targetgroup/n8n-*"}
+///   - {name: langflow-dev, kind: langflow, front_door: nginx}   # combined lines name no host
 /// ```
 ///
 /// Every problem is reported with file:line:col (`config.missing_key`, `config.value`,
@@ -68,15 +69,23 @@ enum FrontDoorLoader {
             let kind = d.has("kind") ? d.string("kind", default: "") : nil
             let host = d.has("host") ? d.string("host", default: "") : nil
             let backend = d.has("backend") ? d.string("backend", default: "") : nil
-            if host == nil && backend == nil {
-                d.report("host", code: "config.missing_key", "say which requests this is: host, backend or both")
+            let frontDoor = d.has("front_door") ? d.string("front_door", default: "") : nil
+            if let f = frontDoor, !FormatRegistry.names.contains(f) {
+                d.report(
+                    "front_door", code: "config.value",
+                    "'\(f)' is not a format (\(FormatRegistry.names.joined(separator: ", ")))")
+            }
+            if host == nil && backend == nil && frontDoor == nil {
+                d.report("host", code: "config.missing_key", "say which requests this is: host, backend, front_door")
                 continue
             }
             guard list.count < maxEntries else {
                 d.report("name", code: "config.range", "more than \(maxEntries) deployments")
                 return
             }
-            list.append(FrontDoorDeployment(name: name, kind: kind, host: host.map(lowerHost), backend: backend))
+            list.append(
+                FrontDoorDeployment(
+                    name: name, kind: kind, host: host.map(lowerHost), backend: backend, frontDoor: frontDoor))
         }
     }
 
@@ -97,7 +106,10 @@ enum FrontDoorLoader {
     private static func lowerHost(_ h: String) -> String { h.lowercased() }
 
     private static func isName(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }
+        !s.isEmpty
+            && s.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D
+            }
     }
 
     private static func isCVE(_ s: String) -> Bool {
