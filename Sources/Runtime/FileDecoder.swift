@@ -18,9 +18,11 @@ public final class FileDecoder {
     private var decoder: RecordDecoder
 
     /// Creates a decoder with the ingest limits and the workflow-log mappings.
-    public init(options: IngestOptions, mappings: [WorkflowMapping] = []) {
+    public init(
+        options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig()
+    ) {
         reader = RecordReader(options: options)
-        decoder = RecordDecoder(mappings: mappings)
+        decoder = RecordDecoder(mappings: mappings, frontDoor: frontDoor)
     }
 
     /// Decodes a whole file, calling `sink` with items in order and `progress`
@@ -31,13 +33,15 @@ public final class FileDecoder {
     ) -> FileStats {
         reader.read(
             file, onProgress: progress,
-            onRecord: { bytes, info in self.record(bytes, info.origin, sink) },
+            onRecord: { bytes, info in self.record(bytes, info.origin, isText: info.isText, sink) },
             onDiagnostic: { sink(.diagnostic($0)) })
     }
 
-    /// Decodes one framed record.
-    public func record(_ bytes: UnsafeRawBufferPointer, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
-        let result = decoder.decode(bytes, origin: origin)
+    /// Decodes one framed record (`isText`: a text line, for the text formats).
+    public func record(
+        _ bytes: UnsafeRawBufferPointer, _ origin: Origin, isText: Bool = false, _ sink: (DecodedItem) -> Void
+    ) {
+        let result = isText ? decoder.decodeText(bytes, origin: origin) : decoder.decode(bytes, origin: origin)
         for w in decoder.warnings { sink(.diagnostic(w)) }
         deliver(result, origin, sink)
     }

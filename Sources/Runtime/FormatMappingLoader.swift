@@ -13,6 +13,8 @@ public struct FormatMappingSet: Sendable {
     public var warnings: [ConfigIssue] = []
     /// Files read.
     public var files: [String] = []
+    /// The endpoint catalogue and deployment mapping (`kind: endpoints` / `kind: deployments` files).
+    public var frontDoor = FrontDoorConfig()
 }
 
 /// Loads `formats/*.yaml`: workflow-log field mappings (docs/sources.md, "Writing a mapping"). Every
@@ -62,7 +64,17 @@ public enum FormatMappingLoader {
                 sink.add(ConfigIssue(file: file, code: "config.unreadable", message: "cannot read file as UTF-8"))
                 continue
             }
-            guard let m = load(yaml: text, file: file, sink: sink, warnings: doubts) else { continue }
+            guard let root = ConfigReader.parse(yaml: text, file: file, sink: sink) else { continue }
+            switch root.string("kind", default: "mapping") {
+            case "mapping": break
+            case "endpoints", "deployments":
+                loadFrontDoor(root, into: &set.frontDoor)
+                continue
+            case let other:
+                root.report("kind", code: "config.value", "unknown kind '\(other)' (mapping, endpoints, deployments)")
+                continue
+            }
+            guard let m = load(root: root, sink: sink, warnings: doubts) else { continue }
             if let other = seen[m.name] {
                 sink.add(
                     ConfigIssue(
@@ -78,6 +90,7 @@ public enum FormatMappingLoader {
                     file: directory, code: "config.range",
                     message: "\(set.mappings.count) mappings; at most \(maxMappings) are supported"))
         }
+        FrontDoorLoader.checkKinds(set.frontDoor, files: files, sink: sink)
         set.issues = sink.issues
         set.warnings = doubts.issues
         return set
@@ -86,7 +99,23 @@ public enum FormatMappingLoader {
     /// Loads one mapping file from text; nil (with issues in `sink`) when it has problems.
     public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping? {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
-        let before = sink.issues.count
+        _ = root.node("kind")
+        return load(root: root, sink: sink, warnings: warnings)
+    }
+
+    /// A `kind: endpoints` or `kind: deployments` document.
+    static func loadFrontDoor(_ root: ConfigReader, into config: inout FrontDoorConfig) {
+        checkVersion(root)
+        if root.string("kind", default: "") == "endpoints" {
+            FrontDoorLoader.endpoints(root, into: &config.catalogue)
+        } else {
+            FrontDoorLoader.deployments(root, into: &config.deployments)
+        }
+        _ = root.node("description")
+        root.finish()
+    }
+
+    private static func checkVersion(_ root: ConfigReader) {
         if !root.has("version") {
             root.report("version", code: "config.missing_key", "is required (current: \(currentVersion))")
         }
@@ -94,6 +123,11 @@ public enum FormatMappingLoader {
         if version != currentVersion {
             root.report("version", code: "config.version", "unsupported version \(version) (this build reads 1)")
         }
+    }
+
+    private static func load(root: ConfigReader, sink: IssueSink, warnings: IssueSink?) -> WorkflowMapping? {
+        let before = sink.issues.count
+        checkVersion(root)
         var m = WorkflowMapping(name: root.requiredString("name") ?? "")
         _ = root.node("description")
         readMatch(root, &m)

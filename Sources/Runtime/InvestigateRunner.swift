@@ -158,10 +158,13 @@ final class Feed {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         if options.workers > 1 && files.count > 1 {
-            ParallelDecoder(files: files, options: ingest, workers: options.workers, mappings: options.mappings).run(
+            ParallelDecoder(
+                files: files, options: ingest, workers: options.workers, mappings: options.mappings,
+                frontDoor: options.frontDoor
+            ).run(
                 consume: { _, batch in for item in batch.items { self.handle(item) } }, fileDone: { _, _ in })
         } else {
-            let decoder = FileDecoder(options: ingest, mappings: options.mappings)
+            let decoder = FileDecoder(options: ingest, mappings: options.mappings, frontDoor: options.frontDoor)
             for f in files { _ = decoder.decode(f) { self.handle($0) } }
         }
     }

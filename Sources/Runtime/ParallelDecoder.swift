@@ -25,6 +25,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     private let files: [InputFile]
     private let options: IngestOptions
     private let mappings: [WorkflowMapping]
+    private let frontDoor: FrontDoorConfig
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -36,9 +37,13 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var cancelled = false
 
     /// Creates a decoder over `files`; call `run(consume:)`.
-    public init(files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = []) {
+    public init(
+        files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = [],
+        frontDoor: FrontDoorConfig = FrontDoorConfig()
+    ) {
         self.files = files
         self.mappings = mappings
+        self.frontDoor = frontDoor
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -83,7 +88,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(options: options, mappings: mappings)
+        let decoder = FileDecoder(options: options, mappings: mappings, frontDoor: frontDoor)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

@@ -15,6 +15,8 @@ public final class Pipeline {
     public let ingest: IngestOptions
     /// Workflow-log mappings used by the decoders.
     public let mappings: [WorkflowMapping]
+    /// Endpoint catalogue and deployments of the front-door formats.
+    public let frontDoor: FrontDoorConfig
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
@@ -25,12 +27,14 @@ public final class Pipeline {
     /// Creates a pipeline.
     public init(
         engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
+        frontDoor: FrontDoorConfig = FrontDoorConfig(),
         onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
         self.mappings = mappings
-        self.decoder = FileDecoder(options: ingest, mappings: mappings)
+        self.frontDoor = frontDoor
+        self.decoder = FileDecoder(options: ingest, mappings: mappings, frontDoor: frontDoor)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -60,7 +64,7 @@ public final class Pipeline {
             return
         }
         var last: Int64 = 0
-        ParallelDecoder(files: wanted, options: ingest, workers: workers, mappings: mappings).run(
+        ParallelDecoder(files: wanted, options: ingest, workers: workers, mappings: mappings, frontDoor: frontDoor).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }
                 progress?(batch.consumed - last)

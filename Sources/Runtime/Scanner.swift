@@ -74,7 +74,8 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
-            engine: engine, ingest: ingest, mappings: formats.mappings, onFinding: handle, onDiagnostic: reporter.report
+            engine: engine, ingest: ingest, mappings: formats.mappings, frontDoor: formats.frontDoor, onFinding: handle,
+            onDiagnostic: reporter.report
         )
         var eventsOut: EventWriter? = nil
         var outputFailed = false

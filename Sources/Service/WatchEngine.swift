@@ -26,6 +26,7 @@ final class WatchEngine: @unchecked Sendable {
     private let ingest: IngestOptions
     private let decoder: FileDecoder
     private let mappings: [WorkflowMapping]
+    private let frontDoor: FrontDoorConfig
     private var engine: DetectionEngine
     /// Incident grouping (`incidents: true`), fed by a chain observer registered as a detector.
     private let incidents: IncidentBuilder?
@@ -62,11 +63,13 @@ final class WatchEngine: @unchecked Sendable {
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
     init(
-        config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping], store: StateStore,
+        config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping],
+        frontDoor: FrontDoorConfig = FrontDoorConfig(), store: StateStore,
         outbox: Outbox,
         shared: Shared
     ) throws {
         self.mappings = mappings
+        self.frontDoor = frontDoor
         self.config = config
         self.store = store
         self.outbox = outbox
@@ -76,7 +79,7 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxRecordBytes = config.maxRecordBytes
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest, mappings: mappings)
+        self.decoder = FileDecoder(options: ingest, mappings: mappings, frontDoor: frontDoor)
         baselines = BaselineStore(configuration: config.baselines)
         incidents = config.incidents ? IncidentBuilder() : nil
         engine = DetectionEngine(detectors: Self.withObserver(detectors, incidents), baselines: baselines)
@@ -96,7 +99,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private func makePipeline() -> Pipeline {
         Pipeline(
-            engine: engine, ingest: ingest, mappings: mappings,
+            engine: engine, ingest: ingest, mappings: mappings, frontDoor: frontDoor,
             onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }
