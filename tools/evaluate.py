@@ -98,7 +98,7 @@ def main():
     if a.churn_only:
         return churn(a)
     roots = a.root or ["corpora/cloudtrail/scenarios", "corpora/kubernetes", "corpora/gcp", "corpora/azure",
-                       "corpora/workflow"]
+                       "corpora/workflow", "corpora/workflow/langflow-seed"]
     results = []
     for root in roots:
         if os.path.exists(os.path.join(root, "labels.json")):

@@ -65,7 +65,9 @@ def overlays(out, role):
             open(os.path.join(f, name), "w").write(text)
     open(os.path.join(f, "deployments.yaml"), "w").write(
         "# Which front-door host is which AI-workflow server (this scenario's site).\n"
-        f"version: 1\nkind: deployments\ndeployments:\n  - {{name: {SERVER}, kind: langflow, host: \"{HOST}\"}}\n")
+        f"version: 1\nkind: deployments\ndeployments:\n  - {{name: {SERVER}, kind: langflow, host: \"{HOST}\"}}\n"
+        "  # nginx `combined` lines name no host: the same server when read from that log\n"
+        f"  - {{name: {SERVER}, kind: langflow, front_door: nginx}}\n")
 
 
 def main():

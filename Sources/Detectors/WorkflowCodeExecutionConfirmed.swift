@@ -6,7 +6,7 @@ import EventModel
 /// credentials to a code-running endpoint, seen by the front door (nginx, a load balancer) or
 /// the server's access log, and the server's own record of having run code (Langflow's
 /// "Error executing function code" with its traceback: `code_error`), on the same server
-/// within `window`.
+/// within `window` (closest pairs first).
 ///
 /// Why it matters: the request alone says someone knocked; the server's record says the code
 /// ran. Langflow's record carries the attacker's code and the command output in its traceback
@@ -17,12 +17,13 @@ import EventModel
 /// Records are matched by server (the event's account: name the server the same in the
 /// front-door deployment mapping and the server log mapping) and time, in either order (the
 /// two logs are separate files): each server keeps its latest `max_pending` requests and
-/// records. A request whose log says credentials were presented is never matched (an
-/// authenticated user's failing code); one whose log does not say is reported with
-/// `unknown_auth_severity`, and not at all when the same address logged in successfully
-/// within `session_window`. A refused request (HTTP 401/403 …) does not match. Pairs completed
-/// by the server's record are reported at the end of the input (or the live service's next
-/// flush), about the requesting identity.
+/// records. Every accepted code request takes part in the pairing (closest in time first); one
+/// whose log says credentials were presented, or that does not say but comes from an address that logged in
+/// successfully within `session_window`, is the user's own code and is never reported (so a
+/// user's failing code cannot be paired with a stranger's request); one whose log does not say is
+/// reported with `unknown_auth_severity`. A refused request (HTTP 401/403 …) does not match. Pairs are
+/// made and reported at the end of the input (the live service's next flush, or when a server's
+/// held list is full), about the requesting identity.
 ///
 /// False positives: two unrelated events that happen to meet in the window: a user's failing
 /// code, logged without a word on credentials, from an address that never logged in (a
@@ -40,7 +41,7 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         credentials to a code-running endpoint, seen by the front door (nginx, a load balancer) or
         the server's access log, and the server's own record of having run code (Langflow's
         "Error executing function code" with its traceback: `code_error`), on the same server
-        within `window`.
+        within `window` (closest pairs first).
 
         Why it matters: the request alone says someone knocked; the server's record says the code
         ran. Langflow's record carries the attacker's code and the command output in its traceback
@@ -51,12 +52,13 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         Records are matched by server (the event's account: name the server the same in the
         front-door deployment mapping and the server log mapping) and time, in either order (the
         two logs are separate files): each server keeps its latest `max_pending` requests and
-        records. A request whose log says credentials were presented is never matched (an
-        authenticated user's failing code); one whose log does not say is reported with
-        `unknown_auth_severity`, and not at all when the same address logged in successfully
-        within `session_window`. A refused request (HTTP 401/403 …) does not match. Pairs completed
-        by the server's record are reported at the end of the input (or the live service's next
-        flush), about the requesting identity.
+        records. Every accepted code request takes part in the pairing (closest in time first); one
+        whose log says credentials were presented, or that does not say but comes from an address that logged in
+        successfully within `session_window`, is the user's own code and is never reported (so a
+        user's failing code cannot be paired with a stranger's request); one whose log does not say is
+        reported with `unknown_auth_severity`. A refused request (HTTP 401/403 …) does not match. Pairs are
+        made and reported at the end of the input (the live service's next flush, or when a server's
+        held list is full), about the requesting identity.
 
         False positives: two unrelated events that happen to meet in the window: a user's failing
         code, logged without a word on credentials, from an address that never logged in (a
@@ -76,7 +78,7 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         /// Actions of the server's own records saying code ran (`server_actions`).
         public var serverActions: [String] = ["code_error", "code_executed"]
         /// Largest distance in time between request and record (`window`, ms).
-        public var window: Int64 = 120_000
+        public var window: Int64 = 30_000
         /// Severity when the request's log does not say whether credentials were presented
         /// (`unknown_auth_severity`); capped at the detector's severity.
         public var unknownAuthSeverity: Severity = .high
@@ -115,7 +117,8 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         var path: String
         var agent: String
         var auth: Bool?
-        var matched = false
+        /// Credentials presented, or an address that logged in: the user's own code, never reported.
+        var own: Bool
     }
 
     /// A server record of executed code waiting for its request.
@@ -123,10 +126,11 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         var time: Int64
         var eventId: String
         var text: String
-        var matched = false
     }
 
     final class Server: RecentState {
+        let name: String
+        init(name: String) { self.name = name }
         var requests: [Request] = []
         var records: [Record] = []
     }
@@ -157,50 +161,68 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         sessions.note(req, time: event.time, actions: configuration.loginActions)
         if configuration.serverActions.contains(req.action) {
             record(event, req, context)
-        } else if req.auth != true, !req.refused, req.runsCode(actions: configuration.codeActions, paths: globs) {
-            if req.auth == nil, sessions.loggedIn(req, time: event.time, window: configuration.sessionWindow) != nil {
-                return
-            }
-            request(event, req, context, into: &signals)
+        } else if !req.refused, req.runsCode(actions: configuration.codeActions, paths: globs) {
+            // Every accepted code request claims the nearest record, so a user's own failing code
+            // (with credentials, or from an address that logged in) cannot be paired with a stranger's.
+            let own =
+                req.auth == true
+                || (req.auth == nil
+                    && sessions.loggedIn(req, time: event.time, window: configuration.sessionWindow) != nil)
+            request(event, req, own: own, context)
         }
     }
 
-    /// Reports pairs completed by a server record.
+    /// Pairs what is held and reports the confirmed requests (end of input, or a live flush).
     public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
+        for s in servers.entries.values.sorted(by: { $0.name < $1.name }) { settle(s, context) }
         signals.append(contentsOf: pending)
         pending.removeAll()
     }
 
     private func server(_ name: String, _ time: Int64) -> Server {
-        servers.get(Hash64.of(name), now: time) { Server() }
+        servers.get(Hash64.of(name), now: time) { Server(name: name) }
     }
 
-    private func request(_ e: Event, _ req: WorkflowRequest, _ context: DetectionContext, into out: inout [Signal]) {
+    private func request(_ e: Event, _ req: WorkflowRequest, own: Bool, _ context: DetectionContext) {
         let s = server(req.server, e.time)
-        var r = Request(
+        let r = Request(
             time: e.time, identity: e.identity, eventId: e.eventId, client: req.client,
             path: req.path.isEmpty ? req.action : req.path, agent: RuleText.bounded(e.userAgent.raw, 120),
-            auth: req.auth)
-        if let i = s.records.lastIndex(where: { !$0.matched && abs($0.time - e.time) <= configuration.window }) {
-            s.records[i].matched = true
-            r.matched = true
-            out.append(signal(r, s.records[i], server: req.server, context))
-        }
+            auth: req.auth, own: own)
+        if s.requests.count >= configuration.maxPending { settle(s, context) }
         Self.append(&s.requests, r, cap: configuration.maxPending)
     }
 
     private func record(_ e: Event, _ req: WorkflowRequest, _ context: DetectionContext) {
         let s = server(req.server, e.time)
         let text = SourceText.param(e, "tool_input", 300) ?? SourceText.param(e, "path", 160) ?? e.action.operation
-        var rec = Record(time: e.time, eventId: e.eventId, text: text)
-        if let i = s.requests.lastIndex(where: { !$0.matched && abs($0.time - e.time) <= configuration.window }) {
-            s.requests[i].matched = true
-            rec.matched = true
-            if pending.count < Self.maxPendingSignals {
-                pending.append((s.requests[i].identity, signal(s.requests[i], rec, server: req.server, context)))
+        if s.records.count >= configuration.maxPending { settle(s, context) }
+        Self.append(&s.records, Record(time: e.time, eventId: e.eventId, text: text), cap: configuration.maxPending)
+    }
+
+    /// Pairs unmatched requests and records of a server, closest in time first (a greedy global
+    /// order: arrival order would let the first request near a record take it), and queues the
+    /// pairs whose request is not the user's own. Paired entries are dropped.
+    func settle(_ s: Server, _ context: DetectionContext) {
+        var pairs: [(gap: Int64, q: Int, r: Int)] = []
+        for (qi, q) in s.requests.enumerated() {
+            for (ri, r) in s.records.enumerated() where abs(q.time - r.time) <= configuration.window {
+                pairs.append((abs(q.time - r.time), qi, ri))
             }
         }
-        Self.append(&s.records, rec, cap: configuration.maxPending)
+        pairs.sort { ($0.gap, $0.r, $0.q) < ($1.gap, $1.r, $1.q) }
+        var usedQ = Set<Int>()
+        var usedR = Set<Int>()
+        for p in pairs where !usedQ.contains(p.q) && !usedR.contains(p.r) {
+            usedQ.insert(p.q)
+            usedR.insert(p.r)
+            let q = s.requests[p.q]
+            if !q.own, pending.count < Self.maxPendingSignals {
+                pending.append((q.identity, signal(q, s.records[p.r], server: s.name, context)))
+            }
+        }
+        s.requests = s.requests.enumerated().filter { !usedQ.contains($0.offset) }.map(\.element)
+        s.records = s.records.enumerated().filter { !usedR.contains($0.offset) }.map(\.element)
     }
 
     private static func append<T>(_ list: inout [T], _ item: T, cap: Int) {
@@ -214,7 +236,8 @@ extension WorkflowCodeExecutionConfirmed {
 
     /// The finding of one matched pair, about the request.
     func signal(_ r: Request, _ rec: Record, server: String, _ context: DetectionContext) -> Signal {
-        let severity = r.auth == nil ? min(context.spec.severity, configuration.unknownAuthSeverity) : context.spec.severity
+        let severity =
+            r.auth == nil ? min(context.spec.severity, configuration.unknownAuthSeverity) : context.spec.severity
         let where_ = WorkflowText.server(server)
         let client = r.client.isEmpty ? "an unknown address" : RuleText.bounded(r.client, 64)
         let gap = abs(rec.time - r.time) / 1000

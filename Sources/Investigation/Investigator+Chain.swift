@@ -39,7 +39,8 @@ extension Investigator {
         let mine = workloadEdges.filter { $0.from == p.key }
         guard !mine.isEmpty else { return }
         workloadEdges.removeAll { $0.from == p.key }
-        for edge in mine where !edges.contains(where: { $0.kind == .workload && $0.from == edge.from && $0.to == edge.to }) {
+        for edge in mine
+        where !edges.contains(where: { $0.kind == .workload && $0.from == edge.from && $0.to == edge.to }) {
             follow(edge, from: p)
         }
     }

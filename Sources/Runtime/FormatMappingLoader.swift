@@ -97,7 +97,8 @@ public enum FormatMappingLoader {
     }
 
     /// Loads one mapping file from text; nil (with issues in `sink`) when it has problems.
-    public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping? {
+    public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping?
+    {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
         _ = root.node("kind")
         return load(root: root, sink: sink, warnings: warnings)

@@ -10,7 +10,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("events.jsonl")
         let r = try CLI.run(
-            ["scan", input, "--detectors", "detectors", "--formats", formats, "--events-out", out.path, "--no-progress"])
+            [
+                "scan", input, "--detectors", "detectors", "--formats", formats, "--events-out", out.path,
+                "--no-progress",
+            ])
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         let list = text.split(separator: "\n").compactMap {

@@ -124,6 +124,8 @@ import Testing
         #expect(f.severity == .high)
         #expect(f.fact("client_network_new") == "true")
         let early = try Harness(id)
-        #expect(early.run(get(at: 0, client: "10.20.0.5"), code(at: 60_000, client: "203.0.113.66")).first?.severity == .medium)
+        #expect(
+            early.run(get(at: 0, client: "10.20.0.5"), code(at: 60_000, client: "203.0.113.66")).first?.severity
+                == .medium)
     }
 }

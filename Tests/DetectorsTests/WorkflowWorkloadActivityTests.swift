@@ -12,7 +12,8 @@ import Testing
             id,
             edit: withSetting(
                 "workloads",
-                "\n    - server: lf-prod\n      identity: arn:aws:sts::111122223333:assumed-role/langflow-host/i-0abc\(extra)"))
+                "\n    - server: lf-prod\n      identity: arn:aws:sts::111122223333:assumed-role/langflow-host/i-0abc\(extra)"
+            ))
     }
 
     /// Ten days of the role reading its bucket from its usual address (the baseline).
@@ -25,8 +26,10 @@ import Testing
 
     func request(at minute: Int, auth: String = "false", status: String = "200") -> Event {
         SourceEvents.workflow(
-            ["path": "/api/v1/validate/code", "method": "POST", "status": status, "action": "validate_code",
-             "authenticated": auth], at: Int64(minute) * 60_000,
+            [
+                "path": "/api/v1/validate/code", "method": "POST", "status": status, "action": "validate_code",
+                "authenticated": auth,
+            ], at: Int64(minute) * 60_000,
             client: "203.0.113.66")
     }
 
@@ -68,7 +71,8 @@ import Testing
 
     @Test func usualCallsAuthenticatedOrLateRequestsAndUnmappedServersAreQuiet() throws {
         let start = 15 * 1440
-        let usual = TestEvents.make("s3", "GetObject", by: TestEvents.role("langflow-host"), minute: start + 3, ip: "10.20.0.1")
+        let usual = TestEvents.make(
+            "s3", "GetObject", by: TestEvents.role("langflow-host"), minute: start + 3, ip: "10.20.0.1")
         for events in [
             [request(at: start), usual],
             [request(at: start, auth: "true"), unusual(at: start + 3)],

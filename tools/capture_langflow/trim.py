@@ -6,12 +6,12 @@
 Per mode folder: the nginx logs, the driver's timeline and version.txt are kept whole; Langflow's
 stdout and log file keep every line that is not a loguru JSON record (banners, Rich console
 output; a console log without records keeps its last `CONSOLE` lines), the last `STARTUP` records before the first request and every record from the first
-request on (the records are not edited). A kept file over 16 KB is written gzipped.
+request on (the records are not edited). A kept file over 8 KB is written gzipped.
 """
 import gzip, json, os, shutil, sys
 
 STARTUP = 12
-CONSOLE = 200
+CONSOLE = 60
 KEEP_WHOLE = ["access.log", "access.json", "timeline.jsonl", "version.txt"]
 
 
@@ -35,7 +35,7 @@ def trim(lines, first):
 
 def write(path, lines):
     data = "".join(lines).encode()
-    if len(data) > 16 * 1024:
+    if len(data) > 8 * 1024:
         with gzip.GzipFile(path + ".gz", "wb", mtime=0) as f:
             f.write(data)
     else:
