@@ -21,6 +21,12 @@ extension Registry {
             mitre: ["T1059.006", "T1190"]
         ) { WorkflowCodeExecutionConfirmed(configuration: .init(reading: $0)) },
         DetectorDescriptor(
+            id: WorkflowExploitSequence.id,
+            summary: "Version probe then code request from one address, then a new outbound tool target",
+            explanation: WorkflowExploitSequence.explanation, defaultSeverity: .critical,
+            mitre: ["T1071.001", "T1190", "T1595.002"]
+        ) { WorkflowExploitSequence(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
             id: WorkflowMetadataAccess.id,
             summary: "AI-workflow request or tool call reaching a cloud metadata endpoint",
             explanation: WorkflowMetadataAccess.explanation, defaultSeverity: .high,
