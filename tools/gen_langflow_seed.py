@@ -98,7 +98,8 @@ def main():
     cloud = doc["attacks"][0]
     cloud["identity_keys"] = [f"workflow:{SERVER}/anonymous", role]
     cloud["expected_detectors"] = sorted(set(cloud["expected_detectors"]) | {
-        "workflow.unauthenticated_execution", "workflow.code_execution_confirmed", "workflow.workload_activity"})
+        "workflow.unauthenticated_execution", "workflow.code_execution_confirmed", "workflow.workload_activity",
+        "workflow.exploit_sequence"})
     cloud["front_door"] = {
         "client": exploit["client"], "request": f"{exploit['method']} {exploit['path']}",
         "time": iso(t_exploit), "server": SERVER, "host": HOST,
