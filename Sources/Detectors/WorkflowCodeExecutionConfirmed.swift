@@ -22,8 +22,9 @@ import EventModel
 /// successfully within `session_window`, is the user's own code and is never reported (so a
 /// user's failing code cannot be paired with a stranger's request); one whose log does not say is
 /// reported with `unknown_auth_severity`. A refused request (HTTP 401/403 …) does not match. Pairs are
-/// made and reported at the end of the input (the live service's next flush, or when a server's
-/// held list is full), about the requesting identity.
+/// made and reported, about the requesting identity, once both sides are older than the window
+/// (seen from the server's later events), when a server's held list is full, or at the end of
+/// the input.
 ///
 /// False positives: two unrelated events that happen to meet in the window: a user's failing
 /// code, logged without a word on credentials, from an address that never logged in (a
@@ -57,8 +58,9 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         successfully within `session_window`, is the user's own code and is never reported (so a
         user's failing code cannot be paired with a stranger's request); one whose log does not say is
         reported with `unknown_auth_severity`. A refused request (HTTP 401/403 …) does not match. Pairs are
-        made and reported at the end of the input (the live service's next flush, or when a server's
-        held list is full), about the requesting identity.
+        made and reported, about the requesting identity, once both sides are older than the window
+        (seen from the server's later events), when a server's held list is full, or at the end of
+        the input.
 
         False positives: two unrelated events that happen to meet in the window: a user's failing
         code, logged without a word on credentials, from an address that never logged in (a
@@ -170,9 +172,22 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
                     && sessions.loggedIn(req, time: event.time, window: configuration.sessionWindow) != nil)
             request(event, req, own: own, context)
         }
+        // Pairs that no later record or request can improve (both older than the window) are
+        // reported now, about the request's identity; the rest wait (end of input: `finish`).
+        let s = server(req.server, event.time)
+        if let oldest = (s.requests.map(\.time) + s.records.map(\.time)).min(),
+            oldest < event.time - configuration.window
+        {
+            settle(s, context, before: event.time - configuration.window)
+        }
+        for (who, var signal) in pending {
+            signal.about = who
+            signals.append(signal)
+        }
+        pending.removeAll()
     }
 
-    /// Pairs what is held and reports the confirmed requests (end of input, or a live flush).
+    /// Pairs what is still held and reports the confirmed requests (end of input).
     public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
         for s in servers.entries.values.sorted(by: { $0.name < $1.name }) { settle(s, context) }
         signals.append(contentsOf: pending)
@@ -203,10 +218,11 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
     /// Pairs unmatched requests and records of a server, closest in time first (a greedy global
     /// order: arrival order would let the first request near a record take it), and queues the
     /// pairs whose request is not the user's own. Paired entries are dropped.
-    func settle(_ s: Server, _ context: DetectionContext) {
+    func settle(_ s: Server, _ context: DetectionContext, before cutoff: Int64 = .max) {
         var pairs: [(gap: Int64, q: Int, r: Int)] = []
-        for (qi, q) in s.requests.enumerated() {
-            for (ri, r) in s.records.enumerated() where abs(q.time - r.time) <= configuration.window {
+        for (qi, q) in s.requests.enumerated() where q.time < cutoff {
+            for (ri, r) in s.records.enumerated() where r.time < cutoff && abs(q.time - r.time) <= configuration.window
+            {
                 pairs.append((abs(q.time - r.time), qi, ri))
             }
         }

@@ -159,6 +159,13 @@ public final class WorkflowWorkloadActivity: Detector {
                 req.runsCode(actions: configuration.codeActions, paths: globs)
             else { return }
             request(event, req, s, context)
+            // Calls read before this request (the audit log is often read first) are reported now,
+            // about the workload identity.
+            for (who, var signal) in pending {
+                signal.about = who
+                signals.append(signal)
+            }
+            pending.removeAll()
         } else if let links = byIdentity[event.identity.key] {
             for w in links where w.instance.isEmpty || w.instance == event.identity.instanceId {
                 guard let s = byServer[w.server], let why = unusual(event, context) else { continue }
@@ -167,7 +174,7 @@ public final class WorkflowWorkloadActivity: Detector {
         }
     }
 
-    /// Reports calls matched by a later request.
+    /// Reports what is still pending (nothing: matches are reported as they are found).
     public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
         signals.append(contentsOf: pending)
         pending.removeAll()

@@ -120,4 +120,14 @@ import Testing
             #expect(h.finish().isEmpty)
         }
     }
+
+    @Test func aPairIsReportedOnceLaterEventsPassTheWindowAboutTheRequester() throws {
+        let h = try Harness(id)
+        #expect(h.run(request(at: 0), record(at: 1_000)).isEmpty)
+        let later = SourceEvents.workflow(["path": "/health", "method": "GET", "status": "200"], at: 60_000)
+        let f = try #require(h.run(later).first)
+        #expect(f.identity == "workflow:lf-prod/anonymous")
+        #expect(f.fact("client") == "203.0.113.66")
+        #expect(h.finish().isEmpty)
+    }
 }

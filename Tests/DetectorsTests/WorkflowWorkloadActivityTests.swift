@@ -60,13 +60,14 @@ import Testing
         #expect(f.explanation.contains("12 minute(s) after 203.0.113.66"))
     }
 
-    @Test func callsReadBeforeTheRequestAreMatchedAtTheEnd() throws {
+    @Test func callsReadBeforeTheRequestAreReportedAboutTheRoleWhenTheRequestArrives() throws {
         let h = try harness()
         let start = 15 * 1440
         h.run(baseline())
-        #expect(h.run(unusual(at: start + 5), request(at: start)).isEmpty)
-        let f = try #require(h.finish().first)
+        let f = try #require(h.run(unusual(at: start + 5), request(at: start)).first)
         #expect(f.identity == roleArn)
+        #expect(f.account == "111122223333")
+        #expect(h.finish().isEmpty)
     }
 
     @Test func usualCallsAuthenticatedOrLateRequestsAndUnmappedServersAreQuiet() throws {
