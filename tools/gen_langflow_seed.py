@@ -60,7 +60,7 @@ def overlays(out, role):
     text = text.replace("  workloads: []\n", f"  workloads:\n    - server: {SERVER}\n      identity: {role}\n")
     open(os.path.join(d, "workflow.workload_activity.yaml"), "w").write(text)
     for name in sorted(os.listdir("formats")):
-        if name.startswith("langflow-app"):
+        if name.startswith("langflow-app") or name == "langflow-login.yaml":
             text = open(os.path.join("formats", name)).read().replace("  server: langflow\n", f"  server: {SERVER}\n")
             open(os.path.join(f, name), "w").write(text)
     open(os.path.join(f, "deployments.yaml"), "w").write(

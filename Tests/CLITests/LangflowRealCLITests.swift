@@ -43,4 +43,18 @@ import Testing
         let (list, _) = try events(CLI.corpus("workflow/langflow-real/1.2.0/file-info/langflow.log.gz"))
         #expect(codeErrors(list).isEmpty)
     }
+
+    @Test func theCurrentReleaseRefusesTheExploitAndLogsOnlyTheLogin() throws {
+        let dir = "workflow/langflow-real/current/container/"
+        let (list, _) = try events(CLI.corpus(dir + "stdout.log.gz"))
+        #expect(codeErrors(list).isEmpty)
+        let logins = list.filter { ($0["action"] as? [String: Any])?["operation"] as? String == "login" }
+        #expect(logins.count == 1)
+        let p = logins.first?["parameters"] as? [String: String] ?? [:]
+        #expect(p["mapping"] == "langflow-login" && p["authenticated"] == "true" && p["source_ip"] == "127.0.0.1")
+        let r = try CLI.run(["scan", CLI.corpus(dir + "access.json"), "--detectors", "detectors", "--no-progress"])
+        let attempts = r.findings.filter { $0["detector"] as? String == "workflow.unauthenticated_execution" }
+        #expect(!attempts.isEmpty)
+        #expect(attempts.allSatisfy { $0["severity"] as? String == "low" }, "\(attempts)")
+    }
 }

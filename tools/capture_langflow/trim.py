@@ -8,7 +8,7 @@ stdout and log file keep every line that is not a loguru JSON record (banners, R
 output; a console log without records keeps its last `CONSOLE` lines), the last `STARTUP` records before the first request and every record from the first
 request on (the records are not edited). A kept file over 8 KB is written gzipped.
 """
-import gzip, json, os, shutil, sys
+import datetime, gzip, json, os, shutil, sys
 
 STARTUP = 12
 CONSOLE = 60
@@ -16,10 +16,24 @@ KEEP_WHOLE = ["access.log", "access.json", "timeline.jsonl", "version.txt"]
 
 
 def record_time(line):
+    """Epoch seconds of a JSON log record: loguru's (Langflow 1.2) or structlog's (current Langflow)."""
     try:
-        return json.loads(line)["record"]["time"]["timestamp"]
-    except (ValueError, KeyError, TypeError):
+        r = json.loads(line)
+    except ValueError:
         return None
+    if not isinstance(r, dict):
+        return None
+    try:
+        return r["record"]["time"]["timestamp"]
+    except (KeyError, TypeError):
+        pass
+    ts = r.get("timestamp")
+    if isinstance(ts, str):
+        try:
+            return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
 
 
 def trim(lines, first):
