@@ -44,6 +44,17 @@ protocol RecordFormat: SendableMetatype {
     static func decode(_ fields: RecordFields, context: inout DecodeContext) throws(JSONError) -> DecodeResult
 }
 
+/// A log format written as text, one record per line (nginx `combined`, ALB): recognised
+/// by the line's content and decoded byte-wise. Listed in `FormatRegistry.textFormats`.
+protocol TextFormat: SendableMetatype {
+    /// Stable name, e.g. `nginx`.
+    static var name: String { get }
+    /// True when the line looks like this format (checked in registry order).
+    static func sniff(_ line: TextLine) -> Bool
+    /// Decodes a line that `sniff` accepted (split with `TextLine.maxFields`).
+    static func decode(_ line: TextLine, context: inout DecodeContext) -> DecodeResult
+}
+
 /// Mutable state shared by the formats while decoding: the record's origin, bounded
 /// caches, and warnings about the record being decoded.
 struct DecodeContext {
@@ -65,11 +76,17 @@ struct DecodeContext {
     let mappings: [WorkflowMapping]
     /// Whose raw records `Event.raw` keeps (rules that read the provider's own fields).
     var rawInterest: RawInterest
+    /// Endpoint catalogue and deployment mapping of the front-door formats.
+    let frontDoor: FrontDoorConfig
 
-    init(maxDepth: Int, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none) {
+    init(
+        maxDepth: Int, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none,
+        frontDoor: FrontDoorConfig = FrontDoorConfig()
+    ) {
         self.maxDepth = maxDepth
         self.mappings = mappings
         self.rawInterest = rawInterest
+        self.frontDoor = frontDoor
     }
 
     /// `result` with `bytes` as the raw record of its event when some rule may read it and no

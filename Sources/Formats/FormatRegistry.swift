@@ -9,11 +9,14 @@ public enum FormatRegistry {
     static let formats: [any RecordFormat.Type] = [
         CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self,
         KubernetesAudit.self, GCPAudit.self, AKSAudit.self, AzureActivity.self, WorkflowLog.self,
-        EKSAuditMessage.self, CloudWatchBatch.self,
+        EKSAuditMessage.self, CloudWatchBatch.self, NginxJSONLog.self,
     ]
 
+    /// Formats of text lines (records that do not start like JSON), in sniffing order.
+    static let textFormats: [any TextFormat.Type] = [NginxAccessLog.self]
+
     /// Names of the known formats, in sniffing order.
-    public static var names: [String] { formats.map { $0.name } }
+    public static var names: [String] { formats.map { $0.name } + textFormats.map { $0.name } }
 
     /// Name of the format that claims the JSON object in `bytes`; nil when the input is not
     /// a JSON object or no format claims it.

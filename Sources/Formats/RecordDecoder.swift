@@ -31,12 +31,45 @@ public struct RecordDecoder: @unchecked Sendable {
     /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
     /// `mappings` read workflow servers' own log shapes (tried in order on records that no
     /// built-in format claims).
-    /// `rawInterest` says which events keep their provider record in `Event.raw` (for rules).
+    /// `rawInterest` says which events keep their provider record in `Event.raw` (for rules);
+    /// `frontDoor` names the servers and endpoints of front-door access logs.
     public init(
         maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = [],
-        rawInterest: RawInterest = .none
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
-        context = DecodeContext(maxDepth: maxDepth, mappings: mappings, rawInterest: rawInterest)
+        context = DecodeContext(
+            maxDepth: maxDepth, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
+    }
+
+    /// Decodes one text line read at `origin` (a record the framer marked as text): the
+    /// first text format that recognises it decodes it; a line none claims is reported as
+    /// `frame.not_json`, its meaning before text formats existed.
+    public mutating func decodeText(_ bytes: UnsafeRawBufferPointer, origin: Origin) -> DecodeResult {
+        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
+        context.origin = origin
+        context.invalidUTF8 = false
+        if !context.warnings.isEmpty { context.warnings.removeAll(keepingCapacity: true) }
+        let line = TextLine(bytes)
+        var result: DecodeResult?
+        for format in FormatRegistry.textFormats where format.sniff(line) {
+            result = format.decode(line, context: &context)
+            break
+        }
+        guard let result else {
+            return .failed(
+                context.diagnostic(
+                    .error, "frame.not_json",
+                    "line \(origin.record) is neither JSON (it does not start with `{` or `[`) nor a known text "
+                        + "access-log line (\(FormatRegistry.textFormats.map { $0.name }.joined(separator: ", "))); skipped it"
+                ))
+        }
+        if result.hasEvent { warnings += context.warnings }
+        if context.invalidUTF8, result.hasEvent {
+            warnings.append(
+                context.diagnostic(
+                    .warning, DecodeCode.invalidUTF8, "record text had invalid UTF-8, replaced with U+FFFD"))
+        }
+        return result
     }
 
     /// Decodes one record read at `origin`.

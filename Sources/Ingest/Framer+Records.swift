@@ -98,7 +98,7 @@ extension Framer {
             _ = reportSkipped(&s, length: length, onDiagnostic)
             return
         }
-        let info = RecordInfo(origin: recordOrigin(s), line: s.recLine, offset: s.recOffset)
+        let info = RecordInfo(origin: recordOrigin(s), line: s.recLine, offset: s.recOffset, isText: s.inText)
         recordsEmitted += 1
         if carry.isEmpty {
             onRecord(UnsafeRawBufferPointer(start: p + s.recStart, count: e - s.recStart), info)
@@ -179,6 +179,7 @@ extension Framer {
         s.depth = 0
         s.inString = false
         s.escapePending = false
+        s.inText = false
         s.inRecord = false
         s.recSkip = false
         s.pending = .none

@@ -20,8 +20,12 @@ import EventModel
 /// - A top-level array: each element is a record (also for JSON lines whose
 ///   lines are arrays: their elements are the records).
 ///
+/// - Text: a line that does not start a JSON object or array (an access-log line of nginx,
+///   an ALB, …) is a record of its own, handed out with `RecordInfo.isText` set; the decoder
+///   offers it to the text formats and reports it (`frame.not_json`) when none claims it.
+///   A last line without a newline is a record too, unless the input was cut.
+///
 /// Diagnostics (the rest of the stream is always read):
-/// - `frame.not_json`: a line that does not start a JSON object or array; skipped up to its end.
 /// - `frame.too_large`: a record over `maxRecordBytes`; skipped without buffering it and
 ///   reported with its size when it ends (a `Records` document itself has no size limit).
 /// - `frame.too_deep`: a record nested deeper than `maxDepth`; skipped.
@@ -107,7 +111,9 @@ public final class Framer {
         var s = state
         var i = 0
         while i < n {
-            if s.inString {
+            if s.inText {
+                i = scanText(p, i, n, &s, onRecord, onDiagnostic)
+            } else if s.inString {
                 i = scanString(p, i, n, &s, onDiagnostic)
             } else if s.top == .between {
                 i = scanBetween(p, i, n, &s, onDiagnostic)
@@ -127,10 +133,16 @@ public final class Framer {
     /// Ends the stream: reports a record left open (`frame.truncated`, unless
     /// `reportTruncation` is false because the cut was already reported, e.g.
     /// as `gzip.truncated`; a record that is too large or deep is still
-    /// reported as such) and drops it. Call `reset(path:)` before the next stream.
-    public func finish(reportTruncation: Bool = true, onDiagnostic: (Diagnostic) -> Void) {
+    /// reported as such) and drops it; a last text line without a newline goes to `onRecord`.
+    /// Call `reset(path:)` before the next stream.
+    public func finish(
+        reportTruncation: Bool = true, onRecord: (UnsafeRawBufferPointer, RecordInfo) -> Void,
+        onDiagnostic: (Diagnostic) -> Void
+    ) {
         var s = state
-        if s.top != .between {
+        if s.inText {
+            finishText(reportTruncation, &s, onRecord, onDiagnostic)
+        } else if s.top != .between {
             let length = Int(s.streamOffset - s.recOffset)
             if s.inRecord && reportSkipped(&s, length: length, onDiagnostic) {
                 // The record had a problem of its own (size, depth); that is what counts.
@@ -298,10 +310,8 @@ public final class Framer {
                 0xbf where s.streamOffset + Int64(i) == 2:
                 i += 1  // UTF-8 byte order mark (byte by byte, as it may span chunks)
             default:
-                report(
-                    "frame.not_json", Origin(path: path, record: s.line),
-                    "line \(s.line) does not start with `{` or `[`; skipped the line", onDiagnostic)
-                s.skipLine = true
+                beginRecord(at: i, base: 0, index: 0, &s)
+                s.inText = true
                 return i
             }
         }

@@ -53,6 +53,8 @@ struct FramerState {
 
     /// A record is being framed.
     var inRecord = false
+    /// The record being framed is a text line (not JSON): it ends at the next newline.
+    var inText = false
     /// Depth outside the record (0 for a top-level value, `elemDepth` for an element).
     var recBase = 0
     /// Index in the current chunk where the record's not-yet-carried bytes start.

@@ -11,11 +11,15 @@ public struct RecordInfo: Sendable, Hashable {
     public var line: Int
     /// Byte offset of the record's first byte in the decompressed stream.
     public var offset: Int64
+    /// The record is a line of text that does not start like JSON (an access-log line:
+    /// nginx, ALB); the decoder offers it to the text formats instead of the JSON ones.
+    public var isText: Bool
 
     /// Creates a record location.
-    public init(origin: Origin, line: Int, offset: Int64) {
+    public init(origin: Origin, line: Int, offset: Int64, isText: Bool = false) {
         self.origin = origin
         self.line = line
         self.offset = offset
+        self.isText = isText
     }
 }

@@ -128,7 +128,8 @@ public final class RecordReader {
             if !more { break }
         }
         if !inflater.stopped { inflater.finish(onOutput: frame, onDiagnostic: diagnose) }
-        framer.finish(reportTruncation: !inflater.reportedProblem && !readFailed, onDiagnostic: diagnose)
+        framer.finish(
+            reportTruncation: !inflater.reportedProblem && !readFailed, onRecord: onRecord, onDiagnostic: diagnose)
         stats.decompressedBytes = inflater.producedBytes
         stats.records = framer.recordsEmitted
         stats.suppressedDiagnostics = framer.suppressedDiagnostics

@@ -17,11 +17,14 @@ public final class FileDecoder {
     private let reader: RecordReader
     private var decoder: RecordDecoder
 
-    /// Creates a decoder with the ingest limits, the workflow-log mappings and the rules'
-    /// interest in raw records.
-    public init(options: IngestOptions, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none) {
+    /// Creates a decoder with the ingest limits, the workflow-log mappings, the rules'
+    /// interest in raw records and the front-door endpoint catalogue.
+    public init(
+        options: IngestOptions, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none,
+        frontDoor: FrontDoorConfig = FrontDoorConfig()
+    ) {
         reader = RecordReader(options: options)
-        decoder = RecordDecoder(mappings: mappings, rawInterest: rawInterest)
+        decoder = RecordDecoder(mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
     }
 
     /// Which events keep their provider record (`Event.raw`); set when the loaded rules change.
@@ -38,13 +41,15 @@ public final class FileDecoder {
     ) -> FileStats {
         reader.read(
             file, onProgress: progress,
-            onRecord: { bytes, info in self.record(bytes, info.origin, sink) },
+            onRecord: { bytes, info in self.record(bytes, info.origin, isText: info.isText, sink) },
             onDiagnostic: { sink(.diagnostic($0)) })
     }
 
-    /// Decodes one framed record.
-    public func record(_ bytes: UnsafeRawBufferPointer, _ origin: Origin, _ sink: (DecodedItem) -> Void) {
-        let result = decoder.decode(bytes, origin: origin)
+    /// Decodes one framed record (`isText`: a text line, for the text formats).
+    public func record(
+        _ bytes: UnsafeRawBufferPointer, _ origin: Origin, isText: Bool = false, _ sink: (DecodedItem) -> Void
+    ) {
+        let result = isText ? decoder.decodeText(bytes, origin: origin) : decoder.decode(bytes, origin: origin)
         for w in decoder.warnings { sink(.diagnostic(w)) }
         deliver(result, origin, sink)
     }

@@ -9,8 +9,12 @@ public struct FormatMappingSet: Sendable {
     public var mappings: [WorkflowMapping] = []
     /// Every problem found (the scan refuses to start when non-empty).
     public var issues: [ConfigIssue] = []
+    /// Doubtful but usable settings (`trailhound validate` prints them as warnings; scans run).
+    public var warnings: [ConfigIssue] = []
     /// Files read.
     public var files: [String] = []
+    /// The endpoint catalogue and deployment mapping (`kind: endpoints` / `kind: deployments` files).
+    public var frontDoor = FrontDoorConfig()
 }
 
 /// Loads `formats/*.yaml`: workflow-log field mappings (docs/sources.md, "Writing a mapping"). Every
@@ -53,13 +57,24 @@ public enum FormatMappingLoader {
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             .map { (directory as NSString).appendingPathComponent($0) }
         var set = FormatMappingSet(files: files)
+        let doubts = IssueSink()
         var seen: [String: String] = [:]
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 sink.add(ConfigIssue(file: file, code: "config.unreadable", message: "cannot read file as UTF-8"))
                 continue
             }
-            guard let m = load(yaml: text, file: file, sink: sink) else { continue }
+            guard let root = ConfigReader.parse(yaml: text, file: file, sink: sink) else { continue }
+            switch root.string("kind", default: "mapping") {
+            case "mapping": break
+            case "endpoints", "deployments":
+                loadFrontDoor(root, into: &set.frontDoor)
+                continue
+            case let other:
+                root.report("kind", code: "config.value", "unknown kind '\(other)' (mapping, endpoints, deployments)")
+                continue
+            }
+            guard let m = load(root: root, sink: sink, warnings: doubts) else { continue }
             if let other = seen[m.name] {
                 sink.add(
                     ConfigIssue(
@@ -75,14 +90,33 @@ public enum FormatMappingLoader {
                     file: directory, code: "config.range",
                     message: "\(set.mappings.count) mappings; at most \(maxMappings) are supported"))
         }
+        FrontDoorLoader.checkKinds(set.frontDoor, files: files, sink: sink)
         set.issues = sink.issues
+        set.warnings = doubts.issues
         return set
     }
 
     /// Loads one mapping file from text; nil (with issues in `sink`) when it has problems.
-    public static func load(yaml: String, file: String, sink: IssueSink) -> WorkflowMapping? {
+    public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping?
+    {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
-        let before = sink.issues.count
+        _ = root.node("kind")
+        return load(root: root, sink: sink, warnings: warnings)
+    }
+
+    /// A `kind: endpoints` or `kind: deployments` document.
+    static func loadFrontDoor(_ root: ConfigReader, into config: inout FrontDoorConfig) {
+        checkVersion(root)
+        if root.string("kind", default: "") == "endpoints" {
+            FrontDoorLoader.endpoints(root, into: &config.catalogue)
+        } else {
+            FrontDoorLoader.deployments(root, into: &config.deployments)
+        }
+        _ = root.node("description")
+        root.finish()
+    }
+
+    private static func checkVersion(_ root: ConfigReader) {
         if !root.has("version") {
             root.report("version", code: "config.missing_key", "is required (current: \(currentVersion))")
         }
@@ -90,6 +124,11 @@ public enum FormatMappingLoader {
         if version != currentVersion {
             root.report("version", code: "config.version", "unsupported version \(version) (this build reads 1)")
         }
+    }
+
+    private static func load(root: ConfigReader, sink: IssueSink, warnings: IssueSink?) -> WorkflowMapping? {
+        let before = sink.issues.count
+        checkVersion(root)
         var m = WorkflowMapping(name: root.requiredString("name") ?? "")
         _ = root.node("description")
         readMatch(root, &m)
@@ -99,6 +138,7 @@ public enum FormatMappingLoader {
                 skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains")
             }
             m.skip = c
+            if !c.isEmpty, let w = broadSkip(c, skip) { warnings?.add(w) }
             skip.finish()
         }
         m.fields = fieldMap(root.child("fields")).map { ($0.0, WorkflowMapping.path($0.1)) }

@@ -26,6 +26,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     private let options: IngestOptions
     private let mappings: [WorkflowMapping]
     private let rawInterest: RawInterest
+    private let frontDoor: FrontDoorConfig
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -40,11 +41,12 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// `rawInterest`: which events keep their provider record (`Event.raw`) for the loaded rules.
     public init(
         files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = [],
-        rawInterest: RawInterest = .none
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
         self.files = files
         self.mappings = mappings
         self.rawInterest = rawInterest
+        self.frontDoor = frontDoor
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -89,7 +91,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(options: options, mappings: mappings, rawInterest: rawInterest)
+        let decoder = FileDecoder(options: options, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

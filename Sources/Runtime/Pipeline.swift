@@ -17,6 +17,8 @@ public final class Pipeline {
     public let mappings: [WorkflowMapping]
     /// Which events keep their provider record for the loaded rules (`Event.raw`).
     public let rawInterest: RawInterest
+    /// Endpoint catalogue and deployments of the front-door formats.
+    public let frontDoor: FrontDoorConfig
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
@@ -27,14 +29,16 @@ public final class Pipeline {
     /// Creates a pipeline.
     public init(
         engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
-        rawInterest: RawInterest = .none,
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig(),
         onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
         self.mappings = mappings
         self.rawInterest = rawInterest
-        self.decoder = FileDecoder(options: ingest, mappings: mappings, rawInterest: rawInterest)
+        self.frontDoor = frontDoor
+        self.decoder = FileDecoder(
+            options: ingest, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -65,7 +69,8 @@ public final class Pipeline {
         }
         var last: Int64 = 0
         ParallelDecoder(
-            files: wanted, options: ingest, workers: workers, mappings: mappings, rawInterest: rawInterest
+            files: wanted, options: ingest, workers: workers, mappings: mappings, rawInterest: rawInterest,
+            frontDoor: frontDoor
         ).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }

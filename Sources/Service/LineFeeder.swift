@@ -126,7 +126,7 @@ final class LineFeeder {
         }
         func onRecord(_ bytes: UnsafeRawBufferPointer, _ info: RecordInfo) {
             if !info.origin.isLine { maxIndex = max(maxIndex, info.origin.record) }
-            decoder.record(bytes, shift(info.origin), handle)
+            decoder.record(bytes, shift(info.origin), isText: info.isText, handle)
         }
         func onDiagnostic(_ d: Diagnostic) {
             var d = d
@@ -135,7 +135,7 @@ final class LineFeeder {
         }
         if !hold.isEmpty { hold.withUnsafeBytes { framer.push($0, onRecord: onRecord, onDiagnostic: onDiagnostic) } }
         framer.push(head, onRecord: onRecord, onDiagnostic: onDiagnostic)
-        framer.finish(reportTruncation: true, onDiagnostic: onDiagnostic)
+        framer.finish(reportTruncation: true, onRecord: onRecord, onDiagnostic: onDiagnostic)
         consumed += Int64(hold.count + head.count)
         lineBase += framer.line - 1 + (head.count == 0 && !hold.isEmpty ? 1 : 0)
         recordBase += maxIndex

@@ -27,6 +27,7 @@ final class WatchEngine: @unchecked Sendable {
     private let ingest: IngestOptions
     private let decoder: FileDecoder
     private let mappings: [WorkflowMapping]
+    private let frontDoor: FrontDoorConfig
     private var engine: DetectionEngine
     /// Incident grouping (`incidents: true`), fed by a chain observer registered as a detector.
     private let incidents: IncidentBuilder?
@@ -64,9 +65,10 @@ final class WatchEngine: @unchecked Sendable {
     /// Loads detectors and state; throws a printable message when the service cannot start.
     init(
         config: WatchConfig, detectors: [LoadedDetector], rules: SigmaRuleSet, mappings: [WorkflowMapping],
-        store: StateStore, outbox: Outbox, shared: Shared
+        frontDoor: FrontDoorConfig = FrontDoorConfig(), store: StateStore, outbox: Outbox, shared: Shared
     ) throws {
         self.mappings = mappings
+        self.frontDoor = frontDoor
         self.config = config
         self.store = store
         self.outbox = outbox
@@ -76,7 +78,8 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxRecordBytes = config.maxRecordBytes
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest, mappings: mappings, rawInterest: rules.rawInterest)
+        self.decoder = FileDecoder(
+            options: ingest, mappings: mappings, rawInterest: rules.rawInterest, frontDoor: frontDoor)
         baselines = BaselineStore(configuration: config.baselines)
         if let dir = config.detectorsDirectory {
             let networks = NetworkClassLoader.load(detectorsDirectory: dir)
@@ -102,7 +105,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private func makePipeline() -> Pipeline {
         Pipeline(
-            engine: engine, ingest: ingest, mappings: mappings, rawInterest: decoder.rawInterest,
+            engine: engine, ingest: ingest, mappings: mappings, rawInterest: decoder.rawInterest, frontDoor: frontDoor,
             onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }

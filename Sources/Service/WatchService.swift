@@ -56,7 +56,8 @@ public enum WatchService {
             store = try StateStore(path: statePath)
             outbox = try Outbox(path: statePath)
             engine = try WatchEngine(
-                config: config, detectors: set.detectors, rules: rules, mappings: formats.mappings, store: store,
+                config: config, detectors: set.detectors, rules: rules, mappings: formats.mappings,
+                frontDoor: formats.frontDoor, store: store,
                 outbox: outbox, shared: shared)
         } catch let e as StateError {
             Terminal.err(e.description)

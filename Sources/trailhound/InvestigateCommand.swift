@@ -104,6 +104,7 @@ struct InvestigateCommand: ParsableCommand {
         for i in formats.issues { Terminal.err(i.description) }
         if !formats.issues.isEmpty { try exitWith(.usage) }
         o.mappings = formats.mappings
+        o.frontDoor = formats.frontDoor
         let status = InvestigateRunner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

@@ -97,7 +97,11 @@ func frame(_ bytes: [UInt8], chunk: Int = 1 << 16, options: IngestOptions = Inge
             off += n
         }
     }
-    framer.finish(onDiagnostic: { c.diagnostics.append($0) })
+    framer.finish(
+        onRecord: { b, info in
+            c.records.append(String(decoding: b, as: UTF8.self))
+            c.infos.append(info)
+        }, onDiagnostic: { c.diagnostics.append($0) })
     return c
 }
 

@@ -1,0 +1,116 @@
+import ByteJSON
+import EventModel
+
+/// nginx (and ingress-nginx) access logs written as JSON with `log_format … escape=json`.
+/// There is no standard key set, so the common names are read (docs/sources.md gives the
+/// recommended `log_format`):
+/// - time: `time_iso8601`, `msec`, `time_local`, `time`, `timestamp`, `@timestamp`
+/// - `remote_addr`, `remote_user`, `request` or `request_method` + `request_uri` (or `uri` +
+///   `args`), `status`, `body_bytes_sent` (or `bytes_sent`), `request_length`, `request_time`,
+///   `http_user_agent`, `http_x_forwarded_for`, `host` (or `http_host`, `server_name`),
+///   `upstream_addr`, `proxy_upstream_name` (or `upstream_name`), `request_id` (or `req_id`)
+/// - credentials: `has_auth` / `auth` (true/false, 1/0, yes/no) or `http_authorization`
+///   (only its presence is used; the value is never kept): when one of them is logged,
+///   `authenticated` is true or false; otherwise unknown (true with a `remote_user`).
+///
+/// Recognised by `remote_addr` and `status` together with `request` or `request_uri`.
+enum NginxJSONLog: RecordFormat {
+    static let name = "nginx-json"
+
+    static func sniff(_ f: RecordFields) -> Bool {
+        f.has("remote_addr") && f.has("status") && (f.has("request") || f.has("request_uri"))
+    }
+
+    enum Key: Int {
+        case timeISO, msec, timeLocal, time, timestamp, atTimestamp, remoteAddr, remoteUser, request, method, uri
+        case requestURI, args, status, bodyBytes, bytesSent, requestLength, requestTime, userAgent, xff
+        case host, httpHost, serverName, upstreamAddr, upstreamName, proxyUpstream, requestId, reqId
+        case hasAuth, auth, authorization
+    }
+
+    static let keys = JSONKeyTable([
+        "time_iso8601", "msec", "time_local", "time", "timestamp", "@timestamp", "remote_addr", "remote_user",
+        "request", "request_method", "uri", "request_uri", "args", "status", "body_bytes_sent", "bytes_sent",
+        "request_length", "request_time", "http_user_agent", "http_x_forwarded_for", "host", "http_host",
+        "server_name", "upstream_addr", "upstream_name", "proxy_upstream_name", "request_id", "req_id", "has_auth",
+        "auth", "http_authorization",
+    ])
+
+    static func decode(_ f: RecordFields, context ctx: inout DecodeContext) throws(JSONError) -> DecodeResult {
+        var v = [String](repeating: "", count: keys.count)
+        var present = [Bool](repeating: false, count: keys.count)
+        var time: Int64?
+        for m in f.members {
+            guard let i = keys.index(of: m.key), let k = Key(rawValue: i), let value = SourceSupport.present(m.value)
+            else { continue }
+            present[i] = true
+            switch k {
+            case .timeISO, .msec, .time, .timestamp, .atTimestamp:
+                if time == nil { time = try SourceSupport.time(value, &ctx) }
+                v[i] = try ctx.text(value, max: 40)
+            case .timeLocal:
+                v[i] = try ctx.text(value, max: 40)
+                if time == nil { time = AccessTime.commonLog(text: v[i]) }
+            case .authorization:
+                let t = try ctx.text(value, max: 8, intern: false)
+                v[i] = t.isEmpty || t == "-" ? "" : "set"
+            default:
+                v[i] = try ctx.text(value, max: k == .request || k == .requestURI || k == .uri ? 4096 : 512)
+            }
+        }
+        func val(_ k: Key) -> String { v[k.rawValue] == "-" ? "" : v[k.rawValue] }
+        var q = FrontDoorRequest()
+        q.time = time
+        q.timeText =
+            [Key.timeISO, .msec, .timeLocal, .time, .timestamp, .atTimestamp].lazy.map(val).first { !$0.isEmpty } ?? ""
+        if time == nil {
+            let why = q.timeText.isEmpty ? "has no time" : "time '\(q.timeText)' is not a time"
+            return .failed(
+                ctx.diagnostic(
+                    .error, q.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime,
+                    "nginx JSON record \(why)"))
+        }
+        q.peer = val(.remoteAddr)
+        q.principal = val(.remoteUser)
+        if !val(.request).isEmpty {
+            var r = val(.request)
+            (q.method, q.target) = r.withUTF8 { NginxAccessLog.request(UnsafeRawBufferPointer($0), &ctx) }
+        }
+        if !val(.method).isEmpty { q.method = val(.method) }
+        if !val(.requestURI).isEmpty {
+            q.target = val(.requestURI)
+        } else if q.target.isEmpty, !val(.uri).isEmpty {
+            q.target = val(.uri) + (val(.args).isEmpty ? "" : "?" + val(.args))
+        }
+        q.status = val(.status)
+        q.bytesOut = first(val(.bodyBytes), val(.bytesSent))
+        q.bytesIn = val(.requestLength)
+        q.durationMs = AccessTime.secondsAsMillis(text: val(.requestTime))
+        q.userAgent = val(.userAgent)
+        q.forwardedFor = val(.xff)
+        q.host = first(val(.host), val(.httpHost), val(.serverName))
+        q.upstreamAddr = val(.upstreamAddr)
+        q.backend = first(val(.proxyUpstream), val(.upstreamName))
+        q.requestId = first(val(.requestId), val(.reqId))
+        q.authenticated = credentials(v, present)
+        if q.authenticated == nil, !q.principal.isEmpty { q.authenticated = true }
+        return FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
+    }
+
+    /// What the credential markers say: nil when none is logged.
+    static func credentials(_ v: [String], _ present: [Bool]) -> Bool? {
+        for k in [Key.hasAuth, .auth] where present[k.rawValue] {
+            switch SourceSupport.lower(v[k.rawValue]) {
+            case "true", "1", "yes", "y", "on": return true
+            case "false", "0", "no", "n", "off", "", "-": return false
+            default: return true  // a logged credential value (not recommended) means one was sent
+            }
+        }
+        if present[Key.authorization.rawValue] { return v[Key.authorization.rawValue] == "set" }
+        return nil
+    }
+
+    private static func first(_ a: String, _ b: String, _ c: String = "") -> String {
+        !a.isEmpty ? a : !b.isEmpty ? b : c
+    }
+}
