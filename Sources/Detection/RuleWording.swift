@@ -84,6 +84,11 @@ public enum RuleText {
     /// `text` cut to `limit` characters (with an ellipsis when cut), with control
     /// characters (newlines, tabs, escapes) replaced by spaces so a title stays one line.
     public static func bounded(_ text: some StringProtocol, _ limit: Int = maxQuoted) -> String {
+        // Fast path (most log text): printable ASCII no longer than the limit is kept as is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text.utf8.count <= limit
+                ? String(text) : String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+        }
         var out = String.UnicodeScalarView()
         var n = 0
         for u in text.unicodeScalars {

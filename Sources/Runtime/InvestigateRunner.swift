@@ -197,7 +197,10 @@ final class Feed {
         let duplicates = engine.stats.duplicates
         pipeline.handle(item)
         guard engine.stats.duplicates == duplicates else { return }
-        investigator.observe(e)
+        // The investigator holds events for the report; the raw record was for the rules only.
+        var plain = e
+        plain.raw = nil
+        investigator.observe(plain)
         if let b = before, window.isBefore(e.time) { b.observe(e) }
     }
 }

@@ -12,12 +12,26 @@ public final class SigmaDetector: Detector {
     public let id: String
     /// Provider and operations the rule requires.
     public let interest: Interest
+    /// The rule's description and false positives as explanation sentences (built once: a
+    /// broad rule may fire on most events).
+    private let details: [String]
+    private let ruleFacts: [Fact]
 
     /// Wraps a rule under detector id `id`.
     public init(rule: SigmaRule, id: String) {
         self.rule = rule
         self.id = id
         self.interest = rule.interest
+        var details: [String] = []
+        if !rule.description.isEmpty { details.append("Rule: \(RuleText.bounded(rule.description, 600))") }
+        if !rule.falsePositives.isEmpty {
+            details.append("False positives: \(RuleText.list(rule.falsePositives)).")
+        }
+        self.details = details
+        var facts = [Fact("rule_title", rule.title)]
+        if !rule.ruleId.isEmpty { facts.append(Fact("rule_id", rule.ruleId)) }
+        facts.append(Fact("rule_file", RuleText.bounded(rule.file, 300)))
+        self.ruleFacts = facts
     }
 
     /// Raises a signal when the event's raw record satisfies the rule.
@@ -29,18 +43,10 @@ public final class SigmaDetector: Detector {
     /// The signal for a matching event.
     func signal(for event: Event, severity: Severity) -> Signal {
         let target = event.resources.first?.id ?? event.action.operation
-        var details: [String] = []
-        if !rule.description.isEmpty { details.append("Rule: \(RuleText.bounded(rule.description, 600))") }
-        if !rule.falsePositives.isEmpty {
-            details.append("False positives: \(RuleText.list(rule.falsePositives)).")
-        }
-        var facts = [Fact("rule_title", rule.title)]
-        if !rule.ruleId.isEmpty { facts.append(Fact("rule_id", rule.ruleId)) }
-        facts.append(Fact("rule_file", RuleText.bounded(rule.file, 300)))
         let hit = RuleHit(
             severity: severity, past: "performed", base: "perform",
             object: "\(RuleText.bounded(event.action.operation, 120)) matching rule \"\(rule.title)\"",
-            target: target, key: event.action.operation, details: details, facts: facts,
+            target: target, key: event.action.operation, details: details, facts: ruleFacts,
             why: "Rule level: \(rule.level).", mitre: rule.mitre)
         return hit.signal(for: event)
     }

@@ -24,6 +24,22 @@ struct SigmaField: Sendable, Hashable {
         return out
     }
 
+    /// The values at `path` in a record whose top-level members were read already.
+    func values(in record: SigmaRecord) -> [JSONValue] {
+        var out: [JSONValue] = []
+        for m in record.members {
+            let tail: Substring?
+            if m.key.hasEscapes {
+                tail = Self.after(Array(((try? m.key.decoded()) ?? "").utf8), in: Substring(path))
+            } else {
+                tail = Self.after(m.key.bytes, in: Substring(path))
+            }
+            guard var next = tail else { continue }
+            collect(m.value, &next, &out)
+        }
+        return out
+    }
+
     private func collect(_ v: JSONValue, _ rest: inout Substring, _ out: inout [JSONValue]) {
         guard out.count < Self.maxValues else { return }
         if rest.isEmpty {
@@ -73,6 +89,17 @@ struct SigmaField: Sendable, Hashable {
         guard u[end] == 0x2E else { return nil }
         return rest[rest.utf8.index(after: end)...]
     }
+}
+
+/// The top-level members of the record being matched, collected once per rule evaluation.
+struct SigmaRecord {
+    /// Members kept at most (a record with more is matched on its first ones).
+    static let maxMembers = 512
+    let reader: JSONReader
+    var members: [JSONMember] = []
+
+    /// The whole record as a value (keyword searches); nil when it does not parse.
+    var root: JSONValue? { try? reader.root() }
 }
 
 /// Reading a JSON value as the text a Sigma value is compared with.

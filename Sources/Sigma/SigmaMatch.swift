@@ -8,10 +8,53 @@ import Foundation
 final class SigmaRegex: @unchecked Sendable {
     let regex: NSRegularExpression
     let pattern: String
+    /// A literal every match contains (`:assumed-role/aws:` of `.+:assumed-role/aws:.+`), tested
+    /// on the bytes first: most values fail it, and the regular expression then never runs.
+    let required: SigmaPattern?
 
     init(_ pattern: String, options: NSRegularExpression.Options) throws {
         self.pattern = pattern
         regex = try NSRegularExpression(pattern: pattern, options: options)
+        let literal = Self.requiredLiteral(pattern)
+        required =
+            literal.count >= 3
+            ? SigmaPattern("*" + SigmaModifiers.escape(literal) + "*", cased: !options.contains(.caseInsensitive))
+            : nil
+    }
+
+    /// The longest run of plain characters of `pattern` that every match must contain; "" when
+    /// the pattern has alternation or inline flags (then a literal may not be required).
+    static func requiredLiteral(_ pattern: String) -> String {
+        if pattern.contains("|") || pattern.contains("(?") { return "" }
+        var best = ""
+        var run = ""
+        var chars = Array(pattern)[...]
+        func flush() {
+            if run.count > best.count { best = run }
+            run = ""
+        }
+        while let c = chars.popFirst() {
+            if "*?{".contains(c) {
+                // The character before a quantifier is optional (or repeated): not required as is.
+                if !run.isEmpty { run.removeLast() }
+                flush()
+            } else if c == "\\" {
+                guard let n = chars.popFirst() else { break }
+                if n.isLetter || n.isNumber {
+                    flush()
+                } else {
+                    run.append(n)
+                }
+            } else if ".^$+()[]}".contains(c) {
+                // `+` keeps its character required once; every other metacharacter ends the run.
+                flush()
+                if c == "[" { while let n = chars.popFirst(), n != "]" {} }
+            } else {
+                run.append(c)
+            }
+        }
+        flush()
+        return best
     }
 
     /// True when the pattern matches somewhere in `text` (first 64 KiB).
@@ -54,19 +97,22 @@ struct SigmaFieldTest: Sendable {
     let all: Bool
 
     /// True when the record's values satisfy the test.
-    func matches(_ root: JSONValue) -> Bool {
-        guard let field else { return keywordMatch(root) }
-        let found = field.values(in: root)
-        if all { return values.allSatisfy { one($0, found, root) } }
-        return values.contains { one($0, found, root) }
+    func matches(_ record: SigmaRecord) -> Bool {
+        guard let field else {
+            guard let root = record.root else { return false }
+            return keywordMatch(root)
+        }
+        let found = field.values(in: record)
+        if all { return values.allSatisfy { one($0, found, record) } }
+        return values.contains { one($0, found, record) }
     }
 
-    private func one(_ v: SigmaValue, _ found: [JSONValue], _ root: JSONValue) -> Bool {
+    private func one(_ v: SigmaValue, _ found: [JSONValue], _ record: SigmaRecord) -> Bool {
         switch v {
         case .null: return found.isEmpty || found.allSatisfy { $0.kind == .null }
         case .exists(let want): return found.contains { $0.kind != .null } == want
         case .fieldref(let other):
-            let theirs = other.values(in: root).compactMap { SigmaText.string($0)?.lowercased() }
+            let theirs = other.values(in: record).compactMap { SigmaText.string($0)?.lowercased() }
             return found.contains { f in SigmaText.string(f).map { theirs.contains($0.lowercased()) } ?? false }
         default: return found.contains { Self.test(v, $0) }
         }
@@ -76,7 +122,9 @@ struct SigmaFieldTest: Sendable {
     static func test(_ v: SigmaValue, _ j: JSONValue) -> Bool {
         switch v {
         case .pattern(let p): return SigmaText.withBytes(j) { p.matches($0) } ?? false
-        case .regex(let r): return SigmaText.string(j).map(r.matches) ?? false
+        case .regex(let r):
+            if let req = r.required, SigmaText.withBytes(j, { req.matches($0) }) != true { return false }
+            return SigmaText.string(j).map(r.matches) ?? false
         case .cidr(let c, _): return SigmaText.string(j).map { c.contains($0) } ?? false
         case .compare(let op, let bound):
             guard let s = SigmaText.string(j), let x = Double(s.trimmingCharacters(in: .whitespaces)) else {
@@ -127,7 +175,7 @@ struct SigmaSelection: Sendable {
     /// OR of ANDs.
     let alternatives: [[SigmaFieldTest]]
 
-    func matches(_ root: JSONValue) -> Bool {
-        alternatives.contains { tests in tests.allSatisfy { $0.matches(root) } }
+    func matches(_ record: SigmaRecord) -> Bool {
+        alternatives.contains { tests in tests.allSatisfy { $0.matches(record) } }
     }
 }

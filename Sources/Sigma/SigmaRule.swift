@@ -52,11 +52,15 @@ public struct SigmaRule: Sendable {
     /// True when the raw record (bytes of one JSON object) satisfies the condition.
     public func matches(raw: UnsafeRawBufferPointer) -> Bool {
         let reader = JSONReader(raw)
-        guard let root = try? reader.root(), root.kind == .object else { return false }
+        guard (try? reader.rootKind()) == .object, var it = try? reader.rootMembers() else { return false }
+        // The top-level members, read once per evaluation: every field lookup starts here
+        // instead of rescanning the record.
+        var record = SigmaRecord(reader: reader)
+        while let m = try? it.next(), record.members.count < SigmaRecord.maxMembers { record.members.append(m) }
         var cache = [Bool?](repeating: nil, count: selections.count)
         return condition.evaluate { i in
             if let known = cache[i] { return known }
-            let v = selections[i].matches(root)
+            let v = selections[i].matches(record)
             cache[i] = v
             return v
         }

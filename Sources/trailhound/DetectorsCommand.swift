@@ -131,10 +131,17 @@ struct DetectorsCommand: ParsableCommand {
             abstract: "Explain what a detector looks for and show its effective settings.")
         @Argument(help: "Detector id, e.g. evasion.cloudtrail_tampering") var id: String
         @OptionGroup var detectorsOption: DetectorsOption
+        @OptionGroup var rulesOption: RulesOption
 
         func run() throws {
             guard let d = Registry.descriptor(id: id) else {
-                throw ValidationError("unknown detector '\(id)'; see `trailhound detectors list`")
+                let dir = try detectorsOption.directory()
+                let rules = RuleLoading.load(rulesOption.directories(detectors: dir))
+                guard let r = rules.rules.first(where: { $0.id == id }) else {
+                    throw ValidationError("unknown detector '\(id)'; see `trailhound detectors list`")
+                }
+                explain(r)
+                return
             }
             print("\(d.id) — \(d.summary)\n")
             print(d.explanation.trimmingTrailingNewlines + "\n")
@@ -156,6 +163,25 @@ struct DetectorsCommand: ParsableCommand {
                             separator: "\n"))
             }
         }
+    }
+}
+
+extension DetectorsCommand.Explain {
+    /// What a rule looks for and its effective settings (after the tuning file).
+    func explain(_ r: SigmaRuleSet.Loaded) {
+        print("\(r.id) — \(r.rule.title) (rule file \(r.rule.file))\n")
+        if !r.rule.description.isEmpty { print(r.rule.description + "\n") }
+        if !r.rule.falsePositives.isEmpty {
+            print("False positives: " + r.rule.falsePositives.joined(separator: "; ") + "\n")
+        }
+        print("MITRE ATT&CK: \(r.rule.mitre.isEmpty ? "none" : r.rule.mitre.joined(separator: ", "))")
+        print("Rule id: \(r.rule.ruleId.isEmpty ? "none" : r.rule.ruleId); level: \(r.rule.level)")
+        print("Effective settings:")
+        print(
+            "  enabled: \(r.spec.enabled)\n  severity: \(r.spec.severity)\n  failed_severity: \(r.spec.failedSeverity)")
+        print("  dedup_window: \(r.spec.dedupWindow / 1000)s")
+        print("  allowlist: \(r.spec.allowlist.isEmpty ? "none" : "")")
+        for e in r.spec.allowlist { print("    - line \(e.line): \(e.reason)") }
     }
 }
 

@@ -114,6 +114,11 @@ struct RulesCLITests {
         #expect(coverage.status == 0)
         let t1485 = coverage.stdout.split(separator: "\n").first { $0.contains("\"T1485\"") } ?? ""
         #expect(t1485.contains("impact.kms_key_deletion") && t1485.contains("Data Destruction"), "\(coverage.stdout)")
+        let explain = try CLI.run(["detectors", "explain", "impact.kms_key_deletion"])
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains("kms_key_deletion.yml"))
+        #expect(explain.stdout.contains("MITRE ATT&CK: T1485, T1486"))
+        #expect(explain.stdout.contains("severity: high"))
         let text = try CLI.run(["coverage", "--no-rules"])
         #expect(!text.stdout.contains("impact.kms_key_deletion"))
         #expect(text.stdout.contains("T1562.008"))

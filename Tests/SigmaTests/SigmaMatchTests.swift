@@ -95,6 +95,18 @@ struct SigmaMatchTests {
                 #"{"userIdentity":{"arn":"a"},"requestParameters":{"userName":"b"}}"#))
     }
 
+    @Test func regexPrefilterLiteralIsOnlyWhatEveryMatchContains() {
+        #expect(SigmaRegex.requiredLiteral(".+:assumed-role/aws:.+") == ":assumed-role/aws:")
+        #expect(SigmaRegex.requiredLiteral(#"^arn:aws:iam::\d+:user/adm"#) == "arn:aws:iam::")
+        #expect(SigmaRegex.requiredLiteral("abcd?ef") == "abc")
+        #expect(SigmaRegex.requiredLiteral("(foo|barbaz)") == "")
+        #expect(SigmaRegex.requiredLiteral("(?i)secret") == "")
+        #expect(SigmaRegex.requiredLiteral(#"a\.b\.c[xyz]{2}"#) == "a.b.c")
+        // The prefilter never hides a match: case-insensitive patterns fold the literal.
+        #expect(Self.matches("userAgent|re|i: 'BOTO3/[0-9]+'", #"{"userAgent":"boto3/1"}"#))
+        #expect(!Self.matches("userAgent|re: 'BOTO3/[0-9]+'", #"{"userAgent":"boto3/1"}"#))
+    }
+
     @Test func numbersAndBooleansCompareAsTheirJSONText() {
         #expect(Self.matches("readOnly: 'false'", #"{"readOnly":false}"#))
         #expect(Self.matches("responseElements.code: 403", #"{"responseElements":{"code":403}}"#))
