@@ -56,7 +56,9 @@ extension WatchE2E {
         #expect(
             probes.allSatisfy { $0.0 == 200 },
             "/healthz failed: \(probes.filter { $0.0 != 200 }.count) of \(probes.count)")
-        #expect(slowest < 0.1, "slowest /healthz took \(slowest) s (\(probes.count) probes)")
+        // Wedged means seconds (the old endpoint took 30 s of a core for one 25 kB header); the bound leaves
+        // room for a loaded 2-core machine (0.102 s was seen with four builds running beside the test).
+        #expect(slowest < 0.5, "slowest /healthz took \(slowest) s (\(probes.count) probes)")
         #expect(headers.finished.map(\.0) == [431, 431, 431], "\(headers.finished)")
         #expect(lines.finished.map(\.0) == [414, 414], "\(lines.finished)")
         #expect(headers.finished.allSatisfy { $0.1 < 2 } && lines.finished.allSatisfy { $0.1 < 2 })
