@@ -100,14 +100,23 @@ enum NginxJSONLog: RecordFormat {
     /// What the credential markers say: nil when none is logged.
     static func credentials(_ v: [String], _ present: [Bool]) -> Bool? {
         for k in [Key.hasAuth, .auth] where present[k.rawValue] {
-            switch SourceSupport.lower(v[k.rawValue]) {
+            return marker(v[k.rawValue], true, "", false)
+        }
+        return marker("", false, v[Key.authorization.rawValue], present[Key.authorization.rawValue])
+    }
+
+    /// A `has_auth`-style flag (true/false, 1/0, yes/no; any other non-empty value, such as a
+    /// logged credential, counts as sent) or the presence of an `authorization` value
+    /// (`set` when one was sent); nil when neither key is logged.
+    static func marker(_ flag: String, _ hasFlag: Bool, _ authorization: String, _ hasAuthorization: Bool) -> Bool? {
+        if hasFlag {
+            switch SourceSupport.lower(flag) {
             case "true", "1", "yes", "y", "on": return true
             case "false", "0", "no", "n", "off", "", "-": return false
-            default: return true  // a logged credential value (not recommended) means one was sent
+            default: return true
             }
         }
-        if present[Key.authorization.rawValue] { return v[Key.authorization.rawValue] == "set" }
-        return nil
+        return hasAuthorization ? authorization == "set" : nil
     }
 
     private static func first(_ a: String, _ b: String, _ c: String = "") -> String {
