@@ -26,7 +26,9 @@ struct FrontDoorExpectation: Decodable {
             ])
             #expect(r.status == 0, "\(format)/\(file): \(r.stderr.suffix(1000))")
             let codes = r.stderr.split(separator: "\n").compactMap { line -> String? in
-                guard line.contains(": error: "), line.hasSuffix("]"), let open = line.lastIndex(of: "[") else { return nil }
+                guard line.contains(": error: "), line.hasSuffix("]"), let open = line.lastIndex(of: "[") else {
+                    return nil
+                }
                 return String(line[line.index(after: open)..<line.index(before: line.endIndex)])
             }
             #expect(codes.sorted() == want.codes, "\(format)/\(file): \(r.stderr.prefix(1500))")
@@ -43,7 +45,8 @@ struct FrontDoorExpectation: Decodable {
     @Test(arguments: formats)
     func theUnauthenticatedCodeCallIsFound(_ format: String) throws {
         let r = try CLI.run([
-            "scan", CLI.corpus("frontdoor/\(format)/minimal." + (format.contains("-") || format == "envoy" ? "json" : "log")),
+            "scan",
+            CLI.corpus("frontdoor/\(format)/minimal." + (format.contains("-") || format == "envoy" ? "json" : "log")),
             "--detectors", "detectors", "--no-progress",
         ])
         let hit = r.findings.filter { $0["detector"] as? String == "workflow.unauthenticated_execution" }

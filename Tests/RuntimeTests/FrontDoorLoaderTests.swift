@@ -39,7 +39,8 @@ import Testing
     @Test func exampleDeploymentsLoadBesideTheShippedCatalogue() throws {
         let root = FormatMappingLoaderTests.root
         let set = try loadDir([
-            "workflow-endpoints.yaml": try String(contentsOfFile: root + "/formats/workflow-endpoints.yaml", encoding: .utf8),
+            "workflow-endpoints.yaml": try String(
+                contentsOfFile: root + "/formats/workflow-endpoints.yaml", encoding: .utf8),
             "sites.yaml": try String(
                 contentsOfFile: root + "/examples/formats/frontdoor-deployments.yaml", encoding: .utf8),
         ])
