@@ -41,23 +41,25 @@ enum EnvoyAccessLog: RecordFormat {
             guard let i = keys.index(of: m.key), let value = SourceSupport.present(m.value) else { continue }
             present[i] = true
             if i == Key.startTime.rawValue { time = try SourceSupport.time(value, &ctx) }
-            if i == Key.authorization.rawValue {
-                let t = try ctx.text(value, max: 8, intern: false)
-                v[i] = t.isEmpty || t == "-" ? "" : "set"
-                continue
-            }
-            let big = i == Key.path.rawValue
-            let t = try ctx.text(value, max: big ? 4096 : 512)
-            v[i] = t == "-" ? "" : t
+            let secret = i == Key.authorization.rawValue  // only its presence is kept, never interned
+            let t = try ctx.text(value, max: i == Key.path.rawValue ? 4096 : secret ? 8 : 512, intern: !secret)
+            v[i] = t == "-" ? "" : secret && !t.isEmpty ? "set" : t
         }
-        func val(_ k: Key) -> String { v[k.rawValue] }
         guard let time else {
-            let text = val(.startTime)
+            let text = v[Key.startTime.rawValue]
             return .failed(
                 ctx.diagnostic(
                     .error, text.isEmpty ? DecodeCode.missingField : DecodeCode.badTime,
                     text.isEmpty ? "Envoy access record has no start_time" : "start_time '\(text)' is not a time"))
         }
+        let result = FrontDoor.event(request(v, present, time), format: name, record: FrontDoor.span(f), &ctx)
+        guard case .event(var e) = result else { return result }
+        SourceSupport.put(&e.parameters, "response_flags", SourceSupport.bounded(v[Key.flags.rawValue], 64))
+        return .event(e)
+    }
+
+    private static func request(_ v: [String], _ present: [Bool], _ time: Int64) -> FrontDoorRequest {
+        func val(_ k: Key) -> String { v[k.rawValue] }
         var q = FrontDoorRequest()
         q.time = time
         q.timeText = val(.startTime)
@@ -75,11 +77,7 @@ enum EnvoyAccessLog: RecordFormat {
         q.host = val(.authority)
         q.requestId = val(.requestId)
         q.authenticated = NginxJSONLog.marker(
-            v[Key.hasAuth.rawValue], present[Key.hasAuth.rawValue], v[Key.authorization.rawValue],
-            present[Key.authorization.rawValue])
-        let result = FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
-        guard case .event(var e) = result else { return result }
-        SourceSupport.put(&e.parameters, "response_flags", SourceSupport.bounded(val(.flags), 64))
-        return .event(e)
+            val(.hasAuth), present[Key.hasAuth.rawValue], val(.authorization), present[Key.authorization.rawValue])
+        return q
     }
 }

@@ -129,3 +129,17 @@ import Testing
         #expect(sniffFormat(activity) == "azure-activity")
     }
 }
+
+@Suite struct EnvoyCredentialTests {
+    @Test(
+        arguments: [
+            (#","authorization":"Bearer secret-token""#, "true"), (#","authorization":"-""#, "false"),
+            (#","has_auth":"0""#, "false"), ("", nil),
+        ] as [(String, String?)])
+    func credentialMarkerAddedToTheFormat(marker: String, expected: String?) throws {
+        let json = EnvoyFormatTests.istio.replacingOccurrences(of: #","route_name":"default""#, with: marker)
+        let e = try #require(theEvent(decodeFrontDoorJSON(json)))
+        #expect(e.parameter("authenticated") == expected)
+        #expect(!e.parameters.values.contains { $0.contains("secret-token") })
+    }
+}
