@@ -25,7 +25,7 @@ enum ALBAccessLog: TextFormat {
     static let name = "alb"
 
     static func sniff(_ l: TextLine) -> Bool {
-        guard l.count >= 14, l.quoted[12], isType(l[0]) else { return false }
+        guard l.count >= 14, l.isQuoted(12), isType(l[0]) else { return false }
         return Timestamp.parse(l[1]) != nil
     }
 

@@ -65,7 +65,7 @@ enum FrontDoor {
         let method =
             req.method.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
             ? SourceSupport.bounded(req.method.uppercased(), 32) : req.method
-        let endpoint = ctx.frontDoor.catalogue.match(path: path, method: method, kind: deployment?.kind)
+        let hit = ctx.frontDoor.catalogue.index(path: path, method: method, kind: deployment?.kind)
         let server =
             deployment?.name
             ?? (!host.isEmpty ? host : !req.backend.isEmpty ? SourceSupport.bounded(req.backend, 128) : format)
@@ -82,22 +82,27 @@ enum FrontDoor {
         r.set(.userAgent, SourceSupport.bounded(req.userAgent, 512))
         if let a = req.authenticated { r.set(.authenticated, a ? "true" : "false") }
         r.set(.principal, SourceSupport.bounded(req.principal, 128))
-        r.set(.action, endpoint?.action ?? "")
+        if let hit { r.set(.action, ctx.frontDoor.catalogue.endpoints[hit].action) }
         r.set(.durationMs, AccessTime.millisText(req.durationMs))
         r.set(.eventId, eventId(format, req.requestId, record, ctx.origin))
-        let result = WorkflowLog.finish(r, &ctx)
+        let result = WorkflowLog.finish(r, &ctx, capacity: 32)
         guard case .event(var e) = result else { return result }
-        let guessed = endpoint.map { $0.kind == EndpointCatalog.anyKind ? "" : $0.kind } ?? ""
+        var kind = deployment?.kind ?? ""
+        var cves = ""
+        if let hit {
+            let endpoint = ctx.frontDoor.catalogue.endpoints[hit]
+            if kind.isEmpty, endpoint.kind != EndpointCatalog.anyKind { kind = endpoint.kind }
+            if !endpoint.cves.isEmpty { cves = endpoint.cves.joined(separator: ",") }
+        }
         addParameters(
-            &e.parameters, req, format: format, query: query, host: host, client: client,
-            kind: deployment?.kind ?? guessed, cves: endpoint?.cves ?? [])
+            &e.parameters, req, format: format, query: query, host: host, client: client, kind: kind, cves: cves)
         return .event(e)
     }
 
     /// The parameters the workflow schema has no field for.
     private static func addParameters(
         _ p: inout [String: String], _ req: FrontDoorRequest, format: String, query: String, host: String,
-        client: String, kind: String, cves: [String]
+        client: String, kind: String, cves: String
     ) {
         SourceSupport.put(&p, "front_door", format)
         SourceSupport.put(&p, "query", SourceSupport.bounded(query, maxQuery))
@@ -109,7 +114,7 @@ enum FrontDoor {
         SourceSupport.put(&p, "forwarded_for", SourceSupport.bounded(req.forwardedFor, 256))
         if client != req.peer { SourceSupport.put(&p, "peer", req.peer) }
         SourceSupport.put(&p, "server_kind", kind)
-        SourceSupport.put(&p, "cve", cves.joined(separator: ","))
+        SourceSupport.put(&p, "cve", cves)
     }
 
     /// `(path, query, host)` of a request target: an absolute URL loses its scheme and
