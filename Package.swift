@@ -7,6 +7,7 @@ import class Foundation.ProcessInfo
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
+// EventModel, ByteJSON, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // EventModel, Baselines <- StateStore (CSQLite)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
@@ -51,13 +52,14 @@ let package = Package(
         .target(name: "Baselines", dependencies: ["EventModel"]),
         .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
         .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
+        .target(name: "Sigma", dependencies: ["EventModel", "ByteJSON", "Detection", "Yams"]),
         .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "CSQLite"]),
         .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
             name: "Runtime",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
-                "CBuildInfo",
+                "Sigma", "CBuildInfo",
             ]),
         .target(
             name: "Service",
@@ -71,10 +73,12 @@ let package = Package(
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel", "Investigation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
+                "Investigation",
+                "Sigma", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime"]),
+        .target(
+            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CZlib"]),
@@ -82,8 +86,10 @@ let package = Package(
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
+        .testTarget(name: "SigmaTests", dependencies: ["Sigma", "Formats", "Detection", "Baselines", "TestSupport"]),
+        .testTarget(name: "RulePackTests", dependencies: ["Sigma", "Formats", "TestSupport"], exclude: ["Cases"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(

@@ -38,6 +38,7 @@ Python 3 standard library only; the same options give byte-identical output.
 import argparse
 import datetime as dt
 import gzip
+import ipaddress
 import json
 import os
 import sys
@@ -72,7 +73,35 @@ SRC_ATTACK_DAY = {"kubernetes": 9, "gcp": 10, "azure": 11, "workflow": 12}
 BUSINESS_MEAN = 0.78  # mean of the business profile, weekdays
 
 
+# GitHub-hosted runners for public repositories run in Azure's US regions; their addresses are drawn from those
+# regions' published ranges (the snapshot in detectors/networks/), as real runner addresses are.
+RUNNER_REGIONS = {"eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus"}
+_RUNNER_PREFIXES = []
+
+
+def runner_prefixes():
+    """IPv4 prefixes (/16 to /26) of the runner regions, sorted; AZURE_BLOCKS when the snapshot is absent."""
+    if not _RUNNER_PREFIXES:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "detectors", "networks",
+                            "cloud-ranges.tsv.gz")
+        if os.path.exists(path):
+            for line in gzip.open(path, "rt"):
+                if line.startswith("#") or ":" in line.split("\t")[0]:
+                    continue
+                cidr, cls = line.rstrip("\n").split("\t")
+                provider, _, region = cls.partition(" ")
+                net = ipaddress.ip_network(cidr)
+                if provider == "azure" and region in RUNNER_REGIONS and 16 <= net.prefixlen <= 26:
+                    _RUNNER_PREFIXES.append(net)
+        _RUNNER_PREFIXES.append(None)  # loaded (a lone None: no snapshot, use AZURE_BLOCKS)
+    return [p for p in _RUNNER_PREFIXES if p is not None]
+
+
 def azure_ip(r):
+    prefixes = runner_prefixes()
+    if prefixes:
+        net = r.choice(prefixes)
+        return str(net.network_address + r.randint(2, net.num_addresses - 3))
     a, lo, hi = r.choice(AZURE_BLOCKS)
     return "%d.%d.%d.%d" % (a, r.randint(lo, hi), r.randrange(256), r.randint(2, 253))
 

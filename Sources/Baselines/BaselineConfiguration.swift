@@ -32,6 +32,12 @@ public struct BaselineConfiguration: Sendable, Hashable {
     public var maxAPIs = 512
     /// Most source networks (IPv4 /24, IPv6 /48, "via AWS service") per identity. Default 64.
     public var maxNetworks = 64
+    /// An identity with at least this many live source networks (or a full network set)
+    /// churns by design (Lambda cold starts, CI runners, pods, scale-outs): a new /24 inside
+    /// a network class it already uses (`NetworkClasses`) is not novel for it. Default 4, one
+    /// more than `identity.new_source`'s `automation_max_networks` default, so a stable
+    /// workload is still judged by /24.
+    public var churnMinNetworks = 4
     /// Most user-agent families per identity. Default 16.
     public var maxUserAgents = 16
     /// Most regions per identity. Default 32.

@@ -24,6 +24,7 @@ extension BaselineStore {
         )
         section(&out, "APIs", p.apis, c.maxAPIs, p, limit) { apiName($0) }
         section(&out, "Source networks", p.networks, c.maxNetworks, p, limit) { NetworkKey.describe($0) }
+        out.append(describeClasses(p, now))
         section(&out, "User-agent families", p.userAgents, c.maxUserAgents, p, limit) { k in
             let name = UserAgentFamily(baselineKey: k)?.rawValue ?? "family#\(hex(k))"
             let tag = p.userAgents.stat(k)?.tag ?? 0
@@ -52,6 +53,24 @@ extension BaselineStore {
         out.append("Memory: ~\(BaselineText.count(p.approximateBytes)) bytes")
         out += describeQuarantine(identity: p.key, limit: limit)
         return out.joined(separator: "\n")
+    }
+
+    /// How `identity.new_source` judges the identity's networks, in words.
+    private func describeClasses(_ p: IdentityProfile, _ now: Int64) -> String {
+        let classes = p.networkClasses(networkClasses, now: now).prefix(8).map {
+            "\($0.key.map { networkClasses.describe(classKey: $0) } ?? "outside every published range") "
+                + "(\($0.networks) network(s))"
+        }
+        let snapshot =
+            networkClasses.classCount == 0
+            ? "no network-class snapshot loaded, only private enclosures are classed"
+            : "classes from the snapshot of \(networkClasses.date.isEmpty ? "unknown date" : networkClasses.date)"
+        let how =
+            p.churnsNetworks(now: now)
+            ? "judged by network class: its sources churn by design (\(configuration.churnMinNetworks) or more "
+                + "networks), so a new /24 inside a class it uses is not novel, a new class is"
+            : "judged by /24: fewer than \(configuration.churnMinNetworks) networks, a stable source"
+        return "Network classes (\(snapshot)): \(how); \(BaselineText.list(classes))"
     }
 
     private func section(

@@ -37,6 +37,9 @@ public final class BaselineStore {
     public internal(set) var trust: TrustGraph
     /// Counters.
     public internal(set) var stats = BaselineStats()
+    /// Which cloud provider and region a network belongs to (the Runtime loads the snapshot
+    /// from `detectors/networks/`); `.none` leaves only private enclosures classed.
+    public var networkClasses: NetworkClasses = .none
     /// Observations held out of the baselines, and the suspect identities.
     public internal(set) var quarantine = Quarantine()
     var cachedProfile: IdentityProfile?

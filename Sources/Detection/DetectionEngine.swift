@@ -28,6 +28,8 @@ public final class DetectionEngine {
     private let contexts: [DetectionContext]
     private var byOperation: [String: [Int]] = [:]
     private var everyEvent: [Int] = []
+    private var byFoldedOperation: [CaseFoldedKey: [Int]] = [:]
+    private var byProvider: [Provider: [Int]] = [:]
     /// Baselines shared with the detectors.
     public let baselines: BaselineStore
     private(set) var recent: RecentIDs
@@ -72,6 +74,9 @@ public final class DetectionEngine {
             switch d.detector.interest {
             case .all: everyEvent.append(i)
             case .operations(let ops): for op in ops { byOperation[op, default: []].append(i) }
+            case .operationsIgnoringCase(let ops):
+                for op in Set(ops.map(CaseFoldedKey.init)) { byFoldedOperation[op, default: []].append(i) }
+            case .provider(let p): byProvider[p, default: []].append(i)
             }
         }
     }
@@ -93,6 +98,12 @@ public final class DetectionEngine {
         for i in everyEvent { run(i, event, emit) }
         var reported = false
         if let list = byOperation[event.action.operation] {
+            for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
+        }
+        if !byProvider.isEmpty, let list = byProvider[event.provider] {
+            for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
+        }
+        if !byFoldedOperation.isEmpty, let list = byFoldedOperation[CaseFoldedKey(event.action.operation)] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
         }
         // One event, one finding: a rule detector that reported this event carries

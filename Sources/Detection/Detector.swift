@@ -54,6 +54,11 @@ public enum Interest: Sendable {
     case all
     /// Only events whose `action.operation` is in the set.
     case operations(Set<String>)
+    /// Only events whose `action.operation` is in the set when ASCII letters are compared
+    /// without case (rule files: Sigma compares values case-insensitively).
+    case operationsIgnoringCase(Set<String>)
+    /// Every event of one provider (rules that name no operation).
+    case provider(Provider)
 }
 
 /// What a detector sees besides the event: the identity's baseline as it was

@@ -102,7 +102,9 @@ public enum DetectorLoader {
             allowlist: r.list("allowlist").compactMap(readAllowEntry))
     }
 
-    private static func readAllowEntry(_ r: ConfigReader) -> AllowEntry? {
+    /// Reads one allow-list entry (detector files and the rules' tuning file share it);
+    /// nil when it has no `reason` (reported to the reader).
+    public static func readAllowEntry(_ r: ConfigReader) -> AllowEntry? {
         func opt(_ k: String) -> String? { r.has(k) ? r.string(k, default: "") : nil }
         let reason = r.requiredString("reason")
         var expires: Int64? = nil

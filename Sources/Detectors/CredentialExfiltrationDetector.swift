@@ -113,15 +113,22 @@ public final class CredentialExfiltrationDetector: Detector {
 
     /// Another network this key was used from within the window. Two networks the identity's baseline
     /// already holds are not "two places": a NAT gateway with several addresses, or an egress pool, hands
-    /// one workload's connections out over all of them.
+    /// one workload's connections out over all of them. Before there is a baseline (a new identity, or
+    /// one still learning), two networks of the same cloud class (one provider's region: the NAT
+    /// gateways of a VPC) are not either; networks of two classes, or outside every published range, are.
     private func concurrent(_ ks: KeyState, _ net: UInt64, _ now: Int64, _ e: Event, _ context: DetectionContext)
         -> (net: UInt64, ip: String, last: Int64)?
     {
         let profile = context.baselines.profile(e.identity.key)
         let known = profile.map { $0.network(net, now: now) != nil } ?? false
+        let classes = context.baselines.networkClasses
+        let poolClass = (profile?.isLearning(now: now) ?? true) ? classes.classKey(ofNetwork: net) : nil
         for n in ks.nets where abs(now - n.last) <= configuration.concurrentWindow {
             if configuration.ignoreMixedIPVersions && NetworkKey.isV6(n.net) != NetworkKey.isV6(net) { continue }
             if known, let p = profile, p.network(n.net, now: now) != nil { continue }
+            if let c = poolClass, NetworkClasses.isCloud(classKey: c), classes.classKey(ofNetwork: n.net) == c {
+                continue
+            }
             return (n.net, n.ip, n.last)
         }
         return nil

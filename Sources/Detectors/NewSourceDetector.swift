@@ -10,7 +10,12 @@ import EventModel
 /// credentials are used elsewhere. A human (console or browser, many networks,
 /// several clients) roams: a new network is only low. Calls made by an AWS
 /// service on the identity's behalf have no network and are ignored; a new
-/// address inside a known /24 is not new. Quiet while the identity is learning.
+/// address inside a known /24 is not new. An identity whose sources churn by design (Lambda
+/// cold starts, hosted CI runners, pods, scale-outs: `churnMinNetworks` networks or more) is
+/// judged by network class instead: a new /24 inside a class it already uses (cloud provider
+/// and region from `detectors/networks/`, or the enclosing private /16) is not reported, nor is a
+/// new region of a provider whose regions it already roams (two or more); a new class is. Quiet
+/// while the identity is learning.
 /// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts).
 public final class NewSourceDetector: Detector {
     /// Detector id.
@@ -20,6 +25,11 @@ public final class NewSourceDetector: Detector {
         An identity calls from a source network (IPv4 /24, IPv6 /48) never seen for it. High signal for \
         automation (few networks, one SDK family), low for humans (console/browser, many networks). Calls made \
         by an AWS service on the identity's behalf are ignored; a new address in a known /24 is not new. \
+        An identity whose sources churn by design (4 or more networks: Lambda cold starts, hosted CI runners, \
+        pods, scale-outs) is judged by network class instead (cloud provider and region from the published \
+        ranges in detectors/networks/, or the enclosing private /16): a new /24 inside a class it already uses \
+        is not reported, nor is a new region of a provider whose regions it already roams (two or more); a new \
+        class is, at the configured severity for a cloud workload with one client. \
         Quiet while the identity is learning. MITRE: T1078.004.
         """
 
@@ -80,7 +90,46 @@ public final class NewSourceDetector: Detector {
         guard let net = newNet, !p.isLearning(now: now), p.events >= UInt64(configuration.minBaselineEvents) else {
             return
         }
-        signals.append(signal(e, p, net, newIP, context))
+        var byClass: ClassVerdict? = nil
+        if p.churnsNetworks(now: now) {
+            let classes = context.baselines.networkClasses
+            let c = classes.classKey(ofNetwork: net)
+            if let c, p.usesNetworkClass(c, classes, now: now) || p.spansRegions(ofProviderOf: c, classes, now: now) {
+                return
+            }
+            byClass = ClassVerdict(observed: c, known: p.networkClasses(classes, now: now), classes: classes)
+        }
+        signals.append(signal(e, p, net, newIP, context, byClass))
+    }
+
+    /// Why a churning identity's new network is still reported: its class is new.
+    struct ClassVerdict {
+        /// Class of the new network; nil when outside every published range and not private.
+        var observed: UInt64?
+        /// The identity's classes (nil = networks outside every class), most used first.
+        var known: [(key: UInt64?, networks: Int, events: UInt64)]
+        /// The table the classes come from.
+        var classes: NetworkClasses
+
+        /// `aws us-east-1` or "outside every published cloud range".
+        var observedText: String {
+            observed.map { classes.describe(classKey: $0) } ?? "outside every published cloud range"
+        }
+
+        /// `aws us-east-1 (12 networks), private 10.244.0.0/16 (3 networks)`.
+        var knownText: [String] {
+            known.prefix(8).map {
+                "\($0.key.map { classes.describe(classKey: $0) } ?? "unclassed") (\($0.networks) network(s))"
+            }
+        }
+    }
+
+    /// A churning identity whose every known network has a class and one non-human client is a
+    /// cloud workload: leaving its classes is as telling as a new network for a stable workload.
+    func isClassedWorkload(_ p: IdentityProfile, _ e: Event, _ v: ClassVerdict, now: Int64) -> Bool {
+        let fams = p.clientFamilies(now: now)
+        if fams.count != 1 || human.contains(fams[0].family) || human.contains(e.userAgent.family) { return false }
+        return !v.known.isEmpty && v.known.allSatisfy { $0.key != nil }
     }
 
     /// True when the profile looks like automation rather than a human.
@@ -91,12 +140,13 @@ public final class NewSourceDetector: Detector {
         return nets.count <= configuration.automationMaxNetworks && p.networks.overflow == 0
     }
 
-    private func signal(_ e: Event, _ p: IdentityProfile, _ net: UInt64, _ ip: String, _ context: DetectionContext)
-        -> Signal
-    {
+    private func signal(
+        _ e: Event, _ p: IdentityProfile, _ net: UInt64, _ ip: String, _ context: DetectionContext,
+        _ byClass: ClassVerdict?
+    ) -> Signal {
         let now = e.time
         let who = BaselineWords.who(e)
-        let automation = isAutomation(p, e, now: now)
+        let automation = byClass.map { isClassedWorkload(p, e, $0, now: now) } ?? isAutomation(p, e, now: now)
         let netText = NetworkKey.describe(net)
         let known = BaselineWords.networks(p, now)
         let count = p.liveCount(p.networks, now: now)
@@ -104,6 +154,11 @@ public final class NewSourceDetector: Detector {
         var text =
             "\(who) called \(e.action.key) from \(BaselineWords.clip(ip, 64)) (\(netText)), a network never seen "
             + "for it in \(BaselineWords.span(p, now)); its \(count) known network(s): \(BaselineText.list(known)). "
+        if let v = byClass {
+            text +=
+                "Its sources churn by design, so it is judged by network class, and this one is new for it: "
+                + "\(v.observedText); its classes: \(BaselineText.list(v.knownText)). "
+        }
         text +=
             automation
             ? "It behaves like automation (\(count) network(s), one client: \(fams.first ?? "?")), so a new network suggests its credentials are used elsewhere."
@@ -114,6 +169,12 @@ public final class NewSourceDetector: Detector {
             Fact("profile_kind", automation ? "automation" : "human"),
             Fact("user_agent_family", e.userAgent.family.rawValue),
         ]
+        if let v = byClass {
+            facts += [
+                Fact("judged_by", "network class"), Fact("observed_class", v.observedText),
+                Fact("baseline_classes", v.knownText.joined(separator: ", ")),
+            ]
+        }
         facts += BaselineWords.facts(p, now)
         return Signal(
             severity: automation ? context.spec.severity : min(context.spec.severity, .low),

@@ -1,3 +1,5 @@
+import Detection
+
 /// What a `PutEventSelectors` request leaves a trail logging of management
 /// events, from its basic (`eventSelectors`) or advanced
 /// (`advancedEventSelectors`) selectors as raw JSON text.

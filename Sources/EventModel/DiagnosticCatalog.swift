@@ -22,7 +22,7 @@ public enum DiagnosticCatalog {
     }
 
     /// All sections, in the docs' order.
-    public static let sections: [Section] = [input, decode, state, service, config, preflight]
+    public static let sections: [Section] = [input, decode, state, service, config, rule, preflight]
 
     /// Every code.
     public static var codes: Set<String> { Set(sections.flatMap { $0.entries.map(\.code) }) }
@@ -154,11 +154,41 @@ public enum DiagnosticCatalog {
             e(
                 "config.unsupported_scheme",
                 "an input given as a URL (`s3://`, `sqs://`, …) whose scheme this build does not read"),
+            e(
+                "config.network_classes",
+                "a network-class snapshot (`detectors/networks/*.tsv[.gz]`) that cannot be read, or a line of it that "
+                    + "is not `<cidr><TAB><class>` (warning: the other lines load)"),
             e("config.insecure_listen", "the HTTP endpoint would listen beyond loopback without a token"),
             e(
                 "config.weak_token",
                 "an HTTP token shorter than 16 characters beyond loopback, or one with surrounding blanks or "
                     + "control characters"),
+        ])
+
+    static let rule = Section(
+        title: "Rule files (Sigma)",
+        intro:
+            "Printed by `validate`, `scan` and `watch` per rule file as `file:line:col`; a rule with a "
+            + "warning or error is skipped and the other rules load (errors in a tuning file are `config.*` "
+            + "and refuse the run).",
+        entries: [
+            e("rule.yaml", "a rule file is not valid YAML, is empty, or is not a mapping"),
+            e("rule.unreadable", "a rule file cannot be read as UTF-8 or is larger than 1 MiB"),
+            e("rule.missing_key", "`title`, `logsource`, `detection` or `detection.condition` is missing"),
+            e("rule.type", "a key has the wrong type (a mapping where a value belongs, …)"),
+            e("rule.unknown_key", "a top-level key Sigma does not define (warning; the rule still loads)"),
+            e("rule.logsource", "a `logsource` naming no provider Trailhound reads"),
+            e("rule.modifier", "a value modifier the engine does not implement (`utf16le`, `expand`, …)"),
+            e("rule.condition", "a condition that does not parse or names an undefined search identifier"),
+            e("rule.aggregation", "an aggregation after a pipe in the condition (`count()`, `near`)"),
+            e("rule.correlation", "a correlation rule, a filter, or a multi-document rule collection"),
+            e("rule.timeframe", "`timeframe:` (a window over several events)"),
+            e("rule.unknown_field", "a field the provider's records never have, so the rule could never match"),
+            e("rule.regex", "a regular expression that does not compile"),
+            e("rule.value", "a value that cannot be used (bad CIDR, not a number for `gt`, too long, unknown level)"),
+            e("rule.duplicate_id", "two rules with the same detector id; the later one is skipped"),
+            e("rule.partial", "the rule loads but some events it names cannot reach it (said why; warning)"),
+            e("rule.tuning_unmatched", "a tuning entry whose `match` selects no loaded rule (warning)"),
         ])
 
     static let preflight = Section(

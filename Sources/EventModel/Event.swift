@@ -192,6 +192,14 @@ public struct Event: Sendable, Codable {
     public var eventId: String
     /// Where the record was read.
     public var origin: Origin
+    /// The provider's own record, kept only when a loaded rule may read it (`RawInterest`);
+    /// not encoded (`--events-out` writes the normalized event).
+    public var raw: RawRecord?
+
+    private enum CodingKeys: String, CodingKey {
+        case time, provider, eventSource, account, region, identity, action, source, userAgent, outcome
+        case resources, parameters, eventId, origin
+    }
 
     /// Creates an event; optional parts default to empty.
     public init(

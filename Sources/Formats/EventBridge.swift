@@ -32,6 +32,6 @@ enum EventBridge: RecordFormat {
         r.envelopeTime = f.first("time")
         r.envelopeAccount = f.first("account")
         r.envelopeRegion = f.first("region")
-        return try CloudTrail.decode(r, context: &ctx)
+        return ctx.attachingRaw(try CloudTrail.decode(r, context: &ctx), detail.bytes)
     }
 }

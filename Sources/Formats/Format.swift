@@ -76,11 +76,27 @@ struct DecodeContext {
     let mappings: [WorkflowMapping]
     /// Endpoint catalogue and deployment mapping of the front-door formats.
     let frontDoor: FrontDoorConfig
+    /// Whose raw records `Event.raw` keeps (rules that read the provider's own fields).
+    var rawInterest: RawInterest
 
-    init(maxDepth: Int, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig()) {
+    init(
+        maxDepth: Int, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig(),
+        rawInterest: RawInterest = .none
+    ) {
         self.maxDepth = maxDepth
         self.mappings = mappings
         self.frontDoor = frontDoor
+        self.rawInterest = rawInterest
+    }
+
+    /// `result` with `bytes` as the raw record of its event when some rule may read it and no
+    /// inner record was attached already (wrappers attach the inner record first).
+    func attachingRaw(_ result: DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
+        guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil,
+            rawInterest.wants(e.provider, operation: e.action.operation)
+        else { return result }
+        e.raw = RawRecord(bytes: Array(bytes))
+        return .event(e)
     }
 
     /// Warns that an event names no caller, in its source's own words (`what`: "CloudTrail

@@ -19,18 +19,26 @@ import EventModel
 public struct RecordDecoder: @unchecked Sendable {
     private var context: DecodeContext
     private var fields = RecordFields()
+    /// Which events keep their provider record in `Event.raw` (the loaded rules' union);
+    /// the live service changes it when a reload changes the rules.
+    public var rawInterest: RawInterest {
+        get { context.rawInterest }
+        set { context.rawInterest = newValue }
+    }
     /// Warnings about the last decoded record (empty for most records).
     public private(set) var warnings: [Diagnostic] = []
 
     /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
     /// `mappings` read workflow servers' own log shapes (tried in order on records that no
     /// built-in format claims).
-    /// `frontDoor` names the servers and endpoints of front-door access logs.
+    /// `frontDoor` names the servers and endpoints of front-door access logs; `rawInterest` says
+    /// which events keep their provider record in `Event.raw` (for rules).
     public init(
         maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = [],
-        frontDoor: FrontDoorConfig = FrontDoorConfig()
+        frontDoor: FrontDoorConfig = FrontDoorConfig(), rawInterest: RawInterest = .none
     ) {
-        context = DecodeContext(maxDepth: maxDepth, mappings: mappings, frontDoor: frontDoor)
+        context = DecodeContext(
+            maxDepth: maxDepth, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
     }
 
     /// Decodes one text line read at `origin` (a record the framer marked as text): the
@@ -103,7 +111,7 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         var it = try reader.rootMembers()
         try fields.collect(&it)
-        return try Self.dispatch(fields, &context)
+        return context.attachingRaw(try Self.dispatch(fields, &context), bytes)
     }
 
     /// Hands a record's members to the first format (then workflow mapping) that claims them.

@@ -149,7 +149,7 @@ enum SourceSupport {
                 var it = try reader.rootMembers()
                 var fields = RecordFields()
                 try fields.collect(&it)
-                return try body(fields, &ctx)
+                return ctx.attachingRaw(try body(fields, &ctx), UnsafeRawBufferPointer(u))
             } catch {
                 return .failed(
                     ctx.diagnostic(

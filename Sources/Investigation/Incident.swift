@@ -76,4 +76,26 @@ public struct Incident: Sendable {
     public var timelineOmitted: Int
     /// Evidence event ids of the findings and chain steps (at most 50), in time order.
     public var eventIds: [String]
+    /// Where the incident is in its life: a live service reports it when it opens, again when it
+    /// changes, and once more when it closes; a scan reports each incident once, closed.
+    public var status: Status = .closed
+
+    /// Life of an incident in a live service's output.
+    public enum Status: String, Sendable {
+        /// First reached `minSeverity`: reported at once, not when it closes.
+        case open
+        /// New findings, chain steps or severity since it was last reported (same `id`).
+        case updated
+        /// No activity for `window` of event time, or the input ended: its final form.
+        case closed
+    }
+
+    /// A digest of what a reader would see change: findings, chain steps, severity, last activity.
+    public var revision: UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in [UInt64(findingCount), UInt64(chain.count), UInt64(severity.rawValue), UInt64(bitPattern: lastSeen)] {
+            h = (h ^ v) &* 0x100_0000_01b3
+        }
+        return h
+    }
 }

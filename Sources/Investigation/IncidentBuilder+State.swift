@@ -17,6 +17,12 @@ extension IncidentBuilder {
             for f in findings { FindingCodec.write(f, &w) }
             w.uint(edges.count)
             for e in edges { Self.write(e, &w) }
+            // Added after version 1 shipped: readers of older snapshots find nothing here.
+            w.uint(reported.count)
+            for (id, revision) in reported.sorted(by: { $0.key < $1.key }) {
+                w.string(id)
+                w.u64(revision)
+            }
         }
     }
 
@@ -32,6 +38,14 @@ extension IncidentBuilder {
             for _ in 0..<(try r.uint(max: configuration.maxFindings)) { held.append(try FindingCodec.readFinding(&r)) }
             var chain: [ChainEdge] = []
             for _ in 0..<(try r.uint(max: configuration.maxEdges)) { chain.append(try Self.readEdge(&r)) }
+            var seen: [String: UInt64] = [:]
+            if r.offset < bytes.count {
+                for _ in 0..<(try r.uint(max: 4 * configuration.maxFindings)) {
+                    let id = try r.string(max: 64)
+                    seen[id] = try r.u64()
+                }
+            }
+            reported = seen
             watermark = mark
             findings = held
             edges = chain

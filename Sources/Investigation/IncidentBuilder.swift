@@ -53,6 +53,9 @@ public final class IncidentBuilder {
     var withFindings: Set<String> = []
     var watermark: Int64 = .min
     var edgesSincePrune = 0
+    /// Open incidents already reported by `update(watermark:)`, with what they looked like
+    /// then (`Incident.revision`), so a change is reported once as `updated`.
+    var reported: [String: UInt64] = [:]
     /// Findings not kept because the store was full.
     public private(set) var droppedFindings = 0
     /// Chain edges dropped by the cap.
@@ -96,7 +99,7 @@ public final class IncidentBuilder {
         droppedFindings += 1
     }
 
-    private func prune() {
+    func prune() {
         edgesSincePrune = 0
         let horizon = watermark == .min ? Int64.min : watermark - 3 * configuration.window
         edges.removeAll { $0.time < horizon && !withFindings.contains($0.from) && !withFindings.contains($0.to) }
@@ -122,33 +125,9 @@ public final class IncidentBuilder {
     /// (event time), most severe first, and forgets their findings and chain
     /// edges, so memory stays bounded. Groups below `minSeverity` that are
     /// that old are forgotten without being reported. Groups still open stay.
+    /// `update(watermark:)` also reports the open ones.
     public func close(before watermark: Int64) -> [Incident] {
-        if watermark > self.watermark { self.watermark = watermark }
-        let horizon = watermark - configuration.window
-        let g = grouped()
-        var out: [Incident] = []
-        var dropFindings: Set<Int> = []
-        var dropEdges: Set<ChainEdge> = []
-        for members in g.groups {
-            var last = Int64.min
-            for m in members {
-                last = max(last, g.clusters[m].last)
-                for ei in g.reached[m] { last = max(last, g.graph.edges[ei].time) }
-            }
-            guard last < horizon else { continue }
-            if let inc = incident(members, g.clusters, g.reached, g.graph) { out.append(inc) }
-            for m in members {
-                dropFindings.formUnion(g.clusters[m].members)
-                for ei in g.reached[m] { dropEdges.insert(g.graph.edges[ei]) }
-            }
-        }
-        guard !dropFindings.isEmpty else { return out }
-        findings = findings.indices.filter { !dropFindings.contains($0) }.map { findings[$0] }
-        replaceCursor = 0
-        if !dropEdges.isEmpty { edges.removeAll { dropEdges.contains($0) } }
-        withFindings = Set(findings.map(\.identity))
-        prune()
-        return Self.ordered(out)
+        advance(to: watermark, reportOpen: false)
     }
 
     /// Findings currently held (open incidents), for metrics and tests.
@@ -159,7 +138,7 @@ public final class IncidentBuilder {
     }
 
     /// Clusters, the chain edges each reached, and the groups of clusters (sorted member lists).
-    private func grouped() -> (clusters: [Cluster], reached: [[Int]], graph: EdgeIndex, groups: [[Int]]) {
+    func grouped() -> (clusters: [Cluster], reached: [[Int]], graph: EdgeIndex, groups: [[Int]]) {
         let order = findings.indices.sorted { Self.before(findings[$0], findings[$1]) }
         let clusters = makeClusters(order)
         var uf = UnionFind(clusters.count)

@@ -17,12 +17,20 @@ public final class FileDecoder {
     private let reader: RecordReader
     private var decoder: RecordDecoder
 
-    /// Creates a decoder with the ingest limits and the workflow-log mappings.
+    /// Creates a decoder with the ingest limits, the workflow-log mappings, the front-door
+    /// catalogue and deployments, and the rules' interest in raw records.
     public init(
-        options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig()
+        options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig(),
+        rawInterest: RawInterest = .none
     ) {
         reader = RecordReader(options: options)
-        decoder = RecordDecoder(mappings: mappings, frontDoor: frontDoor)
+        decoder = RecordDecoder(mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
+    }
+
+    /// Which events keep their provider record (`Event.raw`); set when the loaded rules change.
+    public var rawInterest: RawInterest {
+        get { decoder.rawInterest }
+        set { decoder.rawInterest = newValue }
     }
 
     /// Decodes a whole file, calling `sink` with items in order and `progress`

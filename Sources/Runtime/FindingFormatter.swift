@@ -33,38 +33,10 @@ public enum FindingFormatter {
         return "{" + parts.joined(separator: ",") + "}"
     }
 
-    /// Findings as a text report: a table sorted by severity (most severe first)
-    /// then time, each row followed by its explanation.
-    public static func text(_ findings: [Finding]) -> String {
-        if findings.isEmpty { return "No findings.\n" }
-        let sorted = findings.sorted {
-            ($0.severity.rawValue, -$0.firstSeen) > ($1.severity.rawValue, -$1.firstSeen)
-        }
-        var out = pad("SEVERITY", 9) + pad("TIME (UTC)", 21) + pad("DETECTOR", 39) + pad("IDENTITY", 40) + "TITLE\n"
-        for f in sorted {
-            out += pad(f.severity.description.uppercased(), 9) + pad(Timestamp.format(f.firstSeen), 21)
-            out += pad(f.detector, 39) + pad(TerminalText.escape(shortIdentity(f.identity)), 40)
-            out += TerminalText.escape(f.title) + "\n"
-            out += "         " + TerminalText.escape(f.explanation) + "\n"
-            out += "         id: \(f.id)" + (f.incident.map { ", incident: \($0)" } ?? "") + "\n"
-            if !f.eventIds.isEmpty {
-                out += "         evidence: " + TerminalText.escape(f.eventIds.prefix(5).joined(separator: ", "))
-                out += f.count > 5 ? " … (\(f.count) events)\n" : "\n"
-            }
-        }
-        return out
-    }
-
     /// `role/web-app` for `arn:aws:iam::123:role/web-app`; other keys unchanged (bounded to 38 chars).
     public static func shortIdentity(_ key: String) -> String {
         var s = key
         if key.hasPrefix("arn:"), let last = key.split(separator: ":", maxSplits: 5).last { s = String(last) }
         return s.count > 38 ? String(s.prefix(37)) + "…" : s
-    }
-
-    private static func pad(_ s: String, _ width: Int) -> String {
-        let c = s.count
-        if c >= width { return String(s.prefix(width - 1)) + " " }
-        return s + String(repeating: " ", count: width - c)
     }
 }

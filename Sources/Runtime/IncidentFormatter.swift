@@ -10,6 +10,7 @@ public enum IncidentFormatter {
         var p: [String] = []
         p.append("\"type\":\"incident\"")
         p.append("\"id\":" + JSONText.quote(i.id))
+        p.append("\"status\":" + JSONText.quote(i.status.rawValue))
         p.append("\"severity\":" + JSONText.quote(i.severity.description))
         p.append("\"title\":" + JSONText.quote(i.title))
         p.append("\"identity\":" + JSONText.quote(i.root))
@@ -39,35 +40,6 @@ public enum IncidentFormatter {
             + "\"severity\":\(t.severity.map { JSONText.quote($0.description) } ?? "null"),"
             + "\"identity\":\(JSONText.quote(t.identity)),\"what\":\(JSONText.quote(t.what)),"
             + "\"title\":\(JSONText.quote(t.title)),\"event_ids\":\(JSONText.array(t.eventIds))}"
-    }
-
-    /// The incidents section of the text output (empty string when there are none).
-    public static func text(_ incidents: [Incident], timelineLines: Int = 12) -> String {
-        guard !incidents.isEmpty else { return "" }
-        var out = "INCIDENTS (\(incidents.count))\n"
-        for i in incidents {
-            out +=
-                i.severity.description.uppercased().padded(9) + Timestamp.format(i.firstSeen).padded(21) + i.id + "  "
-                + TerminalText.escape(i.title) + "\n"
-            out +=
-                "         identities: "
-                + TerminalText.escape(i.identities.map(FindingFormatter.shortIdentity).joined(separator: ", "))
-                + "\n"
-            out += "         \(i.findingCount) finding(s) from " + i.detectors.joined(separator: ", ") + "\n"
-            // Chain steps and findings of medium and above tell the story; the rest is in the JSON.
-            let key = i.timeline.filter { $0.kind == .chain || ($0.severity ?? .info) >= .medium }
-            for t in key.prefix(timelineLines) {
-                let sev = t.severity.map { $0.description.uppercased() } ?? "CHAIN"
-                out +=
-                    "           " + String(Timestamp.format(t.time).dropFirst(11).prefix(8)) + "  " + sev.padded(9)
-                    + TerminalText.escape(FindingFormatter.shortIdentity(t.identity)).padded(28)
-                    + TerminalText.escape(t.title)
-                    + "\n"
-            }
-            let more = i.timeline.count - min(key.count, timelineLines) + i.timelineOmitted
-            if more > 0 { out += "           … \(more) more timeline entries (--format json)\n" }
-        }
-        return out + "\n"
     }
 }
 
@@ -107,10 +79,4 @@ public final class IncidentChainObserver: Detector {
 
     /// The observer as a loaded detector (info severity, no allow-list).
     public var loaded: LoadedDetector { LoadedDetector(spec: DetectorSpec(id: id, severity: .info), detector: self) }
-}
-
-extension String {
-    fileprivate func padded(_ width: Int) -> String {
-        count >= width ? String(prefix(width - 1)) + " " : self + String(repeating: " ", count: width - count)
-    }
 }

@@ -47,6 +47,8 @@ public struct InvestigateOptions: Sendable {
     public var mappings: [WorkflowMapping] = []
     /// Endpoint catalogue and deployments of the front-door formats (from the same directory).
     public var frontDoor = FrontDoorConfig()
+    /// Rule directories to load (`RuleLoading.directories`); empty: no rules.
+    public var ruleDirectories: [String] = []
 
     /// Creates options with defaults.
     public init(identity: String, paths: [String], detectorsDirectory: String) {

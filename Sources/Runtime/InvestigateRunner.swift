@@ -5,6 +5,7 @@ import EventModel
 import Foundation
 import Ingest
 import Investigation
+import Sigma
 
 /// `trailhound investigate`: reads the inputs once with the scan pipeline
 /// (same decoders, same detectors and baselines), feeds every event and
@@ -84,13 +85,20 @@ public final class InvestigateRunner {
                     "trailhound: error: \(set.issues.count) problem(s) in detector config; nothing investigated",
                 status: .usage)
         }
+        guard let rules = RuleLoading.loadForRun(options.ruleDirectories) else {
+            throw Failure(
+                description: "trailhound: error: rule tuning is invalid; nothing investigated", status: .usage)
+        }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
         let discovered = InputDiscovery.discover(options.paths)
         for d in discovered.diagnostics { reporter.report(d) }
         let files = discovered.files.filter { !$0.isDigest }
         if files.isEmpty { throw Failure(description: "trailhound: error: no input files found", status: .failure) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let engine = DetectionEngine(detectors: set.detectors, baselines: baselines)
+        let networks = NetworkClassLoader.load(detectorsDirectory: options.detectorsDirectory)
+        for d in networks.diagnostics { reporter.report(d) }
+        baselines.networkClasses = networks.classes
+        let engine = DetectionEngine(detectors: set.detectors + rules.detectors, baselines: baselines)
         RiskCorrelator().attach(to: engine)
         if let path = options.statePath {
             do {
@@ -105,7 +113,9 @@ public final class InvestigateRunner {
         let saved = options.statePath == nil ? [] : baselines.identityKeys.filter { target.query.names(key: $0) }
         if saved.count > 1 { throw Self.ambiguous(options.identity, saved, in: options.statePath ?? "") }
         let investigator = Investigator(target: target, window: options.window, configuration: options.limits)
-        let feed = Feed(engine: engine, investigator: investigator, window: options.window, reporter: reporter)
+        let feed = Feed(
+            engine: engine, investigator: investigator, window: options.window, reporter: reporter,
+            rawInterest: rules.rawInterest)
         if options.window.from == nil && options.statePath != nil { feed.before = try Self.copy(baselines) }
         feed.read(files, options)
         feed.pipeline.finish()
@@ -142,12 +152,18 @@ final class Feed {
     var before: BaselineStore?
     var copyFailed = false
 
-    init(engine: DetectionEngine, investigator: Investigator, window: TimeWindow, reporter: DiagnosticReporter) {
+    let rawInterest: RawInterest
+
+    init(
+        engine: DetectionEngine, investigator: Investigator, window: TimeWindow, reporter: DiagnosticReporter,
+        rawInterest: RawInterest
+    ) {
         self.engine = engine
         self.investigator = investigator
         self.window = window
+        self.rawInterest = rawInterest
         self.pipeline = Pipeline(
-            engine: engine, ingest: IngestOptions(), onFinding: { investigator.add($0) },
+            engine: engine, ingest: IngestOptions(), rawInterest: rawInterest, onFinding: { investigator.add($0) },
             onDiagnostic: reporter.report)
     }
 
@@ -158,11 +174,12 @@ final class Feed {
         if options.workers > 1 && files.count > 1 {
             ParallelDecoder(
                 files: files, options: ingest, workers: options.workers, mappings: options.mappings,
-                frontDoor: options.frontDoor
+                frontDoor: options.frontDoor, rawInterest: rawInterest
             ).run(
                 consume: { _, batch in for item in batch.items { self.handle(item) } }, fileDone: { _, _ in })
         } else {
-            let decoder = FileDecoder(options: ingest, mappings: options.mappings, frontDoor: options.frontDoor)
+            let decoder = FileDecoder(
+                options: ingest, mappings: options.mappings, frontDoor: options.frontDoor, rawInterest: rawInterest)
             for f in files { _ = decoder.decode(f) { self.handle($0) } }
         }
     }

@@ -26,6 +26,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     private let options: IngestOptions
     private let mappings: [WorkflowMapping]
     private let frontDoor: FrontDoorConfig
+    private let rawInterest: RawInterest
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -37,13 +38,15 @@ public final class ParallelDecoder: @unchecked Sendable {
     private var cancelled = false
 
     /// Creates a decoder over `files`; call `run(consume:)`.
+    /// `rawInterest`: which events keep their provider record (`Event.raw`) for the loaded rules.
     public init(
         files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = [],
-        frontDoor: FrontDoorConfig = FrontDoorConfig()
+        frontDoor: FrontDoorConfig = FrontDoorConfig(), rawInterest: RawInterest = .none
     ) {
         self.files = files
         self.mappings = mappings
         self.frontDoor = frontDoor
+        self.rawInterest = rawInterest
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -88,7 +91,8 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(options: options, mappings: mappings, frontDoor: frontDoor)
+        let decoder = FileDecoder(
+            options: options, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

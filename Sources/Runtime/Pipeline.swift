@@ -17,6 +17,8 @@ public final class Pipeline {
     public let mappings: [WorkflowMapping]
     /// Endpoint catalogue and deployments of the front-door formats.
     public let frontDoor: FrontDoorConfig
+    /// Which events keep their provider record for the loaded rules (`Event.raw`).
+    public let rawInterest: RawInterest
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
@@ -28,13 +30,16 @@ public final class Pipeline {
     public init(
         engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
         frontDoor: FrontDoorConfig = FrontDoorConfig(),
+        rawInterest: RawInterest = .none,
         onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
         self.mappings = mappings
         self.frontDoor = frontDoor
-        self.decoder = FileDecoder(options: ingest, mappings: mappings, frontDoor: frontDoor)
+        self.rawInterest = rawInterest
+        self.decoder = FileDecoder(
+            options: ingest, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -64,7 +69,10 @@ public final class Pipeline {
             return
         }
         var last: Int64 = 0
-        ParallelDecoder(files: wanted, options: ingest, workers: workers, mappings: mappings, frontDoor: frontDoor).run(
+        ParallelDecoder(
+            files: wanted, options: ingest, workers: workers, mappings: mappings, frontDoor: frontDoor,
+            rawInterest: rawInterest
+        ).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }
                 progress?(batch.consumed - last)

@@ -52,6 +52,8 @@ public struct ScanOptions: Sendable {
     public var baselines = BaselineConfiguration()
     /// Group findings into incidents (`{"type":"incident"}` lines after the findings; a section before them in text).
     public var incidents = false
+    /// Rule directories to load (`RuleLoading.directories`); empty: no rules.
+    public var ruleDirectories: [String] = []
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {

@@ -5,6 +5,7 @@ import EventModel
 import Foundation
 import Ingest
 import Investigation
+import Sigma
 import StateStore
 
 /// `trailhound scan`: loads detectors, walks the inputs in event-time order,
@@ -27,6 +28,7 @@ public final class Scanner {
             Terminal.err("trailhound: error: \(set.issues.count) problem(s) in detector config; nothing scanned")
             return .usage
         }
+        guard let rules = RuleLoading.loadForRun(options.ruleDirectories) else { return .usage }
         let formats = FormatMappingLoader.load(directory: options.formatsDirectory)
         if !formats.issues.isEmpty {
             for i in formats.issues { Terminal.err(i.description) }
@@ -37,12 +39,15 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
+        let networks = NetworkClassLoader.load(detectorsDirectory: options.detectorsDirectory)
+        for d in networks.diagnostics { reporter.report(d) }
+        baselines.networkClasses = networks.classes
         let chosen =
             options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
         if options.incidents { incidents = IncidentBuilder() }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
-        let engine = DetectionEngine(detectors: chosen + observer, baselines: baselines)
+        let engine = DetectionEngine(detectors: chosen + rules.detectors + observer, baselines: baselines)
         engine.observeBaselines = !options.noBaselines
         RiskCorrelator().attach(to: engine)
         var files = discovered.files
@@ -70,9 +75,8 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
-            engine: engine, ingest: ingest, mappings: formats.mappings, frontDoor: formats.frontDoor, onFinding: handle,
-            onDiagnostic: reporter.report
-        )
+            engine: engine, ingest: ingest, mappings: formats.mappings, frontDoor: formats.frontDoor,
+            rawInterest: rules.rawInterest, onFinding: handle, onDiagnostic: reporter.report)
         var eventsOut: EventWriter? = nil
         var outputFailed = false
         if let path = options.eventsOut {
@@ -142,14 +146,8 @@ public final class Scanner {
             var incidentOf: [String: String] = [:]
             for i in found { for id in i.findingIds { incidentOf[id] = i.id } }
             for k in textFindings.indices { textFindings[k].incident = incidentOf[textFindings[k].id] }
-            for line in IncidentFormatter.text(found).split(separator: "\n", omittingEmptySubsequences: false)
-                .dropLast()
-            {
-                out.line(String(line))
-            }
-            for line in FindingFormatter.text(textFindings).split(separator: "\n", omittingEmptySubsequences: false)
-                .dropLast()
-            {
+            let report = TextReport.render(incidents: found, findings: textFindings, width: TextReport.outputWidth())
+            for line in report.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 out.line(String(line))
             }
         }

@@ -100,6 +100,8 @@ public struct WatchConfig: Sendable {
     public var detectorsDirectory: String?
     /// Directory of workflow-log mappings (`formats/*.yaml`), or nil for none.
     public var formatsDirectory: String?
+    /// Rule directories (`rules:`), loaded besides the bundled `<detectors>/rules/`; reloaded on SIGHUP.
+    public var ruleDirectories: [String] = []
     /// SQLite state file (required).
     public var statePath: String?
     /// How often followed files are checked for new bytes when idle.
@@ -162,6 +164,7 @@ extension WatchConfig {
         c.statePath = r.has("state") ? resolve(r.string("state", default: "")) : nil
         c.detectorsDirectory = r.has("detectors") ? resolve(r.string("detectors", default: "")) : nil
         c.formatsDirectory = r.has("formats") ? resolve(r.string("formats", default: "")) : nil
+        c.ruleDirectories = r.strings("rules", default: []).map(resolve)
         c.inputs = r.list("inputs").compactMap { readInput($0, resolve) }
         c.pollInterval = Int64(r.int("poll_interval_ms", default: 100, in: 10...10_000))
         c.directoryPoll = Int64(r.int("directory_poll_ms", default: 500, in: 50...600_000))

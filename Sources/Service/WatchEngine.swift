@@ -7,6 +7,7 @@ import Foundation
 import Ingest
 import Investigation
 import Runtime
+import Sigma
 import StateStore
 
 /// The service's single detection thread: polls the inputs, decodes and
@@ -63,10 +64,8 @@ final class WatchEngine: @unchecked Sendable {
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
     init(
-        config: WatchConfig, detectors: [LoadedDetector], mappings: [WorkflowMapping],
-        frontDoor: FrontDoorConfig = FrontDoorConfig(), store: StateStore,
-        outbox: Outbox,
-        shared: Shared
+        config: WatchConfig, detectors: [LoadedDetector], rules: SigmaRuleSet, mappings: [WorkflowMapping],
+        frontDoor: FrontDoorConfig = FrontDoorConfig(), store: StateStore, outbox: Outbox, shared: Shared
     ) throws {
         self.mappings = mappings
         self.frontDoor = frontDoor
@@ -79,10 +78,17 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxRecordBytes = config.maxRecordBytes
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
-        self.decoder = FileDecoder(options: ingest, mappings: mappings, frontDoor: frontDoor)
+        self.decoder = FileDecoder(
+            options: ingest, mappings: mappings, frontDoor: frontDoor, rawInterest: rules.rawInterest)
         baselines = BaselineStore(configuration: config.baselines)
+        if let dir = config.detectorsDirectory {
+            let networks = NetworkClassLoader.load(detectorsDirectory: dir)
+            for d in networks.diagnostics { Terminal.err(d.description) }
+            baselines.networkClasses = networks.classes
+        }
         incidents = config.incidents ? IncidentBuilder() : nil
-        engine = DetectionEngine(detectors: Self.withObserver(detectors, incidents), baselines: baselines)
+        engine = DetectionEngine(
+            detectors: Self.withObserver(detectors + rules.detectors, incidents), baselines: baselines)
         correlator.attach(to: engine)
         try restore()
         pipeline = makePipeline()
@@ -100,6 +106,7 @@ final class WatchEngine: @unchecked Sendable {
     private func makePipeline() -> Pipeline {
         Pipeline(
             engine: engine, ingest: ingest, mappings: mappings, frontDoor: frontDoor,
+            rawInterest: decoder.rawInterest,
             onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }
@@ -231,7 +238,8 @@ final class WatchEngine: @unchecked Sendable {
             lastSeen: f.lastSeen)
     }
 
-    /// A closed incident becomes an outbox record like a finding (its own `seq`, detector `incident`).
+    /// An incident that opened, changed or closed becomes an outbox record like a finding (its own
+    /// `seq`, detector `#incident`; the same `id` each time, with its `status`).
     private func journalIncident(_ i: Incident) {
         journal(
             IncidentFormatter.json(i), detector: Self.incidentDetector, severity: i.severity, identity: i.root,
@@ -292,7 +300,7 @@ final class WatchEngine: @unchecked Sendable {
         let started = Date().timeIntervalSince1970
         pipeline.closeExpired()
         if let incidents, engine.watermark != .min {
-            for i in incidents.close(before: engine.watermark) { journalIncident(i) }
+            for i in incidents.update(watermark: engine.watermark) { journalIncident(i) }
         }
         for t in tails {
             guard let (pos, mark) = t.checkpoint else { continue }
@@ -367,20 +375,25 @@ final class WatchEngine: @unchecked Sendable {
     private func reload() {
         guard let dir = config.detectorsDirectory else { return }
         let set = DetectorLoader.load(directory: dir, registry: Registry.all)
-        if !set.issues.isEmpty {
-            for i in set.issues { Terminal.err(i.description) }
+        let rules = RuleLoading.load(WatchService.ruleDirectories(config, detectors: dir))
+        let issues = set.issues + rules.configIssues
+        if !issues.isEmpty {
+            for i in issues { Terminal.err(i.description) }
             Terminal.err(
-                "trailhound: error: reload rejected: \(set.issues.count) problem(s) in \(dir); the previous detector config stays in force"
+                "trailhound: error: reload rejected: \(issues.count) problem(s) in \(dir) or its rules; the previous detector config stays in force"
             )
             shared.metrics.with { $0.reloads["rejected", default: 0] += 1 }
             return
         }
         publish()
         let states = engine.snapshotDetectors()
-        let next = DetectionEngine(detectors: Self.withObserver(set.detectors, incidents), baselines: baselines)
+        if rules.skipped > 0 { Terminal.err("trailhound: note: \(rules.summary); `trailhound validate` lists why") }
+        let next = DetectionEngine(
+            detectors: Self.withObserver(set.detectors + rules.detectors, incidents), baselines: baselines)
         next.restoreDetectors(states)
         correlator.attach(to: next)
         engine = next
+        decoder.rawInterest = rules.rawInterest
         pipeline = makePipeline()
         lastEvents = 0
         shared.metrics.with {

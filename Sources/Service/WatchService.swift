@@ -3,6 +3,7 @@ import Detectors
 import Foundation
 import Logging
 import Runtime
+import Sigma
 import ServiceLifecycle
 import StateStore
 import UnixSignals
@@ -20,7 +21,13 @@ public enum WatchService {
     public static func checkDetectors(_ config: WatchConfig) -> [ConfigIssue] {
         let formats = FormatMappingLoader.load(directory: config.formatsDirectory).issues
         guard let dir = config.detectorsDirectory else { return formats }
-        return DetectorLoader.load(directory: dir, registry: Registry.all).issues + formats
+        let rules = RuleLoading.load(ruleDirectories(config, detectors: dir))
+        return DetectorLoader.load(directory: dir, registry: Registry.all).issues + rules.configIssues + formats
+    }
+
+    /// The bundled `<detectors>/rules/` and the config's `rules:` directories.
+    static func ruleDirectories(_ config: WatchConfig, detectors: String) -> [String] {
+        RuleLoading.directories(detectorsDirectory: detectors, extra: config.ruleDirectories, noRules: false)
     }
 
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenIdle`, until the inputs
@@ -40,6 +47,7 @@ public enum WatchService {
             Terminal.err("trailhound: error: \(formats.issues.count) problem(s) in format mappings; not started")
             return .usage
         }
+        guard let rules = RuleLoading.loadForRun(ruleDirectories(config, detectors: dir)) else { return .usage }
         let store: StateStore
         let outbox: Outbox
         let engine: WatchEngine
@@ -48,8 +56,8 @@ public enum WatchService {
             store = try StateStore(path: statePath)
             outbox = try Outbox(path: statePath)
             engine = try WatchEngine(
-                config: config, detectors: set.detectors, mappings: formats.mappings, frontDoor: formats.frontDoor,
-                store: store,
+                config: config, detectors: set.detectors, rules: rules, mappings: formats.mappings,
+                frontDoor: formats.frontDoor, store: store,
                 outbox: outbox, shared: shared)
         } catch let e as StateError {
             Terminal.err(e.description)

@@ -63,9 +63,15 @@ struct BaselineCommand: ParsableCommand {
                 "Identity key (arn:aws:iam::111122223333:role/web-app), session ARN, or short name (web-app, role/web-app)."
         ) var identity: String
         @Option(name: .long, help: "State file written by `scan --state`.") var state: String
+        @OptionGroup var detectorsOption: DetectorsOption
 
         func run() throws {
             let baselines = try BaselineCommand.load(state)
+            if let dir = DetectorsLocator.resolve(detectorsOption.detectors) {
+                let networks = NetworkClassLoader.load(detectorsDirectory: dir)
+                for d in networks.diagnostics { Terminal.err(d.description) }
+                baselines.networkClasses = networks.classes
+            }
             let key = try BaselineCommand.resolve(identity, in: baselines, state: state)
             guard let text = baselines.describe(identity: key) else {
                 Terminal.err("trailhound: error: no baseline for '\(key)' in \(state)")

@@ -3,14 +3,18 @@ import Detection
 import Foundation
 import Detectors
 import Runtime
+import Sigma
 
 /// `trailhound validate`
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check detector config files without scanning; prints every problem with file:line:col.")
+        abstract:
+            "Check detector config, rule files and mappings without scanning; prints every problem with file:line:col.")
 
     @OptionGroup var detectorsOption: DetectorsOption
+
+    @OptionGroup var rulesOption: RulesOption
 
     @OptionGroup var formatsOption: FormatsOption
 
@@ -19,8 +23,15 @@ struct ValidateCommand: ParsableCommand {
         let set = DetectorLoader.load(directory: dir, registry: Registry.all)
         let formatsDir = formatsOption.directory()
         let formats = FormatMappingLoader.load(directory: formatsDir)
-        let issues = set.issues + formats.issues
+        let ruleDirs = rulesOption.directories(detectors: dir)
+        let rules = RuleLoading.load(ruleDirs)
+        // Rule problems are per rule (that rule is skipped); config problems refuse the run.
+        for i in rules.issues { Terminal.err(i.description) }
+        let issues = set.issues + formats.issues + rules.configIssues
         for i in issues { Terminal.err(i.description) }
+        if !ruleDirs.isEmpty {
+            print("\(ruleDirs.joined(separator: ", ")): \(rules.summary)\(Self.reasons(rules))")
+        }
         if !issues.isEmpty {
             Terminal.err("trailhound: \(issues.count) problem(s) in \(set.files.count + formats.files.count) file(s)")
             try exitWith(.usage)
@@ -35,6 +46,22 @@ struct ValidateCommand: ParsableCommand {
                     + "\(formats.frontDoor.deployments.count) deployment(s), no problems")
         }
     }
+
+    /// ` (skipped: 3 rule.unknown_field, 1 rule.aggregation)`: why rules were skipped, by code.
+    static func reasons(_ rules: SigmaRuleSet) -> String {
+        var byCode: [String: Int] = [:]
+        var seen = Set<String>()
+        for i in rules.issues where i.level != .note && !seen.contains(i.origin.path) {
+            guard ![SigmaCode.unknownKey, SigmaCode.partial, SigmaCode.tuningUnmatched].contains(i.code) else {
+                continue
+            }
+            seen.insert(i.origin.path)
+            byCode[i.code, default: 0] += 1
+        }
+        if byCode.isEmpty { return "" }
+        return " (skipped: " + byCode.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            + ")"
+    }
 }
 
 /// `trailhound detectors list|explain`
@@ -48,46 +75,48 @@ struct DetectorsCommand: ParsableCommand {
             abstract: "List detectors with their effective severity and state.")
         @OptionGroup var detectorsOption: DetectorsOption
 
+        @OptionGroup var rulesOption: RulesOption
+
         @Option(
-            help: "markdown: the registry's table in docs/detectors.md (defaults from the code; no config is read).")
+            help:
+                "text, json (one object per line), or markdown: the table of docs/detectors.md (built-ins with their defaults, the bundled rules)."
+        )
         var format: ListFormat = .text
 
         func run() throws {
             if format == .markdown {
-                print(Self.markdown(Registry.all), terminator: "")
+                // The docs table: built-ins with their defaults, the bundled rules as loaded.
+                let dir = DetectorsLocator.resolve(detectorsOption.detectors)
+                let rules = dir.map { RuleLoading.load(rulesOption.directories(detectors: $0)) } ?? SigmaRuleSet()
+                let base = dir.map { ($0 as NSString).deletingLastPathComponent }
+                print(DetectorCatalog(detectors: nil, rules: rules, relativeTo: base).markdown, terminator: "")
                 return
             }
-            let set = DetectorLoader.load(directory: try detectorsOption.directory(), registry: Registry.all)
-            let configured = Dictionary(set.detectors.map { ($0.spec.id, $0.spec) }, uniquingKeysWith: { a, _ in a })
-            for d in Registry.all {
-                let spec = configured[d.id]
-                let state = spec == nil ? "no-config" : (spec!.enabled ? "enabled" : "disabled")
-                let sev = (spec?.severity ?? d.defaultSeverity).description
-                print(d.id.padding(39) + sev.padding(10) + state.padding(11) + d.summary)
+            let dir = try detectorsOption.directory()
+            let set = DetectorLoader.load(directory: dir, registry: Registry.all)
+            let rules = RuleLoading.load(rulesOption.directories(detectors: dir))
+            let catalog = DetectorCatalog(
+                detectors: set, rules: rules, relativeTo: FileManager.default.currentDirectoryPath)
+            if format == .json {
+                for line in catalog.jsonLines { print(line) }
+            } else {
+                for r in catalog.rows {
+                    print(
+                        r.id.padding(39) + r.severity.description.padding(10) + r.state.padding(11)
+                            + r.kind.padding(9) + r.summary + "  [" + r.source + "]")
+                }
             }
-            if !set.issues.isEmpty {
-                Terminal.err("trailhound: warning: \(set.issues.count) config problem(s); run `trailhound validate`")
+            if !set.issues.isEmpty || !rules.configIssues.isEmpty || rules.skipped > 0 {
+                Terminal.err(
+                    "trailhound: warning: \(set.issues.count + rules.configIssues.count) config problem(s), "
+                        + "\(rules.skipped) rule(s) skipped; run `trailhound validate`")
             }
-        }
-
-        /// The detector table of `docs/detectors.md`: one row per registry entry, sorted by id.
-        static func markdown(_ all: [DetectorDescriptor]) -> String {
-            func cell(_ s: String) -> String {
-                s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*")
-            }
-            var out = "| id | kind | default severity | summary | MITRE ATT&CK |\n|---|---|---|---|---|\n"
-            for d in all {
-                let mitre = d.mitre.map { "`\($0)`" }.joined(separator: ", ")
-                out +=
-                    "| `\(d.id)` | \(Registry.kind(id: d.id)) | \(d.defaultSeverity.description) | \(cell(d.summary)) | \(mitre) |\n"
-            }
-            return out
         }
     }
 
     /// Output of `detectors list`.
     enum ListFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, markdown
+        case text, json, markdown
     }
 
     struct Explain: ParsableCommand {

@@ -27,6 +27,8 @@ struct InvestigateCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var rulesOption: RulesOption
+
     @OptionGroup var formatsOption: FormatsOption
 
     @Option(name: .long, help: "Start of the window (ISO 8601 date or time, UTC).")
@@ -89,6 +91,7 @@ struct InvestigateCommand: ParsableCommand {
     func run() throws {
         var o = InvestigateOptions(
             identity: identity, paths: paths, detectorsDirectory: try detectorsOption.directory())
+        o.ruleDirectories = rulesOption.directories(detectors: o.detectorsDirectory)
         o.window = TimeWindow(from: from.flatMap(Timestamp.parse), to: toTime)
         o.statePath = state
         o.format = format

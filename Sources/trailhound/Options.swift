@@ -31,3 +31,25 @@ struct DetectorsOption: ParsableArguments {
 func exitWith(_ status: ExitStatus) throws -> Never {
     throw ExitCode(status.rawValue)
 }
+
+/// `--rules DIR` (repeatable) and `--no-rules`, shared by the commands that load detectors.
+struct RulesOption: ParsableArguments {
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "Directory of Sigma rule files, read recursively; repeatable. Added to the bundled <detectors>/rules.",
+            valueName: "dir"))
+    var rules: [String] = []
+
+    @Flag(name: .customLong("no-rules"), help: "Load no rule files, not even the bundled ones.")
+    var noRules = false
+
+    func validate() throws {
+        if noRules && !rules.isEmpty { throw ValidationError("--no-rules and --rules exclude each other") }
+    }
+
+    /// The rule directories to load for the detectors directory `detectors`.
+    func directories(detectors: String) -> [String] {
+        RuleLoading.directories(detectorsDirectory: detectors, extra: rules, noRules: noRules)
+    }
+}

@@ -23,6 +23,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var detectorsOption: DetectorsOption
 
+    @OptionGroup var rulesOption: RulesOption
+
     @OptionGroup var formatsOption: FormatsOption
 
     @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
@@ -137,6 +139,7 @@ struct ScanCommand: ParsableCommand {
         var o = ScanOptions(paths: paths, detectorsDirectory: try detectorsOption.directory())
         o.format = format
         o.formatsDirectory = formatsOption.directory()
+        o.ruleDirectories = rulesOption.directories(detectors: o.detectorsDirectory)
         o.failOn = failOn
         o.since = since.flatMap(Timestamp.parse)
         o.until = until.flatMap(Timestamp.parse)

@@ -74,7 +74,7 @@ struct WatchCommand: ParsableCommand {
     @Flag(
         name: .customLong("incidents"),
         help:
-            "Also emit incidents (findings grouped by identity and chained identities), each once it has been quiet for the incident window in event time."
+            "Also emit incidents (findings grouped by identity and chained identities) under a stable id: when one opens (reaches medium), when it changes, and when it closes (quiet for the incident window in event time)."
     )
     var incidents = false
 

@@ -13,14 +13,14 @@ struct Trailhound: ParsableCommand {
             (trailhound.workflow/v1 and formats/*.yaml mappings), plus the access logs in front of those \
             servers (nginx and ingress-nginx text or JSON, AWS ALB, Envoy / Istio, GCP load balancer, Azure \
             Application Gateway). Keeps per-identity baselines and runs the detectors configured in \
-            detectors/*.yaml.
+            detectors/*.yaml and the Sigma rules of detectors/rules/.
 
             Exit codes: 0 ok, 1 failure, 3 findings at or above --fail-on, 64 usage or config error.
             """,
         version: "trailhound " + BuildInfo.versionLine,
         subcommands: [
             ScanCommand.self, ValidateCommand.self, DetectorsCommand.self, BaselineCommand.self,
-            InvestigateCommand.self, WatchCommand.self,
+            InvestigateCommand.self, WatchCommand.self, CoverageCommand.self,
         ]
     )
 }

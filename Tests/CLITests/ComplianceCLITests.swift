@@ -6,18 +6,26 @@ import Testing
         let r = try CLI.run(["scan", CLI.corpus(""), "--detectors", "detectors", "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(r.findings.count > 50)
-        let detectors = try FileManager.default.contentsOfDirectory(
+        var detectors = try FileManager.default.contentsOfDirectory(
             atPath: CLI.root.appendingPathComponent("detectors").path
         )
         .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
-        // The MITRE column of docs/detectors.md (from the registry) names every technique a finding carries.
+        // The MITRE column of docs/detectors.md (registry and bundled rules) names every technique a finding carries.
         var declared: [String: Set<String>] = [:]
         let table = try CLI.run(["detectors", "list", "--format", "markdown"]).stdout
+        let header =
+            table.split(separator: "\n").first.map {
+                $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            } ?? []
+        let mitreColumn = try #require(header.firstIndex(of: "MITRE ATT&CK"))
+        let kindColumn = try #require(header.firstIndex(of: "kind"))
         for row in table.split(separator: "\n").dropFirst(2) {
             let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count == 5 else { continue }
-            declared[cells[0].replacingOccurrences(of: "`", with: "")] = Set(
-                cells[4].split(separator: ",").map {
+            guard cells.count == header.count else { continue }
+            let id = cells[0].replacingOccurrences(of: "`", with: "")
+            if cells[kindColumn] == "rule" { detectors.append(id) }
+            declared[id] = Set(
+                cells[mitreColumn].split(separator: ",").map {
                     $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "")
                 })
         }

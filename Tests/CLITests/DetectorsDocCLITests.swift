@@ -12,7 +12,7 @@ import Testing
     @Test func committedTableMatchesTheCommand() throws {
         let r = try CLI.run(["detectors", "list", "--format", "markdown"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix("| id | kind | default severity | summary | MITRE ATT&CK |\n"))
+        #expect(r.stdout.hasPrefix("| id | kind | basis | default severity | summary | MITRE ATT&CK | source |\n"))
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
         let b = try #require(text.range(of: Self.begin), "no BEGIN GENERATED marker in docs/detectors.md")
         let e = try #require(

@@ -72,6 +72,20 @@ struct CredentialExfiltrationBaselineTests {
         #expect(h.findings(id).count == before, "known pool addresses are not two places")
     }
 
+    @Test("before any baseline, one key over two NAT addresses of one cloud region is not two places; another class is")
+    func natPoolWhileLearning() throws {
+        let h = try BaselineHarness([id])
+        h.store.networkClasses =
+            NetworkClasses.parse("54.80.0.0/12\taws us-east-1\n3.80.0.0/12\taws us-east-1\n").classes
+        let task = BL.roleKey("batch-task")
+        h.feed(BL.ev(BL.t0, identity: task, ip: "54.85.65.230", accessKey: "ASIATASK1"))
+        h.feed(BL.ev(BL.t0 + 1000, identity: task, ip: "3.83.58.196", accessKey: "ASIATASK1"))
+        #expect(h.findings(id).isEmpty, "the NAT gateways of one region")
+        h.feed(BL.ev(BL.t0 + 2000, identity: task, ip: "198.51.100.9", accessKey: "ASIATASK1"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.blFact("observed_network") == "198.51.100.0/24")
+    }
+
     @Test("an Auto Scaling replacement's fresh session from its own new address is not theft; its reuse elsewhere is")
     func replacementInstance() throws {
         let h = try BaselineHarness([id])

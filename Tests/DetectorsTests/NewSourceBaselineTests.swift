@@ -68,6 +68,83 @@ struct NewSourceBaselineTests {
         #expect(f.blFact("profile_kind") == "human")
     }
 
+    /// Two AWS us-east-1 prefixes, one nested prefix of another class, as a snapshot file says them.
+    static let classes = NetworkClasses.parse(
+        "# date: 2026-10-26\n52.0.0.0/11\taws us-east-1\n3.80.0.0/12\taws us-east-1\n52.20.0.0/16\taws us-east-2\n"
+    ).classes
+
+    /// A Lambda function outside a VPC: a new address in a new /24 of its region at every cold start.
+    func lambda(_ h: BaselineHarness) {
+        h.store.networkClasses = Self.classes
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "52.\(i % 20).\(i % 199).\(i % 250 + 2)") })
+    }
+
+    @Test("a churning identity is judged by network class: a new /24 inside its class is quiet")
+    func churnInsideClass() throws {
+        let h = try BaselineHarness([id])
+        lambda(h)
+        h.feed(BL.ev(after, ip: "52.30.201.9"))
+        h.feed(BL.ev(after + 1000, ip: "3.85.1.1"))
+        #expect(h.findings(id).isEmpty)
+    }
+
+    @Test("a churning cloud workload leaving its classes is reported at the configured severity, with the classes")
+    func churnNewClass() throws {
+        let h = try BaselineHarness([id])
+        lambda(h)
+        h.feed(BL.ev(after, ip: "198.51.100.7"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.severity == .medium)
+        #expect(f.blFact("judged_by") == "network class")
+        #expect(f.blFact("observed_class") == "outside every published cloud range")
+        #expect(f.blFact("baseline_classes")?.hasPrefix("aws us-east-1") == true)
+        #expect(f.explanation.contains("judged by network class"))
+        h.feed(BL.ev(after + 25 * 3_600_000, ip: "52.20.7.7"))
+        let second = try #require(h.findings(id).last)
+        #expect(second.blFact("observed_class") == "aws us-east-2")
+    }
+
+    @Test("an identity already roaming two regions of a provider (hosted CI runners) is quiet in a third")
+    func runnersAcrossRegions() throws {
+        let h = try BaselineHarness([id])
+        h.store.networkClasses =
+            NetworkClasses.parse(
+                "20.1.0.0/16\tazure eastus\n20.2.0.0/16\tazure westus2\n20.3.0.0/16\tazure centralus\n"
+                    + "52.0.0.0/11\taws us-east-1\n"
+            ).classes
+        h.feed(
+            BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "20.\(i % 2 + 1).\(i % 199).\(i % 250 + 2)") }
+        )
+        h.feed(BL.ev(after, ip: "20.3.9.9"))
+        #expect(h.findings(id).isEmpty)
+        h.feed(BL.ev(after + 1000, ip: "52.1.2.3"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.blFact("observed_class") == "aws us-east-1")
+    }
+
+    @Test("pods churning inside a private /16 are quiet; another private network is a new class")
+    func podsPrivateEnclosure() throws {
+        let h = try BaselineHarness([id])
+        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "10.244.\(i % 40).\(i % 250 + 2)") })
+        h.feed(BL.ev(after, ip: "10.244.77.3"))
+        #expect(h.findings(id).isEmpty)
+        h.feed(BL.ev(after + 1000, ip: "10.99.0.5"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.blFact("observed_class") == "private 10.99.0.0/16")
+    }
+
+    @Test("a stable workload is still judged by /24, even inside a cloud class it uses")
+    func stableInsideClass() throws {
+        let h = try BaselineHarness([id])
+        h.store.networkClasses = Self.classes
+        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "52.1.1.\(i % 200 + 1)") })
+        h.feed(BL.ev(after, ip: "52.1.2.9"))
+        let f = try #require(h.findings(id).first)
+        #expect(f.severity == .medium)
+        #expect(f.blFact("judged_by") == nil)
+    }
+
     @Test("quiet during the learning period")
     func learning() throws {
         let h = try BaselineHarness([id])

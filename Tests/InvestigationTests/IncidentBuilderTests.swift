@@ -107,6 +107,36 @@ import TestSupport
         #expect(b.finish().map(\.root) == [Self.alice])
     }
 
+    @Test("update reports an incident when it opens, when it changes and when it closes, under one id")
+    func statuses() throws {
+        let b = IncidentBuilder()
+        b.add(finding(Self.web, "discovery.burst", .medium, at: 0, id: "e1"))
+        let opened = b.update(watermark: Self.t0 + 60_000)
+        #expect(opened.map(\.status) == [.open])
+        let id = try #require(opened.first?.id)
+        #expect(b.update(watermark: Self.t0 + 61_000).isEmpty, "unchanged: not reported again")
+        b.observe(assume(Self.web, Self.admin, at: 5))
+        b.add(finding(Self.admin, "persistence.iam_user_created", .high, at: 8, id: "e2"))
+        let updated = b.update(watermark: Self.t0 + 9 * 60_000)
+        #expect(updated.map(\.status) == [.updated] && updated.first?.id == id && updated.first?.findingCount == 2)
+        let copy = IncidentBuilder()
+        #expect(copy.restore(b.snapshot()))
+        #expect(copy.update(watermark: Self.t0 + 10 * 60_000).isEmpty, "a restart does not reopen it")
+        let closed = copy.update(watermark: Self.t0 + 300 * 60_000)
+        #expect(closed.map(\.status) == [.closed] && closed.first?.id == id)
+        #expect(copy.heldFindings == 0)
+        #expect(copy.update(watermark: Self.t0 + 301 * 60_000).isEmpty)
+    }
+
+    @Test("a low finding alone never opens an incident")
+    func lowDoesNotOpen() {
+        let b = IncidentBuilder()
+        b.add(finding(Self.web, "identity.new_source", .low, at: 0, id: "e1"))
+        #expect(b.update(watermark: Self.t0 + 60_000).isEmpty)
+        #expect(b.update(watermark: Self.t0 + 300 * 60_000).isEmpty)
+        #expect(b.heldFindings == 0, "forgotten once quiet")
+    }
+
     @Test("open incidents survive a snapshot and restore; bad bytes restore nothing")
     func snapshotRoundTrip() throws {
         let a = IncidentBuilder()

@@ -59,7 +59,12 @@ extension WatchE2E {
         p.findings.filter { $0["type"] as? String == "incident" }
     }
 
-    @Test func closedIncidentIsEmittedThroughTheOutboxOnceTheWatermarkPassesIt() async throws {
+    /// The statuses emitted for one incident id, in output order.
+    static func statuses(_ p: WatchProcess, _ id: String) -> [String] {
+        incidents(p).filter { $0["id"] as? String == id }.compactMap { $0["status"] as? String }
+    }
+
+    @Test func incidentIsEmittedWhenItOpensThenClosedUnderTheSameId() async throws {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("app.jsonl")
         let p = try Self.watch([log.path], dir: dir, ["--incidents", "--listen", "127.0.0.1:0"])
@@ -67,14 +72,18 @@ extension WatchE2E {
         try await p.waitUntilStarted()
         try append(Events.lines(PivotEvents.pivot), to: log)
         #expect(await Self.waitForFinding(p, "p-3"), "no CreateUser finding: \(p.stdout)\n\(p.stderr)")
-        try await Task.sleep(nanoseconds: 300_000_000)
-        #expect(Self.incidents(p).isEmpty, "an incident was emitted while still open")
+        #expect(await poll(timeout: 10) { !Self.incidents(p).isEmpty }, "not emitted when it opened: \(p.stdout)")
+        let opened = try #require(Self.incidents(p).first)
+        #expect(opened["status"] as? String == "open")
+        let id = try #require(opened["id"] as? String)
         try append(Events.lines(PivotEvents.later), to: log)
         #expect(await Self.waitForFinding(p, "late-1"))
-        #expect(await poll(timeout: 10) { !Self.incidents(p).isEmpty }, "no incident line: \(p.stdout)")
-        let list = Self.incidents(p)
-        #expect(list.count == 1)
-        let i = try #require(list.first)
+        #expect(
+            await poll(timeout: 10) { Self.statuses(p, id).last == "closed" }, "never closed: \(Self.statuses(p, id))")
+        let statuses = Self.statuses(p, id)
+        #expect(statuses.first == "open" && statuses.filter { $0 == "open" }.count == 1, "statuses: \(statuses)")
+        #expect(statuses.filter { $0 == "closed" }.count == 1)
+        let i = try #require(Self.incidents(p).last { $0["id"] as? String == id })
         let ids = Set(i["identities"] as? [String] ?? [])
         #expect(ids.isSuperset(of: [PivotEvents.app, PivotEvents.admin]), "identities: \(ids)")
         #expect(i["identity"] as? String == PivotEvents.app)
@@ -83,15 +92,16 @@ extension WatchE2E {
         let seqs = p.findings.compactMap { $0["seq"] as? Int }
         #expect(Set(seqs).count == seqs.count && i["seq"] is Int, "every record has its own seq")
         let (status, body) = try await get(port, "/incidents")
-        #expect(status == 200 && body.contains("\"type\":\"incident\"") && body.contains(i["id"] as? String ?? "?"))
+        #expect(status == 200 && body.contains("\"type\":\"incident\"") && body.contains(id))
         let (_, findingsBody) = try await get(port, "/findings")
         #expect(!findingsBody.contains("\"type\":\"incident\""), "/findings lists findings only")
+        let before = Self.incidents(p).count
         p.signal(SIGTERM)
         #expect(await p.waitForExit(timeout: 5) == 0)
-        #expect(Self.incidents(p).count == 1, "open incidents are not emitted on shutdown")
+        #expect(Self.incidents(p).count == before, "nothing more is emitted on shutdown")
     }
 
-    @Test func openIncidentSurvivesKillNineAndIsReportedOnceAfterTheRestart() async throws {
+    @Test func openIncidentSurvivesKillNineAndIsNotReopenedAfterTheRestart() async throws {
         let dir = try tempDir()
         let log = dir.appendingPathComponent("app.jsonl")
         let first = try Self.watch([log.path], dir: dir, ["--incidents"], tag: "before")
@@ -99,19 +109,21 @@ extension WatchE2E {
         try append(Events.lines(PivotEvents.pivot), to: log)
         // Findings reach stdout only after the checkpoint that holds them (and the open incident) committed.
         #expect(await Self.waitForFinding(first, "p-3"), "no CreateUser finding: \(first.stderr)")
-        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(await poll(timeout: 10) { !Self.incidents(first).isEmpty }, "not emitted when it opened")
+        let id = try #require(Self.incidents(first).first?["id"] as? String)
         first.signal(SIGKILL)
         _ = await first.waitForExit(timeout: 5)
-        #expect(Self.incidents(first).isEmpty)
 
         let second = try Self.watch([log.path], dir: dir, ["--incidents"], tag: "after")
         try await second.waitUntilStarted()
         try append(Events.lines(PivotEvents.later), to: log)
         #expect(await Self.waitForFinding(second, "late-1"))
-        #expect(await poll(timeout: 10) { !Self.incidents(second).isEmpty }, "open incident lost: \(second.stdout)")
-        let list = Self.incidents(second)
-        #expect(list.count == 1)
-        let ids = Set(list.first?["identities"] as? [String] ?? [])
+        #expect(
+            await poll(timeout: 10) { Self.statuses(second, id).contains("closed") },
+            "open incident lost: \(second.stdout)")
+        #expect(!Self.statuses(second, id).contains("open"), "reopened after the restart: \(Self.statuses(second, id))")
+        let closed = try #require(Self.incidents(second).last { $0["id"] as? String == id })
+        let ids = Set(closed["identities"] as? [String] ?? [])
         #expect(ids.isSuperset(of: [PivotEvents.app, PivotEvents.admin]), "identities: \(ids)")
         #expect(
             !evidence(second.findings.filter { $0["type"] as? String != "incident" }).contains("p-3"),

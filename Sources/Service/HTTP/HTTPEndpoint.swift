@@ -61,7 +61,7 @@ struct HTTPEndpoint: Sendable {
         return diff == 0
     }
 
-    /// Recent committed findings, or (`incidents`) recent closed incidents: both share one ring.
+    /// Recent committed findings, or (`incidents`) recent incident lines (open, updated, closed): both share one ring.
     private func findings(_ req: HTTPHead, incidents: Bool) -> HTTPReply {
         let query = req.query
         func q(_ n: String) -> String? { query.first { $0.name == n }?.value }

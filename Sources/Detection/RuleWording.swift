@@ -1,0 +1,178 @@
+import EventModel
+
+/// What a rule detector found in one event. `RuleHit.signal(for:)` turns it into
+/// a `Signal` with the wording every rule detector shares, so that findings read
+/// alike: a title naming the identity and what it did, an explanation in words
+/// (who, what, which target, from where, with which client, in which region,
+/// whether it failed) and the same content as structured facts.
+public struct RuleHit {
+    /// Severity of a successful occurrence (the engine lowers failed attempts).
+    public var severity: Severity
+    /// Verb in the past tense, used for successful calls (`stopped`).
+    public var past: String
+    /// Verb in its base form, used for failed calls (`tried to stop`).
+    public var base: String
+    /// What the verb applies to (`CloudTrail logging on trail org-trail`).
+    public var object: String
+    /// The target's name as logged (trail, user, policy ARN, role): the dedup
+    /// key, the allow-list resource and the `target` fact unless overridden.
+    public var target: String
+    /// Dedup key when it differs from `target`.
+    public var key: String? = nil
+    /// Allow-list resource when it differs from `target`.
+    public var resource: String? = nil
+    /// Extra sentences of explanation (details of the request).
+    public var details: [String] = []
+    /// Extra structured facts (same content as `details`).
+    public var facts: [Fact] = []
+    /// Why this matters for a compromised workload identity (one sentence).
+    public var why: String
+    /// MITRE ATT&CK technique ids.
+    public var mitre: [String]
+
+    /// Creates a hit; `key` and `resource` default to `target`.
+    public init(
+        severity: Severity, past: String, base: String, object: String, target: String, key: String? = nil,
+        resource: String? = nil, details: [String] = [], facts: [Fact] = [], why: String, mitre: [String]
+    ) {
+        self.severity = severity
+        self.past = past
+        self.base = base
+        self.object = object
+        self.target = target
+        self.key = key
+        self.resource = resource
+        self.details = details
+        self.facts = facts
+        self.why = why
+        self.mitre = mitre
+    }
+
+    /// Builds the signal for `event`.
+    public func signal(for event: Event) -> Signal {
+        let failed = !event.outcome.isSuccess
+        let who = RuleText.name(event.identity)
+        let title =
+            failed
+            ? "\(who) tried to \(base) \(object) (\(RuleText.bounded(event.outcome.errorCode, 60)))"
+            : "\(who) \(past) \(object)"
+        var text =
+            "\(RuleText.describe(event.identity)) \(failed ? "tried to \(base)" : past) \(object) "
+            + "with \(event.action.service):\(event.action.operation), \(RuleText.origin(event))."
+        if failed {
+            text += " The call failed with \(RuleText.bounded(event.outcome.errorCode, 60))"
+            if !event.outcome.errorMessage.isEmpty {
+                text += " (\(RuleText.bounded(event.outcome.errorMessage, 160)))"
+            }
+            text += ", so the change was probably not made; the attempt still shows intent."
+        }
+        for d in details { text += " " + d }
+        text += " " + why
+        return Signal(
+            severity: severity, title: title, explanation: text,
+            facts: RuleText.facts(event, target: target) + facts, mitre: mitre,
+            key: key ?? target, failedAttempt: failed, resource: resource ?? target)
+    }
+}
+
+/// Wording and bounded text shared by the rule detectors. Every piece of log text
+/// that goes into a finding passes through `bounded`, because it is attacker-controlled.
+public enum RuleText {
+    /// Longest piece of logged text quoted in a title, explanation or fact.
+    public static let maxQuoted = 200
+
+    /// `text` cut to `limit` characters (with an ellipsis when cut), with control
+    /// characters (newlines, tabs, escapes) replaced by spaces so a title stays one line.
+    public static func bounded(_ text: some StringProtocol, _ limit: Int = maxQuoted) -> String {
+        var out = String.UnicodeScalarView()
+        var n = 0
+        for u in text.unicodeScalars {
+            if n == limit {
+                out.append("…")
+                break
+            }
+            out.append(u.properties.generalCategory == .control ? " " : u)
+            n += 1
+        }
+        return String(out)
+    }
+
+    /// Short readable name of the identity: display name, else key, else `unknown identity`.
+    public static func name(_ identity: Identity) -> String {
+        if !identity.displayName.isEmpty { return bounded(identity.displayName, 120) }
+        if !identity.key.isEmpty { return bounded(identity.key, 120) }
+        return "unknown identity"
+    }
+
+    /// The identity with its kind and canonical key, e.g. `Role ci-deployer (arn:…, session i-0abc)`.
+    public static func describe(_ identity: Identity) -> String {
+        let kind: String =
+            switch identity.type {
+            case .iamUser: "IAM user"
+            case .assumedRole: "Role"
+            case .root: "The root user"
+            case .awsService: "AWS service"
+            case .federatedUser: "Federated user"
+            case .webIdentityUser: "Web-identity session"
+            case .samlUser: "SAML session"
+            case .identityCenterUser: "Identity Center user"
+            case .awsAccount: "Account"
+            default: "Identity"
+            }
+        var s = identity.type == .root ? kind : "\(kind) \(name(identity))"
+        var extra: [String] = []
+        if !identity.key.isEmpty && identity.key != identity.displayName { extra.append(bounded(identity.key, 160)) }
+        if !identity.sessionName.isEmpty { extra.append("session \(bounded(identity.sessionName, 80))") }
+        if !identity.invokedBy.isEmpty { extra.append("invoked by \(bounded(identity.invokedBy, 80))") }
+        if !extra.isEmpty { s += " (" + extra.joined(separator: ", ") + ")" }
+        return s
+    }
+
+    /// `from source IP 203.0.113.7 using aws-cli (aws-cli/2.13 …) in us-east-1, account 111122223333`.
+    public static func origin(_ event: Event) -> String {
+        var s: String
+        switch event.source.kind {
+        case .ip:
+            s =
+                "from source IP \(bounded(event.source.ips.isEmpty ? event.source.raw : event.source.ips.joined(separator: ", "), 120))"
+        case .awsService: s = "from AWS service \(bounded(event.source.raw, 120))"
+        case .unknown: s = "from an unknown source"
+        }
+        s += " using " + event.userAgent.family.rawValue
+        if !event.userAgent.raw.isEmpty { s += " (\(bounded(event.userAgent.raw, 120)))" }
+        s += event.region.isEmpty ? " (no region)" : " in \(bounded(event.region, 40))"
+        if !event.account.isEmpty { s += ", account \(bounded(event.account, 40))" }
+        return s
+    }
+
+    /// Facts every rule finding carries, in a stable order.
+    public static func facts(_ event: Event, target: String) -> [Fact] {
+        var out = [
+            Fact("operation", bounded(event.action.operation, 120)),
+            Fact("service", bounded(event.action.service, 60)),
+            Fact("target", bounded(target)),
+            Fact("source_ip", bounded(event.source.ips.joined(separator: ","), 120)),
+            Fact("source", bounded(event.source.raw, 120)),
+            Fact("user_agent_family", event.userAgent.family.rawValue),
+            Fact("user_agent", bounded(event.userAgent.raw)),
+            Fact("region", bounded(event.region, 40)),
+            Fact("account", bounded(event.account, 40)),
+        ]
+        if !event.outcome.isSuccess {
+            out.append(Fact("error_code", bounded(event.outcome.errorCode, 60)))
+            if !event.outcome.errorMessage.isEmpty {
+                out.append(Fact("error_message", bounded(event.outcome.errorMessage)))
+            }
+        }
+        return out
+    }
+
+    /// `a, b and c` (bounded to the first 10 items).
+    public static func list(_ items: [String]) -> String {
+        let shown = items.prefix(10).map { bounded($0, 120) }
+        let more = items.count > 10 ? ["\(items.count - 10) more"] : []
+        let all = shown + more
+        if all.count <= 1 { return all.first ?? "" }
+        return all.dropLast().joined(separator: ", ") + " and " + all.last!
+    }
+}

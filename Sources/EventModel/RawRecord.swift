@@ -1,0 +1,103 @@
+/// The provider's own record behind an `Event`, as bytes of one JSON object, kept only when a
+/// loaded rule may read it (see `RawInterest`). Rule languages such as Sigma name the source's
+/// own fields (`requestParameters.attribute`, `objectRef.resource`), which the normalized
+/// `Event` does not keep; resolving them lazily from these bytes costs nothing for the events
+/// no rule can match. For wrapped records (EventBridge `detail`, CloudWatch Logs batches, EKS
+/// and AKS wrappers) these are the bytes of the inner provider record.
+///
+/// A class so that copies of an `Event` share one buffer.
+public final class RawRecord: Sendable {
+    /// The record's JSON text (one object).
+    public let bytes: [UInt8]
+
+    /// Wraps a record's bytes.
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// Which events' raw records the decoders keep (`Event.raw`): per provider, every event or
+/// the events whose `action.operation` is one of a set (compared ASCII case-insensitively,
+/// as Sigma compares values). The default keeps none, so a run without rules copies nothing.
+public struct RawInterest: Sendable, Equatable {
+    /// What is kept for one provider.
+    public enum Scope: Sendable, Equatable {
+        /// Every event of the provider.
+        case all
+        /// Events whose operation is in the set.
+        case operations(Set<CaseFoldedKey>)
+    }
+
+    /// Scope by provider; a provider not listed keeps nothing.
+    public private(set) var scopes: [Provider: Scope] = [:]
+
+    /// Keeps nothing.
+    public static let none = RawInterest()
+
+    /// Creates an empty interest.
+    public init() {}
+
+    /// True when no provider's raw records are kept.
+    public var isEmpty: Bool { scopes.isEmpty }
+
+    /// Keeps every event of `provider`.
+    public mutating func addAll(_ provider: Provider) { scopes[provider] = .all }
+
+    /// Keeps the events of `provider` whose operation is one of `operations`.
+    public mutating func add(_ provider: Provider, operations: some Sequence<String>) {
+        switch scopes[provider] {
+        case .all: return
+        case .operations(var set):
+            for o in operations { set.insert(CaseFoldedKey(o)) }
+            scopes[provider] = .operations(set)
+        case nil:
+            scopes[provider] = .operations(Set(operations.map(CaseFoldedKey.init)))
+        }
+    }
+
+    /// The union of two interests.
+    public mutating func formUnion(_ other: RawInterest) {
+        for (p, s) in other.scopes {
+            switch s {
+            case .all: addAll(p)
+            case .operations(let set): add(p, operations: set.map(\.text))
+            }
+        }
+    }
+
+    /// True when an event of `provider` performing `operation` should keep its raw record.
+    @inlinable public func wants(_ provider: Provider, operation: String) -> Bool {
+        if scopes.isEmpty { return false }
+        switch scopes[provider] {
+        case nil: return false
+        case .all: return true
+        case .operations(let set): return set.contains(CaseFoldedKey(operation))
+        }
+    }
+}
+
+/// A string compared and hashed with ASCII letters folded to lower case, without allocating:
+/// an index keyed by it finds `ConsoleLogin` for `consolelogin`.
+public struct CaseFoldedKey: Hashable, Sendable {
+    /// The text as given.
+    public let text: String
+
+    /// Wraps `text`.
+    @inlinable public init(_ text: String) { self.text = text }
+
+    @inlinable static func fold(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
+
+    /// Hashes the folded bytes.
+    public func hash(into h: inout Hasher) {
+        var count = 0
+        for b in text.utf8 {
+            h.combine(Self.fold(b))
+            count += 1
+        }
+        h.combine(count)
+    }
+
+    /// Equal when the texts are equal after folding ASCII letters.
+    public static func == (a: CaseFoldedKey, b: CaseFoldedKey) -> Bool {
+        guard a.text.utf8.count == b.text.utf8.count else { return false }
+        return a.text.utf8.elementsEqual(b.text.utf8) { fold($0) == fold($1) }
+    }
+}

@@ -1,0 +1,57 @@
+/// Names of the MITRE ATT&CK techniques the built-in detectors and the common cloud rules
+/// name, kept in the binary so that `trailhound coverage` needs no download. A technique not
+/// listed prints without a name.
+public enum MitreTechniques {
+    /// The technique's name, or "" when not in the table.
+    public static func name(_ id: String) -> String { names[id] ?? "" }
+
+    static let names: [String: String] = [
+        "T1003": "OS Credential Dumping", "T1005": "Data from Local System",
+        "T1020": "Automated Exfiltration", "T1021.007": "Remote Services: Cloud Services",
+        "T1036.005": "Masquerading: Match Legitimate Name or Location", "T1053.003": "Scheduled Task/Job: Cron",
+        "T1053.007": "Scheduled Task/Job: Container Orchestration Job",
+        "T1059": "Command and Scripting Interpreter", "T1059.001": "Command and Scripting Interpreter: PowerShell",
+        "T1059.003": "Command and Scripting Interpreter: Windows Command Shell",
+        "T1059.004": "Command and Scripting Interpreter: Unix Shell",
+        "T1059.009": "Command and Scripting Interpreter: Cloud API",
+        "T1069.003": "Permission Groups Discovery: Cloud Groups", "T1070": "Indicator Removal",
+        "T1071.001": "Application Layer Protocol: Web Protocols", "T1074": "Data Staged", "T1078": "Valid Accounts",
+        "T1078.001": "Valid Accounts: Default Accounts", "T1078.002": "Valid Accounts: Domain Accounts",
+        "T1078.004": "Valid Accounts: Cloud Accounts", "T1087.004": "Account Discovery: Cloud Account",
+        "T1098": "Account Manipulation", "T1098.001": "Account Manipulation: Additional Cloud Credentials",
+        "T1098.003": "Account Manipulation: Additional Cloud Roles",
+        "T1098.004": "Account Manipulation: SSH Authorized Keys",
+        "T1098.006": "Account Manipulation: Additional Container Cluster Roles", "T1110": "Brute Force",
+        "T1119": "Automated Collection", "T1136": "Create Account", "T1136.003": "Create Account: Cloud Account",
+        "T1190": "Exploit Public-Facing Application", "T1485": "Data Destruction",
+        "T1486": "Data Encrypted for Impact", "T1489": "Service Stop", "T1490": "Inhibit System Recovery",
+        "T1496": "Resource Hijacking", "T1498": "Network Denial of Service", "T1525": "Implant Internal Image",
+        "T1526": "Cloud Service Discovery", "T1528": "Steal Application Access Token",
+        "T1530": "Data from Cloud Storage", "T1531": "Account Access Removal",
+        "T1535": "Unused/Unsupported Cloud Regions", "T1537": "Transfer Data to Cloud Account",
+        "T1538": "Cloud Service Dashboard", "T1546": "Event Triggered Execution",
+        "T1548": "Abuse Elevation Control Mechanism",
+        "T1548.005": "Abuse Elevation Control Mechanism: Temporary Elevated Cloud Access",
+        "T1550": "Use Alternate Authentication Material",
+        "T1550.001": "Use Alternate Authentication Material: Application Access Token",
+        "T1552": "Unsecured Credentials", "T1552.001": "Unsecured Credentials: Credentials In Files",
+        "T1552.005": "Unsecured Credentials: Cloud Instance Metadata API",
+        "T1552.007": "Unsecured Credentials: Container API", "T1555": "Credentials from Password Stores",
+        "T1555.006": "Credentials from Password Stores: Cloud Secrets Management Stores",
+        "T1556": "Modify Authentication Process", "T1562": "Impair Defenses",
+        "T1562.001": "Impair Defenses: Disable or Modify Tools",
+        "T1562.007": "Impair Defenses: Disable or Modify Cloud Firewall",
+        "T1562.008": "Impair Defenses: Disable or Modify Cloud Logs", "T1565": "Data Manipulation",
+        "T1565.001": "Data Manipulation: Stored Data Manipulation", "T1566": "Phishing",
+        "T1566.002": "Phishing: Spearphishing Link", "T1578": "Modify Cloud Compute Infrastructure",
+        "T1578.001": "Modify Cloud Compute Infrastructure: Create Snapshot",
+        "T1578.002": "Modify Cloud Compute Infrastructure: Create Cloud Instance",
+        "T1578.003": "Modify Cloud Compute Infrastructure: Delete Cloud Instance",
+        "T1578.005": "Modify Cloud Compute Infrastructure: Modify Cloud Compute Configurations",
+        "T1580": "Cloud Infrastructure Discovery", "T1608.003": "Stage Capabilities: Install Digital Certificate",
+        "T1609": "Container Administration Command", "T1610": "Deploy Container",
+        "T1611": "Escape to Host", "T1613": "Container and Resource Discovery",
+        "T1619": "Cloud Storage Object Discovery", "T1651": "Cloud Administration Command",
+        "T1666": "Modify Cloud Resource Hierarchy",
+    ]
+}

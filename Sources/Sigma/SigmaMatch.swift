@@ -1,0 +1,133 @@
+import ByteJSON
+import Detection
+import Foundation
+
+/// A regular expression compiled at load (`|re`, with the `i`, `m`, `s` sub-modifiers).
+/// NSRegularExpression is used rather than Swift `Regex` because it is `Sendable` and its
+/// syntax (ICU) is the one Sigma rules are written for (PCRE-like).
+final class SigmaRegex: @unchecked Sendable {
+    let regex: NSRegularExpression
+    let pattern: String
+
+    init(_ pattern: String, options: NSRegularExpression.Options) throws {
+        self.pattern = pattern
+        regex = try NSRegularExpression(pattern: pattern, options: options)
+    }
+
+    /// True when the pattern matches somewhere in `text` (first 64 KiB).
+    func matches(_ text: String) -> Bool {
+        let bounded =
+            text.utf8.count > SigmaText.maxInput
+            ? String(decoding: text.utf8.prefix(SigmaText.maxInput), as: UTF8.self) : text
+        let range = NSRange(bounded.startIndex..., in: bounded)
+        return regex.firstMatch(in: bounded, options: [], range: range) != nil
+    }
+}
+
+/// One value of a field test, compiled.
+enum SigmaValue: Sendable {
+    /// String comparison (plain, `contains`, `startswith`, `endswith`, base64 forms).
+    case pattern(SigmaPattern)
+    /// `|re`.
+    case regex(SigmaRegex)
+    /// `|cidr`: the value is an IP address inside the network.
+    case cidr(CIDR, String)
+    /// `|gt` `|gte` `|lt` `|lte`.
+    case compare(Comparison, Double)
+    /// `null`: the field is absent or JSON null.
+    case null
+    /// `|exists: true|false`.
+    case exists(Bool)
+    /// `|fieldref`: equal (case-insensitively) to another field's value.
+    case fieldref(SigmaField)
+
+    /// Numeric comparisons.
+    enum Comparison: String, Sendable { case gt, gte, lt, lte }
+}
+
+/// `field|modifiers: values` or a keyword list (no field).
+struct SigmaFieldTest: Sendable {
+    /// nil for keywords: matched against every string and number in the record.
+    let field: SigmaField?
+    let values: [SigmaValue]
+    /// `|all`: every value must match (otherwise one is enough).
+    let all: Bool
+
+    /// True when the record's values satisfy the test.
+    func matches(_ root: JSONValue) -> Bool {
+        guard let field else { return keywordMatch(root) }
+        let found = field.values(in: root)
+        if all { return values.allSatisfy { one($0, found, root) } }
+        return values.contains { one($0, found, root) }
+    }
+
+    private func one(_ v: SigmaValue, _ found: [JSONValue], _ root: JSONValue) -> Bool {
+        switch v {
+        case .null: return found.isEmpty || found.allSatisfy { $0.kind == .null }
+        case .exists(let want): return found.contains { $0.kind != .null } == want
+        case .fieldref(let other):
+            let theirs = other.values(in: root).compactMap { SigmaText.string($0)?.lowercased() }
+            return found.contains { f in SigmaText.string(f).map { theirs.contains($0.lowercased()) } ?? false }
+        default: return found.contains { Self.test(v, $0) }
+        }
+    }
+
+    /// One value against one JSON value.
+    static func test(_ v: SigmaValue, _ j: JSONValue) -> Bool {
+        switch v {
+        case .pattern(let p): return SigmaText.withBytes(j) { p.matches($0) } ?? false
+        case .regex(let r): return SigmaText.string(j).map(r.matches) ?? false
+        case .cidr(let c, _): return SigmaText.string(j).map { c.contains($0) } ?? false
+        case .compare(let op, let bound):
+            guard let s = SigmaText.string(j), let x = Double(s.trimmingCharacters(in: .whitespaces)) else {
+                return false
+            }
+            switch op {
+            case .gt: return x > bound
+            case .gte: return x >= bound
+            case .lt: return x < bound
+            case .lte: return x <= bound
+            }
+        case .null, .exists, .fieldref: return false
+        }
+    }
+
+    /// Keywords: any string or number anywhere in the record (at most `maxLeaves` looked at).
+    private func keywordMatch(_ root: JSONValue) -> Bool {
+        var budget = Self.maxLeaves
+        if all { return values.allSatisfy { v in Self.anyLeaf(root, &budget) { Self.test(v, $0) } } }
+        return Self.anyLeaf(root, &budget) { leaf in values.contains { Self.test($0, leaf) } }
+    }
+
+    /// Scalars of a record visited by a keyword search at most.
+    static let maxLeaves = 4096
+
+    private static func anyLeaf(_ v: JSONValue, _ budget: inout Int, _ body: (JSONValue) -> Bool) -> Bool {
+        switch v.kind {
+        case .object:
+            var it = v.members()
+            while let m = try? it.next() { if anyLeaf(m.value, &budget, body) { return true } }
+        case .array:
+            var it = v.elements()
+            while let e = try? it.next() { if anyLeaf(e, &budget, body) { return true } }
+        case .null: return false
+        default:
+            guard budget > 0 else { return false }
+            budget -= 1
+            return body(v)
+        }
+        return false
+    }
+}
+
+/// A search identifier: a map (every test holds) or a list of maps / values (one holds).
+struct SigmaSelection: Sendable {
+    /// Name in the rule (`selection`, `filter_main_*`).
+    let name: String
+    /// OR of ANDs.
+    let alternatives: [[SigmaFieldTest]]
+
+    func matches(_ root: JSONValue) -> Bool {
+        alternatives.contains { tests in tests.allSatisfy { $0.matches(root) } }
+    }
+}

@@ -1,0 +1,70 @@
+import ByteJSON
+import Detection
+import EventModel
+
+/// A Sigma rule compiled for matching: its metadata, the provider it routes to, its search
+/// identifiers and condition, and the index entries derived from them (the operations an event
+/// must have for the rule to possibly match).
+public struct SigmaRule: Sendable {
+    /// File the rule was read from.
+    public let file: String
+    /// Line and column of the rule's `title` (1-based).
+    public let line: Int
+    /// Column of `title`.
+    public let column: Int
+    /// `title`.
+    public let title: String
+    /// `id` (a UUID in SigmaHQ rules; "" when absent).
+    public let ruleId: String
+    /// The custom top-level `name:` (the project's detector id), when present.
+    public let name: String?
+    /// `description`.
+    public let description: String
+    /// `falsepositives`.
+    public let falsePositives: [String]
+    /// `references`.
+    public let references: [String]
+    /// `level` as written.
+    public let level: String
+    /// Severity from `level` (informational → info).
+    public let severity: Severity
+    /// MITRE ATT&CK technique ids from `tags: attack.tNNNN[.NNN]`, sorted.
+    public let mitre: [String]
+    /// Provider of the `logsource`.
+    public let provider: Provider
+    /// Operations (folded) an event must perform to possibly match; nil when any event of the provider may.
+    public let operations: Set<String>?
+    let selections: [SigmaSelection]
+    let condition: SigmaCondition
+
+    /// Which events the engine routes to the rule.
+    public var interest: Interest {
+        operations.map { .operationsIgnoringCase($0) } ?? .provider(provider)
+    }
+
+    /// Which raw records the decoders must keep for the rule.
+    public var rawInterest: RawInterest {
+        var r = RawInterest()
+        if let operations { r.add(provider, operations: operations) } else { r.addAll(provider) }
+        return r
+    }
+
+    /// True when the raw record (bytes of one JSON object) satisfies the condition.
+    public func matches(raw: UnsafeRawBufferPointer) -> Bool {
+        let reader = JSONReader(raw)
+        guard let root = try? reader.root(), root.kind == .object else { return false }
+        var cache = [Bool?](repeating: nil, count: selections.count)
+        return condition.evaluate { i in
+            if let known = cache[i] { return known }
+            let v = selections[i].matches(root)
+            cache[i] = v
+            return v
+        }
+    }
+
+    /// True when `event` carries a raw record that satisfies the condition.
+    public func matches(_ event: Event) -> Bool {
+        guard event.provider == provider, let raw = event.raw else { return false }
+        return raw.bytes.withUnsafeBytes { matches(raw: $0) }
+    }
+}

@@ -1,0 +1,102 @@
+import Baselines
+import Detection
+import EventModel
+import Formats
+import Foundation
+import Testing
+
+/// The decoders keep a raw record only when a rule may read it, and for wrapped records keep
+/// the inner provider record; the engine routes by provider and by case-folded operation.
+@Suite("Raw records and rule routing")
+struct RawRecordTests {
+    static let trail =
+        #"{"eventVersion":"1.09","eventTime":"2026-11-02T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"Mozilla","eventID":"e1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"additionalEventData":{"MFAUsed":"No"}}"#
+
+    static func decode(_ json: String, _ interest: RawInterest) -> [Event] {
+        var d = RecordDecoder(rawInterest: interest)
+        var b = Array(json.utf8)
+        let r = b.withUnsafeMutableBytes { d.decode(UnsafeRawBufferPointer($0), origin: Origin(path: "t", record: 1)) }
+        switch r {
+        case .event(let e): return [e]
+        case .batch(let list):
+            return list.compactMap {
+                if case .event(let e) = $0 { return e }
+                return nil
+            }
+        default: return []
+        }
+    }
+
+    static func interest(_ ops: [String]) -> RawInterest {
+        var i = RawInterest()
+        i.add(.aws, operations: ops)
+        return i
+    }
+
+    @Test func rawIsKeptOnlyWhenARuleMayReadIt() throws {
+        #expect(Self.decode(Self.trail, .none).first?.raw == nil)
+        #expect(Self.decode(Self.trail, Self.interest(["CreateUser"])).first?.raw == nil)
+        let e = try #require(Self.decode(Self.trail, Self.interest(["consolelogin"])).first)
+        #expect(e.raw.map { String(decoding: $0.bytes, as: UTF8.self) } == Self.trail)
+        var gcpOnly = RawInterest()
+        gcpOnly.addAll(.gcp)
+        #expect(Self.decode(Self.trail, gcpOnly).first?.raw == nil)
+    }
+
+    @Test func wrappersKeepTheInnerRecord() throws {
+        let bridge =
+            #"{"version":"0","id":"x","detail-type":"AWS Console Sign In via CloudTrail","source":"aws.signin","account":"111122223333","time":"2026-11-02T10:00:00Z","region":"us-east-1","detail":"#
+            + Self.trail + "}"
+        let e = try #require(Self.decode(bridge, Self.interest(["ConsoleLogin"])).first)
+        #expect(e.raw.map { String(decoding: $0.bytes, as: UTF8.self) } == Self.trail)
+        let quoted = String(
+            decoding: try JSONSerialization.data(withJSONObject: [Self.trail], options: []), as: UTF8.self)
+        let message = String(quoted.dropFirst().dropLast())
+        let batch =
+            #"{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"trail","logStream":"s","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1793613600000,"message":"#
+            + message + "}]}"
+        let b = try #require(Self.decode(batch, Self.interest(["ConsoleLogin"])).first)
+        #expect(b.raw.map { String(decoding: $0.bytes, as: UTF8.self) } == Self.trail)
+    }
+
+    @Test func rawIsNotEncoded() throws {
+        let e = try #require(Self.decode(Self.trail, Self.interest(["ConsoleLogin"])).first)
+        let text = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
+        // The record's own `eventVersion` is nowhere in the normalized event, so it would show the raw record.
+        #expect(!text.contains("eventVersion"))
+        #expect(!text.contains("1.09"))
+        #expect(text.contains("ConsoleLogin"))
+    }
+
+    final class Probe: Detector {
+        let id = "test.probe"
+        let interest: Interest
+        var seen: [String] = []
+        init(_ interest: Interest) { self.interest = interest }
+        func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
+            seen.append(event.action.operation)
+        }
+    }
+
+    @Test func engineRoutesByProviderAndFoldedOperation() throws {
+        let folded = Probe(.operationsIgnoringCase(["CONSOLELOGIN"]))
+        let gcp = Probe(.provider(.gcp))
+        let aws = Probe(.provider(.aws))
+        let engine = DetectionEngine(
+            detectors: [folded, gcp, aws].map {
+                LoadedDetector(
+                    spec: DetectorSpec(id: "test.\(ObjectIdentifier($0).hashValue)", severity: .low), detector: $0)
+            }, baselines: BaselineStore(configuration: BaselineConfiguration()))
+        for e in Self.decode(Self.trail, .none) { engine.process(e) { _ in } }
+        #expect(folded.seen == ["ConsoleLogin"])
+        #expect(aws.seen == ["ConsoleLogin"])
+        #expect(gcp.seen.isEmpty)
+    }
+
+    @Test func caseFoldedKeysCompareWithoutCase() {
+        #expect(CaseFoldedKey("ConsoleLogin") == CaseFoldedKey("consolelogin"))
+        #expect(CaseFoldedKey("ConsoleLogin").hashValue == CaseFoldedKey("CONSOLELOGIN").hashValue)
+        #expect(CaseFoldedKey("ConsoleLogin") != CaseFoldedKey("ConsoleLogin2"))
+        #expect(CaseFoldedKey("a[") != CaseFoldedKey("a{"))
+    }
+}

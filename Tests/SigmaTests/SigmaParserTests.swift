@@ -1,0 +1,116 @@
+import EventModel
+import Testing
+
+@testable import Sigma
+
+/// Rule files: what loads, what is skipped, and where the problem is said to be.
+@Suite("Sigma parser")
+struct SigmaParserTests {
+    static func parse(_ yaml: String) -> SigmaParser.Outcome { SigmaParser.parse(yaml: yaml, file: "r.yml") }
+
+    static let base = """
+        title: Root user activity
+        id: 8ad1600d-e9dc-4251-b0ee-a65268f29add
+        name: privilege.root_activity
+        status: test
+        description: The root user did something.
+        references: [https://docs.aws.amazon.com/]
+        author: me
+        date: 2026-01-01
+        modified: 2026-01-02
+        tags: [attack.privilege-escalation, attack.t1078.004, attack.T1098, attack.s0001, attack.t12]
+        logsource: {product: aws, service: cloudtrail}
+        detection:
+            selection:
+                userIdentity.type: Root
+                eventName: [ConsoleLogin, CreateUser]
+            filter:
+                eventType: AwsServiceEvent
+            condition: selection and not filter
+        falsepositives: [Break-glass use]
+        level: critical
+        """
+
+    @Test func metadataLevelTagsAndIndex() throws {
+        let o = Self.parse(Self.base)
+        let r = try #require(o.rule, "\(o.issues)")
+        #expect(o.issues.isEmpty)
+        #expect(r.name == "privilege.root_activity")
+        #expect(r.severity == .critical)
+        #expect(r.mitre == ["T1078.004", "T1098"])
+        #expect(r.provider == .aws)
+        #expect(r.operations == ["consolelogin", "createuser"])
+        guard case .operationsIgnoringCase(let ops) = r.interest else {
+            Issue.record("expected an operation index, got \(r.interest)")
+            return
+        }
+        #expect(ops.count == 2)
+        #expect(r.rawInterest.wants(.aws, operation: "CONSOLELOGIN"))
+        #expect(!r.rawInterest.wants(.aws, operation: "ListUsers"))
+        #expect(!r.rawInterest.wants(.gcp, operation: "ConsoleLogin"))
+    }
+
+    @Test func noRequiredOperationMeansTheWholeProvider() throws {
+        let yaml = Self.base.replacingOccurrences(
+            of: "condition: selection and not filter", with: "condition: selection or filter")
+        let r = try #require(Self.parse(yaml).rule)
+        #expect(r.operations == nil)
+        #expect(r.rawInterest.wants(.aws, operation: "Anything"))
+    }
+
+    @Test(arguments: [
+        (
+            "logsource: {product: aws, service: cloudtrail}",
+            "logsource: {product: windows, category: process_creation}", "rule.logsource", 11
+        ),
+        ("eventName: [ConsoleLogin, CreateUser]", "eventName|utf16le: x", "rule.modifier", 15),
+        ("userIdentity.type: Root", "hostPath: '*'", "rule.unknown_field", 14),
+        ("condition: selection and not filter", "condition: selection | count() > 3", "rule.aggregation", 18),
+        ("condition: selection and not filter", "condition: selection and", "rule.condition", 18),
+        ("userIdentity.type: Root", "userIdentity.arn|re: '('", "rule.regex", 14),
+        ("userIdentity.type: Root", "sourceIPAddress|cidr: 10.0.0.0/99", "rule.value", 14),
+        ("title: Root user activity", "correlation: {type: event_count}", "rule.correlation", 1),
+    ])
+    func unsupportedRulesAreSkippedWithCodeAndLine(_ from: String, _ to: String, _ code: String, _ line: Int) {
+        let o = Self.parse(Self.base.replacingOccurrences(of: from, with: to))
+        #expect(o.rule == nil)
+        let issue = o.issues.first { $0.code == code }
+        #expect(issue != nil, "\(o.issues)")
+        #expect(issue?.origin.record == line, "\(o.issues)")
+    }
+
+    @Test func timeframeIsSkippedAndCustomKeysAreWarningsOnly() {
+        let tf = Self.parse(
+            Self.base.replacingOccurrences(of: "    condition:", with: "    timeframe: 5m\n    condition:"))
+        #expect(tf.rule == nil)
+        #expect(tf.issues.contains { $0.code == "rule.timeframe" })
+        let custom = Self.parse(Self.base + "\nx_custom: 1\n")
+        #expect(custom.rule != nil)
+        #expect(custom.issues.map(\.code) == ["rule.unknown_key"])
+        #expect(custom.issues.first?.level == .warning)
+    }
+
+    @Test func brokenFilesAreErrorsNotCrashes() {
+        for text in [
+            "", "title: [", "- a\n- b", "title: t\nlogsource: {product: aws}\n", String(repeating: "a", count: 2 << 20),
+        ] {
+            let o = Self.parse(text)
+            #expect(o.rule == nil)
+            #expect(!o.issues.isEmpty, "\(text.prefix(20))")
+        }
+        let multi = Self.parse(Self.base + "\n---\ntitle: second\n")
+        #expect(multi.rule == nil)
+        #expect(multi.issues.contains { $0.code == "rule.correlation" })
+    }
+
+    @Test func slugsAndDuplicateIds() {
+        #expect(SigmaLoader.slug("AWS Root Credentials!") == "aws_root_credentials")
+        #expect(SigmaLoader.slug(String(repeating: "word ", count: 40)).count <= 60)
+        let unnamed = Self.base.replacingOccurrences(of: "name: privilege.root_activity\n", with: "")
+        let set = SigmaLoader.load(texts: [("a.yml", unnamed), ("b.yml", unnamed)])
+        #expect(set.rules.map(\.id) == ["sigma.root_user_activity", "sigma.root_user_activity_8ad1600d"])
+        let named = SigmaLoader.load(texts: [("a.yml", Self.base), ("b.yml", Self.base)])
+        #expect(named.rules.count == 1)
+        #expect(named.issues.contains { $0.code == "rule.duplicate_id" })
+    }
+}
