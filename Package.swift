@@ -8,7 +8,7 @@ import class Foundation.ProcessInfo
 // EventModel <- Ingest (CZlib)
 // EventModel <- Baselines <- Detection (Yams) <- Detectors
 // EventModel, ByteJSON, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
-// EventModel, Baselines <- StateStore (CSQLite)
+// CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
 // everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
@@ -53,7 +53,8 @@ let package = Package(
         .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
         .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
         .target(name: "Sigma", dependencies: ["EventModel", "ByteJSON", "Detection", "Yams"]),
-        .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "CSQLite"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "SQLite"]),
         .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
             name: "Runtime",
@@ -65,7 +66,7 @@ let package = Package(
             name: "Service",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
-                "CSQLite",
+                "SQLite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -19,9 +19,27 @@ import argparse, json, os, re, subprocess, sys
 
 SEV = ["info", "low", "medium", "high", "critical"]
 
-def run(binary, path):
+def overlay(folder):
+    """--detectors / --formats for a scenario whose labels.json names overlay folders (`"overlays":
+    {"detectors": "detectors", "formats": "formats"}`, relative to the scenario): the repository's
+    files with the scenario's files of the same name replacing them (site-specific settings such as
+    `workloads:` or a deployment mapping), assembled under .build/eval-overlay/."""
+    args = {"detectors": "detectors", "formats": "formats"}
+    lab = os.path.join(folder, "labels.json")
+    overlays = json.load(open(lab)).get("overlays", {}) if os.path.exists(lab) else {}
+    import shutil
+    for kind, sub in sorted(overlays.items()):
+        merged = os.path.join(".build", "eval-overlay", os.path.basename(os.path.normpath(folder)), kind)
+        shutil.rmtree(merged, ignore_errors=True)
+        shutil.copytree(kind, merged)
+        for n in os.listdir(os.path.join(folder, sub)):
+            shutil.copy(os.path.join(folder, sub, n), os.path.join(merged, n))
+        args[kind] = merged
+    return ["--detectors", args["detectors"], "--formats", args["formats"]]
+
+def run(binary, path, folder=None):
     """Findings and the number of events the scan read (from its summary line)."""
-    p = subprocess.run([binary, "scan", path, "--detectors", "detectors", "--no-progress"],
+    p = subprocess.run([binary, "scan", path, "--no-progress"] + overlay(folder or path),
                        capture_output=True, text=True)
     if p.returncode not in (0, 3):
         sys.exit(f"trailhound failed on {path}: {p.stderr[-2000:]}")
@@ -80,16 +98,16 @@ def main():
     if a.churn_only:
         return churn(a)
     roots = a.root or ["corpora/cloudtrail/scenarios", "corpora/kubernetes", "corpora/gcp", "corpora/azure",
-                       "corpora/workflow"]
+                       "corpora/workflow", "corpora/workflow/langflow-seed"]
     results = []
     for root in roots:
         if os.path.exists(os.path.join(root, "labels.json")):
             parent, name = os.path.split(os.path.normpath(root))
-            results.append(score(parent, name, run(a.bin, logs(root))))
+            results.append(score(parent, name, run(a.bin, logs(root), root)))
             continue
         for n in sorted(os.listdir(root)):
             if os.path.isdir(os.path.join(root, n)) and os.path.exists(os.path.join(root, n, "labels.json")):
-                results.append(score(root, n, run(a.bin, logs(os.path.join(root, n)))))
+                results.append(score(root, n, run(a.bin, logs(os.path.join(root, n)), os.path.join(root, n))))
     if a.json:
         if a.churn:
             results.append(churn(a, quiet=True))

@@ -170,7 +170,14 @@ public final class DetectionEngine {
 
     /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
     @discardableResult
-    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ event: Event, _ emit: (Finding) -> Void) -> Bool {
+    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void) -> Bool {
+        var event = current
+        if let who = s.about {
+            // About another identity than the event's: allow-lists and the finding see that identity.
+            event = Event(
+                time: current.time, account: who.accountId, identity: who, action: current.action,
+                origin: current.origin)
+        }
         if spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
             return false

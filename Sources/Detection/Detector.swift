@@ -26,6 +26,10 @@ public struct Signal: Sendable {
     public var failedAttempt: Bool
     /// Resource the signal is about, matched by allow-list `resource:` patterns.
     public var resource: String
+    /// The identity the finding is about when it is not the current event's: a detector that
+    /// pairs records of two sources (a proxy's request and a server's record) reports the pair
+    /// when the second arrives, about the identity of the first. Nil: the event's identity.
+    public var about: Identity? = nil
 
     /// Creates a signal.
     public init(

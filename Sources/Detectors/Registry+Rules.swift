@@ -4,25 +4,10 @@ extension Registry {
     /// Detectors that need no baseline (defense evasion, persistence, privilege escalation).
     static let ruleDetectors: [DetectorDescriptor] = [
         DetectorDescriptor(
-            id: BedrockLoggingDeleted.id, summary: "Bedrock model invocation logging deleted",
-            explanation: BedrockLoggingDeleted.explanation, defaultSeverity: .high,
-            mitre: ["T1562.008"]
-        ) { BedrockLoggingDeleted(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
             id: CloudTrailTampering.id, summary: "CloudTrail stopped, deleted, or narrowed to log less",
             explanation: CloudTrailTampering.explanation, defaultSeverity: .critical,
             mitre: ["T1562.008"]
         ) { CloudTrailTampering(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
-            id: ConfigDisabled.id, summary: "AWS Config recorder stopped or deleted, or its delivery channel deleted",
-            explanation: ConfigDisabled.explanation, defaultSeverity: .critical,
-            mitre: ["T1562.001"]
-        ) { ConfigDisabled(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
-            id: FlowLogsDeleted.id, summary: "VPC flow logs deleted",
-            explanation: FlowLogsDeleted.explanation, defaultSeverity: .high,
-            mitre: ["T1562.008"]
-        ) { FlowLogsDeleted(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: GuardDutyDisabled.id,
             summary: "GuardDuty deleted, disabled, disconnected or blinded by a trusted IP list",
@@ -30,25 +15,10 @@ extension Registry {
             mitre: ["T1562.001"]
         ) { GuardDutyDisabled(configuration: .init(reading: $0)) },
         DetectorDescriptor(
-            id: LeaveOrganization.id, summary: "Account left its AWS Organization",
-            explanation: LeaveOrganization.explanation, defaultSeverity: .high,
-            mitre: ["T1562", "T1666"]
-        ) { LeaveOrganization(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
             id: AccessKeyForOtherUser.id, summary: "Access key created for another IAM user",
             explanation: AccessKeyForOtherUser.explanation, defaultSeverity: .high,
             mitre: ["T1098.001"]
         ) { AccessKeyForOtherUser(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
-            id: FederationToken.id, summary: "Federation token minted (GetFederationToken)",
-            explanation: FederationToken.explanation, defaultSeverity: .medium,
-            mitre: ["T1078", "T1550"]
-        ) { FederationToken(configuration: .init(reading: $0)) },
-        DetectorDescriptor(
-            id: IAMUserCreated.id, summary: "IAM user created",
-            explanation: IAMUserCreated.explanation, defaultSeverity: .medium,
-            mitre: ["T1136.003"]
-        ) { IAMUserCreated(configuration: .init(reading: $0)) },
         DetectorDescriptor(
             id: LambdaBackdoor.id, summary: "Lambda layer added, public function URL, or open invoke permission",
             explanation: LambdaBackdoor.explanation, defaultSeverity: .medium,

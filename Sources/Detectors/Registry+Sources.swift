@@ -15,6 +15,18 @@ extension Registry {
             mitre: ["T1552.007", "T1613"]
         ) { K8sSecretSweep(configuration: .init(reading: $0)) },
         DetectorDescriptor(
+            id: WorkflowCodeExecutionConfirmed.id,
+            summary: "Unauthenticated code request to an AI-workflow server confirmed by the server's own record",
+            explanation: WorkflowCodeExecutionConfirmed.explanation, defaultSeverity: .critical,
+            mitre: ["T1059.006", "T1190"]
+        ) { WorkflowCodeExecutionConfirmed(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: WorkflowExploitSequence.id,
+            summary: "Version probe then code request from one address, then a new outbound tool target",
+            explanation: WorkflowExploitSequence.explanation, defaultSeverity: .critical,
+            mitre: ["T1071.001", "T1190", "T1595.002"]
+        ) { WorkflowExploitSequence(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
             id: WorkflowMetadataAccess.id,
             summary: "AI-workflow request or tool call reaching a cloud metadata endpoint",
             explanation: WorkflowMetadataAccess.explanation, defaultSeverity: .high,
@@ -31,5 +43,11 @@ extension Registry {
             explanation: WorkflowUnauthenticatedExecution.explanation, defaultSeverity: .high,
             mitre: ["T1059", "T1190"]
         ) { WorkflowUnauthenticatedExecution(configuration: .init(reading: $0)) },
+        DetectorDescriptor(
+            id: WorkflowWorkloadActivity.id,
+            summary: "An AI-workflow server's workload identity acts unusually right after a code request",
+            explanation: WorkflowWorkloadActivity.explanation, defaultSeverity: .high,
+            mitre: ["T1078.004", "T1552.005"]
+        ) { WorkflowWorkloadActivity(configuration: .init(reading: $0)) },
     ]
 }

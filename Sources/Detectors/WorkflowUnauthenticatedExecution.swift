@@ -20,6 +20,13 @@ import EventModel
 /// request that was refused (HTTP 401/403 and other errors) is a failed attempt
 /// (`failed_severity`).
 ///
+/// Access logs without a word on credentials (nginx `combined`, plain access lines) are read
+/// with two memories per server: a code request from an address that logged in successfully
+/// within `session_window` is most likely that user's own session (`logged_in_severity`, low by
+/// default: an authenticated user's failing code is not an incident), and one from a client
+/// network the server has never served, after its `learning_period`, is raised to
+/// `new_network_severity`. Both memories are bounded (`max_clients`).
+///
 /// False positives: servers deliberately left open behind another authentication layer
 /// (an authenticating reverse proxy the server does not know about), health checks that hit
 /// a listed path, and public demo instances. Allow-list the server with `account:` (the
@@ -51,6 +58,13 @@ public final class WorkflowUnauthenticatedExecution: Detector {
         request that was refused (HTTP 401/403 and other errors) is a failed attempt
         (`failed_severity`).
 
+        Access logs without a word on credentials (nginx `combined`, plain access lines) are read
+        with two memories per server: a code request from an address that logged in successfully
+        within `session_window` is most likely that user's own session (`logged_in_severity`, low by
+        default: an authenticated user's failing code is not an incident), and one from a client
+        network the server has never served, after its `learning_period`, is raised to
+        `new_network_severity`. Both memories are bounded (`max_clients`).
+
         False positives: servers deliberately left open behind another authentication layer
         (an authenticating reverse proxy the server does not know about), health checks that hit
         a listed path, and public demo instances. Allow-list the server with `account:` (the
@@ -76,6 +90,21 @@ public final class WorkflowUnauthenticatedExecution: Detector {
         /// Severity when the log does not say whether the request was authenticated
         /// (`unknown_auth_severity`); capped at the detector's severity.
         public var unknownAuthSeverity: Severity = .medium
+        /// Actions that are a login; a successful one marks its client address as a user's
+        /// session for `session_window` (`login_actions`).
+        public var loginActions: [String] = ["login"]
+        /// How long after a successful login a request of unknown authentication from the same
+        /// address counts as that user's (`session_window`, ms).
+        public var sessionWindow: Int64 = 12 * 3_600_000
+        /// Severity of such a request (`logged_in_severity`), capped at the detector's severity.
+        public var loggedInSeverity: Severity = .low
+        /// Severity of a request of unknown authentication from a client network the server has
+        /// never served (`new_network_severity`), capped at the detector's severity.
+        public var newNetworkSeverity: Severity = .high
+        /// How long a server's logs only teach its client networks (`learning_period`, ms).
+        public var learningPeriod: Int64 = 3 * 86_400_000
+        /// Client addresses and networks remembered (`max_clients`), least recently used dropped first.
+        public var maxClients = 10_000
 
         /// Defaults.
         public init() {}
@@ -86,6 +115,12 @@ public final class WorkflowUnauthenticatedExecution: Detector {
             actions = r.strings("actions", default: actions)
             codeActions = r.strings("code_actions", default: codeActions)
             unknownAuthSeverity = r.severity("unknown_auth_severity", default: unknownAuthSeverity)
+            loginActions = r.strings("login_actions", default: loginActions)
+            sessionWindow = r.duration("session_window", default: sessionWindow)
+            loggedInSeverity = r.severity("logged_in_severity", default: loggedInSeverity)
+            newNetworkSeverity = r.severity("new_network_severity", default: newNetworkSeverity)
+            learningPeriod = r.duration("learning_period", default: learningPeriod)
+            maxClients = r.int("max_clients", default: maxClients, in: 16...10_000_000)
         }
     }
 
@@ -96,63 +131,46 @@ public final class WorkflowUnauthenticatedExecution: Detector {
     /// Effective settings.
     public let configuration: Configuration
     private let globs: [Glob]
-    private static let mitre = ["T1190", "T1059"]
+    static let mitre = ["T1190", "T1059"]
+    var sessions: WorkflowSessions
+    var networks: BoundedStates<SeenKey>
+    var clock = LearningClock()
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
         globs = configuration.paths.map(Glob.init)
+        sessions = WorkflowSessions(capacity: configuration.maxClients)
+        networks = BoundedStates(capacity: configuration.maxClients)
     }
 
     /// Raises a signal for an unauthenticated (or not known to be authenticated) execution request.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
-        guard event.provider == .workflow else { return }
-        let auth = event.parameters["authenticated"]
-        guard auth != "true" else { return }
-        let path = Self.pathOnly(event.parameters["path"] ?? "")
-        let action = event.parameters["action"] ?? ""
-        let byPath = !path.isEmpty ? globs.first { $0.matches(path) } : nil
-        let byAction = !action.isEmpty && configuration.actions.contains(action)
+        guard let req = WorkflowRequest(event) else { return }
+        let newNetwork = learnNetwork(req, event, context)
+        sessions.note(req, time: event.time, actions: configuration.loginActions)
+        guard req.auth != true else { return }
+        let byPath = !req.path.isEmpty ? globs.first { $0.matches(req.path) } : nil
+        let byAction = !req.action.isEmpty && configuration.actions.contains(req.action)
         guard byPath != nil || byAction else { return }
+        let code = configuration.codeActions.contains(req.action)
         // Without a word on authentication, only code-running actions are worth a finding:
         // flow runs are too common in access logs to flag on a guess.
-        if auth == nil && !configuration.codeActions.contains(action) { return }
-        var severity = context.spec.severity
-        if configuration.codeActions.contains(action) { severity = severity.raised }
-        if auth == nil { severity = min(context.spec.severity, configuration.unknownAuthSeverity) }
-        let target = path.isEmpty ? action : path
-        let failed = !event.outcome.isSuccess
-        let server =
-            event.account.isEmpty ? "the workflow server" : "workflow server \(RuleText.bounded(event.account, 80))"
-        let what = action.isEmpty ? "\(event.action.operation)" : "action \(RuleText.bounded(action, 60))"
-        let authText = auth == nil ? "without proof of authentication (the log does not say)" : "without authentication"
-        let title = "\(failed ? "Refused" : "Unauthenticated") \(RuleText.bounded(target, 80)) on \(server)"
-        var text =
-            "\(SourceText.who(event.identity).capitalizedFirst) \(failed ? "tried to reach" : "reached") "
-            + "\(RuleText.bounded(target, 160)) (\(what)) on \(server) \(authText), "
-            + "\(RuleText.origin(event))."
-        if let status = event.parameters["status"] { text += " HTTP status \(RuleText.bounded(status, 8))." }
-        if let m = byPath {
-            text +=
-                " The path matches `\(RuleText.bounded(m.pattern, 80))`, an endpoint that executes what the request carries."
+        if req.auth == nil && !code { return }
+        var severity = code ? context.spec.severity.raised : context.spec.severity
+        var judgement: Judgement = .unauthenticated
+        if req.auth == nil {
+            judgement = .unknown
+            severity = min(context.spec.severity, configuration.unknownAuthSeverity)
+            if let login = sessions.loggedIn(req, time: event.time, window: configuration.sessionWindow) {
+                judgement = .loggedIn(login)
+                severity = min(context.spec.severity, configuration.loggedInSeverity)
+            } else if newNetwork {
+                judgement = .newNetwork
+                severity = min(context.spec.severity, configuration.newNetworkSeverity)
+            }
         }
-        if configuration.codeActions.contains(action) {
-            text += " This action runs caller-supplied code (Langflow's code validation was CVE-2025-3248)."
-        }
-        if failed {
-            text +=
-                " The server refused the request (\(RuleText.bounded(event.outcome.errorCode, 40))); the attempt still shows someone probing it."
-        }
-        text +=
-            " Code that runs there acts with the server's cloud identity: look for that identity's calls right after."
-        var facts = RuleText.facts(event, target: target)
-        facts.append(Fact("authenticated", auth ?? "unknown"))
-        facts.append(Fact("action", RuleText.bounded(action, 60)))
-        if let m = byPath { facts.append(Fact("matched_path", m.pattern)) }
-        signals.append(
-            Signal(
-                severity: severity, title: title, explanation: text, facts: facts, mitre: Self.mitre, key: target,
-                failedAttempt: failed, resource: target))
+        signals.append(signal(event, req, severity: severity, byPath: byPath, code: code, judgement: judgement))
     }
 
     /// The path without its query string.

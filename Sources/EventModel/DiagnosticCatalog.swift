@@ -152,6 +152,10 @@ public enum DiagnosticCatalog {
             e("config.unknown_detector", "a file names a detector that does not exist"),
             e("config.allowlist_empty", "an allow-list entry that would match everything"),
             e(
+                "config.skip_swallows_requests",
+                "a format mapping whose `skip:` only requires keys, so request lines its `match:` misses would be "
+                    + "omitted as notes (a `validate` warning; scans run)"),
+            e(
                 "config.unsupported_scheme",
                 "an input given as a URL (`s3://`, `sqs://`, …) whose scheme this build does not read"),
             e(

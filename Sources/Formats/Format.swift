@@ -74,19 +74,19 @@ struct DecodeContext {
     let maxDepth: Int
     /// Workflow-log mappings tried, in order, on records no built-in format claims.
     let mappings: [WorkflowMapping]
-    /// Endpoint catalogue and deployment mapping of the front-door formats.
-    let frontDoor: FrontDoorConfig
     /// Whose raw records `Event.raw` keeps (rules that read the provider's own fields).
     var rawInterest: RawInterest
+    /// Endpoint catalogue and deployment mapping of the front-door formats.
+    let frontDoor: FrontDoorConfig
 
     init(
-        maxDepth: Int, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig(),
-        rawInterest: RawInterest = .none
+        maxDepth: Int, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none,
+        frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
         self.maxDepth = maxDepth
         self.mappings = mappings
-        self.frontDoor = frontDoor
         self.rawInterest = rawInterest
+        self.frontDoor = frontDoor
     }
 
     /// `result` with `bytes` as the raw record of its event when some rule may read it and no

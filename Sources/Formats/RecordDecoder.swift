@@ -31,14 +31,14 @@ public struct RecordDecoder: @unchecked Sendable {
     /// Creates a decoder; `maxDepth` bounds JSON nesting (`decode.too_deep`), clamped to 1…64.
     /// `mappings` read workflow servers' own log shapes (tried in order on records that no
     /// built-in format claims).
-    /// `frontDoor` names the servers and endpoints of front-door access logs; `rawInterest` says
-    /// which events keep their provider record in `Event.raw` (for rules).
+    /// `rawInterest` says which events keep their provider record in `Event.raw` (for rules);
+    /// `frontDoor` names the servers and endpoints of front-door access logs.
     public init(
         maxDepth: Int = JSONReader.defaultMaxDepth, mappings: [WorkflowMapping] = [],
-        frontDoor: FrontDoorConfig = FrontDoorConfig(), rawInterest: RawInterest = .none
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
         context = DecodeContext(
-            maxDepth: maxDepth, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
+            maxDepth: maxDepth, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
     }
 
     /// Decodes one text line read at `origin` (a record the framer marked as text): the

@@ -16,6 +16,10 @@ public enum ChainKind: String, Sendable, Hashable, Codable, CaseIterable, Compar
     case changedTrust = "changed_trust"
     /// Service-account impersonation / key creation (Kubernetes, GCP): caller → service account.
     case impersonated = "impersonated"
+    /// A suspicious request to an AI-workflow server (code endpoint) → the server's workload
+    /// identity (`Workload`): code run there acts as that identity. `detail` names the client
+    /// address and the endpoint.
+    case workload = "workload"
 
     public static func < (a: ChainKind, b: ChainKind) -> Bool { a.rawValue < b.rawValue }
 
@@ -33,6 +37,7 @@ public enum ChainKind: String, Sendable, Hashable, Codable, CaseIterable, Compar
         case .createdLoginProfile: "set console password for"
         case .changedTrust: "changed trust policy of"
         case .impersonated: "impersonated"
+        case .workload: "ran code as workload identity"
         }
     }
 }
@@ -232,5 +237,27 @@ public enum TrustPolicy {
         if t.hasPrefix("arn:") || t == "*" { return true }
         if t.count == 12, t.allSatisfy(\.isNumber) { return true }
         return t.hasSuffix(".amazonaws.com") || t.hasSuffix(".com") && t.contains(".")
+    }
+}
+
+/// The chain edge from a finding about a request to an AI-workflow server to the server's
+/// workload identity: shared by incidents and investigations.
+public enum WorkloadEdge {
+    /// The edge, with the client address and endpoint of the finding in `detail`; nil when the
+    /// finding is not about `w`'s server.
+    public static func make(_ f: Finding, _ w: Workload) -> ChainEdge? {
+        guard f.account == w.server, !w.identity.isEmpty else { return nil }
+        let client = fact(f, "client") ?? fact(f, "source_ip") ?? ""
+        let path = fact(f, "path") ?? fact(f, "target") ?? f.key
+        var detail = client.isEmpty ? "" : "client \(client) → "
+        detail += "\(path) on \(w.server)"
+        return ChainEdge(
+            kind: .workload, from: f.identity, fromCredential: client, to: w.identity, time: f.firstSeen,
+            eventId: f.eventIds.first ?? "", account: w.server, detail: String(detail.prefix(300)))
+    }
+
+    private static func fact(_ f: Finding, _ name: String) -> String? {
+        guard let v = f.facts.first(where: { $0.name == name })?.value, !v.isEmpty else { return nil }
+        return v
     }
 }

@@ -79,9 +79,11 @@ extension IncidentBuilder {
             entries.append((f.severity >= configuration.minSeverity ? 0 : 1, e))
         }
         for c in chain {
-            let text =
+            var text =
                 "\(IdentityName.short(c.from)) \(c.kind.phrase) \(IdentityName.short(c.to))"
                 + (c.credential.isEmpty ? "" : " (\(c.credential))")
+            // A workload step starts at the client address that reached the code endpoint.
+            if c.kind == .workload && !c.detail.isEmpty { text = c.detail + ": " + text }
             let e = IncidentEntry(
                 kind: .chain, time: c.time, identity: c.from, severity: nil, what: c.kind.rawValue, title: text,
                 eventIds: c.eventId.isEmpty ? [] : [c.eventId])

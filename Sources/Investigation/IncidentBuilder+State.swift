@@ -58,6 +58,24 @@ extension IncidentBuilder {
         }
     }
 
+    /// Adds the workload edge of a finding about a request to a server with a workload identity
+    /// (once per request identity, workload and window).
+    func linkWorkload(_ f: Finding) {
+        guard f.severity >= configuration.minSeverity, f.detector.hasPrefix("workflow."), !f.identity.isEmpty else {
+            return
+        }
+        for w in configuration.workloads where w.server == f.account && w.identity != f.identity {
+            if let edge = WorkloadEdge.make(f, w),
+                !edges.contains(where: {
+                    $0.kind == .workload && $0.from == edge.from && $0.to == edge.to
+                        && abs($0.time - edge.time) <= configuration.window
+                })
+            {
+                add(edge)
+            }
+        }
+    }
+
     private static func write(_ e: ChainEdge, _ w: inout BinaryWriter) {
         for s in [e.kind.rawValue, e.from, e.fromCredential, e.to, e.credential, e.sessionName, e.eventId, e.account] {
             w.string(s)

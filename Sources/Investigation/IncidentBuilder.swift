@@ -40,6 +40,11 @@ public final class IncidentBuilder {
         public var maxDepth = 4
         /// Tolerated disorder of event times (ms).
         public var skew: Int64 = 300_000
+        /// AI-workflow servers and their workload identities: a finding of a `workflow.*`
+        /// detector at `minSeverity` or above about a request to such a server becomes a chain
+        /// edge (`ChainKind.workload`) to the identity, so the identity's findings within
+        /// `window` join the same incident.
+        public var workloads: [Workload] = []
 
         /// Defaults.
         public init() {}
@@ -80,6 +85,7 @@ public final class IncidentBuilder {
 
     /// Records one finding.
     public func add(_ finding: Finding) {
+        if !configuration.workloads.isEmpty { linkWorkload(finding) }
         if withFindings.count < 4 * configuration.maxFindings { withFindings.insert(finding.identity) }
         if findings.count < configuration.maxFindings {
             findings.append(finding)

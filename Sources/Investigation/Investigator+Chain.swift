@@ -19,6 +19,32 @@ extension Investigator {
         open(edge, depth: p.depth + 1)
     }
 
+    /// Follows a finding about a request to a server with a workload identity to that identity
+    /// (now when the finding's identity is investigated, else once it is).
+    func linkWorkload(_ f: Finding) {
+        guard f.detector.hasPrefix("workflow."), f.severity >= .medium else { return }
+        for w in configuration.workloads where w.identity != f.identity {
+            guard let edge = WorkloadEdge.make(f, w) else { continue }
+            if edges.contains(where: { $0.kind == .workload && $0.from == edge.from && $0.to == edge.to }) { continue }
+            if let p = byKey[f.identity] {
+                follow(edge, from: p)
+            } else if workloadEdges.count < 64 {
+                workloadEdges.append(edge)
+            }
+        }
+    }
+
+    /// Follows the waiting workload edges of a newly attributed principal.
+    func followWorkloads(from p: PrincipalState) {
+        let mine = workloadEdges.filter { $0.from == p.key }
+        guard !mine.isEmpty else { return }
+        workloadEdges.removeAll { $0.from == p.key }
+        for edge in mine
+        where !edges.contains(where: { $0.kind == .workload && $0.from == edge.from && $0.to == edge.to }) {
+            follow(edge, from: p)
+        }
+    }
+
     /// Adds (or widens) the scope of the edge's target.
     func open(_ edge: ChainEdge, depth: Int) {
         guard depth <= configuration.maxDepth else {

@@ -48,6 +48,10 @@ public final class Investigator {
         /// Recent unattributed events kept so that a chained session whose first calls were read
         /// before the call that opened it is still complete (files of several regions interleave).
         public var maxHeldEvents = 4096
+        /// AI-workflow servers and their workload identities: a `workflow.*` finding of medium or
+        /// above about an investigated identity's request to such a server is followed to the
+        /// workload identity (`ChainKind.workload`), whose calls from then on are investigated too.
+        public var workloads: [Workload] = []
 
         /// Defaults.
         public init() {}
@@ -82,6 +86,7 @@ public final class Investigator {
     var findings: [Finding] = []
     var findingsDropped = 0
     var held: [Event] = []
+    var workloadEdges: [ChainEdge] = []
     var counts = InputCounts()
     var nameMatches: Set<String> = []
     var history = ResourceHistory()
@@ -172,6 +177,7 @@ public final class Investigator {
         } else {
             findingsDropped += 1
         }
+        if !configuration.workloads.isEmpty { linkWorkload(f) }
     }
 
     private func principal(for e: Event) -> PrincipalState? {
@@ -228,6 +234,7 @@ public final class Investigator {
         guard e.outcome.isSuccess else { return }
         for a in PersistenceRules.created(by: e) { recordArtifact(a, e) }
         for edge in ChainEdges.of(e) { follow(edge, from: p) }
+        if !workloadEdges.isEmpty { followWorkloads(from: p) }
     }
 
     private func recordAPI(_ e: Event, _ p: PrincipalState) {

@@ -124,6 +124,7 @@ enum ReportSVG {
         case "created_login_profile": "CreateLoginProfile"
         case "changed_trust": "UpdateAssumeRolePolicy"
         case "impersonated": "impersonated"
+        case "workload": "ran code as"
         case "trusts": "trusted by new policy"
         case "used": "used the opened trust"
         default: kind

@@ -17,14 +17,14 @@ public final class FileDecoder {
     private let reader: RecordReader
     private var decoder: RecordDecoder
 
-    /// Creates a decoder with the ingest limits, the workflow-log mappings, the front-door
-    /// catalogue and deployments, and the rules' interest in raw records.
+    /// Creates a decoder with the ingest limits, the workflow-log mappings, the rules'
+    /// interest in raw records and the front-door endpoint catalogue.
     public init(
-        options: IngestOptions, mappings: [WorkflowMapping] = [], frontDoor: FrontDoorConfig = FrontDoorConfig(),
-        rawInterest: RawInterest = .none
+        options: IngestOptions, mappings: [WorkflowMapping] = [], rawInterest: RawInterest = .none,
+        frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
         reader = RecordReader(options: options)
-        decoder = RecordDecoder(mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
+        decoder = RecordDecoder(mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
     }
 
     /// Which events keep their provider record (`Event.raw`); set when the loaded rules change.

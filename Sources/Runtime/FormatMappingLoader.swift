@@ -9,6 +9,8 @@ public struct FormatMappingSet: Sendable {
     public var mappings: [WorkflowMapping] = []
     /// Every problem found (the scan refuses to start when non-empty).
     public var issues: [ConfigIssue] = []
+    /// Doubtful but usable settings (`trailhound validate` prints them as warnings; scans run).
+    public var warnings: [ConfigIssue] = []
     /// Files read.
     public var files: [String] = []
     /// The endpoint catalogue and deployment mapping (`kind: endpoints` / `kind: deployments` files).
@@ -55,6 +57,7 @@ public enum FormatMappingLoader {
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             .map { (directory as NSString).appendingPathComponent($0) }
         var set = FormatMappingSet(files: files)
+        let doubts = IssueSink()
         var seen: [String: String] = [:]
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -71,7 +74,7 @@ public enum FormatMappingLoader {
                 root.report("kind", code: "config.value", "unknown kind '\(other)' (mapping, endpoints, deployments)")
                 continue
             }
-            guard let m = load(root: root, sink: sink) else { continue }
+            guard let m = load(root: root, sink: sink, warnings: doubts) else { continue }
             if let other = seen[m.name] {
                 sink.add(
                     ConfigIssue(
@@ -89,14 +92,16 @@ public enum FormatMappingLoader {
         }
         FrontDoorLoader.checkKinds(set.frontDoor, files: files, sink: sink)
         set.issues = sink.issues
+        set.warnings = doubts.issues
         return set
     }
 
     /// Loads one mapping file from text; nil (with issues in `sink`) when it has problems.
-    public static func load(yaml: String, file: String, sink: IssueSink) -> WorkflowMapping? {
+    public static func load(yaml: String, file: String, sink: IssueSink, warnings: IssueSink? = nil) -> WorkflowMapping?
+    {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
         _ = root.node("kind")
-        return load(root: root, sink: sink)
+        return load(root: root, sink: sink, warnings: warnings)
     }
 
     /// A `kind: endpoints` or `kind: deployments` document.
@@ -121,7 +126,7 @@ public enum FormatMappingLoader {
         }
     }
 
-    private static func load(root: ConfigReader, sink: IssueSink) -> WorkflowMapping? {
+    private static func load(root: ConfigReader, sink: IssueSink, warnings: IssueSink?) -> WorkflowMapping? {
         let before = sink.issues.count
         checkVersion(root)
         var m = WorkflowMapping(name: root.requiredString("name") ?? "")
@@ -133,6 +138,7 @@ public enum FormatMappingLoader {
                 skip.report("keys", code: "config.missing_key", "skip needs at least one of keys, equals, contains")
             }
             m.skip = c
+            if !c.isEmpty, let w = broadSkip(c, skip) { warnings?.add(w) }
             skip.finish()
         }
         m.fields = fieldMap(root.child("fields")).map { ($0.0, WorkflowMapping.path($0.1)) }
@@ -217,22 +223,5 @@ public enum FormatMappingLoader {
             let v = r.string(f.rawValue, default: "")
             return v.isEmpty ? nil : (f, v)
         }
-    }
-}
-
-/// Finds the format-mappings directory when `--formats` is not given: `$TRAILHOUND_FORMATS`,
-/// then `./formats`, then next to the executable (beside it as in the release tarball,
-/// `<prefix>/share/trailhound/formats`, or the repository root for a binary under `.build/`;
-/// see `ExecutableLocation`). No directory means no mappings.
-public enum FormatsLocator {
-    /// The directory to use, or nil when none exists.
-    public static func resolve(_ flag: String?) -> String? {
-        if let flag { return flag }
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["TRAILHOUND_FORMATS"], !env.isEmpty { candidates.append(env) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/formats")
-        candidates += ExecutableLocation.candidates("formats")
-        var isDir: ObjCBool = false
-        return candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }
     }
 }

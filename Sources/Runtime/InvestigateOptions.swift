@@ -45,10 +45,10 @@ public struct InvestigateOptions: Sendable {
     public var baselines = BaselineConfiguration()
     /// Workflow-log mappings (`formats/*.yaml`, loaded by the caller).
     public var mappings: [WorkflowMapping] = []
-    /// Endpoint catalogue and deployments of the front-door formats (from the same directory).
-    public var frontDoor = FrontDoorConfig()
     /// Rule directories to load (`RuleLoading.directories`); empty: no rules.
     public var ruleDirectories: [String] = []
+    /// Endpoint catalogue and deployments of the front-door formats (from the same directory).
+    public var frontDoor = FrontDoorConfig()
 
     /// Creates options with defaults.
     public init(identity: String, paths: [String], detectorsDirectory: String) {

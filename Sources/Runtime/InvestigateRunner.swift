@@ -112,7 +112,9 @@ public final class InvestigateRunner {
         let target = InvestigationTarget(options.identity)
         let saved = options.statePath == nil ? [] : baselines.identityKeys.filter { target.query.names(key: $0) }
         if saved.count > 1 { throw Self.ambiguous(options.identity, saved, in: options.statePath ?? "") }
-        let investigator = Investigator(target: target, window: options.window, configuration: options.limits)
+        var limits = options.limits
+        limits.workloads = Workloads.of(set)
+        let investigator = Investigator(target: target, window: options.window, configuration: limits)
         let feed = Feed(
             engine: engine, investigator: investigator, window: options.window, reporter: reporter,
             rawInterest: rules.rawInterest)
@@ -174,12 +176,12 @@ final class Feed {
         if options.workers > 1 && files.count > 1 {
             ParallelDecoder(
                 files: files, options: ingest, workers: options.workers, mappings: options.mappings,
-                frontDoor: options.frontDoor, rawInterest: rawInterest
+                rawInterest: rawInterest, frontDoor: options.frontDoor
             ).run(
                 consume: { _, batch in for item in batch.items { self.handle(item) } }, fileDone: { _, _ in })
         } else {
             let decoder = FileDecoder(
-                options: ingest, mappings: options.mappings, frontDoor: options.frontDoor, rawInterest: rawInterest)
+                options: ingest, mappings: options.mappings, rawInterest: rawInterest, frontDoor: options.frontDoor)
             for f in files { _ = decoder.decode(f) { self.handle($0) } }
         }
     }

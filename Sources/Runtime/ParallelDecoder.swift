@@ -25,8 +25,8 @@ public final class ParallelDecoder: @unchecked Sendable {
     private let files: [InputFile]
     private let options: IngestOptions
     private let mappings: [WorkflowMapping]
-    private let frontDoor: FrontDoorConfig
     private let rawInterest: RawInterest
+    private let frontDoor: FrontDoorConfig
     private let workers: Int
     private let lookahead: Int
     private let batchSize = 512
@@ -41,12 +41,12 @@ public final class ParallelDecoder: @unchecked Sendable {
     /// `rawInterest`: which events keep their provider record (`Event.raw`) for the loaded rules.
     public init(
         files: [InputFile], options: IngestOptions, workers: Int, mappings: [WorkflowMapping] = [],
-        frontDoor: FrontDoorConfig = FrontDoorConfig(), rawInterest: RawInterest = .none
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig()
     ) {
         self.files = files
         self.mappings = mappings
-        self.frontDoor = frontDoor
         self.rawInterest = rawInterest
+        self.frontDoor = frontDoor
         self.options = options
         self.workers = max(1, workers)
         self.lookahead = max(2, self.workers * 2)
@@ -91,8 +91,7 @@ public final class ParallelDecoder: @unchecked Sendable {
     }
 
     private func work() {
-        let decoder = FileDecoder(
-            options: options, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
+        let decoder = FileDecoder(options: options, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
         while let i = claim() {
             let slot = Slot()
             cond.lock()

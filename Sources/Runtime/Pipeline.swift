@@ -15,10 +15,10 @@ public final class Pipeline {
     public let ingest: IngestOptions
     /// Workflow-log mappings used by the decoders.
     public let mappings: [WorkflowMapping]
-    /// Endpoint catalogue and deployments of the front-door formats.
-    public let frontDoor: FrontDoorConfig
     /// Which events keep their provider record for the loaded rules (`Event.raw`).
     public let rawInterest: RawInterest
+    /// Endpoint catalogue and deployments of the front-door formats.
+    public let frontDoor: FrontDoorConfig
     /// Counters.
     public private(set) var stats = ScanStats()
     private let onFinding: (Finding) -> Void
@@ -29,17 +29,16 @@ public final class Pipeline {
     /// Creates a pipeline.
     public init(
         engine: DetectionEngine, ingest: IngestOptions, mappings: [WorkflowMapping] = [],
-        frontDoor: FrontDoorConfig = FrontDoorConfig(),
-        rawInterest: RawInterest = .none,
+        rawInterest: RawInterest = .none, frontDoor: FrontDoorConfig = FrontDoorConfig(),
         onFinding: @escaping (Finding) -> Void, onDiagnostic: @escaping (Diagnostic) -> Void
     ) {
         self.engine = engine
         self.ingest = ingest
         self.mappings = mappings
-        self.frontDoor = frontDoor
         self.rawInterest = rawInterest
+        self.frontDoor = frontDoor
         self.decoder = FileDecoder(
-            options: ingest, mappings: mappings, frontDoor: frontDoor, rawInterest: rawInterest)
+            options: ingest, mappings: mappings, rawInterest: rawInterest, frontDoor: frontDoor)
         self.onFinding = onFinding
         self.onDiagnostic = onDiagnostic
     }
@@ -70,8 +69,8 @@ public final class Pipeline {
         }
         var last: Int64 = 0
         ParallelDecoder(
-            files: wanted, options: ingest, workers: workers, mappings: mappings, frontDoor: frontDoor,
-            rawInterest: rawInterest
+            files: wanted, options: ingest, workers: workers, mappings: mappings, rawInterest: rawInterest,
+            frontDoor: frontDoor
         ).run(
             consume: { _, batch in
                 for item in batch.items { handle(item) }

@@ -45,7 +45,11 @@ public final class Scanner {
         let chosen =
             options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors
-        if options.incidents { incidents = IncidentBuilder() }
+        if options.incidents {
+            var config = IncidentBuilder.Configuration()
+            config.workloads = Workloads.of(set)
+            incidents = IncidentBuilder(configuration: config)
+        }
         let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
         let engine = DetectionEngine(detectors: chosen + rules.detectors + observer, baselines: baselines)
         engine.observeBaselines = !options.noBaselines
@@ -75,8 +79,8 @@ public final class Scanner {
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
         let pipeline = Pipeline(
-            engine: engine, ingest: ingest, mappings: formats.mappings, frontDoor: formats.frontDoor,
-            rawInterest: rules.rawInterest, onFinding: handle, onDiagnostic: reporter.report)
+            engine: engine, ingest: ingest, mappings: formats.mappings, rawInterest: rules.rawInterest,
+            frontDoor: formats.frontDoor, onFinding: handle, onDiagnostic: reporter.report)
         var eventsOut: EventWriter? = nil
         var outputFailed = false
         if let path = options.eventsOut {

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 
 /// One finding committed by a checkpoint, waiting for delivery (or kept until
 /// every sink has delivered it).
@@ -34,12 +35,17 @@ public struct SinkMark: Sendable, Hashable {
 /// read from it and record their progress in `watch_sinks`. Rows delivered by
 /// every sink are pruned. Thread-safe (one connection behind a lock).
 final class Outbox: @unchecked Sendable {
-    private let db: SQLiteDB
+    private let db: SQLiteConnection
     private let lock = NSLock()
 
     /// Opens the outbox tables in the state file (call after `StateStore` has created its schema).
     init(path: String) throws {
-        db = try SQLiteDB(path: path)
+        do {
+            db = try SQLiteConnection(path: path)
+        } catch {
+            throw SQLiteConnection.Failure(code: error.code, message: "cannot open \(path): \(error.message)")
+        }
+        try db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
         try db.exec(
             """
             CREATE TABLE IF NOT EXISTS watch_outbox(seq INTEGER PRIMARY KEY, detector TEXT NOT NULL,

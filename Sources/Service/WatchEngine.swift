@@ -79,7 +79,7 @@ final class WatchEngine: @unchecked Sendable {
         ingest.maxDecompressedBytes = config.maxDecompressedBytes
         self.ingest = ingest
         self.decoder = FileDecoder(
-            options: ingest, mappings: mappings, frontDoor: frontDoor, rawInterest: rules.rawInterest)
+            options: ingest, mappings: mappings, rawInterest: rules.rawInterest, frontDoor: frontDoor)
         baselines = BaselineStore(configuration: config.baselines)
         if let dir = config.detectorsDirectory {
             let networks = NetworkClassLoader.load(detectorsDirectory: dir)
@@ -105,8 +105,7 @@ final class WatchEngine: @unchecked Sendable {
 
     private func makePipeline() -> Pipeline {
         Pipeline(
-            engine: engine, ingest: ingest, mappings: mappings, frontDoor: frontDoor,
-            rawInterest: decoder.rawInterest,
+            engine: engine, ingest: ingest, mappings: mappings, rawInterest: decoder.rawInterest, frontDoor: frontDoor,
             onFinding: { [unowned self] in self.journalFinding($0) },
             onDiagnostic: { [unowned self] in self.diagnose($0) })
     }

@@ -1,4 +1,5 @@
 import Baselines
+import SQLite
 
 /// Everything a state file holds except input positions (queried one by one).
 public struct SavedState: Sendable {

@@ -1,3 +1,4 @@
+import SQLite
 extension StateStore {
     /// Stages "this file was read to its end" (written by the next checkpoint,
     /// together with the baselines that hold its events).

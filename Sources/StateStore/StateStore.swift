@@ -1,5 +1,5 @@
+import SQLite
 import Baselines
-import CSQLite
 import EventModel
 
 /// A state file problem, with a stable code:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Detection
 import Foundation
 import Detectors
+import EventModel
 import Runtime
 import Sigma
 
@@ -29,6 +30,13 @@ struct ValidateCommand: ParsableCommand {
         for i in rules.issues { Terminal.err(i.description) }
         let issues = set.issues + formats.issues + rules.configIssues
         for i in issues { Terminal.err(i.description) }
+        for w in formats.warnings {
+            Terminal.err(
+                Diagnostic(
+                    origin: Origin(path: w.file, record: w.line), column: w.column, level: .warning, code: w.code,
+                    message: w.message
+                ).description)
+        }
         if !ruleDirs.isEmpty {
             print("\(ruleDirs.joined(separator: ", ")): \(rules.summary)\(Self.reasons(rules))")
         }

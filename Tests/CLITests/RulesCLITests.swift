@@ -109,7 +109,7 @@ struct RulesCLITests {
         let kms = rows.first { $0["id"] as? String == "impact.kms_key_deletion" }
         #expect(kms?["kind"] as? String == "rule")
         #expect(kms?["source"] as? String == "detectors/rules/aws/kms_key_deletion.yml")
-        #expect(rows.first { $0["id"] as? String == "persistence.iam_user_created" }?["kind"] as? String == "built-in")
+        #expect(rows.first { $0["id"] as? String == "privesc.admin_policy" }?["kind"] as? String == "built-in")
         let coverage = try CLI.run(["coverage", "--format", "json"])
         #expect(coverage.status == 0)
         let t1485 = coverage.stdout.split(separator: "\n").first { $0.contains("\"T1485\"") } ?? ""

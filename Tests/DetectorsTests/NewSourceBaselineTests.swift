@@ -105,33 +105,37 @@ struct NewSourceBaselineTests {
         #expect(second.blFact("observed_class") == "aws us-east-2")
     }
 
+    /// Nine days from the addresses `learn` gives, then a call from `quiet` (no finding) and one
+    /// from `outside` (a finding whose `observed_class` is `expected`).
+    func judgedByClass(
+        _ classes: NetworkClasses, learn: @escaping (Int) -> String, quiet: String, outside: String, expected: String
+    ) throws {
+        let h = try BaselineHarness([id])
+        h.store.networkClasses = classes
+        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: learn(i)) })
+        h.feed(BL.ev(after, ip: quiet))
+        #expect(h.findings(id).isEmpty)
+        h.feed(BL.ev(after + 1000, ip: outside))
+        let f = try #require(h.findings(id).first)
+        #expect(f.blFact("observed_class") == expected)
+    }
+
     @Test("an identity already roaming two regions of a provider (hosted CI runners) is quiet in a third")
     func runnersAcrossRegions() throws {
-        let h = try BaselineHarness([id])
-        h.store.networkClasses =
-            NetworkClasses.parse(
-                "20.1.0.0/16\tazure eastus\n20.2.0.0/16\tazure westus2\n20.3.0.0/16\tazure centralus\n"
-                    + "52.0.0.0/11\taws us-east-1\n"
-            ).classes
-        h.feed(
-            BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "20.\(i % 2 + 1).\(i % 199).\(i % 250 + 2)") }
-        )
-        h.feed(BL.ev(after, ip: "20.3.9.9"))
-        #expect(h.findings(id).isEmpty)
-        h.feed(BL.ev(after + 1000, ip: "52.1.2.3"))
-        let f = try #require(h.findings(id).first)
-        #expect(f.blFact("observed_class") == "aws us-east-1")
+        let classes = NetworkClasses.parse(
+            "20.1.0.0/16\tazure eastus\n20.2.0.0/16\tazure westus2\n20.3.0.0/16\tazure centralus\n"
+                + "52.0.0.0/11\taws us-east-1\n"
+        ).classes
+        try judgedByClass(
+            classes, learn: { i in "20.\(i % 2 + 1).\(i % 199).\(i % 250 + 2)" }, quiet: "20.3.9.9",
+            outside: "52.1.2.3", expected: "aws us-east-1")
     }
 
     @Test("pods churning inside a private /16 are quiet; another private network is a new class")
     func podsPrivateEnclosure() throws {
-        let h = try BaselineHarness([id])
-        h.feed(BL.series(days: 9, every: 10 * 60_000) { t, i in BL.ev(t, ip: "10.244.\(i % 40).\(i % 250 + 2)") })
-        h.feed(BL.ev(after, ip: "10.244.77.3"))
-        #expect(h.findings(id).isEmpty)
-        h.feed(BL.ev(after + 1000, ip: "10.99.0.5"))
-        let f = try #require(h.findings(id).first)
-        #expect(f.blFact("observed_class") == "private 10.99.0.0/16")
+        try judgedByClass(
+            .none, learn: { i in "10.244.\(i % 40).\(i % 250 + 2)" }, quiet: "10.244.77.3", outside: "10.99.0.5",
+            expected: "private 10.99.0.0/16")
     }
 
     @Test("a stable workload is still judged by /24, even inside a cloud class it uses")

@@ -7,7 +7,7 @@ import Testing
 /// The conventions of `RegistryTests` applied to the source detectors (Kubernetes, workflow).
 @Suite struct RegistrySourcesTests {
     @Test func sourceDetectorsAreRegisteredWithYAMLTestsAndDocComments() throws {
-        #expect(Registry.sourceDetectors.count == 5)
+        #expect(Registry.sourceDetectors.count == 8)
         for d in Registry.sourceDetectors {
             #expect(Registry.descriptor(id: d.id) != nil)
             let detector = d.make(ConfigReader(node: nil, file: "", sink: IssueSink()))

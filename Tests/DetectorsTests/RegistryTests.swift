@@ -20,7 +20,7 @@ import Testing
                 parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } },
                 "\(id)")
         }
-        #expect(Registry.ruleDetectors.count == 14)
+        #expect(Registry.ruleDetectors.count == 8, "six single-operation detectors moved to detectors/rules/aws")
         #expect(Registry.descriptor(id: "privesc.admin_policy")?.defaultSeverity == .critical)
     }
 

@@ -44,7 +44,9 @@ enum SourceEvents {
     }
 
     /// One workflow record at `t0 + ms` with the given schema fields.
-    static func workflow(_ fields: [String: String], at ms: Int64 = 0, server: String = "lf-prod") -> Event {
+    static func workflow(
+        _ fields: [String: String], at ms: Int64 = 0, server: String = "lf-prod", client: String = "198.51.100.77"
+    ) -> Event {
         var p = fields
         p["server"] = server
         let auth = fields["authenticated"]
@@ -59,7 +61,7 @@ enum SourceEvents {
         return Event(
             time: t0 + ms, provider: .workflow, eventSource: server, account: server, identity: identity,
             action: Action(service: "workflow", operation: fields["action"] ?? "POST /api/v1"),
-            source: Source(kind: .ip, raw: "198.51.100.77", ips: ["198.51.100.77"]),
+            source: Source(kind: .ip, raw: client, ips: [client]),
             userAgent: UserAgent(raw: "python-requests/2.31.0", family: .pythonRequests),
             outcome: status >= 400 ? Outcome(errorCode: status == 403 ? "Forbidden" : "Unauthorized") : .success,
             parameters: p, eventId: UUID().uuidString, origin: Origin(path: "workflow.log", record: 1))

@@ -87,3 +87,45 @@ import Testing
         #expect(h.run(request("/prompt")).isEmpty)
     }
 }
+
+@Suite struct WorkflowUnauthenticatedExecutionClientTests {
+    let id = "workflow.unauthenticated_execution"
+
+    func code(at ms: Int64, client: String, auth: String? = nil) -> Event {
+        var f = ["path": "/api/v1/validate/code", "method": "POST", "status": "200", "action": "validate_code"]
+        if let auth { f["authenticated"] = auth }
+        return SourceEvents.workflow(f, at: ms, client: client)
+    }
+
+    func get(at ms: Int64, client: String) -> Event {
+        SourceEvents.workflow(["path": "/api/v1/flows/", "method": "GET", "status": "200"], at: ms, client: client)
+    }
+
+    @Test func aLoggedInAddressIsLowWhenTheLogDoesNotSay() throws {
+        let h = try Harness(id)
+        let login = SourceEvents.workflow(
+            ["path": "/api/v1/login", "method": "POST", "status": "200", "action": "login"], at: 0, client: "10.20.0.5")
+        let f = try #require(h.run(login, code(at: 60_000, client: "10.20.0.5")).first)
+        #expect(f.severity == .low)
+        #expect(f.fact("client_logged_in") != nil)
+        #expect(f.explanation.contains("logged in successfully"))
+        let failedLogin = SourceEvents.workflow(
+            ["path": "/api/v1/login", "method": "POST", "status": "401", "action": "login"], at: 0, client: "10.20.0.9")
+        let other = try Harness(id)
+        #expect(other.run(failedLogin, code(at: 60_000, client: "10.20.0.9")).first?.severity == .medium)
+        #expect(other.run(code(at: 13 * 3_600_000, client: "10.20.0.5")).first?.severity == .medium)
+    }
+
+    @Test func aNewClientNetworkAfterLearningIsHigh() throws {
+        let h = try Harness(id)
+        let day: Int64 = 86_400_000
+        h.run((0..<4).map { get(at: Int64($0) * day, client: "10.20.0.5") })
+        let f = try #require(h.run(code(at: 4 * day, client: "203.0.113.66")).first)
+        #expect(f.severity == .high)
+        #expect(f.fact("client_network_new") == "true")
+        let early = try Harness(id)
+        #expect(
+            early.run(get(at: 0, client: "10.20.0.5"), code(at: 60_000, client: "203.0.113.66")).first?.severity
+                == .medium)
+    }
+}

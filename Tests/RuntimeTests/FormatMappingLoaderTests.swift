@@ -96,3 +96,40 @@ import Testing
         #expect(set.issues.map(\.code) == ["config.duplicate_id"])
     }
 }
+
+@Suite struct FormatMappingSkipWarningTests {
+    static let mapping = """
+        version: 1
+        name: lf
+        match:
+          keys: [record.time.timestamp]
+          equals: [{path: record.message, value: "Error executing function code"}]
+        fields: {timestamp: record.time.timestamp}
+        skip:
+          keys: [record.time.timestamp, record.message]
+
+        """
+
+    @Test func aSkipThatOnlyRequiresKeysIsAWarningWithItsPosition() throws {
+        let sink = IssueSink()
+        let warnings = IssueSink()
+        let m = FormatMappingLoader.load(yaml: Self.mapping, file: "lf.yaml", sink: sink, warnings: warnings)
+        #expect(m != nil)
+        #expect(sink.issues.isEmpty)
+        let w = try #require(warnings.issues.first)
+        #expect(w.code == FormatMappingLoader.broadSkipCode)
+        #expect(w.line == 8 && w.column > 0)
+        #expect(w.message.contains("record.time.timestamp, record.message"))
+        let narrowed = Self.mapping + "  contains: [{path: record.name, text: \"langflow.\"}]\n"
+        let quiet = IssueSink()
+        #expect(FormatMappingLoader.load(yaml: narrowed, file: "lf.yaml", sink: IssueSink(), warnings: quiet) != nil)
+        #expect(quiet.issues.isEmpty)
+    }
+
+    @Test func theShippedMappingsHaveNoWarnings() {
+        let set = FormatMappingLoader.load(directory: FormatMappingLoaderTests.root + "/formats")
+        #expect(set.issues.isEmpty)
+        #expect(set.warnings.isEmpty, "\(set.warnings.map(\.description))")
+        #expect(set.mappings.map(\.name).filter { $0.hasPrefix("langflow-app") }.count == 3)
+    }
+}
