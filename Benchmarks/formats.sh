@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Throughput per log format: generates bigger Kubernetes, GCP, Azure and workflow corpora with
-# tools/gen_sources.py (Benchmarks/out/sources/, reused when present) and times
-# `trailhound scan` over each, against `zcat` over the same files. Prints MB/s (decompressed
-# input) and events/s per format, best of --runs.
+# tools/gen_sources.py and front-door access logs (nginx, nginx JSON, ALB, Envoy, GCP load
+# balancer, Application Gateway) with tools/gen_frontdoor.py (Benchmarks/out/sources/, reused
+# when present) and times `trailhound scan` over each, against `zcat` over the same files.
+# Prints MB/s (decompressed input) and events/s per format, best of --runs.
 #
-#   bash Benchmarks/formats.sh [--scale N] [--runs N] [--skip-build] [--regenerate]
+#   bash Benchmarks/formats.sh [--scale N] [--runs N] [--skip-build] [--regenerate] [--only "f …"]
 #
-# --scale N gives about N × 6 MB of decompressed input per format (default 8).
+# --scale N gives about N × 6 MB of decompressed input per format (default 8); --only limits the
+# run to the named formats (kubernetes gcp azure workflow frontdoor/nginx frontdoor/alb …).
 # Environment: TRAILHOUND_BIN=/path/to/trailhound uses that binary instead of building.
 # Results go to stdout and Benchmarks/out/formats.md.
 set -euo pipefail
@@ -19,6 +21,7 @@ scale=8
 runs=3
 build=1
 regen=0
+only=""
 
 die() { printf 'formats.sh: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'formats.sh: %s\n' "$*" >&2; }
@@ -29,7 +32,8 @@ while [ $# -gt 0 ]; do
     --runs) runs="${2:?--runs needs a value}"; shift 2 ;;
     --skip-build) build=0; shift ;;
     --regenerate) regen=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) only="${2:?--only needs a list}"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -54,6 +58,7 @@ if [ "$regen" = 1 ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$scale" ]; t
   note "generating corpora at scale $scale in $data ..."
   rm -rf "$data"
   python3 "$top/tools/gen_sources.py" bench "$data" --scale "$scale"
+  python3 "$top/tools/gen_frontdoor.py" bench "$data/frontdoor" --scale "$scale"
   echo "$scale" >"$stamp"
 fi
 
@@ -73,7 +78,8 @@ report="$out/formats.md"
   echo "| format | files | input MB (decompressed) | events | trailhound s | MB/s | events/s | zcat MB/s | ratio |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$report"
-for f in kubernetes gcp azure workflow; do
+all="kubernetes gcp azure workflow frontdoor/nginx frontdoor/nginx-json frontdoor/alb frontdoor/envoy frontdoor/gcp-lb frontdoor/azure-appgw"
+for f in ${only:-$all}; do
   dir="$data/$f"
   [ -d "$dir" ] || die "missing $dir"
   files=$(find "$dir" -type f | wc -l)

@@ -40,7 +40,7 @@ public enum DiagnosticCatalog {
                 "input.too_large",
                 "uncompressed input (a plain file, a device such as `/dev/zero`, a pipe) longer than "
                     + "`--max-decompressed-mb`; the rest is skipped"),
-            e("frame.not_json", "a line that is not JSON"),
+            e("frame.not_json", "a line that is neither JSON nor a known text access-log line (nginx, ALB)"),
             e("frame.too_large", "a record larger than `--max-record-mb`, skipped without buffering it"),
             e("frame.too_deep", "nesting deeper than 64 levels"),
             e("frame.truncated", "the input ends inside a record"),

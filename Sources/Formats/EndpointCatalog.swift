@@ -51,9 +51,14 @@ public struct EndpointCatalog: Sendable {
     /// The first endpoint matching `path` (no query) and `method`, limited to `kind` (and
     /// `any`) when the server's kind is known.
     public func match(path: String, method: String, kind: String?) -> Endpoint? {
+        index(path: path, method: method, kind: kind).map { endpoints[$0] }
+    }
+
+    /// Position of the first matching endpoint (no copy of it).
+    func index(path: String, method: String, kind: String?) -> Int? {
         var p = path
         return p.withUTF8 { u in
-            for e in endpoints {
+            for (i, e) in endpoints.enumerated() {
                 if let kind, e.kind != kind && e.kind != EndpointCatalog.anyKind { continue }
                 guard u.count >= e.prefix.count,
                     e.prefix.withUnsafeBufferPointer({ pre in
@@ -61,7 +66,7 @@ public struct EndpointCatalog: Sendable {
                     })
                 else { continue }
                 if !e.methods.isEmpty, !e.methods.contains(method) { continue }
-                if e.path.matches(path) { return e }
+                if e.path.matches(path) { return i }
             }
             return nil
         }

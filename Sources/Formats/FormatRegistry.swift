@@ -3,17 +3,20 @@ import EventModel
 
 /// The formats the decoder knows, in sniffing order (most common first; wrappers whose
 /// marker is specific before the lenient envelopes: AKS `kube-audit` records before Azure's
-/// generic envelope, the EKS `message` wrapper before everything that has a `message`).
+/// generic envelope, the EKS `message` wrapper before everything that has a `message`; GCP load
+/// balancer entries before audit LogEntries, Application Gateway records before Azure's envelope;
+/// the front-door JSON formats, whose keys are plain words, last).
 /// Records no format claims are offered to the workflow mappings (`WorkflowMapping`).
 public enum FormatRegistry {
     static let formats: [any RecordFormat.Type] = [
         CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self,
-        KubernetesAudit.self, GCPAudit.self, AKSAudit.self, AzureActivity.self, WorkflowLog.self,
-        EKSAuditMessage.self, CloudWatchBatch.self, NginxJSONLog.self,
+        KubernetesAudit.self, GCPLoadBalancer.self, GCPAudit.self, AKSAudit.self, AppGatewayAccessLog.self,
+        AzureActivity.self, WorkflowLog.self, EKSAuditMessage.self, CloudWatchBatch.self, EnvoyAccessLog.self,
+        NginxJSONLog.self,
     ]
 
     /// Formats of text lines (records that do not start like JSON), in sniffing order.
-    static let textFormats: [any TextFormat.Type] = [NginxAccessLog.self]
+    static let textFormats: [any TextFormat.Type] = [ALBAccessLog.self, NginxAccessLog.self]
 
     /// Names of the known formats, in sniffing order.
     public static var names: [String] { formats.map { $0.name } + textFormats.map { $0.name } }

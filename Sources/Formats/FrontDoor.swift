@@ -61,17 +61,15 @@ enum FrontDoor {
         let (path, query, urlHost) = splitTarget(req.target)
         if req.host.isEmpty { req.host = urlHost }
         let host = hostName(req.host)
-        let config = ctx.frontDoor
-        let deployment = config.deployment(host: host, backend: req.backend, format: format)
+        let deployment = ctx.frontDoor.deployment(host: host, backend: req.backend, format: format)
         let method =
             req.method.utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
             ? SourceSupport.bounded(req.method.uppercased(), 32) : req.method
-        let endpoint = config.catalogue.match(path: path, method: method, kind: deployment?.kind)
+        let hit = ctx.frontDoor.catalogue.index(path: path, method: method, kind: deployment?.kind)
         let server =
             deployment?.name
             ?? (!host.isEmpty ? host : !req.backend.isEmpty ? SourceSupport.bounded(req.backend, 128) : format)
         let client = clientAddress(peer: req.peer, forwardedFor: req.forwardedFor)
-
         var r = WorkflowLog.Record()
         r.time = req.time
         r.timeText = req.timeText
@@ -84,12 +82,28 @@ enum FrontDoor {
         r.set(.userAgent, SourceSupport.bounded(req.userAgent, 512))
         if let a = req.authenticated { r.set(.authenticated, a ? "true" : "false") }
         r.set(.principal, SourceSupport.bounded(req.principal, 128))
-        r.set(.action, endpoint?.action ?? "")
+        if let hit { r.set(.action, ctx.frontDoor.catalogue.endpoints[hit].action) }
         r.set(.durationMs, AccessTime.millisText(req.durationMs))
         r.set(.eventId, eventId(format, req.requestId, record, ctx.origin))
-        let result = WorkflowLog.finish(r, &ctx)
+        let result = WorkflowLog.finish(r, &ctx, capacity: 32)
         guard case .event(var e) = result else { return result }
-        var p = e.parameters
+        var kind = deployment?.kind ?? ""
+        var cves = ""
+        if let hit {
+            let endpoint = ctx.frontDoor.catalogue.endpoints[hit]
+            if kind.isEmpty, endpoint.kind != EndpointCatalog.anyKind { kind = endpoint.kind }
+            if !endpoint.cves.isEmpty { cves = endpoint.cves.joined(separator: ",") }
+        }
+        addParameters(
+            &e.parameters, req, format: format, query: query, host: host, client: client, kind: kind, cves: cves)
+        return .event(e)
+    }
+
+    /// The parameters the workflow schema has no field for.
+    private static func addParameters(
+        _ p: inout [String: String], _ req: FrontDoorRequest, format: String, query: String, host: String,
+        client: String, kind: String, cves: String
+    ) {
         SourceSupport.put(&p, "front_door", format)
         SourceSupport.put(&p, "query", SourceSupport.bounded(query, maxQuery))
         SourceSupport.put(&p, "bytes_in", req.bytesIn)
@@ -99,11 +113,8 @@ enum FrontDoor {
         SourceSupport.put(&p, "upstream_addr", SourceSupport.bounded(req.upstreamAddr, 256))
         SourceSupport.put(&p, "forwarded_for", SourceSupport.bounded(req.forwardedFor, 256))
         if client != req.peer { SourceSupport.put(&p, "peer", req.peer) }
-        let guessed = endpoint.map { $0.kind == EndpointCatalog.anyKind ? "" : $0.kind } ?? ""
-        SourceSupport.put(&p, "server_kind", deployment?.kind ?? guessed)
-        SourceSupport.put(&p, "cve", endpoint?.cves.joined(separator: ",") ?? "")
-        e.parameters = p
-        return .event(e)
+        SourceSupport.put(&p, "server_kind", kind)
+        SourceSupport.put(&p, "cve", cves)
     }
 
     /// `(path, query, host)` of a request target: an absolute URL loses its scheme and

@@ -21,7 +21,7 @@ enum NginxAccessLog: TextFormat {
     static let name = "nginx"
 
     static func sniff(_ l: TextLine) -> Bool {
-        guard l.count >= 7, l.isAddress(0), l.equals(1, "-"), isBracketed(l, 3), l.quoted[4] else { return false }
+        guard l.count >= 7, l.isAddress(0), l.equals(1, "-"), l.isBracketed(3), l.isQuoted(4) else { return false }
         let t = l[3]
         return t.count >= 20 && t[2] == 0x2F && t[6] == 0x2F
     }
@@ -38,13 +38,13 @@ enum NginxAccessLog: TextFormat {
         q.status = l.text(5, &ctx, max: 8)
         q.bytesOut = l.text(6, &ctx, max: 20)
         q.userAgent = l.text(8, &ctx, max: 512)
-        if l.count >= 14, isBracketed(l, 11) {  // ingress-nginx `upstream`
+        if l.count >= 14, l.isBracketed(11) {  // ingress-nginx `upstream`
             q.bytesIn = l.text(9, &ctx, max: 20)
             q.durationMs = AccessTime.secondsAsMillis(l[10])
             q.backend = l.text(11, &ctx, max: 256)
             q.upstreamAddr = trimComma(l.text(13, &ctx, max: 256))
             if l.count >= 18 { q.requestId = l.text(l.count - 1, &ctx, max: 64) }
-        } else if l.count >= 10, l.quoted[9] {  // `main`: X-Forwarded-For
+        } else if l.count >= 10, l.isQuoted(9) {  // `main`: X-Forwarded-For
             q.forwardedFor = l.text(9, &ctx, max: 256)
         }
         return FrontDoor.event(q, format: name, record: l.bytes, &ctx)
@@ -65,13 +65,6 @@ enum NginxAccessLog: TextFormat {
         let method = TextLine.text(UnsafeRawBufferPointer(rebasing: b[0..<sp]), &ctx, max: 16)
         let target = TextLine.text(UnsafeRawBufferPointer(rebasing: b[(sp + 1)..<end]), &ctx, max: 4096)
         return (method, target)
-    }
-
-    /// True when field `i` was written in `[…]`.
-    static func isBracketed(_ l: TextLine, _ i: Int) -> Bool {
-        guard i < l.count, !l.quoted[i] else { return false }
-        let start = l.fields[i].lowerBound
-        return start > 0 && l.bytes[start - 1] == 0x5B
     }
 
     private static func trimComma(_ s: String) -> String { s.hasSuffix(",") ? String(s.dropLast()) : s }

@@ -37,77 +37,107 @@ enum NginxJSONLog: RecordFormat {
     ])
 
     static func decode(_ f: RecordFields, context ctx: inout DecodeContext) throws(JSONError) -> DecodeResult {
+        let values = try collect(f, &ctx)
+        guard values.time != nil else {
+            let text = values.timeText
+            let why = text.isEmpty ? "has no time" : "time '\(text)' is not a time"
+            return .failed(
+                ctx.diagnostic(
+                    .error, text.isEmpty ? DecodeCode.missingField : DecodeCode.badTime, "nginx JSON record \(why)"))
+        }
+        return FrontDoor.event(request(values, &ctx), format: name, record: FrontDoor.span(f), &ctx)
+    }
+
+    /// The known keys' values (bounded text; `-` read as empty), which were present, and the time.
+    struct Values {
         var v = [String](repeating: "", count: keys.count)
         var present = [Bool](repeating: false, count: keys.count)
         var time: Int64?
+
+        subscript(_ k: Key) -> String { v[k.rawValue] == "-" ? "" : v[k.rawValue] }
+
+        /// The first time key that was logged, as written.
+        var timeText: String {
+            [Key.timeISO, .msec, .timeLocal, .time, .timestamp, .atTimestamp].lazy.map { self[$0] }.first {
+                !$0.isEmpty
+            } ?? ""
+        }
+    }
+
+    static func collect(_ f: RecordFields, _ ctx: inout DecodeContext) throws(JSONError) -> Values {
+        var r = Values()
         for m in f.members {
             guard let i = keys.index(of: m.key), let k = Key(rawValue: i), let value = SourceSupport.present(m.value)
             else { continue }
-            present[i] = true
+            r.present[i] = true
             switch k {
             case .timeISO, .msec, .time, .timestamp, .atTimestamp:
-                if time == nil { time = try SourceSupport.time(value, &ctx) }
-                v[i] = try ctx.text(value, max: 40)
+                if r.time == nil { r.time = try SourceSupport.time(value, &ctx) }
+                r.v[i] = try ctx.text(value, max: 40)
             case .timeLocal:
-                v[i] = try ctx.text(value, max: 40)
-                if time == nil { time = AccessTime.commonLog(text: v[i]) }
+                r.v[i] = try ctx.text(value, max: 40)
+                if r.time == nil { r.time = AccessTime.commonLog(text: r.v[i]) }
             case .authorization:
                 let t = try ctx.text(value, max: 8, intern: false)
-                v[i] = t.isEmpty || t == "-" ? "" : "set"
+                r.v[i] = t.isEmpty || t == "-" ? "" : "set"
             default:
-                v[i] = try ctx.text(value, max: k == .request || k == .requestURI || k == .uri ? 4096 : 512)
+                r.v[i] = try ctx.text(value, max: k == .request || k == .requestURI || k == .uri ? 4096 : 512)
             }
         }
-        func val(_ k: Key) -> String { v[k.rawValue] == "-" ? "" : v[k.rawValue] }
+        return r
+    }
+
+    static func request(_ r: Values, _ ctx: inout DecodeContext) -> FrontDoorRequest {
         var q = FrontDoorRequest()
-        q.time = time
-        q.timeText =
-            [Key.timeISO, .msec, .timeLocal, .time, .timestamp, .atTimestamp].lazy.map(val).first { !$0.isEmpty } ?? ""
-        if time == nil {
-            let why = q.timeText.isEmpty ? "has no time" : "time '\(q.timeText)' is not a time"
-            return .failed(
-                ctx.diagnostic(
-                    .error, q.timeText.isEmpty ? DecodeCode.missingField : DecodeCode.badTime,
-                    "nginx JSON record \(why)"))
+        q.time = r.time
+        q.timeText = r.timeText
+        q.peer = r[.remoteAddr]
+        q.principal = r[.remoteUser]
+        if !r[.request].isEmpty {
+            var line = r[.request]
+            (q.method, q.target) = line.withUTF8 { NginxAccessLog.request(UnsafeRawBufferPointer($0), &ctx) }
         }
-        q.peer = val(.remoteAddr)
-        q.principal = val(.remoteUser)
-        if !val(.request).isEmpty {
-            var r = val(.request)
-            (q.method, q.target) = r.withUTF8 { NginxAccessLog.request(UnsafeRawBufferPointer($0), &ctx) }
+        if !r[.method].isEmpty { q.method = r[.method] }
+        if !r[.requestURI].isEmpty {
+            q.target = r[.requestURI]
+        } else if q.target.isEmpty, !r[.uri].isEmpty {
+            q.target = r[.uri] + (r[.args].isEmpty ? "" : "?" + r[.args])
         }
-        if !val(.method).isEmpty { q.method = val(.method) }
-        if !val(.requestURI).isEmpty {
-            q.target = val(.requestURI)
-        } else if q.target.isEmpty, !val(.uri).isEmpty {
-            q.target = val(.uri) + (val(.args).isEmpty ? "" : "?" + val(.args))
-        }
-        q.status = val(.status)
-        q.bytesOut = first(val(.bodyBytes), val(.bytesSent))
-        q.bytesIn = val(.requestLength)
-        q.durationMs = AccessTime.secondsAsMillis(text: val(.requestTime))
-        q.userAgent = val(.userAgent)
-        q.forwardedFor = val(.xff)
-        q.host = first(val(.host), val(.httpHost), val(.serverName))
-        q.upstreamAddr = val(.upstreamAddr)
-        q.backend = first(val(.proxyUpstream), val(.upstreamName))
-        q.requestId = first(val(.requestId), val(.reqId))
-        q.authenticated = credentials(v, present)
+        q.status = r[.status]
+        q.bytesOut = first(r[.bodyBytes], r[.bytesSent])
+        q.bytesIn = r[.requestLength]
+        q.durationMs = AccessTime.secondsAsMillis(text: r[.requestTime])
+        q.userAgent = r[.userAgent]
+        q.forwardedFor = r[.xff]
+        q.host = first(r[.host], r[.httpHost], r[.serverName])
+        q.upstreamAddr = r[.upstreamAddr]
+        q.backend = first(r[.proxyUpstream], r[.upstreamName])
+        q.requestId = first(r[.requestId], r[.reqId])
+        q.authenticated = credentials(r.v, r.present)
         if q.authenticated == nil, !q.principal.isEmpty { q.authenticated = true }
-        return FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
+        return q
     }
 
     /// What the credential markers say: nil when none is logged.
     static func credentials(_ v: [String], _ present: [Bool]) -> Bool? {
         for k in [Key.hasAuth, .auth] where present[k.rawValue] {
-            switch SourceSupport.lower(v[k.rawValue]) {
+            return marker(v[k.rawValue], true, "", false)
+        }
+        return marker("", false, v[Key.authorization.rawValue], present[Key.authorization.rawValue])
+    }
+
+    /// A `has_auth`-style flag (true/false, 1/0, yes/no; any other non-empty value, such as a
+    /// logged credential, counts as sent) or the presence of an `authorization` value
+    /// (`set` when one was sent); nil when neither key is logged.
+    static func marker(_ flag: String, _ hasFlag: Bool, _ authorization: String, _ hasAuthorization: Bool) -> Bool? {
+        if hasFlag {
+            switch SourceSupport.lower(flag) {
             case "true", "1", "yes", "y", "on": return true
             case "false", "0", "no", "n", "off", "", "-": return false
-            default: return true  // a logged credential value (not recommended) means one was sent
+            default: return true
             }
         }
-        if present[Key.authorization.rawValue] { return v[Key.authorization.rawValue] == "set" }
-        return nil
+        return hasAuthorization ? authorization == "set" : nil
     }
 
     private static func first(_ a: String, _ b: String, _ c: String = "") -> String {

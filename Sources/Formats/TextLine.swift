@@ -11,10 +11,16 @@ struct TextLine {
 
     /// The whole line (no newline).
     let bytes: UnsafeRawBufferPointer
-    /// Field ranges into `bytes`.
-    private(set) var fields: [Range<Int>] = []
-    /// Which fields were quoted (`"…"`), in field order.
-    private(set) var quoted: [Bool] = []
+    /// One field: its byte range in `bytes` and how it was written.
+    struct Field {
+        var start: Int
+        var end: Int
+        /// 0 bare, 1 `"…"`, 2 `[…]`.
+        var delimiter: UInt8
+    }
+
+    /// The fields, in order (one allocation per line).
+    private(set) var fields: [Field] = []
 
     /// Splits `bytes`; `limit` bounds the fields split (sniffing needs only the first few).
     init(_ bytes: UnsafeRawBufferPointer, limit: Int = TextLine.maxFields) {
@@ -32,14 +38,12 @@ struct TextLine {
                 while j < n && bytes[j] != close {
                     j += c == 0x22 && bytes[j] == 0x5C ? 2 : 1
                 }
-                fields.append((i + 1)..<Swift.min(j, n))
-                quoted.append(c == 0x22)
+                fields.append(Field(start: i + 1, end: Swift.min(j, n), delimiter: c == 0x22 ? 1 : 2))
                 i = j + 1
             } else {
                 var j = i
                 while j < n && bytes[j] != 0x20 && bytes[j] != 0x09 { j += 1 }
-                fields.append(i..<j)
-                quoted.append(false)
+                fields.append(Field(start: i, end: j, delimiter: 0))
                 i = j
             }
         }
@@ -51,8 +55,14 @@ struct TextLine {
     /// The bytes of field `i` (empty when out of range).
     subscript(_ i: Int) -> UnsafeRawBufferPointer {
         guard i < fields.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(rebasing: bytes[fields[i]])
+        return UnsafeRawBufferPointer(rebasing: bytes[fields[i].start..<fields[i].end])
     }
+
+    /// True when field `i` was written in `"…"`.
+    func isQuoted(_ i: Int) -> Bool { i < fields.count && fields[i].delimiter == 1 }
+
+    /// True when field `i` was written in `[…]`.
+    func isBracketed(_ i: Int) -> Bool { i < fields.count && fields[i].delimiter == 2 }
 
     /// Field `i` as text bounded to `max` bytes; "" for `-` (the access logs' "no value") and
     /// out-of-range fields. Short ASCII values are interned through `ctx`.

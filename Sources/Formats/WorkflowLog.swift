@@ -91,8 +91,9 @@ enum WorkflowLog: RecordFormat {
         r.set(field, text)
     }
 
-    /// The event of a complete record, or why there is none.
-    static func finish(_ r0: Record, _ ctx: inout DecodeContext) -> DecodeResult {
+    /// The event of a complete record, or why there is none; `capacity` reserves room for the
+    /// parameters a caller adds afterwards (front-door events add about ten).
+    static func finish(_ r0: Record, _ ctx: inout DecodeContext, capacity: Int = 16) -> DecodeResult {
         var r = r0
         guard let time = r.time else {
             let why = r.timeText.isEmpty ? "has no timestamp" : "timestamp '\(r.timeText)' is not a time"
@@ -117,7 +118,7 @@ enum WorkflowLog: RecordFormat {
             resources.append(Resource(kind: .other, id: SourceSupport.bounded("tool:" + r[.toolName])))
         }
         event.resources = resources
-        var p: [String: String] = Dictionary(minimumCapacity: 16)
+        var p: [String: String] = Dictionary(minimumCapacity: capacity)
         for (i, k) in WorkflowField.allCases.enumerated() where k != .authenticated && !r.values[i].isEmpty {
             SourceSupport.put(&p, k.rawValue, r.values[i])
         }

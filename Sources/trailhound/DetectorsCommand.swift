@@ -49,8 +49,9 @@ struct ValidateCommand: ParsableCommand {
             "\(dir): \(set.files.count) file(s), \(set.detectors.count) detector(s) (\(enabled) enabled), no problems")
         if let formatsDir {
             print(
-                "\(formatsDir): \(formats.files.count) file(s), \(formats.mappings.count) format mapping(s), no problems"
-            )
+                "\(formatsDir): \(formats.files.count) file(s), \(formats.mappings.count) format mapping(s), "
+                    + "\(formats.frontDoor.catalogue.endpoints.count) front-door endpoint(s), "
+                    + "\(formats.frontDoor.deployments.count) deployment(s), no problems")
         }
     }
 

@@ -6,7 +6,7 @@ struct FormatsOption: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "Directory of workflow-log mappings, formats/*.yaml (default: $TRAILHOUND_FORMATS, ./formats, or the one installed with trailhound; none found means no mappings)."
+            "Directory of workflow-log mappings, formats/*.yaml, with the front-door endpoint catalogue and deployments (default: $TRAILHOUND_FORMATS, ./formats, or the one installed with trailhound; none found means no mappings)."
     )
     var formats: String?
 

@@ -8,10 +8,12 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Scan audit log archives (CloudTrail, Kubernetes, GCP, Azure, AI-workflow) and print findings.",
         discussion: """
-            PATH may be a file (gzip or plain JSON, JSON lines or arrays), a directory (walked recursively; \
-            the CloudTrail S3 layout AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ is processed in \
-            event-time order) or - for stdin. Each record is recognised by its content: AWS CloudTrail, \
-            Kubernetes audit, GCP Cloud Audit, Azure Activity, or AI-workflow server logs. URLs (s3://, \
+            PATH may be a file (gzip or plain JSON, JSON lines or arrays, text access-log lines), a directory \
+            (walked recursively; the CloudTrail S3 layout AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ is \
+            processed in event-time order) or - for stdin. Each record is recognised by its content: AWS \
+            CloudTrail, Kubernetes audit, GCP Cloud Audit, Azure Activity, AI-workflow server logs, or the \
+            access logs in front of them (nginx, ALB, Envoy / Istio, GCP load balancer, Azure Application \
+            Gateway; servers and endpoints named by formats/workflow-endpoints.yaml). URLs (s3://, \
             sqs://, ...) are not read yet: copy the objects to a local directory first.
             Findings go to stdout (JSON lines by default), diagnostics and the summary to stderr.
             """)

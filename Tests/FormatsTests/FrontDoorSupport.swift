@@ -41,3 +41,8 @@ func theDiagnostic(_ r: DecodeResult) -> Diagnostic? {
     default: return nil
     }
 }
+
+/// The name of the format that claims a JSON record.
+func sniffFormat(_ json: String) -> String? {
+    Array(json.utf8).withUnsafeBytes { FormatRegistry.sniff($0) }
+}

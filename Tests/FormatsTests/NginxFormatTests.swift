@@ -1,5 +1,6 @@
 import EventModel
 import Testing
+import TestSupport
 
 @testable import Formats
 
@@ -132,5 +133,48 @@ import Testing
         #expect((e.parameter("path")?.utf8.count ?? 0) <= 1024)
         #expect((e.parameter("query")?.utf8.count ?? 0) <= FrontDoor.maxQuery)
         #expect(e.userAgent.raw.utf8.count <= 512)
+    }
+}
+
+/// Attacker-controlled lines: mutated real lines and random bytes never crash a text format,
+/// and each line either decodes or is reported.
+@Suite struct FrontDoorRobustnessTests {
+    static let seeds = [
+        NginxFormatTests.combined, NginxFormatTests.ingress, ALBFormatTests.full, ALBFormatTests.old,
+    ]
+
+    @Test func mutatedAndRandomLinesAreDecodedOrReported() {
+        var rng = SplitMix64(seed: 0x5eed)
+        let alphabet = Array(#" "[]-:/\?%.0123456789abcHTTP"#.utf8)
+        var decoded = 0
+        for round in 0..<4000 {
+            var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
+            let edits = Int(rng.next() % 8) + 1
+            for _ in 0..<edits where !bytes.isEmpty {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 4 {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
+                case 2: bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+                default: bytes = Array(bytes[..<at])
+                }
+            }
+            if round % 10 == 0 {
+                bytes = (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            }
+            let line = String(decoding: bytes, as: UTF8.self)
+            let (r, _) = decodeLine(line)
+            switch r {
+            case .event(let e):
+                decoded += 1
+                #expect(e.parameters.values.allSatisfy { $0.utf8.count <= 4096 })
+                #expect(e.provider == .workflow)
+            case .failed(let d):
+                #expect(!d.code.isEmpty && !d.message.isEmpty)
+            default:
+                Issue.record("unexpected result for \(line)")
+            }
+        }
+        #expect(decoded > 100)  // mutations that keep the shape still decode
     }
 }

@@ -58,3 +58,13 @@ import Testing
         #expect(c.codes == ["frame.too_large"])
     }
 }
+
+/// ALB access logs delivered to S3 are ordered by the end time in their names, like CloudTrail's.
+@Suite struct ALBDeliveryNameTests {
+    @Test func albObjectNamesCarryTheirTime() {
+        let name =
+            "AWSLogs/111122223333/elasticloadbalancing/us-east-1/2026/12/07/"
+            + "111122223333_elasticloadbalancing_us-east-1_app.ai-lb.50dc6c495c0c9188_20261207T0005Z_198.51.100.7_2soosksg.log.gz"
+        #expect(CloudTrailPath.nameTime(name) == Timestamp.parse("2026-12-07T00:05:00Z"))
+    }
+}

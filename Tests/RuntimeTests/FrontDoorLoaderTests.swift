@@ -36,6 +36,18 @@ import Testing
         #expect(set.mappings.contains { $0.name == "langflow-container" })
     }
 
+    @Test func exampleDeploymentsLoadBesideTheShippedCatalogue() throws {
+        let root = FormatMappingLoaderTests.root
+        let set = try loadDir([
+            "workflow-endpoints.yaml": try String(
+                contentsOfFile: root + "/formats/workflow-endpoints.yaml", encoding: .utf8),
+            "sites.yaml": try String(
+                contentsOfFile: root + "/examples/formats/frontdoor-deployments.yaml", encoding: .utf8),
+        ])
+        #expect(set.issues.isEmpty, "\(set.issues.map(\.description))")
+        #expect(set.frontDoor.deployments.count == 4)
+    }
+
     @Test func deploymentsFileMapsHostsAndBackends() throws {
         let set = try loadDir([
             "endpoints.yaml": """
