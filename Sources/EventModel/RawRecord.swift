@@ -5,13 +5,43 @@
 /// no rule can match. For wrapped records (EventBridge `detail`, CloudWatch Logs batches, EKS
 /// and AKS wrappers) these are the bytes of the inner provider record.
 ///
-/// A class so that copies of an `Event` share one buffer.
-public final class RawRecord: Sendable {
-    /// The record's JSON text (one object).
-    public let bytes: [UInt8]
+/// A class so that copies of an `Event` share one buffer. The bytes live in memory the record
+/// owns, at a fixed address for its whole life, so a rule engine may keep a parsed view of them
+/// (`memo`) and every rule that reads the event shares one parse.
+///
+/// `@unchecked Sendable`: the bytes never change after `init`; `memo` is written and read only by
+/// the thread that runs detection on the event (the decoders never touch it).
+public final class RawRecord: @unchecked Sendable {
+    private let storage: UnsafeMutableRawPointer
+    private let count: Int
+    /// A parsed view of `buffer` kept by the rule engine that made it (Sigma's top-level members),
+    /// so the next rule on the same event does not read the record again. Detection thread only.
+    public var memo: AnyObject?
 
-    /// Wraps a record's bytes.
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    /// Copies a record's bytes.
+    public init(copying source: UnsafeRawBufferPointer) {
+        count = source.count
+        storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, source.count), alignment: 8)
+        if let base = source.baseAddress, source.count > 0 { storage.copyMemory(from: base, byteCount: source.count) }
+    }
+
+    /// Copies a record's bytes.
+    public init(bytes: [UInt8]) {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(1, bytes.count), alignment: 8)
+        bytes.withUnsafeBytes {
+            if let base = $0.baseAddress, $0.count > 0 { p.copyMemory(from: base, byteCount: $0.count) }
+        }
+        storage = p
+        count = bytes.count
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The record's JSON text (one object), valid as long as this record is alive.
+    public var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+
+    /// The record's JSON text as an array (a copy).
+    public var bytes: [UInt8] { Array(buffer) }
 }
 
 /// Which events' raw records the decoders keep (`Event.raw`): per provider, every event or

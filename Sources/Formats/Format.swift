@@ -95,7 +95,7 @@ struct DecodeContext {
         guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil,
             rawInterest.wants(e.provider, operation: e.action.operation)
         else { return result }
-        e.raw = RawRecord(bytes: Array(bytes))
+        e.raw = RawRecord(copying: bytes)
         return .event(e)
     }
 

@@ -100,6 +100,25 @@ struct SigmaRecord {
 
     /// The whole record as a value (keyword searches); nil when it does not parse.
     var root: JSONValue? { try? reader.root() }
+
+    /// The top-level members of `raw`; nil when it is not a JSON object. The members point into
+    /// `raw`, which must outlive the record (a `RawRecord`'s buffer does).
+    static func read(_ raw: UnsafeRawBufferPointer) -> SigmaRecord? {
+        let reader = JSONReader(raw)
+        guard (try? reader.rootKind()) == .object, var it = try? reader.rootMembers() else { return nil }
+        var record = SigmaRecord(reader: reader)
+        while let m = try? it.next(), record.members.count < maxMembers { record.members.append(m) }
+        return record
+    }
+}
+
+/// What `RawRecord.memo` holds for Sigma: the record's top-level members, read once per event and
+/// shared by every rule that reads it (nil when the record is not a JSON object). Points into the
+/// `RawRecord`'s buffer, which owns this object, so it never outlives the bytes.
+final class SigmaParsedRecord {
+    let record: SigmaRecord?
+
+    init(_ record: SigmaRecord?) { self.record = record }
 }
 
 /// Reading a JSON value as the text a Sigma value is compared with.

@@ -51,12 +51,12 @@ public struct SigmaRule: Sendable {
 
     /// True when the raw record (bytes of one JSON object) satisfies the condition.
     public func matches(raw: UnsafeRawBufferPointer) -> Bool {
-        let reader = JSONReader(raw)
-        guard (try? reader.rootKind()) == .object, var it = try? reader.rootMembers() else { return false }
-        // The top-level members, read once per evaluation: every field lookup starts here
-        // instead of rescanning the record.
-        var record = SigmaRecord(reader: reader)
-        while let m = try? it.next(), record.members.count < SigmaRecord.maxMembers { record.members.append(m) }
+        guard let record = SigmaRecord.read(raw) else { return false }
+        return matches(record)
+    }
+
+    /// True when the record, its top-level members read already, satisfies the condition.
+    func matches(_ record: SigmaRecord) -> Bool {
         var cache = [Bool?](repeating: nil, count: selections.count)
         return condition.evaluate { i in
             if let known = cache[i] { return known }
@@ -67,8 +67,13 @@ public struct SigmaRule: Sendable {
     }
 
     /// True when `event` carries a raw record that satisfies the condition.
+    /// The record's top-level members are read once per event and kept in `RawRecord.memo`, so
+    /// every rule that reads the event shares that one pass.
     public func matches(_ event: Event) -> Bool {
         guard event.provider == provider, let raw = event.raw else { return false }
-        return raw.bytes.withUnsafeBytes { matches(raw: $0) }
+        if let parsed = raw.memo as? SigmaParsedRecord { return parsed.record.map(matches) ?? false }
+        let parsed = SigmaParsedRecord(SigmaRecord.read(raw.buffer))
+        raw.memo = parsed
+        return parsed.record.map(matches) ?? false
     }
 }

@@ -54,7 +54,12 @@ struct FrontDoorExpectation: Decodable {
         let facts = hit.first?["facts"] as? [String: Any]
         #expect(facts?["source_ip"] as? String == "203.0.113.66")
         #expect(facts?["action"] as? String == "validate_code")
-        // Ordinary GETs and the authenticated flow run raise nothing else.
-        #expect(r.findings.count == 1, "\(format): \(r.findings.compactMap { $0["detector"] as? String })")
+        // Ordinary GETs and the authenticated flow run raise nothing else; the attacker's version probe before
+        // the code call is the exploit sequence (workflow.exploit_sequence), a finding about the same address.
+        let detectors = Set(r.findings.compactMap { $0["detector"] as? String })
+        #expect(
+            detectors.isSubset(of: ["workflow.unauthenticated_execution", "workflow.exploit_sequence"]),
+            "\(format): \(detectors)")
+        #expect(r.findings.allSatisfy { !String(describing: $0).contains("198.51.100.2") }, "\(format): benign clients")
     }
 }
