@@ -54,12 +54,13 @@ struct FrontDoorExpectation: Decodable {
         let facts = hit.first?["facts"] as? [String: Any]
         #expect(facts?["source_ip"] as? String == "203.0.113.66")
         #expect(facts?["action"] as? String == "validate_code")
-        // Ordinary GETs and the authenticated flow run raise nothing else; the attacker's version probe before
-        // the code call is the exploit sequence (workflow.exploit_sequence), a finding about the same address.
-        let detectors = Set(r.findings.compactMap { $0["detector"] as? String })
-        #expect(
-            detectors.isSubset(of: ["workflow.unauthenticated_execution", "workflow.exploit_sequence"]),
-            "\(format): \(detectors)")
-        #expect(r.findings.allSatisfy { !String(describing: $0).contains("198.51.100.2") }, "\(format): benign clients")
+        // Ordinary GETs and the other clients raise nothing: every finding is about the prober's
+        // code call (the version probe then the code endpoint is also `workflow.exploit_sequence`).
+        let attack = r.findings.allSatisfy { f in
+            (f["event_ids"] as? [String])?.count == 1
+                && (f["event_ids"] as? [String]) == (hit.first?["event_ids"] as? [String])
+        }
+        #expect(attack, "\(format): \(r.findings.compactMap { $0["detector"] as? String })")
+        #expect(r.findings.count <= 2)
     }
 }
