@@ -95,9 +95,8 @@ public final class InvestigateRunner {
         let files = discovered.files.filter { !$0.isDigest }
         if files.isEmpty { throw Failure(description: "trailhound: error: no input files found", status: .failure) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let networks = NetworkClassLoader.load(detectorsDirectory: options.detectorsDirectory)
-        for d in networks.diagnostics { reporter.report(d) }
-        baselines.networkClasses = networks.classes
+        NetworkClassLoader.install(
+            into: baselines, detectorsDirectory: options.detectorsDirectory, report: reporter.report)
         let engine = DetectionEngine(detectors: set.detectors + rules.detectors, baselines: baselines)
         RiskCorrelator().attach(to: engine)
         if let path = options.statePath {

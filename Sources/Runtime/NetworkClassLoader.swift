@@ -12,6 +12,16 @@ public enum NetworkClassLoader {
     /// Most bytes read from one snapshot file (inflated); the published ranges are ~2 MB.
     public static let maxFileBytes = 64 << 20
 
+    /// Loads the snapshots of `dir` (when there is one) into `baselines`; problems go to `report`.
+    public static func install(
+        into baselines: BaselineStore, detectorsDirectory dir: String?, report: (Diagnostic) -> Void
+    ) {
+        guard let dir else { return }
+        let loaded = load(detectorsDirectory: dir)
+        for d in loaded.diagnostics { report(d) }
+        baselines.networkClasses = loaded.classes
+    }
+
     /// The classes and the problems found.
     public static func load(detectorsDirectory dir: String) -> (classes: NetworkClasses, diagnostics: [Diagnostic]) {
         let folder = (dir as NSString).appendingPathComponent("networks")

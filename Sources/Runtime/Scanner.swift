@@ -39,9 +39,8 @@ public final class Scanner {
         let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
-        let networks = NetworkClassLoader.load(detectorsDirectory: options.detectorsDirectory)
-        for d in networks.diagnostics { reporter.report(d) }
-        baselines.networkClasses = networks.classes
+        NetworkClassLoader.install(
+            into: baselines, detectorsDirectory: options.detectorsDirectory, report: reporter.report)
         let chosen =
             options.noBaselines
             ? set.detectors.filter { !Registry.baselineDetectorIds.contains($0.spec.id) } : set.detectors

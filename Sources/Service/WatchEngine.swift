@@ -81,10 +81,8 @@ final class WatchEngine: @unchecked Sendable {
         self.decoder = FileDecoder(
             options: ingest, mappings: mappings, rawInterest: rules.rawInterest, frontDoor: frontDoor)
         baselines = BaselineStore(configuration: config.baselines)
-        if let dir = config.detectorsDirectory {
-            let networks = NetworkClassLoader.load(detectorsDirectory: dir)
-            for d in networks.diagnostics { Terminal.err(d.description) }
-            baselines.networkClasses = networks.classes
+        NetworkClassLoader.install(into: baselines, detectorsDirectory: config.detectorsDirectory) {
+            Terminal.err($0.description)
         }
         incidents = config.incidents ? IncidentBuilder() : nil
         engine = DetectionEngine(
@@ -93,11 +91,6 @@ final class WatchEngine: @unchecked Sendable {
         try restore()
         pipeline = makePipeline()
         shared.metrics.with { $0.detectorsEnabled = detectorCount }
-    }
-
-    private static func withObserver(_ detectors: [LoadedDetector], _ builder: IncidentBuilder?) -> [LoadedDetector] {
-        guard let builder else { return detectors }
-        return detectors + [IncidentChainObserver(builder: builder, persistent: true).loaded]
     }
 
     /// Detectors enabled, the incident chain observer not counted.
@@ -370,6 +363,8 @@ final class WatchEngine: @unchecked Sendable {
         eventLog?.close()
     }
 
+    static let kept = "the previous detector config stays in force"
+
     /// SIGHUP: a new detector config replaces the running one only if it loads without a problem.
     private func reload() {
         guard let dir = config.detectorsDirectory else { return }
@@ -379,8 +374,7 @@ final class WatchEngine: @unchecked Sendable {
         if !issues.isEmpty {
             for i in issues { Terminal.err(i.description) }
             Terminal.err(
-                "trailhound: error: reload rejected: \(issues.count) problem(s) in \(dir) or its rules; the previous detector config stays in force"
-            )
+                "trailhound: error: reload rejected: \(issues.count) problem(s) in \(dir) or its rules; \(Self.kept)")
             shared.metrics.with { $0.reloads["rejected", default: 0] += 1 }
             return
         }
@@ -395,12 +389,11 @@ final class WatchEngine: @unchecked Sendable {
         decoder.rawInterest = rules.rawInterest
         pipeline = makePipeline()
         lastEvents = 0
+        let enabled = detectorCount
         shared.metrics.with {
             $0.reloads["ok", default: 0] += 1
-            $0.detectorsEnabled = next.detectorIds.count - (incidents == nil ? 0 : 1)
+            $0.detectorsEnabled = enabled
         }
-        Terminal.err(
-            "trailhound: reloaded detector config from \(dir): \(next.detectorIds.count - (incidents == nil ? 0 : 1)) detector(s) enabled"
-        )
+        Terminal.err("trailhound: reloaded detector config from \(dir): \(enabled) detector(s) enabled")
     }
 }

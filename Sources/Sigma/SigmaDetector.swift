@@ -34,10 +34,38 @@ public final class SigmaDetector: Detector {
         self.ruleFacts = facts
     }
 
+    /// When a full signal was last built per identity. A repeat within the dedup window is folded
+    /// by the engine into that finding, which keeps only its count, key, times and evidence, so a
+    /// broad rule that fires on most events (a hunting rule) builds its wording once per window,
+    /// not once per event. Bounded: cleared when it reaches `maxRecent` identities.
+    private var recent: [String: Int64] = [:]
+    static let maxRecent = 4096
+
     /// Raises a signal when the event's raw record satisfies the rule.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard rule.matches(event) else { return }
+        let window = context.spec.dedupWindow
+        if window > 0, let first = recent[event.identity.key], event.time >= first, event.time - first <= window {
+            signals.append(repeatSignal(for: event, severity: context.spec.severity))
+            return
+        }
+        if recent.count >= Self.maxRecent { recent.removeAll(keepingCapacity: true) }
+        recent[event.identity.key] = event.time
         signals.append(signal(for: event, severity: context.spec.severity))
+    }
+
+    /// A repeat within the window: the same severity, key, resource and evidence as `signal(for:)`,
+    /// with short wording (it is folded; if it is not, because the risk correlator raised it, it
+    /// still reads as the rule's finding and carries the rule's facts).
+    func repeatSignal(for event: Event, severity: Severity) -> Signal {
+        let operation = event.action.operation
+        return Signal(
+            severity: severity, title: "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"",
+            explanation:
+                "\(RuleText.bounded(operation, 120)) matched rule \"\(rule.title)\" again within its dedup window. "
+                + details.joined(separator: " "),
+            facts: ruleFacts, mitre: rule.mitre, key: operation, failedAttempt: !event.outcome.isSuccess,
+            resource: event.resources.first?.id ?? operation)
     }
 
     /// The signal for a matching event.

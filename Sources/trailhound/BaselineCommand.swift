@@ -67,11 +67,9 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             let baselines = try BaselineCommand.load(state)
-            if let dir = DetectorsLocator.resolve(detectorsOption.detectors) {
-                let networks = NetworkClassLoader.load(detectorsDirectory: dir)
-                for d in networks.diagnostics { Terminal.err(d.description) }
-                baselines.networkClasses = networks.classes
-            }
+            NetworkClassLoader.install(
+                into: baselines, detectorsDirectory: DetectorsLocator.resolve(detectorsOption.detectors)
+            ) { Terminal.err($0.description) }
             let key = try BaselineCommand.resolve(identity, in: baselines, state: state)
             guard let text = baselines.describe(identity: key) else {
                 Terminal.err("trailhound: error: no baseline for '\(key)' in \(state)")
