@@ -30,7 +30,7 @@ public final class SigmaDetector: Detector {
         self.details = details
         var facts = [Fact("rule_title", rule.title)]
         if !rule.ruleId.isEmpty { facts.append(Fact("rule_id", rule.ruleId)) }
-        facts.append(Fact("rule_file", RuleText.bounded(rule.file, 300)))
+        facts.append(Fact("rule_file", RuleText.bounded(rule.displayFile.isEmpty ? rule.file : rule.displayFile, 300)))
         self.ruleFacts = facts
     }
 

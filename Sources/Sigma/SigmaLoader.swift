@@ -72,12 +72,24 @@ public enum SigmaLoader {
                 set.files.append(file)
                 let outcome = SigmaParser.parse(yaml: text, file: file)
                 set.issues += outcome.issues
-                if let r = outcome.rule { parsed.append(r) } else { set.skipped += 1 }
+                if var r = outcome.rule {
+                    r.displayFile = display(file, under: dir)
+                    parsed.append(r)
+                } else {
+                    set.skipped += 1
+                }
             }
         }
         set.configIssues = sink.issues
         assign(parsed, tuning, reserved: reserved, &set)
         return set
+    }
+
+    /// `file` relative to `dir`, under `dir`'s own name; the file itself when it is not inside.
+    static func display(_ file: String, under dir: String) -> String {
+        let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        guard file.hasPrefix(base + "/") else { return file }
+        return (base as NSString).lastPathComponent + "/" + file.dropFirst(base.count + 1)
     }
 
     /// Loads rules from texts (tests): `(file, yaml)` pairs.

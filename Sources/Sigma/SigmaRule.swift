@@ -6,8 +6,12 @@ import EventModel
 /// identifiers and condition, and the index entries derived from them (the operations an event
 /// must have for the rule to possibly match).
 public struct SigmaRule: Sendable {
-    /// File the rule was read from.
+    /// File the rule was read from (as found: diagnostics name it).
     public let file: String
+    /// The file as findings name it (`rule_file`): relative to the rules directory it was loaded
+    /// from, under that directory's name (`rules/aws/root_activity.yml`), so the same rule gives the
+    /// same finding wherever the tree is installed.
+    public var displayFile: String = ""
     /// Line and column of the rule's `title` (1-based).
     public let line: Int
     /// Column of `title`.

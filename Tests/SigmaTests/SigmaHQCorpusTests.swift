@@ -41,8 +41,9 @@ struct SigmaHQCorpusTests {
         return SigmaLoader.load(texts: [(path, try String(contentsOfFile: path, encoding: .utf8))])
     }
 
-    @Test func materialIsPresentOrSkippedVisibly() throws {
-        try #require(Self.present, "../shared/sigma/rules is absent: the SigmaHQ tests are skipped")
+    /// Without `../shared` (a user's clone) this test and the generated ones are reported as skipped, with why.
+    @Test(.enabled(if: present, "../shared/sigma/rules is absent: the SigmaHQ tests are skipped"))
+    func materialIsPresentOrSkippedVisibly() throws {
         #expect(Self.files().count >= 120)
     }
 
