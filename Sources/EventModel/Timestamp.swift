@@ -9,20 +9,24 @@ public enum Timestamp {
         return t.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
+    /// The decimal number written by exactly `count` ASCII digits at `at` in `b`; nil when any is
+    /// not a digit or the run passes the end. Shared by every byte-level time parser.
+    public static func digits(_ b: UnsafeRawBufferPointer, at: Int, count: Int) -> Int? {
+        guard at >= 0, at + count <= b.count else { return nil }
+        var v = 0
+        for i in at..<(at + count) {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            v = v * 10 + Int(c - 48)
+        }
+        return v
+    }
+
     /// Byte-level variant of `parse(_:)`.
     public static func parse(_ b: UnsafeRawBufferPointer) -> Int64? {
         let n = b.count
         guard n >= 10 else { return nil }
-        func digits(_ at: Int, _ count: Int) -> Int? {
-            guard at + count <= n else { return nil }
-            var v = 0
-            for i in at..<(at + count) {
-                let c = b[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            return v
-        }
+        func digits(_ at: Int, _ count: Int) -> Int? { Timestamp.digits(b, at: at, count: count) }
         guard let y = digits(0, 4), b[4] == 45, let mo = digits(5, 2), b[7] == 45, let d = digits(8, 2),
             y >= 1, (1...12).contains(mo), (1...daysInMonth(y, mo)).contains(d)
         else { return nil }

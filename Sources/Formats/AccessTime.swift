@@ -7,16 +7,7 @@ enum AccessTime {
     /// `DD/Mon/YYYY:HH:MM:SS ±HHMM` → milliseconds since the epoch (UTC); nil otherwise.
     static func commonLog(_ b: UnsafeRawBufferPointer) -> Int64? {
         guard b.count >= 20 else { return nil }
-        func num(_ at: Int, _ count: Int) -> Int? {
-            guard at + count <= b.count else { return nil }
-            var v = 0
-            for i in at..<(at + count) {
-                let c = b[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            return v
-        }
+        func num(_ at: Int, _ count: Int) -> Int? { Timestamp.digits(b, at: at, count: count) }
         guard let d = num(0, 2), b[2] == 0x2F, let mo = month(b[3], b[4], b[5]), b[6] == 0x2F, let y = num(7, 4),
             b[11] == 0x3A, let h = num(12, 2), b[14] == 0x3A, let mi = num(15, 2), b[17] == 0x3A, let s = num(18, 2),
             (1...Timestamp.daysInMonth(y, mo)).contains(d), h < 24, mi < 60, s < 61

@@ -45,10 +45,7 @@ public struct RecordDecoder: @unchecked Sendable {
     /// first text format that recognises it decodes it; a line none claims is reported as
     /// `frame.not_json`, its meaning before text formats existed.
     public mutating func decodeText(_ bytes: UnsafeRawBufferPointer, origin: Origin) -> DecodeResult {
-        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
-        context.origin = origin
-        context.invalidUTF8 = false
-        if !context.warnings.isEmpty { context.warnings.removeAll(keepingCapacity: true) }
+        begin(origin)
         let line = TextLine(bytes)
         var result: DecodeResult?
         for format in FormatRegistry.textFormats where format.sniff(line) {
@@ -63,21 +60,12 @@ public struct RecordDecoder: @unchecked Sendable {
                         + "access-log line (\(FormatRegistry.textFormats.map { $0.name }.joined(separator: ", "))); skipped it"
                 ))
         }
-        if result.hasEvent { warnings += context.warnings }
-        if context.invalidUTF8, result.hasEvent {
-            warnings.append(
-                context.diagnostic(
-                    .warning, DecodeCode.invalidUTF8, "record text had invalid UTF-8, replaced with U+FFFD"))
-        }
-        return result
+        return end(result)
     }
 
     /// Decodes one record read at `origin`.
     public mutating func decode(_ bytes: UnsafeRawBufferPointer, origin: Origin) -> DecodeResult {
-        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
-        context.origin = origin
-        context.invalidUTF8 = false
-        if !context.warnings.isEmpty { context.warnings.removeAll(keepingCapacity: true) }
+        begin(origin)
         let result: DecodeResult
         do {
             result = try decodeObject(bytes)
@@ -88,6 +76,19 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         fields.clear()
         context.nested.clear()
+        return end(result)
+    }
+
+    /// Resets the per-record state (warnings, origin, the invalid-UTF-8 mark) before a record.
+    private mutating func begin(_ origin: Origin) {
+        if !warnings.isEmpty { warnings.removeAll(keepingCapacity: true) }
+        context.origin = origin
+        context.invalidUTF8 = false
+        if !context.warnings.isEmpty { context.warnings.removeAll(keepingCapacity: true) }
+    }
+
+    /// Moves the record's warnings out when it gave an event, adding the invalid-UTF-8 one.
+    private mutating func end(_ result: DecodeResult) -> DecodeResult {
         if result.hasEvent { warnings += context.warnings }
         if context.invalidUTF8, result.hasEvent {
             warnings.append(
