@@ -59,6 +59,7 @@ public enum DiagnosticCatalog {
             e("decode.not_json", "a record that does not start like JSON"),
             e("decode.syntax", "malformed JSON inside a record"),
             e("decode.too_deep", "a record nested deeper than the JSON reader's limit"),
+            e("decode.too_large", "an OCSF API Activity record whose CloudTrail transcript passes 256 KiB; skipped"),
             e("decode.not_object", "a record that is not a JSON object"),
             e("decode.invalid_utf8", "invalid UTF-8 in a string (replaced by U+FFFD, event kept; warning)"),
             e("decode.missing_field", "a required field (`eventTime`, `eventName`) is missing"),

@@ -36,7 +36,11 @@ extension CloudTrail {
                     service: event.action.service, operation: event.action.operation, m, into: &list, &ctx)
                 guard params.count < Limits.maxParameters, m.value.kind != .null else { continue }
                 let key = try path(m.key, &ctx)
-                params[key] = try parameterValue(m.value, &ctx)
+                var value = m.value
+                if value.kind == .object, m.key == "disableApiTermination", let v = try value.member("value") {
+                    value = v  // Logstash's CloudTrail codec wraps this one parameter
+                }
+                params[key] = try parameterValue(value, &ctx)
             }
         }
         list.finish()

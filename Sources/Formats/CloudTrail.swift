@@ -16,6 +16,9 @@ import EventModel
 /// it is stable across runs over the same file. A record without `userIdentity` decodes
 /// with `Identity.unknown` (empty key) and a `decode.missing_identity` warning, except an
 /// `AwsServiceEvent` or an Insights event, which have no caller by design.
+///
+/// Records re-shipped by Logstash's CloudTrail codec decode too: it moves `eventTime` to
+/// `@timestamp` and wraps `requestParameters.disableApiTermination` as `{"value": …}`.
 enum CloudTrail: RecordFormat {
     static let name = "cloudtrail"
 
@@ -28,6 +31,8 @@ enum CloudTrail: RecordFormat {
     static func decode(_ f: RecordFields, context: inout DecodeContext) throws(JSONError) -> DecodeResult {
         var r = Fields()
         r.collect(f)
+        // Logstash's CloudTrail codec moves `eventTime` to `@timestamp`.
+        if r.eventTime == nil { r.envelopeTime = f.first("@timestamp") }
         return try decode(r, context: &context)
     }
 

@@ -42,6 +42,8 @@ public enum DecodeCode {
     public static let syntax = "decode.syntax"
     /// Nesting deeper than the depth limit (from ByteJSON).
     public static let tooDeep = "decode.too_deep"
+    /// A record that would decode into more than a format's bound (an OCSF record's CloudTrail transcript).
+    public static let tooLarge = "decode.too_large"
     /// The record is JSON but not an object.
     public static let notObject = "decode.not_object"
     /// A required field (`eventTime`, `eventName`, `eventSource`) is missing or null.

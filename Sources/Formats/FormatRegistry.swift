@@ -9,7 +9,7 @@ import EventModel
 /// Records no format claims are offered to the workflow mappings (`WorkflowMapping`).
 public enum FormatRegistry {
     static let formats: [any RecordFormat.Type] = [
-        CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self,
+        CloudTrail.self, EventBridge.self, CloudTrailDigest.self, CloudTrailMetadata.self, OCSFAPIActivity.self,
         KubernetesAudit.self, GCPLoadBalancer.self, GCPAudit.self, AKSAudit.self, AppGatewayAccessLog.self,
         AzureActivity.self, WorkflowLog.self, EKSAuditMessage.self, CloudWatchBatch.self, EnvoyAccessLog.self,
         NginxJSONLog.self,

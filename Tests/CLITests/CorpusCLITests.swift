@@ -151,7 +151,27 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         "cloudtrail-lines-multimember.jsonl.gz", "cloudtrail-lines.jsonl", "cloudtrail-lines.jsonl.gz",
         "cloudtrail-records-multimember.json.gz", "cloudtrail-records-pretty.json", "cloudtrail-records.json",
         "cloudtrail-records.json.gz", "eventbridge.jsonl", "eventbridge.jsonl.gz", "cloudwatch-firehose.json.gz",
+        "ocsf-api-activity.jsonl.gz", "logstash-cloudtrail.jsonl",
     ]
+
+    /// Findings of `scan FILE --format json`, with the file's own name replaced so shapes compare.
+    func findings(_ file: String) throws -> [String] {
+        let r = try CLI.run([
+            "scan", CLI.corpus("cloudtrail/formats/\(file)"), "--detectors", "detectors", "--format", "json",
+            "--no-progress",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout.split(separator: "\n").map { $0.replacingOccurrences(of: file, with: "FILE") }
+    }
+
+    /// Re-shipped records (OCSF API Activity from Security Lake, Logstash's codec) give the very
+    /// findings, word for word, that the raw CloudTrail lines give.
+    @Test(arguments: ["ocsf-api-activity.jsonl.gz", "logstash-cloudtrail.jsonl"])
+    func reshippedRecordsGiveTheSameFindings(_ file: String) throws {
+        let expected = try findings("cloudtrail-lines.jsonl")
+        #expect(!expected.isEmpty)
+        #expect(try findings(file) == expected)
+    }
 
     @Test(arguments: files)
     func everyShapeYieldsTheSameEvents(_ file: String) throws {
