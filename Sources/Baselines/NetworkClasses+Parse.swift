@@ -8,7 +8,7 @@ extension NetworkClasses {
     }
 
     /// A prefix as read: its unit range and priority (longer prefixes win).
-    private struct Prefix {
+    fileprivate struct Prefix {
         var start: UInt64
         var end: UInt64
         var length: Int
@@ -17,51 +17,95 @@ extension NetworkClasses {
 
     /// Parses a snapshot: `<cidr> TAB <class name>` per line; `#` lines are comments, of which
     /// `# date:` and `# source:` are kept. Bad lines are returned as issues and skipped; nothing
-    /// traps whatever the text. Class names are cut to 64 bytes.
+    /// traps whatever the text. Class names are cut to 64 bytes. Byte-wise: a scan loads the
+    /// 37,000-line bundled snapshot at start-up, so splitting it into Substrings would cost more
+    /// than a small scan.
     public static func parse(_ text: String) -> (classes: NetworkClasses, issues: [Issue]) {
+        var text = text
+        return text.withUTF8 { u in
+            var reader = SnapshotReader()
+            var start = 0
+            while start <= u.count {
+                var end = start
+                while end < u.count, u[end] != 0x0A { end += 1 }
+                var stop = end
+                if stop > start, u[stop - 1] == 0x0D { stop -= 1 }
+                reader.lineNumber += 1
+                if !reader.line(UnsafeBufferPointer(rebasing: u[start..<stop])) { break }
+                start = end + 1
+            }
+            return reader.finish()
+        }
+    }
+
+    /// The state of one `parse`: classes and prefixes read so far.
+    private struct SnapshotReader {
         var names: [String] = []
         var nameIndex: [String: UInt32] = [:]
+        var lastName: [UInt8] = []
+        var lastIndex: UInt32?
         var v4: [Prefix] = []
         var v6: [Prefix] = []
         var issues: [Issue] = []
         var date = ""
         var sources: [String] = []
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") {
-                if line.hasPrefix("# date:") { date = clip(line.dropFirst(7), 32) }
-                if line.hasPrefix("# source:"), sources.count < 16 { sources.append(clip(line.dropFirst(9), 300)) }
-                continue
+
+        /// Reads one line (without its end); false when the prefix limit stops the reading.
+        mutating func line(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+            if line.isEmpty { return true }
+            if line[0] == UInt8(ascii: "#") {
+                comment(line)
+                return true
             }
             guard v4.count + v6.count < maxPrefixes else {
                 issues.append(Issue(line: lineNumber, message: "more than \(maxPrefixes) prefixes; the rest ignored"))
-                break
+                return false
             }
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2, let p = prefix(parts[0]) else {
+            guard let tab = line.firstIndex(of: 0x09), line[(tab + 1)...].contains(where: { $0 != 0x20 }),
+                let p = NetworkClasses.prefix(UnsafeBufferPointer(rebasing: line[..<tab]))
+            else {
                 if issues.count < 100 {
-                    issues.append(
-                        Issue(line: lineNumber, message: "expected '<cidr><TAB><class>', got '\(clip(line, 80))'"))
+                    let shown = clip(String(decoding: line, as: UTF8.self)[...], 80)
+                    issues.append(Issue(line: lineNumber, message: "expected '<cidr><TAB><class>', got '\(shown)'"))
                 }
-                continue
+                return true
             }
-            let name = clip(parts[1], 64)
+            guard let index = classIndex(UnsafeBufferPointer(rebasing: line[(tab + 1)...])) else { return true }
+            let entry = Prefix(start: p.start, end: p.end, length: p.length, index: index)
+            if p.v6 { v6.append(entry) } else { v4.append(entry) }
+            return true
+        }
+
+        /// `# date:` and `# source:` comments are kept; others are skipped.
+        mutating func comment(_ line: UnsafeBufferPointer<UInt8>) {
+            let text = String(decoding: line.prefix(512), as: UTF8.self)[...]
+            if text.hasPrefix("# date:") { date = clip(text.dropFirst(7), 32) }
+            if text.hasPrefix("# source:"), sources.count < 16 { sources.append(clip(text.dropFirst(9), 300)) }
+        }
+
+        /// The class's index (lines of one class come together: the last name is checked first);
+        /// nil when `maxClasses` names are already known.
+        mutating func classIndex(_ raw: UnsafeBufferPointer<UInt8>) -> UInt32? {
+            if let lastIndex, raw.elementsEqual(lastName) { return lastIndex }
+            let name = clip(String(decoding: raw, as: UTF8.self)[...], 64)
             var index = nameIndex[name]
             if index == nil {
-                guard names.count < maxClasses else { continue }
+                guard names.count < maxClasses else { return nil }
                 index = UInt32(names.count)
                 nameIndex[name] = index
                 names.append(name)
             }
-            let entry = Prefix(start: p.start, end: p.end, length: p.length, index: index ?? 0)
-            if p.v6 { v6.append(entry) } else { v4.append(entry) }
+            lastName = Array(raw)
+            lastIndex = index
+            return index
         }
-        let classes = NetworkClasses(
-            names: names, v4: disjoint(v4), v6: disjoint(v6), date: date, sources: sources)
-        return (classes, issues)
+
+        func finish() -> (classes: NetworkClasses, issues: [Issue]) {
+            let classes = NetworkClasses(
+                names: names, v4: disjoint(v4), v6: disjoint(v6), date: date, sources: sources)
+            return (classes, issues)
+        }
     }
 
     private static func clip(_ s: Substring, _ n: Int) -> String {
@@ -69,14 +113,20 @@ extension NetworkClasses {
     }
 
     /// `a.b.c.d/len` or `x:y::/len` as a range of /24 (IPv4) or /48 (IPv6) units.
-    private static func prefix(_ cidr: Substring) -> (start: UInt64, end: UInt64, length: Int, v6: Bool)? {
-        let parts = cidr.split(separator: "/")
-        guard parts.count == 2, let length = Int(parts[1]), let key = NetworkKey.of(ip: String(parts[0])) else {
-            return nil
+    private static func prefix(_ cidr: UnsafeBufferPointer<UInt8>) -> (
+        start: UInt64, end: UInt64, length: Int, v6: Bool
+    )? {
+        guard let slash = cidr.firstIndex(of: UInt8(ascii: "/")), slash + 1 < cidr.count, cidr.count - slash <= 4
+        else { return nil }
+        var length = 0
+        for c in cidr[(slash + 1)...] {
+            guard c >= 48, c <= 57 else { return nil }
+            length = length * 10 + Int(c - 48)
         }
+        guard let key = NetworkKey.of(ipBytes: UnsafeBufferPointer(rebasing: cidr[..<slash])) else { return nil }
         let v6 = NetworkKey.isV6(key)
         let bits = v6 ? 48 : 24
-        guard length >= 0, length <= (v6 ? 128 : 32) else { return nil }
+        guard length <= (v6 ? 128 : 32) else { return nil }
         let span = max(0, bits - length)
         let unit = key & (v6 ? 0xFFFF_FFFF_FFFF : 0xFF_FFFF)
         let mask: UInt64 = span == 0 ? 0 : (1 << UInt64(span)) - 1
@@ -86,7 +136,7 @@ extension NetworkClasses {
 
     /// Nested prefixes (CIDRs nest or are disjoint) as disjoint segments, the longest prefix
     /// winning; equal prefixes keep the one read last.
-    private static func disjoint(_ prefixes: [Prefix]) -> [Segment] {
+    fileprivate static func disjoint(_ prefixes: [Prefix]) -> [Segment] {
         let sorted = prefixes.enumerated().sorted {
             ($0.element.start, $0.element.length, $0.offset) < ($1.element.start, $1.element.length, $1.offset)
         }.map(\.element)

@@ -17,6 +17,9 @@ public enum NetworkKey {
         return Array(ip.utf8).withUnsafeBufferPointer { parse($0) }
     }
 
+    /// `of(ip:)` for text already in a byte buffer (snapshot lines), without making a String.
+    public static func of(ipBytes b: UnsafeBufferPointer<UInt8>) -> UInt64? { parse(b) }
+
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
         guard !b.isEmpty, b.count <= 64 else { return nil }
         var hasColon = false

@@ -16,6 +16,8 @@ public final class SigmaDetector: Detector {
     /// broad rule may fire on most events).
     private let details: [String]
     private let ruleFacts: [Fact]
+    /// The explanation of a repeat after its operation, built once.
+    private let repeatTail: String
 
     /// Wraps a rule under detector id `id`.
     public init(rule: SigmaRule, id: String) {
@@ -28,6 +30,8 @@ public final class SigmaDetector: Detector {
             details.append("False positives: \(RuleText.list(rule.falsePositives)).")
         }
         self.details = details
+        self.repeatTail =
+            " matched rule \"\(rule.title)\" again within its dedup window. " + details.joined(separator: " ")
         var facts = [Fact("rule_title", rule.title)]
         if !rule.ruleId.isEmpty { facts.append(Fact("rule_id", rule.ruleId)) }
         facts.append(Fact("rule_file", RuleText.bounded(rule.displayFile.isEmpty ? rule.file : rule.displayFile, 300)))
@@ -38,32 +42,31 @@ public final class SigmaDetector: Detector {
     /// by the engine into that finding, which keeps only its count, key, times and evidence, so a
     /// broad rule that fires on most events (a hunting rule) builds its wording once per window,
     /// not once per event. Bounded: cleared when it reaches `maxRecent` identities.
-    private var recent: [String: Int64] = [:]
+    private var recent: [String: (time: Int64, title: String)] = [:]
     static let maxRecent = 4096
 
     /// Raises a signal when the event's raw record satisfies the rule.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard rule.matches(event) else { return }
         let window = context.spec.dedupWindow
-        if window > 0, let first = recent[event.identity.key], event.time >= first, event.time - first <= window {
-            signals.append(repeatSignal(for: event, severity: context.spec.severity))
+        let key = event.identity.key
+        if window > 0, let seen = recent[key], event.time >= seen.time, event.time - seen.time <= window {
+            signals.append(repeatSignal(for: event, title: seen.title, severity: context.spec.severity))
             return
         }
         if recent.count >= Self.maxRecent { recent.removeAll(keepingCapacity: true) }
-        recent[event.identity.key] = event.time
+        recent[key] = (event.time, "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"")
         signals.append(signal(for: event, severity: context.spec.severity))
     }
 
     /// A repeat within the window: the same severity, key, resource and evidence as `signal(for:)`,
-    /// with short wording (it is folded; if it is not, because the risk correlator raised it, it
-    /// still reads as the rule's finding and carries the rule's facts).
-    func repeatSignal(for event: Event, severity: Severity) -> Signal {
+    /// with short wording built from parts made once (it is folded; if it is not, because the risk
+    /// correlator raised it, it still reads as the rule's finding and carries the rule's facts).
+    func repeatSignal(for event: Event, title: String, severity: Severity) -> Signal {
         let operation = event.action.operation
         return Signal(
-            severity: severity, title: "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"",
-            explanation:
-                "\(RuleText.bounded(operation, 120)) matched rule \"\(rule.title)\" again within its dedup window. "
-                + details.joined(separator: " "),
+            severity: severity, title: title,
+            explanation: RuleText.bounded(operation, 120) + repeatTail,
             facts: ruleFacts, mitre: rule.mitre, key: operation, failedAttempt: !event.outcome.isSuccess,
             resource: event.resources.first?.id ?? operation)
     }

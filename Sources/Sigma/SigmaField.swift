@@ -12,6 +12,15 @@ struct SigmaField: Sendable, Hashable {
     let path: String
     /// Azure's REST shape wraps values as `{"value": …, "localizedValue": …}`: use `value`.
     let unwrapValue: Bool
+    /// `path` as bytes: keys are compared with it by offset, with no String indexing per key.
+    let pathBytes: [UInt8]
+
+    init(name: String, path: String, unwrapValue: Bool) {
+        self.name = name
+        self.path = path
+        self.unwrapValue = unwrapValue
+        self.pathBytes = Array(path.utf8)
+    }
 
     /// Values collected per field and event at most (the rest of a huge array is not read).
     static let maxValues = 256
@@ -19,75 +28,86 @@ struct SigmaField: Sendable, Hashable {
     /// The values at `path` in `root` (an object); arrays at the end are expanded to their elements.
     func values(in root: JSONValue) -> [JSONValue] {
         var out: [JSONValue] = []
-        var rest = Substring(path)
-        collect(root, &rest, &out)
+        var budget = Self.maxValues
+        _ = visit(root, 0, &budget) {
+            out.append($0)
+            return false
+        }
         return out
     }
 
     /// The values at `path` in a record whose top-level members were read already.
     func values(in record: SigmaRecord) -> [JSONValue] {
         var out: [JSONValue] = []
-        for m in record.members {
-            let tail: Substring?
-            if m.key.hasEscapes {
-                tail = Self.after(Array(((try? m.key.decoded()) ?? "").utf8), in: Substring(path))
-            } else {
-                tail = Self.after(m.key.bytes, in: Substring(path))
-            }
-            guard var next = tail else { continue }
-            collect(m.value, &next, &out)
+        _ = first(in: record) {
+            out.append($0)
+            return false
         }
         return out
     }
 
-    private func collect(_ v: JSONValue, _ rest: inout Substring, _ out: inout [JSONValue]) {
-        guard out.count < Self.maxValues else { return }
-        if rest.isEmpty {
-            add(v, &out)
-            return
+    /// Calls `body` with each value at `path` (at most `maxValues`) until it returns true;
+    /// true when it did. Matching stops at the first value that satisfies a test, and nothing
+    /// is collected on the way.
+    func first(in record: SigmaRecord, where body: (JSONValue) -> Bool) -> Bool {
+        var budget = Self.maxValues
+        for m in record.members {
+            guard let next = after(m.key, from: 0) else { continue }
+            if visit(m.value, next, &budget, body) { return true }
         }
+        return false
+    }
+
+    private func visit(_ v: JSONValue, _ offset: Int, _ budget: inout Int, _ body: (JSONValue) -> Bool) -> Bool {
+        guard budget > 0 else { return false }
+        if offset >= pathBytes.count { return leaf(v, &budget, body) }
         switch v.kind {
         case .array:
             var it = v.elements()
-            while let e = try? it.next(), out.count < Self.maxValues { collect(e, &rest, &out) }
+            while budget > 0, let e = try? it.next() { if visit(e, offset, &budget, body) { return true } }
         case .object:
             var it = v.members()
             while let m = try? it.next() {
-                let tail: Substring?
-                if m.key.hasEscapes {
-                    tail = Self.after(Array(((try? m.key.decoded()) ?? "").utf8), in: rest)
-                } else {
-                    tail = Self.after(m.key.bytes, in: rest)
-                }
-                guard var next = tail else { continue }
-                collect(m.value, &next, &out)
+                guard let next = after(m.key, from: offset) else { continue }
+                if visit(m.value, next, &budget, body) { return true }
             }
         default:
-            return
+            break
         }
+        return false
     }
 
-    private func add(_ v: JSONValue, _ out: inout [JSONValue]) {
-        if unwrapValue, v.kind == .object, let inner = try? v.member("value") {
-            add(inner, &out)
-            return
-        }
+    private func leaf(_ v: JSONValue, _ budget: inout Int, _ body: (JSONValue) -> Bool) -> Bool {
+        if unwrapValue, v.kind == .object, let inner = try? v.member("value") { return leaf(inner, &budget, body) }
         if v.kind == .array {
             var it = v.elements()
-            while let e = try? it.next(), out.count < Self.maxValues { add(e, &out) }
-            return
+            while budget > 0, let e = try? it.next() { if leaf(e, &budget, body) { return true } }
+            return false
         }
-        out.append(v)
+        budget -= 1
+        return body(v)
     }
 
-    /// What is left of `rest` after `key` (the whole of it, or up to a dot); nil when `key` does not lead.
-    private static func after<C: Collection<UInt8>>(_ key: C, in rest: Substring) -> Substring? {
-        let u = rest.utf8
-        guard u.count >= key.count, u.starts(with: key) else { return nil }
-        let end = u.index(u.startIndex, offsetBy: key.count)
-        if end == u.endIndex { return rest[rest.endIndex...] }
-        guard u[end] == 0x2E else { return nil }
-        return rest[rest.utf8.index(after: end)...]
+    /// Where the path goes on after `key` at `offset` (the whole rest, or up to a dot; a key
+    /// that itself contains dots is matched whole); nil when `key` does not lead.
+    private func after(_ key: JSONKey, from offset: Int) -> Int? {
+        if key.hasEscapes {
+            guard let text = try? key.decoded() else { return nil }
+            return Self.after(Array(text.utf8), pathBytes, offset)
+        }
+        return Self.after(key.bytes, pathBytes, offset)
+    }
+
+    private static func after<C: Collection<UInt8>>(_ key: C, _ path: [UInt8], _ offset: Int) -> Int? {
+        let end = offset + key.count
+        guard end <= path.count else { return nil }
+        var i = offset
+        for c in key {
+            if path[i] != c { return nil }
+            i += 1
+        }
+        if end == path.count { return end }
+        return path[end] == 0x2E ? end + 1 : nil
     }
 }
 

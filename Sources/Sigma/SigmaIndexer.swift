@@ -7,7 +7,13 @@ enum SigmaIndexer {
     /// The required operations, or nil when the condition can hold for any operation.
     static func operations(_ c: SigmaCondition, _ selections: [SigmaSelection], provider: Provider) -> Set<String>? {
         guard let path = SigmaLogsource.operationPath(provider) else { return nil }
-        return required(c, selections.map { ops($0, path) })
+        return literals(c, selections, path: path)
+    }
+
+    /// The exact values (as written) of field `path` one of which every match has; nil when a
+    /// match may have any value there.
+    static func literals(_ c: SigmaCondition, _ selections: [SigmaSelection], path: String) -> Set<String>? {
+        required(c, selections.map { ops($0, path) })
     }
 
     private static func required(_ c: SigmaCondition, _ sel: [Set<String>?]) -> Set<String>? {

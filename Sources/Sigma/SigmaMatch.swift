@@ -102,9 +102,24 @@ struct SigmaFieldTest: Sendable {
             guard let root = record.root else { return false }
             return keywordMatch(root)
         }
+        if !all, streams {
+            // Any value equal to any pattern: test values as they are found, collect nothing.
+            return field.first(in: record) { j in values.contains { Self.test($0, j) } }
+        }
         let found = field.values(in: record)
         if all { return values.allSatisfy { one($0, found, record) } }
         return values.contains { one($0, found, record) }
+    }
+
+    /// True when every value is tested against one found value at a time (not `null`,
+    /// `exists` or `fieldref`, which look at all of them).
+    private var streams: Bool {
+        values.allSatisfy {
+            switch $0 {
+            case .null, .exists, .fieldref: return false
+            default: return true
+            }
+        }
     }
 
     private func one(_ v: SigmaValue, _ found: [JSONValue], _ record: SigmaRecord) -> Bool {

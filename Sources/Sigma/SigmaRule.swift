@@ -40,6 +40,8 @@ public struct SigmaRule: Sendable {
     public let operations: Set<String>?
     let selections: [SigmaSelection]
     let condition: SigmaCondition
+    /// What the event's normalized fields must be for the rule to possibly match.
+    let prefilter: SigmaPrefilter
 
     /// Which events the engine routes to the rule.
     public var interest: Interest {
@@ -61,20 +63,29 @@ public struct SigmaRule: Sendable {
 
     /// True when the record, its top-level members read already, satisfies the condition.
     func matches(_ record: SigmaRecord) -> Bool {
-        var cache = [Bool?](repeating: nil, count: selections.count)
+        // Each selection is decided once; bits rather than an array, so a rule evaluation allocates nothing.
+        guard selections.count <= 64 else { return matchesUncached(record) }
+        var known: UInt64 = 0
+        var held: UInt64 = 0
         return condition.evaluate { i in
-            if let known = cache[i] { return known }
-            let v = selections[i].matches(record)
-            cache[i] = v
-            return v
+            let bit: UInt64 = 1 << UInt64(i)
+            if known & bit != 0 { return held & bit != 0 }
+            known |= bit
+            guard selections[i].matches(record) else { return false }
+            held |= bit
+            return true
         }
+    }
+
+    private func matchesUncached(_ record: SigmaRecord) -> Bool {
+        condition.evaluate { selections[$0].matches(record) }
     }
 
     /// True when `event` carries a raw record that satisfies the condition.
     /// The record's top-level members are read once per event and kept in `RawRecord.memo`, so
     /// every rule that reads the event shares that one pass.
     public func matches(_ event: Event) -> Bool {
-        guard event.provider == provider, let raw = event.raw else { return false }
+        guard event.provider == provider, let raw = event.raw, prefilter.admits(event) else { return false }
         if let parsed = raw.memo as? SigmaParsedRecord { return parsed.record.map(matches) ?? false }
         let parsed = SigmaParsedRecord(SigmaRecord.read(raw.buffer))
         raw.memo = parsed
