@@ -100,5 +100,18 @@ import TestSupport
             """
         let loose = try #require(SigmaLoader.load(texts: [("e.yml", either)]).rules.first?.rule)
         #expect(loose.prefilter.requirements.isEmpty)
+        #expect(loose.prefilter.tests.isEmpty)
+        let agent = """
+            title: agent
+            logsource: {product: aws, service: cloudtrail}
+            detection:
+              selection: {userAgent|contains: TruffleHog}
+              condition: selection
+            level: high
+            """
+        let scanner = try #require(SigmaLoader.load(texts: [("a.yml", agent)]).rules.first?.rule)
+        #expect(scanner.prefilter.tests.map { "\($0.0)" } == ["userAgent"])
+        #expect(SigmaPrefilter.holds(scanner.prefilter.tests[0].1, "trufflehog/3.63 go"))
+        #expect(!SigmaPrefilter.holds(scanner.prefilter.tests[0].1, "aws-cli/2.15"))
     }
 }
