@@ -51,7 +51,9 @@ struct SigmaField: Sendable, Hashable {
     /// is collected on the way.
     func first(in record: SigmaRecord, where body: (JSONValue) -> Bool) -> Bool {
         var budget = Self.maxValues
-        for m in record.members {
+        var i = 0
+        while let m = record.member(at: i) {
+            i += 1
             guard let next = after(m.key, from: 0) else { continue }
             if visit(m.value, next, &budget, body) { return true }
         }
@@ -111,34 +113,47 @@ struct SigmaField: Sendable, Hashable {
     }
 }
 
-/// The top-level members of the record being matched, collected once per rule evaluation.
-struct SigmaRecord {
+/// The top-level members of the record being matched, read on demand and shared by every rule
+/// that reads the event (`RawRecord.memo`): a field test stops at the first member that satisfies
+/// it, so a rule on `userIdentity` that matches reads two members of a CloudTrail record, not
+/// twenty (members after it are read only when a later test needs them or nothing matched).
+/// The members point into the raw buffer, which owns this object, so they never outlive the bytes.
+final class SigmaRecord {
     /// Members kept at most (a record with more is matched on its first ones).
     static let maxMembers = 512
     let reader: JSONReader
-    var members: [JSONMember] = []
+    private var iterator: JSONObjectMembers
+    private var members: [JSONMember] = []
+    private var complete = false
+
+    private init(reader: JSONReader, iterator: JSONObjectMembers) {
+        self.reader = reader
+        self.iterator = iterator
+        members.reserveCapacity(24)
+    }
 
     /// The whole record as a value (keyword searches); nil when it does not parse.
     var root: JSONValue? { try? reader.root() }
 
-    /// The top-level members of `raw`; nil when it is not a JSON object. The members point into
-    /// `raw`, which must outlive the record (a `RawRecord`'s buffer does).
+    /// A reader over `raw`; nil when it is not a JSON object. `raw` must outlive the record.
     static func read(_ raw: UnsafeRawBufferPointer) -> SigmaRecord? {
         let reader = JSONReader(raw)
-        guard (try? reader.rootKind()) == .object, var it = try? reader.rootMembers() else { return nil }
-        var record = SigmaRecord(reader: reader)
-        while let m = try? it.next(), record.members.count < maxMembers { record.members.append(m) }
-        return record
+        guard (try? reader.rootKind()) == .object, let it = try? reader.rootMembers() else { return nil }
+        return SigmaRecord(reader: reader, iterator: it)
     }
-}
 
-/// What `RawRecord.memo` holds for Sigma: the record's top-level members, read once per event and
-/// shared by every rule that reads it (nil when the record is not a JSON object). Points into the
-/// `RawRecord`'s buffer, which owns this object, so it never outlives the bytes.
-final class SigmaParsedRecord {
-    let record: SigmaRecord?
-
-    init(_ record: SigmaRecord?) { self.record = record }
+    /// The `i`th top-level member, reading up to it; nil past the last (or after a syntax error,
+    /// where the members before it still count, as they did when all were read at once).
+    func member(at i: Int) -> JSONMember? {
+        while i >= members.count {
+            guard !complete, members.count < Self.maxMembers, let m = try? iterator.next() else {
+                complete = true
+                return nil
+            }
+            members.append(m)
+        }
+        return members[i]
+    }
 }
 
 /// Reading a JSON value as the text a Sigma value is compared with.

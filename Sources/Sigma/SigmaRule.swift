@@ -86,9 +86,18 @@ public struct SigmaRule: Sendable {
     /// every rule that reads the event shares that one pass.
     public func matches(_ event: Event) -> Bool {
         guard event.provider == provider, let raw = event.raw, prefilter.admits(event) else { return false }
-        if let parsed = raw.memo as? SigmaParsedRecord { return parsed.record.map(matches) ?? false }
-        let parsed = SigmaParsedRecord(SigmaRecord.read(raw.buffer))
-        raw.memo = parsed
-        return parsed.record.map(matches) ?? false
+        if let record = raw.memo as? SigmaRecord { return matches(record) }
+        if raw.memo is NotAnObject { return false }
+        guard let record = SigmaRecord.read(raw.buffer) else {
+            raw.memo = NotAnObject.shared
+            return false
+        }
+        raw.memo = record
+        return matches(record)
     }
+}
+
+/// `RawRecord.memo` of a raw record that is not a JSON object (no rule can match it).
+final class NotAnObject: Sendable {
+    static let shared = NotAnObject()
 }

@@ -238,10 +238,7 @@ struct Constraints {
             field: SigmaField(name: f.name, path: "v", unwrapValue: false), values: t.values, all: t.all)
         var bytes = Array(json.utf8)
         return bytes.withUnsafeMutableBytes { buf in
-            let reader = JSONReader(UnsafeRawBufferPointer(buf))
-            guard var it = try? reader.rootMembers() else { return false }
-            var record = SigmaRecord(reader: reader)
-            while let m = try? it.next() { record.members.append(m) }
+            guard let record = SigmaRecord.read(UnsafeRawBufferPointer(buf)) else { return false }
             return probe.matches(record)
         }
     }

@@ -115,3 +115,30 @@ import TestSupport
         #expect(!SigmaPrefilter.holds(scanner.prefilter.tests[0].1, "aws-cli/2.15"))
     }
 }
+
+/// Members are read on demand; a test that fails on the first member that leads still sees the
+/// later ones (a repeated key, a key that holds the dotted path whole).
+@Suite struct SigmaLazyRecordTests {
+    static let rule = """
+        title: lazy
+        logsource: {product: aws, service: cloudtrail}
+        detection:
+          selection: {userIdentity.type: Root}
+          condition: selection
+        level: high
+        """
+
+    @Test(arguments: [
+        (#"{"userIdentity":{"type":"Root"}}"#, true),
+        (#"{"userIdentity":{"type":"IAMUser"},"userIdentity":{"type":"Root"}}"#, true),
+        (#"{"userIdentity":{"type":"IAMUser"},"userIdentity.type":"Root"}"#, true),
+        (#"{"userIdentity":{"type":"IAMUser"},"eventName":"X"}"#, false),
+        (#"{"userIdentity":{"type":"IAMUser"},"#, false),
+        (#"[1,2]"#, false),
+    ])
+    func laterMembersAreStillSeen(_ json: String, _ expected: Bool) throws {
+        let rule = try #require(SigmaLoader.load(texts: [("r.yml", Self.rule)]).rules.first?.rule)
+        let hit = Array(json.utf8).withUnsafeBytes { rule.matches(raw: $0) }
+        #expect(hit == expected)
+    }
+}
