@@ -81,6 +81,15 @@ public enum RuleText {
     /// Longest piece of logged text quoted in a title, explanation or fact.
     public static let maxQuoted = 200
 
+    /// `bounded` for a String: printable ASCII within the limit (most log text) is returned as
+    /// is after one scan of its bytes. Every signal's wording passes here, and the generic
+    /// version reads the bytes through the protocol, several times slower.
+    public static func bounded(_ text: String, _ limit: Int = maxQuoted) -> String {
+        var t = text
+        let plain = t.withUTF8 { u in u.count <= limit && !u.contains { $0 < 0x20 || $0 >= 0x7F } }
+        return plain ? text : bounded(Substring(text), limit)
+    }
+
     /// `text` cut to `limit` characters (with an ellipsis when cut), with control
     /// characters (newlines, tabs, escapes) replaced by spaces so a title stays one line.
     public static func bounded(_ text: some StringProtocol, _ limit: Int = maxQuoted) -> String {
