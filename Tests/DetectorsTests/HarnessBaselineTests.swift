@@ -132,7 +132,7 @@ struct RegistryBaselineTests {
             let d = try BL.loadDetector(id)
             #expect(d.spec.id == id)
             #expect(d.detector.id == id)
-            #expect(Registry.descriptor(id: id)?.explanation.contains("MITRE") == true)
+            #expect(Registry.type(id: id)?.explanation.contains("MITRE") == true)
         }
     }
 
@@ -162,7 +162,7 @@ struct DefaultsBaselineTests {
     @Test("the YAML sensitivity table equals the built-in table")
     func sensitivityTable() throws {
         let loaded = try BL.loadDetector("identity.new_api")
-        let d = try #require(loaded.detector as? NewAPIDetector)
-        #expect(d.configuration.sensitivity == NewAPIDetector.defaultSensitivity)
+        let d = try #require(loaded.detector as? NewAPI)
+        #expect(d.configuration.sensitivity == NewAPI.defaultSensitivity)
     }
 }

@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.new_user_agent")
-struct NewUserAgentBaselineTests {
+struct NewUserAgentTests {
     let id = "identity.new_user_agent"
     let after = BL.t0 + 9 * BL.dayMs + 60_000
 

@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("discovery.burst")
-struct DiscoveryBurstBaselineTests {
+struct DiscoveryBurstTests {
     let id = "discovery.burst"
     let after = BL.t0 + 9 * BL.dayMs + 60_000
     static let reads: [(String, String)] = {

@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.new_source")
-struct NewSourceBaselineTests {
+struct NewSourceTests {
     let id = "identity.new_source"
     let after = BL.t0 + 9 * BL.dayMs + 60_000
 

@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.unusual_region")
-struct UnusualRegionBaselineTests {
+struct UnusualRegionTests {
     let id = "identity.unusual_region"
     let after = BL.t0 + 9 * BL.dayMs
 

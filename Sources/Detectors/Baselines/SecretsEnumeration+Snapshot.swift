@@ -2,7 +2,7 @@ import Baselines
 import Detection
 import EventModel
 
-extension SecretsEnumerationDetector {
+extension SecretsEnumeration {
     /// Format of `snapshot()`. Version 1 held only the open low-and-slow windows; version 2
     /// appends the burst window, its evidence, the listing and the report mark to each
     /// entry and keeps every identity. Both are read.

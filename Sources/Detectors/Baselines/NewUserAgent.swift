@@ -2,21 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.new_user_agent` — an identity calls with a user-agent family it
-/// has never used (Boto3 → python-requests, SDK → aws-cli, anything → an
-/// offensive tool).
-///
-/// Families, not strings, are compared, so an SDK version bump is not a
-/// finding. `aws-internal` and `empty` agents say nothing about the client and
-/// are ignored; families listed together in `same_family` count as one. A
-/// workload with one or two clients switching family is the configured
-/// severity; a human with many clients is low; an offensive tool (Pacu,
-/// ScoutSuite, Kali hosts, …) is one step higher, even while learning.
-/// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts).
-public final class NewUserAgentDetector: Detector {
+/// Built-in detector `identity.new_user_agent`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class NewUserAgent: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.new_user_agent"
-    /// Text for `detectors explain`.
+    public static let id = "identity.new_user_agent"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An identity switches to a user-agent family never seen for it"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An identity calls with a user-agent family never seen for it (Boto3 -> python-requests, SDK -> aws-cli, \
         anything -> offensive tool). Version bumps are not findings; aws-internal and empty agents are ignored. \
@@ -41,7 +40,7 @@ public final class NewUserAgentDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             sameFamily = r.strings("same_family", default: d.sameFamily)
             highFamilies = r.strings("high_families", default: d.highFamilies)
@@ -60,8 +59,6 @@ public final class NewUserAgentDetector: Detector {
         }
     }
 
-    /// Detector id.
-    public let id = NewUserAgentDetector.detectorId
     /// Every event.
     public let interest = Interest.all
     /// Effective settings.
@@ -69,6 +66,9 @@ public final class NewUserAgentDetector: Detector {
     private var group: [UserAgentFamily: [UserAgentFamily]] = [:]
     private let high: Set<UserAgentFamily>
     private let ignored: Set<UserAgentFamily>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

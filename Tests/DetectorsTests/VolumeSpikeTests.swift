@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.volume_spike")
-struct VolumeSpikeBaselineTests {
+struct VolumeSpikeTests {
     let id = "identity.volume_spike"
     let after = BL.t0 + 9 * BL.dayMs
 

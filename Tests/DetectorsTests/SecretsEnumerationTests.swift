@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("secrets.enumeration")
-struct SecretsEnumerationBaselineTests {
+struct SecretsEnumerationTests {
     let id = "secrets.enumeration"
     let after = BL.t0 + 9 * BL.dayMs + 60_000
 

@@ -2,25 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.new_source` — an identity calls from a source network (IPv4 /24,
-/// IPv6 /48) it has never used.
-///
-/// A workload (automation role, CI user, instance profile) calls from a few
-/// stable networks with one SDK: a new network is a strong sign that its
-/// credentials are used elsewhere. A human (console or browser, many networks,
-/// several clients) roams: a new network is only low. Calls made by an AWS
-/// service on the identity's behalf have no network and are ignored; a new
-/// address inside a known /24 is not new. An identity whose sources churn by design (Lambda
-/// cold starts, hosted CI runners, pods, scale-outs: `churnMinNetworks` networks or more) is
-/// judged by network class instead: a new /24 inside a class it already uses (cloud provider
-/// and region from `detectors/networks/`, or the enclosing private /16) is not reported, nor is a
-/// new region of a provider whose regions it already roams (two or more); a new class is. Quiet
-/// while the identity is learning.
-/// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts).
-public final class NewSourceDetector: Detector {
+/// Built-in detector `identity.new_source`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class NewSource: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.new_source"
-    /// Text for `detectors explain`.
+    public static let id = "identity.new_source"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An identity calls from a network (/24, /48) never seen for it"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An identity calls from a source network (IPv4 /24, IPv6 /48) never seen for it. High signal for \
         automation (few networks, one SDK family), low for humans (console/browser, many networks). Calls made \
@@ -47,7 +42,7 @@ public final class NewSourceDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             automationMaxNetworks = r.int("automation_max_networks", default: d.automationMaxNetworks, in: 1...64)
             minBaselineEvents = r.int("min_baseline_events", default: d.minBaselineEvents, in: 0...1_000_000)
@@ -58,13 +53,14 @@ public final class NewSourceDetector: Detector {
         }
     }
 
-    /// Detector id.
-    public let id = NewSourceDetector.detectorId
     /// Every event.
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
     private let human: Set<UserAgentFamily>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

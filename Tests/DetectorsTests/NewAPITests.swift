@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.new_api")
-struct NewAPIBaselineTests {
+struct NewAPITests {
     let id = "identity.new_api"
 
     /// Nine days of web-app (S3 + SQS) plus a few other identities of the account calling DescribeInstances.

@@ -2,22 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `discovery.burst` — an identity enumerates the account: many distinct
-/// List/Describe/Get APIs across several services in a short window, or a
-/// spike of AccessDenied errors, beyond its own habit.
-///
-/// Stolen credentials are usually explored first ("what can this key do?"):
-/// dozens of distinct read APIs over many services within minutes, and many
-/// denials where the key lacks permission. Compared with the identity's own
-/// previous maximum per window (from its baseline), so an inventory scanner
-/// or a security tool whose normal behaviour *is* enumeration stays quiet.
-/// Quiet while the identity is learning.
-/// MITRE ATT&CK: T1580 (Cloud Infrastructure Discovery), T1526 (Cloud Service
-/// Discovery), T1087.004 (Account Discovery: Cloud Account).
-public final class DiscoveryBurstDetector: Detector {
+/// Built-in detector `discovery.burst`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class DiscoveryBurst: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "discovery.burst"
-    /// Text for `detectors explain`.
+    public static let id = "discovery.burst"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Burst of distinct List/Describe/Get APIs or denials beyond the baseline"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1087.004", "T1526", "T1580"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Many distinct List/Describe/Get APIs across several services in a short window (default 10 min), or an \
         AccessDenied spike, beyond the identity's own previous maximum per window (an inventory scanner whose \
@@ -47,7 +45,7 @@ public final class DiscoveryBurstDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             window = r.duration("window", default: d.window, in: 1000...86_400_000)
             minDistinct = r.int("min_distinct", default: d.minDistinct, in: 1...100_000)
@@ -78,13 +76,14 @@ public final class DiscoveryBurstDetector: Detector {
         static let maxDeniedNames = 8
     }
 
-    /// Detector id.
-    public let id = DiscoveryBurstDetector.detectorId
     /// Every event (only reads and denials are looked at).
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
     var states: BoundedStates<State>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {
@@ -202,7 +201,7 @@ public final class DiscoveryBurstDetector: Detector {
     }
 }
 
-extension DiscoveryBurstDetector {
+extension DiscoveryBurst {
     /// Format of `snapshot()`.
     static let snapshotVersion: UInt8 = 1
 

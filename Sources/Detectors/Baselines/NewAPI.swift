@@ -2,26 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.new_api` — an identity calls an API it has never called before.
-///
-/// Novelty alone is weak: identities pick up new calls all the time. The
-/// finding is scored by how *sensitive* the API is (secret reads such as
-/// `secretsmanager:GetSecretValue`, `ssm:GetParameter` with decryption,
-/// `kms:Decrypt`, `ec2:GetPasswordData`; IAM, STS, KMS and logging writes;
-/// `sts:GetCallerIdentity`, the classic first call made with stolen
-/// credentials) and by how *rare* it is across the account (how many of the
-/// account's identities call it). Common read-only calls stay quiet (below
-/// `min_score`) or info/low, and gain weight only when the risk correlator
-/// sees them together with other signals for the same identity. Quiet during
-/// the identity's learning period, except for sensitive calls by a brand-new
-/// identity in an account whose own baseline is established.
-/// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts), T1555.006 (Cloud
-/// Secrets Management Stores), T1087.004 (Cloud Account Discovery), T1098
-/// (Account Manipulation), T1562.008 (Disable or Modify Cloud Logs).
-public final class NewAPIDetector: Detector {
+/// Built-in detector `identity.new_api`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class NewAPI: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.new_api"
-    /// Text for `detectors explain` (same as the doc comment).
+    public static let id = "identity.new_api"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An identity calls an API it never called, scored by sensitivity and rarity"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004", "T1087.004", "T1098", "T1526", "T1555.006", "T1562.008"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An identity calls an API (service:Operation) it has never called before. Scored by sensitivity \
         (secret reads, IAM/STS/KMS/logging writes, sts:GetCallerIdentity) and by rarity across the account \
@@ -35,7 +29,7 @@ public final class NewAPIDetector: Detector {
     public struct Configuration: Sendable {
         /// Sensitivity (0…1) of APIs by `service:Operation` glob; the highest matching weight wins.
         /// When set in YAML it replaces the built-in table.
-        public var sensitivity: [String: Double] = NewAPIDetector.defaultSensitivity
+        public var sensitivity: [String: Double] = NewAPI.defaultSensitivity
         /// Sensitivity of `ssm:GetParameter(s)` / `GetParametersByPath` with `withDecryption: true`.
         public var decryptedParameterSensitivity = 0.85
         /// Sensitivity of a read-only API not in the table.
@@ -60,7 +54,7 @@ public final class NewAPIDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             sensitivity = r.numberMap("sensitivity", default: d.sensitivity)
             for (k, v) in sensitivity where !(0...1).contains(v) {
@@ -132,14 +126,15 @@ public final class NewAPIDetector: Detector {
         "workflow:validate_code": 0.9, "workflow:load_component": 0.8, "workflow:execute_code": 0.9,
     ]
 
-    /// Detector id.
-    public let id = NewAPIDetector.detectorId
     /// Every event (the known-API check is one hash lookup).
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
     private let exact: [UInt64: Double]
     private let globs: [(Glob, Double)]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("identity.role_chain")
-struct RoleChainBaselineTests {
+struct RoleChainTests {
     let id = "identity.role_chain"
     let after = BL.t0 + 9 * BL.dayMs
 

@@ -2,20 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.volume_spike` — an identity makes far more calls in one hour
-/// than it ever did.
-///
-/// Bulk collection (downloading every object, dumping every table), resource
-/// hijacking and automated attack tools all show up as volume. The hour's
-/// event count is compared with the identity's maximum per hour over its
-/// baseline (earlier hours); the finding fires once, when the hour's count
-/// reaches both the absolute minimum and the multiple of that maximum. Needs
-/// at least `min_baseline_days` of baseline.
-/// MITRE ATT&CK: T1119 (Automated Collection), T1530 (Data from Cloud Storage), T1496 (Resource Hijacking).
-public final class VolumeSpikeDetector: Detector {
+/// Built-in detector `identity.volume_spike`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class VolumeSpike: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.volume_spike"
-    /// Text for `detectors explain`.
+    public static let id = "identity.volume_spike"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An hour's call count far beyond the identity's maximum per hour"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1119", "T1496", "T1530"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An hour's event count far beyond the identity's maximum per hour over its baseline (default at least \
         10x that maximum and 200 events), once the identity has at least 7 days of baseline. Fires once per hour \
@@ -35,7 +35,7 @@ public final class VolumeSpikeDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             multiplier = r.double("multiplier", default: d.multiplier, in: 1...100_000)
             minEvents = r.int("min_events", default: d.minEvents, in: 1...100_000_000)
@@ -43,12 +43,13 @@ public final class VolumeSpikeDetector: Detector {
         }
     }
 
-    /// Detector id.
-    public let id = VolumeSpikeDetector.detectorId
     /// Every event.
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }

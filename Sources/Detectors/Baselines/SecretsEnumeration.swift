@@ -2,25 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `secrets.enumeration` — an identity reads many distinct secrets,
-/// parameters, KMS-decrypted items or EC2 password data, well beyond its own habit.
-///
-/// Three shapes: (1) a burst: in a sliding window (default 10 min) the number
-/// of distinct items read reaches both an absolute minimum and a multiple of
-/// the identity's previous maximum per window (from its baseline), e.g. "37
-/// distinct secrets in 4 min; its previous maximum was 2 per 10 min";
-/// (2) listing then reading: `ListSecrets`, `DescribeParameters` or
-/// `GetParametersByPath` followed by reads beyond that maximum; (3) low and
-/// slow: many distinct secrets *never read before by this identity* over 24 h,
-/// reported when that window closes or at the end of input. Decrypts made by
-/// AWS services on the identity's behalf (S3 SSE-KMS, …) are ignored. Windows
-/// are bounded per identity and in number of identities.
-/// MITRE ATT&CK: T1555.006 (Credentials from Password Stores: Cloud Secrets
-/// Management Stores), T1552 (Unsecured Credentials), T1087.004 (listing).
-public final class SecretsEnumerationDetector: Detector {
+/// Built-in detector `secrets.enumeration`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class SecretsEnumeration: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "secrets.enumeration"
-    /// Text for `detectors explain`.
+    public static let id = "secrets.enumeration"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Many distinct secrets read, beyond the identity's own maximum"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1087.004", "T1552", "T1555.006"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An identity reads many distinct secrets / SSM parameters / KMS-decrypted items / EC2 password data: \
         (1) a burst in a sliding window (default 10 min) beyond both an absolute minimum and a multiple of its \
@@ -57,7 +52,7 @@ public final class SecretsEnumerationDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             window = r.duration("window", default: d.window, in: 1000...86_400_000)
             minDistinct = r.int("min_distinct", default: d.minDistinct, in: 1...100_000)
@@ -104,13 +99,14 @@ public final class SecretsEnumerationDetector: Detector {
         }
     }
 
-    /// Detector id.
-    public let id = SecretsEnumerationDetector.detectorId
     /// Secret reads and listings.
     public let interest = Interest.operations(APIClass.secretOperations)
     /// Effective settings.
     public let configuration: Configuration
     var states: BoundedStates<State>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

@@ -2,20 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.unusual_region` — activity in a region that neither this
-/// identity nor anyone in its account has used.
-///
-/// Attackers launch miners and hide resources in regions nobody watches
-/// (unused regions have no alarms and no one looks at their bills). A region
-/// new to the identity but used by the account is normal drift and stays
-/// quiet. Launching compute there (`RunInstances`, spot requests, Lambda
-/// functions, …) is one step higher; a read-only call is low. Quiet while the
-/// account is learning (its region list is not known yet).
-/// MITRE ATT&CK: T1535 (Unused/Unsupported Cloud Regions), T1496 (Resource Hijacking).
-public final class UnusualRegionDetector: Detector {
+/// Built-in detector `identity.unusual_region`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class UnusualRegion: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.unusual_region"
-    /// Text for `detectors explain`.
+    public static let id = "identity.unusual_region"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Activity in a region neither the identity nor its account used"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1496", "T1535"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Activity in a region that neither this identity nor its account ever used (attackers hide miners and \
         resources in unwatched regions). New to the identity but known to the account: quiet. Launching compute \
@@ -37,21 +37,22 @@ public final class UnusualRegionDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             highRiskOperations = r.strings("high_risk_operations", default: d.highRiskOperations)
             ignoreRegions = r.strings("ignore_regions", default: d.ignoreRegions)
         }
     }
 
-    /// Detector id.
-    public let id = UnusualRegionDetector.detectorId
     /// Every event.
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
     private let highRisk: [Glob]
     private let ignored: Set<String>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

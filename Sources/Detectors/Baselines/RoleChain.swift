@@ -2,20 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `identity.role_chain` — an identity assumes a role it has never assumed before.
-///
-/// Who assumes whom is stable: a CI role assumes its deploy roles, a human
-/// their admin role. An identity assuming a new role is how an attacker moves
-/// laterally or escalates with stolen credentials (role chaining, pivoting
-/// into another account). The baselines keep the trust graph as used (who
-/// assumed which role), so the finding says who normally assumes the target.
-/// A cross-account target is one step higher. Quiet while the identity is learning.
-/// MITRE ATT&CK: T1548.005 (Abuse Elevation Control Mechanism: Temporary
-/// Elevated Cloud Access), T1078.004 (Valid Accounts: Cloud Accounts).
-public final class RoleChainDetector: Detector {
+/// Built-in detector `identity.role_chain`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class RoleChain: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "identity.role_chain"
-    /// Text for `detectors explain`.
+    public static let id = "identity.role_chain"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An identity assumes a role it never assumed"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004", "T1548.005"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         An identity assumes (sts:AssumeRole) a role it never assumed before. The baselines keep the trust graph \
         as used, so the finding says who normally assumes the role; a cross-account target is one step higher. \
@@ -33,7 +33,7 @@ public final class RoleChainDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             operations = r.strings("operations", default: d.operations)
             for op in operations where !op.hasPrefix("AssumeRole") {
@@ -43,12 +43,13 @@ public final class RoleChainDetector: Detector {
         }
     }
 
-    /// Detector id.
-    public let id = RoleChainDetector.detectorId
     /// The configured `AssumeRole*` operations.
     public let interest: Interest
     /// Effective settings.
     public let configuration: Configuration
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {

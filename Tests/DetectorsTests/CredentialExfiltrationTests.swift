@@ -5,7 +5,7 @@ import EventModel
 import Testing
 
 @Suite("credentials.exfiltration")
-struct CredentialExfiltrationBaselineTests {
+struct CredentialExfiltrationTests {
     let id = "credentials.exfiltration"
     let role = BL.roleKey("app-instance")
     let after = BL.t0 + 9 * BL.dayMs

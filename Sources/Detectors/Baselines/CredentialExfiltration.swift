@@ -2,30 +2,20 @@ import Baselines
 import Detection
 import EventModel
 
-/// `credentials.exfiltration` — a temporary session key (`ASIA…`) is used from
-/// outside the workload's networks, or from two networks at once.
-///
-/// Instance-profile credentials are delivered to one EC2 instance by its
-/// metadata service; its calls come from the instance's networks (its subnet,
-/// NAT gateway, VPC endpoints), which the role's baseline knows. The same
-/// session key used from a network outside the role's baseline networks means
-/// the key was stolen from the instance (SSRF to 169.254.169.254, a
-/// compromised host) and replayed elsewhere: GuardDuty's
-/// `InstanceCredentialExfiltration`. Independently of the baseline, any
-/// session key seen from two networks within a few minutes (e.g. the
-/// workload and an attacker at once) is reported, unless both networks are
-/// already in the identity's baseline (a NAT gateway's address pool). A key is
-/// tied to the network it was first used from, so an Auto Scaling replacement
-/// using its fresh session from its own new address is not reported; the key
-/// used from outside after that is. Keys are tracked in a
-/// bounded LRU map (key id → networks seen, first seen). Calls made by AWS
-/// services on the identity's behalf have no network and are ignored.
-/// MITRE ATT&CK: T1552.005 (Unsecured Credentials: Cloud Instance Metadata
-/// API), T1078.004 (Valid Accounts: Cloud Accounts).
-public final class CredentialExfiltrationDetector: Detector {
+/// Built-in detector `credentials.exfiltration`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class CredentialExfiltration: BuiltInDetector {
     /// Detector id.
-    public static let detectorId = "credentials.exfiltration"
-    /// Text for `detectors explain`.
+    public static let id = "credentials.exfiltration"
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "A session key used outside the workload's networks or from two places"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004", "T1552.005"]
+    /// What it is built on.
+    public static let kind = DetectorKind.baseline
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         A temporary session key (ASIA...) is used from a network outside the workload's baseline networks \
         (instance-profile sessions: GuardDuty's InstanceCredentialExfiltration) after it was first used from \
@@ -50,7 +40,7 @@ public final class CredentialExfiltrationDetector: Detector {
         public init() {}
 
         /// Reads `settings:`.
-        public init(_ r: ConfigReader) {
+        public init(reading r: ConfigReader) {
             let d = Configuration()
             concurrentWindow = r.duration("concurrent_window", default: d.concurrentWindow, in: 1000...86_400_000)
             allSessionsOutsideBaseline = r.bool("all_sessions_outside_baseline", default: d.allSessionsOutsideBaseline)
@@ -68,13 +58,14 @@ public final class CredentialExfiltrationDetector: Detector {
         init(_ t: Int64) { firstSeen = t }
     }
 
-    /// Detector id.
-    public let id = CredentialExfiltrationDetector.detectorId
     /// Every event (session-key calls from an IP).
     public let interest = Interest.all
     /// Effective settings.
     public let configuration: Configuration
     var keys: BoundedStates<KeyState>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = Configuration()) {
@@ -190,7 +181,7 @@ public final class CredentialExfiltrationDetector: Detector {
     }
 }
 
-extension CredentialExfiltrationDetector {
+extension CredentialExfiltration {
     /// Format of `snapshot()` (unchanged since the first release: it always held the whole state).
     static let snapshotVersion: UInt8 = 1
 
