@@ -1,4 +1,5 @@
 import Baselines
+import Config
 import EventModel
 
 /// What a detector raises for one event or window, before the engine adds

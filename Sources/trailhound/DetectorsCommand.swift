@@ -1,8 +1,9 @@
 import ArgumentParser
 import Detection
-import Foundation
 import Detectors
 import EventModel
+import Formats
+import Foundation
 import Runtime
 import Sigma
 

@@ -1,4 +1,5 @@
 import Baselines
+import Config
 import Detection
 import Detectors
 import EventModel

@@ -1,10 +1,11 @@
 import Baselines
+import Config
 import Detection
 import Detectors
 import EventModel
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 // A restart of the live service restores the last checkpoint (baselines and detector
 // state) and replays the events after it: its findings must be those of an uninterrupted

@@ -1,5 +1,4 @@
-import Detection
-import Formats
+import Config
 
 extension FormatMappingLoader {
     /// Code of the warning about a `skip:` that only tests key presence.

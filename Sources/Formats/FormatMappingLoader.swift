@@ -1,6 +1,5 @@
-import Detection
+import Config
 import EventModel
-import Formats
 import Foundation
 
 /// Result of loading a format-mappings directory.

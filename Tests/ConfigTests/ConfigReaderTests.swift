@@ -1,4 +1,4 @@
-import Detection
+import Config
 import EventModel
 import Testing
 

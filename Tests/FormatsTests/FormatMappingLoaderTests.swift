@@ -1,7 +1,6 @@
-import Detection
+import Config
 import Formats
 import Foundation
-import Runtime
 import Testing
 
 @Suite struct FormatMappingLoaderTests {

@@ -1,7 +1,5 @@
-import Detection
 import Formats
 import Foundation
-import Runtime
 import Testing
 
 @Suite struct FrontDoorLoaderTests {

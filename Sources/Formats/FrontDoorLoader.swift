@@ -1,6 +1,5 @@
-import Detection
+import Config
 import EventModel
-import Formats
 
 /// Loads the two front-door files that live beside the mappings in `formats/`, told apart
 /// from mappings by their `kind:` key:
