@@ -8,7 +8,8 @@ public enum Registry {
     public static let all: [any BuiltInDetector.Type] = [
         AccessKeyForOtherUser.self, AdminPolicy.self, CloudTrailTampering.self, CredentialExfiltration.self,
         DiscoveryBurst.self, GuardDutyDisabled.self, K8sPrivilegedBinding.self, K8sSecretSweep.self,
-        LambdaBackdoor.self, LoginProfile.self, NewAPI.self, NewSource.self, NewUserAgent.self, RoleChain.self,
+        LambdaBackdoor.self, LoginProfile.self, MFADeviceDeactivated.self, NewAPI.self, NewSource.self,
+        NewUserAgent.self, RoleChain.self,
         RoleTrustExternal.self, RolesAnywhere.self, SecretsEnumeration.self, UnusualRegion.self, VolumeSpike.self,
         WorkflowCodeExecutionConfirmed.self, WorkflowExploitSequence.self, WorkflowMetadataAccess.self,
         WorkflowNewToolKind.self, WorkflowUnauthenticatedExecution.self, WorkflowWorkloadActivity.self,
