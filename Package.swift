@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "EventModel"]),
-        .testTarget(name: "IngestTests", dependencies: ["CZlib", "EventModel", "Ingest"]),
+        .testTarget(name: "IngestTests", dependencies: ["CZlib", "EventModel", "Ingest", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Config", "EventModel", "Formats", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "EventModel", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Baselines", "Config", "Detection", "EventModel"]),

@@ -4,6 +4,7 @@ import Detection
 import Detectors
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 // A small local event builder and a harness that loads the real
@@ -51,9 +52,8 @@ enum BL {
             eventId: BaselineEventIDs.shared.next())
     }
 
-    /// Repository root, found from this file's path.
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// Repository root (`TestSupport.Repository`).
+    static var repoRoot: URL { Repository.root }
 
     /// Loads `detectors/<id>.yaml` through the real loader and registry.
     static func loadDetector(_ id: String, replacing: [(String, String)] = []) throws -> LoadedDetector {

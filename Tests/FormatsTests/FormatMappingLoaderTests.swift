@@ -1,11 +1,11 @@
 import Config
 import Formats
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct FormatMappingLoaderTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static var root: String { Repository.root.path }
 
     func load(_ yaml: String) -> (WorkflowMapping?, [ConfigIssue]) {
         let sink = IssueSink()
