@@ -6,8 +6,9 @@ import class Foundation.ProcessInfo
 // Module graph (dependencies point one way, see docs/architecture.md):
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
-// EventModel <- Baselines <- Detection (Yams) <- Detectors
-// EventModel, ByteJSON, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
+// EventModel <- Config (Yams: YAML reading, ConfigIssue, IssueSink) <- Formats (its mapping loader)
+// EventModel <- Baselines <- Detection (Config) <- Detectors
+// EventModel, ByteJSON, Config, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
@@ -47,55 +48,59 @@ let package = Package(
             cSettings: buildStamp("TRAILHOUND_BUILD_COMMIT") + buildStamp("TRAILHOUND_BUILD_DATE")),
         .target(name: "EventModel"),
         .target(name: "ByteJSON"),
+        .target(name: "Config", dependencies: ["EventModel", "Yams"]),
         .target(name: "Ingest", dependencies: ["CZlib", "EventModel"]),
-        .target(name: "Formats", dependencies: ["EventModel", "ByteJSON"]),
+        .target(name: "Formats", dependencies: ["ByteJSON", "Config", "EventModel"]),
         .target(name: "Baselines", dependencies: ["EventModel"]),
-        .target(name: "Detection", dependencies: ["EventModel", "Baselines", "Yams"]),
-        .target(name: "Detectors", dependencies: ["EventModel", "Baselines", "Detection", "ByteJSON"]),
-        .target(name: "Sigma", dependencies: ["EventModel", "ByteJSON", "Detection", "Yams"]),
+        .target(name: "Detection", dependencies: ["Baselines", "Config", "EventModel"]),
+        .target(name: "Detectors", dependencies: ["Baselines", "Config", "Detection", "EventModel"]),
+        .target(name: "Sigma", dependencies: ["ByteJSON", "Config", "Detection", "EventModel", "Yams"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "SQLite"]),
-        .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
+        .target(name: "StateStore", dependencies: ["Baselines", "EventModel", "SQLite"]),
+        .target(name: "Investigation", dependencies: ["Baselines", "Detection", "EventModel"]),
         .target(
             name: "Runtime",
             dependencies: [
-                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
-                "Sigma", "CBuildInfo",
+                "Baselines", "CBuildInfo", "Detection", "Detectors", "EventModel", "Formats", "Ingest", "Investigation",
+                "Sigma", "StateStore",
             ]),
         .target(
             name: "Service",
             dependencies: [
-                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
-                "SQLite",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "Ingest", "Investigation",
+                .product(name: "Logging", package: "swift-log"), "Runtime", "SQLite",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "Sigma", "StateStore",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
-                "Investigation",
-                "Sigma", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Baselines", "Config", "Detection",
+                "Detectors", "EventModel", "Formats", "Investigation", "Runtime", "Service", "Sigma", "StateStore",
             ]),
-        .target(
-            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma"]),
+        .target(name: "TestSupport", dependencies: ["Baselines", "Detection", "EventModel", "Formats", "Sigma"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CZlib"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
-        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "TestSupport"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "TestSupport"]),
-        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Detection", "TestSupport"]),
-        .testTarget(name: "SigmaTests", dependencies: ["Sigma", "Formats", "Detection", "Baselines", "TestSupport"]),
-        .testTarget(name: "RulePackTests", dependencies: ["Sigma", "Formats", "TestSupport"], exclude: ["Cases"]),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
-        .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "EventModel"]),
+        .testTarget(name: "IngestTests", dependencies: ["CZlib", "EventModel", "Ingest", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Config", "EventModel", "Formats", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "EventModel", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Baselines", "Config", "Detection", "EventModel"]),
+        .testTarget(
+            name: "DetectorsTests",
+            dependencies: ["Baselines", "Config", "Detection", "Detectors", "EventModel", "TestSupport"]),
+        .testTarget(
+            name: "SigmaTests",
+            dependencies: ["Baselines", "ByteJSON", "Detection", "EventModel", "Formats", "Sigma", "TestSupport"]),
+        .testTarget(name: "RulePackTests", dependencies: ["EventModel", "Sigma", "TestSupport"], exclude: ["Cases"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["Baselines", "CSQLite", "EventModel", "StateStore"]),
+        .testTarget(
+            name: "RuntimeTests", dependencies: ["EventModel", "Ingest", "Investigation", "Runtime", "TestSupport"]),
+        .testTarget(
+            name: "InvestigationTests", dependencies: ["Baselines", "EventModel", "Investigation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "WatchTests",
-            dependencies: ["TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+            name: "WatchTests", dependencies: [.product(name: "FlyingFox", package: "FlyingFox"), "TestSupport"]),
     ]
 )
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build --build-tests
+swift build --build-tests --explicit-target-dependency-import-check error
 if [ -n "${TRAILHOUND_SKIP_RELEASE:-}" ]; then
   echo "test: TRAILHOUND_SKIP_RELEASE is set: no release build; the release tarball tests will be skipped" >&2
   unset TRAILHOUND_RELEASE_TARBALL

@@ -9,7 +9,6 @@ Python 3 standard library only.
 """
 
 import argparse
-import hashlib
 import os
 import shutil
 import sys
@@ -18,6 +17,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from ctgen import formats, malformed, scenarios  # noqa: E402
+from ctgen.core import tree_diff, tree_hashes  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "corpora", "cloudtrail")
 PARTS = ("demo", "scenarios", "formats", "malformed")
@@ -129,29 +129,17 @@ def generate(out, parts, seed):
         {"demo": gen_demo, "scenarios": gen_scenarios, "formats": gen_formats, "malformed": gen_malformed}[part](out, seed)
 
 
-def tree_hashes(root):
-    out = {}
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            p = os.path.join(dirpath, f)
-            with open(p, "rb") as fh:
-                out[os.path.relpath(p, root)] = hashlib.sha256(fh.read()).hexdigest()
-    return out
-
-
 def check(parts, seed):
     """Regenerate into a temp dir and compare byte for byte with the committed tree."""
     with tempfile.TemporaryDirectory() as tmp:
         generate(tmp, parts, seed)
         bad = 0
         for part in parts:
-            a, b = tree_hashes(os.path.join(ROOT, part)), tree_hashes(os.path.join(tmp, part))
-            for k in sorted(set(a) | set(b)):
-                if a.get(k) != b.get(k):
-                    bad += 1
-                    if bad <= 20:
-                        print("differs: %s/%s" % (part, k), file=sys.stderr)
-            print("%s: %d files compared" % (part, len(b)), file=sys.stderr)
+            for k in tree_diff(os.path.join(ROOT, part), os.path.join(tmp, part)):
+                bad += 1
+                if bad <= 20:
+                    print("differs: %s/%s" % (part, k), file=sys.stderr)
+            print("%s: %d files compared" % (part, len(tree_hashes(os.path.join(tmp, part)))), file=sys.stderr)
         if bad:
             print("%d files differ from a fresh generation" % bad, file=sys.stderr)
             return 1

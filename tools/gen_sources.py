@@ -20,16 +20,20 @@ stream seeded by its purpose, gzip members carry mtime 0 and no file name.
 
 import argparse
 import datetime as dt
-import filecmp
-import gzip
 import hashlib
-import io
 import json
 import os
-import random
 import shutil
 import sys
 import tempfile
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from ctgen.core import compact_json as dumps  # noqa: E402
+from ctgen.core import gz_unknown_os as gzip_bytes  # noqa: E402
+from ctgen.core import seeded_stream, tree_diff  # noqa: E402
+from ctgen.core import uuid4_bytes as uuid4  # noqa: E402
 
 SEED = 20260301
 START = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
@@ -39,17 +43,8 @@ GENERATOR = "tools/gen_sources.py"
 
 
 def rng(*parts):
-    """A random stream named by its purpose."""
-    h = hashlib.sha256(("|".join(str(p) for p in (SEED,) + parts)).encode()).digest()
-    return random.Random(int.from_bytes(h[:8], "big"))
-
-
-def uuid4(r):
-    b = bytearray(r.getrandbits(8) for _ in range(16))
-    b[6] = (b[6] & 0x0F) | 0x40
-    b[8] = (b[8] & 0x3F) | 0x80
-    h = b.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """A random stream named by its purpose (SEED changes per `bench` copy)."""
+    return seeded_stream(SEED, *parts)
 
 
 def at(day, hour=0, minute=0, second=0, ms=0):
@@ -77,10 +72,6 @@ def fnv_parts(prefix, parts):
     return prefix + f"{h:016x}"
 
 
-def dumps(o):
-    return json.dumps(o, separators=(",", ":"), ensure_ascii=False)
-
-
 class Writer:
     """Writes files under a root and remembers their names (sorted output, deterministic bytes)."""
 
@@ -93,10 +84,7 @@ class Writer:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = text.encode()
         if gz:
-            buf = io.BytesIO()
-            with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="", compresslevel=9) as f:
-                f.write(data)
-            data = buf.getvalue()
+            data = gzip_bytes(data, 9)
         with open(path, "wb") as f:
             f.write(data)
         self.files.append(rel)
@@ -173,10 +161,7 @@ def write_labels(w, lab):
 
 def truncated_gzip(writer, rel, text, keep):
     """A gzip stream cut after `keep` of its bytes (the events inflated before the cut survive)."""
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="", compresslevel=9) as f:
-        f.write(text.encode())
-    data = buf.getvalue()
+    data = gzip_bytes(text.encode(), 9)
     cut = data[: int(len(data) * keep)]
     path = os.path.join(writer.root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -187,11 +172,9 @@ def truncated_gzip(writer, rel, text, keep):
 
 def surviving_prefix(text, keep):
     """Lines of `text` fully inflated from a stream cut at `keep` (checked by decompressing)."""
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="", compresslevel=9) as f:
-        f.write(text.encode())
-    data = buf.getvalue()[: int(len(buf.getvalue()) * keep)]
-    d = __import__("zlib").decompressobj(16 + 15)
+    full = gzip_bytes(text.encode(), 9)
+    data = full[: int(len(full) * keep)]
+    d = zlib.decompressobj(16 + 15)
     out = d.decompress(data)
     return out.decode(errors="replace").split("\n")[:-1]
 
@@ -1018,18 +1001,10 @@ def generate(out):
 def check(out):
     with tempfile.TemporaryDirectory() as tmp:
         generate(tmp)
-        bad = []
-        for name in GENERATORS:
-            cmp = filecmp.dircmp(os.path.join(tmp, name), os.path.join(out, name))
-            stack = [cmp]
-            while stack:
-                c = stack.pop()
-                bad += [os.path.join(c.left, f) for f in c.left_only + c.right_only + c.diff_files]
-                _, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
-                bad += [os.path.join(c.left, f) for f in mismatch + errors]
-                stack += list(c.subdirs.values())
-        for b in sorted(set(bad)):
-            print("differs:", os.path.relpath(b, tmp))
+        bad = [os.path.join(name, k) for name in GENERATORS
+               for k in tree_diff(os.path.join(tmp, name), os.path.join(out, name))]
+        for b in bad:
+            print("differs:", b)
         return 1 if bad else 0
 
 

@@ -1,4 +1,5 @@
 import Baselines
+import Config
 import EventModel
 
 /// What a detector raises for one event or window, before the engine adds
@@ -107,32 +108,37 @@ extension Detector {
     public func restore(_ bytes: [UInt8]) {}
 }
 
-/// Static description of a built-in detector, one line in the registry.
-public struct DetectorDescriptor: Sendable {
-    /// Detector id.
-    public let id: String
-    /// One-line summary for `detectors list`.
-    public let summary: String
-    /// Long explanation for `detectors explain` (the detector's doc comment).
-    public let explanation: String
-    /// Default severity when the YAML does not set one.
-    public let defaultSeverity: Severity
-    /// Every MITRE ATT&CK technique id its findings may carry, sorted (the docs table;
-    /// a compliance test checks findings against it).
-    public let mitre: [String]
-    /// Builds the detector, reading its `settings:` mapping (report problems to the reader).
-    public let make: @Sendable (_ settings: ConfigReader) -> any Detector
+/// What a built-in detector is built on (the docs table's `basis` column).
+public enum DetectorKind: String, Sendable {
+    /// The event alone, no baseline.
+    case rule
+    /// The identity against its own past; left out by `scan --no-baselines`.
+    case baseline
+    /// The non-AWS log sources (Kubernetes audit, AI-workflow logs).
+    case source
+}
 
-    /// Creates a descriptor.
-    public init(
-        id: String, summary: String, explanation: String, defaultSeverity: Severity, mitre: [String] = [],
-        make: @escaping @Sendable (_ settings: ConfigReader) -> any Detector
-    ) {
-        self.id = id
-        self.summary = summary
-        self.explanation = explanation
-        self.defaultSeverity = defaultSeverity
-        self.mitre = mitre.sorted()
-        self.make = make
-    }
+/// A built-in detector declares its own facts, so the registry is a list of types and a
+/// detector's id, summary, severity and explanation are written once, in its own file.
+public protocol BuiltInDetector: Detector {
+    /// Detector id, `<area>.<behaviour>`; its YAML is `detectors/<id>.yaml`.
+    static var id: String { get }
+    /// One line for `detectors list` and the docs table (the YAML `description` repeats it).
+    static var summary: String { get }
+    /// Severity when the YAML does not set one.
+    static var defaultSeverity: Severity { get }
+    /// The `detectors explain` text: what it detects, why it matters, false positives, MITRE.
+    static var explanation: String { get }
+    /// Every MITRE ATT&CK technique id its findings may carry (a compliance test checks
+    /// findings against it).
+    static var mitre: [String] { get }
+    /// What it is built on.
+    static var kind: DetectorKind { get }
+    /// Builds the detector from its `settings:` mapping, reporting problems to the reader.
+    init(settings: ConfigReader)
+}
+
+extension BuiltInDetector {
+    /// The instance id is the type's.
+    public var id: String { Self.id }
 }

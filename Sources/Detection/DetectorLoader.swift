@@ -1,3 +1,4 @@
+import Config
 import EventModel
 import Foundation
 
@@ -27,14 +28,14 @@ public struct DetectorSet {
 }
 
 /// Loads `detectors/*.yaml`: checks the common keys, builds each detector from
-/// its registry entry, and reports unknown keys, bad values and unknown ids
+/// its registered type, and reports unknown keys, bad values and unknown ids
 /// with file:line:col. Detectors without a YAML file are not run.
 public enum DetectorLoader {
     /// Highest config `version:` this build understands.
     public static let currentVersion = 1
 
     /// Loads every `*.yaml` / `*.yml` file in `directory` (not recursive).
-    public static func load(directory: String, registry: [DetectorDescriptor]) -> DetectorSet {
+    public static func load(directory: String, registry: [any BuiltInDetector.Type]) -> DetectorSet {
         let sink = IssueSink()
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
@@ -61,7 +62,7 @@ public enum DetectorLoader {
     }
 
     /// Loads one detector file from text (used by `load(directory:)` and tests).
-    public static func load(yaml: String, file: String, registry: [DetectorDescriptor], sink: IssueSink)
+    public static func load(yaml: String, file: String, registry: [any BuiltInDetector.Type], sink: IssueSink)
         -> LoadedDetector?
     {
         guard let root = ConfigReader.parse(yaml: yaml, file: file, sink: sink) else { return nil }
@@ -74,25 +75,25 @@ public enum DetectorLoader {
                 "unsupported version \(version) (this build reads 1...\(currentVersion))")
         }
         guard let id = root.requiredString("id") else { return nil }
-        guard let descriptor = registry.first(where: { $0.id == id }) else {
+        guard let type = registry.first(where: { $0.id == id }) else {
             // Without a known id the other keys cannot be checked; report only the id.
             root.report(
                 "id", code: "config.unknown_detector", "no built-in detector '\(id)' (see `trailhound detectors list`)")
             return nil
         }
-        let spec = readSpec(root, id: id, version: version, file: file, descriptor: descriptor)
+        let spec = readSpec(root, id: id, version: version, file: file, defaultSeverity: type.defaultSeverity)
         let settings = root.child("settings") ?? ConfigReader(node: nil, file: file, path: "settings", sink: sink)
-        let detector = descriptor.make(settings)
+        let detector = type.init(settings: settings)
         settings.finish()
         root.finish()
         return LoadedDetector(spec: spec, detector: detector)
     }
 
     private static func readSpec(
-        _ r: ConfigReader, id: String, version: Int, file: String, descriptor: DetectorDescriptor
+        _ r: ConfigReader, id: String, version: Int, file: String, defaultSeverity: Severity
     ) -> DetectorSpec {
         _ = r.node("description")
-        let severity = r.severity("severity", default: descriptor.defaultSeverity)
+        let severity = r.severity("severity", default: defaultSeverity)
         return DetectorSpec(
             id: id, version: version, file: file,
             enabled: r.bool("enabled", default: true),

@@ -39,9 +39,9 @@ public struct DetectorCatalog: Sendable {
             let spec = configured[d.id]
             let state = detectors == nil ? "enabled" : spec.map { $0.enabled ? "enabled" : "disabled" } ?? "no-config"
             return Row(
-                id: d.id, kind: "built-in", basis: Registry.kind(id: d.id),
+                id: d.id, kind: "built-in", basis: d.kind.rawValue,
                 severity: spec?.severity ?? d.defaultSeverity,
-                state: state, summary: d.summary, mitre: d.mitre,
+                state: state, summary: d.summary, mitre: d.mitre.sorted(),
                 source: Self.relative(spec?.file ?? "detectors/\(d.id).yaml", to: base))
         }
         for r in rules.rules {

@@ -19,7 +19,7 @@ public enum RuleLoading {
 
     /// Loads the rules of `directories`; built-in detector ids are reserved.
     public static func load(_ directories: [String]) -> SigmaRuleSet {
-        SigmaLoader.load(directories: directories, reserved: Set(Registry.all.map(\.id)))
+        SigmaLoader.load(directories: directories, reserved: Set(Registry.all.map { $0.id }))
     }
 
     /// Loads rules for a run: prints tuning errors (returns nil: the caller exits 64) and, when

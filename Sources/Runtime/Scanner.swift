@@ -2,6 +2,7 @@ import Baselines
 import Detection
 import Detectors
 import EventModel
+import Formats
 import Foundation
 import Ingest
 import Investigation

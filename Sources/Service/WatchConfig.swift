@@ -1,5 +1,5 @@
 import Baselines
-import Detection
+import Config
 import EventModel
 import Foundation
 import Runtime

@@ -1,10 +1,12 @@
+import Config
 import Detection
 import Detectors
+import Formats
 import Foundation
 import Logging
 import Runtime
-import Sigma
 import ServiceLifecycle
+import Sigma
 import StateStore
 import UnixSignals
 

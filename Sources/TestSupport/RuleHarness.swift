@@ -51,7 +51,4 @@ public struct RuleHarness {
         }
     }
 
-    /// The repository root (for tests that read `detectors/rules` or `../shared`).
-    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Detection
-import Foundation
 import Detectors
 import EventModel
+import Formats
+import Foundation
 import Runtime
 import Sigma
 
@@ -135,7 +136,7 @@ struct DetectorsCommand: ParsableCommand {
         @OptionGroup var rulesOption: RulesOption
 
         func run() throws {
-            guard let d = Registry.descriptor(id: id) else {
+            guard let d = Registry.type(id: id) else {
                 let dir = try detectorsOption.directory()
                 let rules = RuleLoading.load(rulesOption.directories(detectors: dir))
                 guard let r = rules.rules.first(where: { $0.id == id }) else {

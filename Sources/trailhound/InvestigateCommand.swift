@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventModel
+import Formats
 import Investigation
 import Runtime
 

@@ -1,9 +1,10 @@
 import ArgumentParser
+import Config
 import Detection
 import EventModel
+import Foundation
 import Runtime
 import Service
-import Foundation
 
 /// `trailhound watch`: the live service.
 struct WatchCommand: ParsableCommand {

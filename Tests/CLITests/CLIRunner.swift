@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `trailhound` binary built by `swift build` (the test command
@@ -20,19 +21,11 @@ struct CLIResult {
 }
 
 enum CLI {
-    /// Repository root, from this file's path.
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    /// Repository root (`TestSupport.Repository`).
+    static var root: URL { Repository.root }
 
-    /// The built binary next to the test bundle (`.build/<config>/trailhound`).
-    static var binary: URL {
-        let bundle = Bundle.main.bundleURL
-        var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("trailhound")]
-        for config in ["debug", "release"] {
-            candidates.append(root.appendingPathComponent(".build/\(config)/trailhound"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
-    }
+    /// The built binary (`TestSupport.Repository`).
+    static var binary: URL { Repository.binary }
 
     /// Path of a corpus file or folder.
     static func corpus(_ rel: String) -> String { root.appendingPathComponent("corpora/\(rel)").path }

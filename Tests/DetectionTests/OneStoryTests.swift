@@ -1,4 +1,5 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 import Testing
@@ -8,13 +9,7 @@ import Testing
 /// evidence only, follow-ups never start before their original.
 @Suite struct OneStoryTests {
     /// `identity.new_api` played by a probe over every event, plus the rule probe `test.probe`.
-    static let registry: [DetectorDescriptor] =
-        [
-            DetectorDescriptor(id: "identity.new_api", summary: "probe", explanation: "probe", defaultSeverity: .medium)
-            {
-                ProbeDetector(id: "identity.new_api", settings: $0, all: true)
-            }
-        ] + probeRegistry
+    static let registry: [any BuiltInDetector.Type] = [Probe<NewAPIFacts>.self] + probeRegistry
 
     func engine(_ yamls: String...) throws -> DetectionEngine {
         var loaded: [LoadedDetector] = []

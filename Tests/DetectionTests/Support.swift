@@ -1,4 +1,5 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 import Foundation
@@ -8,7 +9,7 @@ import Testing
 /// sees and raises one signal per event (key = `parameters["key"]` or the
 /// operation, resource = `parameters["resource"]`). Settings cover every
 /// `ConfigReader` accessor the real detectors use.
-final class ProbeDetector: Detector {
+class ProbeDetector: Detector {
     let id: String
     let interest: Interest
     /// Operations seen, in order.
@@ -51,15 +52,51 @@ final class ProbeDetector: Detector {
     }
 }
 
+/// A probe registered as a built-in detector type: its id, severity and routing come from `P`.
+protocol ProbeFacts {
+    /// Detector id.
+    static var id: String { get }
+    /// Default severity.
+    static var defaultSeverity: Severity { get }
+    /// Every event (true) or operations only.
+    static var all: Bool { get }
+}
+
+/// `test.all`: every event, default severity low.
+enum AllFacts: ProbeFacts {
+    static let id = "test.all"
+    static let defaultSeverity = Severity.low
+    static let all = true
+}
+
+/// `test.probe`: routed by operation, default severity medium.
+enum OperationFacts: ProbeFacts {
+    static let id = "test.probe"
+    static let defaultSeverity = Severity.medium
+    static let all = false
+}
+
+/// `identity.new_api` played by a probe over every event.
+enum NewAPIFacts: ProbeFacts {
+    static let id = "identity.new_api"
+    static let defaultSeverity = Severity.medium
+    static let all = true
+}
+
+/// A probe detector type for the loader's registry.
+final class Probe<Facts: ProbeFacts>: ProbeDetector, BuiltInDetector {
+    static var id: String { Facts.id }
+    static var summary: String { "probe" }
+    static var defaultSeverity: Severity { Facts.defaultSeverity }
+    static var explanation: String { "probe" }
+    static var mitre: [String] { ["T0000"] }
+    static var kind: DetectorKind { .rule }
+
+    init(settings: ConfigReader) { super.init(id: Facts.id, settings: settings, all: Facts.all) }
+}
+
 /// Two probe detectors: `test.probe` (routed by operation) and `test.all` (every event).
-let probeRegistry: [DetectorDescriptor] = [
-    DetectorDescriptor(id: "test.all", summary: "probe (all events)", explanation: "probe", defaultSeverity: .low) {
-        ProbeDetector(id: "test.all", settings: $0, all: true)
-    },
-    DetectorDescriptor(id: "test.probe", summary: "probe", explanation: "probe", defaultSeverity: .medium) {
-        ProbeDetector(id: "test.probe", settings: $0)
-    },
-]
+let probeRegistry: [any BuiltInDetector.Type] = [Probe<AllFacts>.self, Probe<OperationFacts>.self]
 
 /// A minimal valid probe config followed by `extra` lines.
 func probeYAML(id: String = "test.probe", _ extra: String = "") -> String {

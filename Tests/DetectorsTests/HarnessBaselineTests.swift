@@ -1,8 +1,10 @@
 import Baselines
+import Config
 import Detection
 import Detectors
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 // A small local event builder and a harness that loads the real
@@ -50,9 +52,8 @@ enum BL {
             eventId: BaselineEventIDs.shared.next())
     }
 
-    /// Repository root, found from this file's path.
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// Repository root (`TestSupport.Repository`).
+    static var repoRoot: URL { Repository.root }
 
     /// Loads `detectors/<id>.yaml` through the real loader and registry.
     static func loadDetector(_ id: String, replacing: [(String, String)] = []) throws -> LoadedDetector {
@@ -132,7 +133,7 @@ struct RegistryBaselineTests {
             let d = try BL.loadDetector(id)
             #expect(d.spec.id == id)
             #expect(d.detector.id == id)
-            #expect(Registry.descriptor(id: id)?.explanation.contains("MITRE") == true)
+            #expect(Registry.type(id: id)?.explanation.contains("MITRE") == true)
         }
     }
 
@@ -162,7 +163,7 @@ struct DefaultsBaselineTests {
     @Test("the YAML sensitivity table equals the built-in table")
     func sensitivityTable() throws {
         let loaded = try BL.loadDetector("identity.new_api")
-        let d = try #require(loaded.detector as? NewAPIDetector)
-        #expect(d.configuration.sensitivity == NewAPIDetector.defaultSensitivity)
+        let d = try #require(loaded.detector as? NewAPI)
+        #expect(d.configuration.sensitivity == NewAPI.defaultSensitivity)
     }
 }

@@ -1,17 +1,19 @@
+import Config
 import Detection
-@testable import Detectors
+import Detectors
 import EventModel
 import Foundation
 import Testing
 
+/// Consistency over every built-in detector: what its type declares, its YAML, its files.
 @Suite struct RegistryTests {
-    /// Builds a detector with default settings and returns its type name.
-    func typeName(_ d: DetectorDescriptor) -> String {
-        String(describing: type(of: d.make(ConfigReader(node: nil, file: "", sink: IssueSink()))))
+    /// Builds a detector with default settings.
+    func build(_ d: any BuiltInDetector.Type) -> any Detector {
+        d.init(settings: ConfigReader(node: nil, file: "", sink: IssueSink()))
     }
 
     @Test func idsAreUniqueSortedAndWellFormed() {
-        let ids = Registry.all.map(\.id)
+        let ids = Registry.all.map { $0.id }
         #expect(ids == ids.sorted())
         #expect(Set(ids).count == ids.count)
         for id in ids {
@@ -20,86 +22,77 @@ import Testing
                 parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } },
                 "\(id)")
         }
-        #expect(Registry.ruleDetectors.count == 8, "six single-operation detectors moved to detectors/rules/aws")
-        #expect(Registry.descriptor(id: "privesc.admin_policy")?.defaultSeverity == .critical)
+        #expect(Registry.type(id: "privesc.admin_policy")?.defaultSeverity == .critical)
+        #expect(Registry.baselineDetectorIds.contains("identity.new_api"))
+        #expect(!Registry.baselineDetectorIds.contains("privesc.admin_policy"))
     }
 
-    @Test func everyDetectorHasAYAMLFileThatLoadsCleanly() throws {
+    @Test func everyTypeHasAYAMLFileNamedAfterItsIdAndViceVersa() throws {
         let set = DetectorLoader.load(directory: Repo.detectorsDirectory, registry: Registry.all)
         #expect(set.issues.isEmpty, "\(set.issues.map(\.description))")
         let loaded = Set(set.detectors.map(\.spec.id))
-        for d in Registry.all {
-            #expect(loaded.contains(d.id), "no detectors/\(d.id).yaml")
-        }
-        for file in set.files {
-            let name = (file as NSString).lastPathComponent
-            #expect(Registry.descriptor(id: String(name.dropLast(5))) != nil, "\(name) names no registered detector")
+        for d in Registry.all { #expect(loaded.contains(d.id), "no detectors/\(d.id).yaml") }
+        for (file, detector) in zip(set.files.sorted(), set.detectors.sorted { $0.spec.file < $1.spec.file }) {
+            let name = String((file as NSString).lastPathComponent.dropLast(5))
+            #expect(Registry.type(id: name) != nil, "\(name).yaml names no registered detector")
+            #expect(detector.spec.id == name, "\(file) configures '\(detector.spec.id)'")
         }
     }
 
-    @Test func yamlFilesAreConsistent() throws {
-        for d in Registry.ruleDetectors {
-            let text = try Repo.yaml(d.id)
-            let sink = IssueSink()
-            let loaded = try #require(DetectorLoader.load(yaml: text, file: d.id, registry: Registry.all, sink: sink))
-            #expect(sink.issues.isEmpty)
-            #expect(loaded.spec.severity == d.defaultSeverity, "\(d.id)")
-            #expect(loaded.spec.failedSeverity == .low)
-            #expect(loaded.spec.dedupWindow == 3_600_000)
-            #expect(loaded.spec.allowlist.isEmpty)
-            #expect(loaded.spec.enabled)
-            for key in ["version: 1\n", "id: \(d.id)\n", "description: \(d.summary)\n", "allowlist: []\n", "settings:"]
-            {
-                #expect(text.contains(key), "\(d.id).yaml lacks \(key)")
-            }
-            for field in [
-                "identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason",
-                "expires",
-            ] {
-                #expect(
-                    text.contains("#     \(field):") || text.contains("#   - \(field):"),
-                    "\(d.id).yaml example lacks \(field)")
+    @Test(arguments: Registry.all.map { $0.id })
+    func declaredFactsAreConsistent(_ id: String) throws {
+        let d = try #require(Registry.type(id: id))
+        let detector = build(d)
+        #expect(detector.id == d.id)
+        #expect(!d.summary.isEmpty && !d.summary.contains("\n"), "summary must be one line")
+        #expect(!d.explanation.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(!d.mitre.isEmpty)
+        for t in d.mitre { #expect(t.hasPrefix("T") && t.dropFirst().allSatisfy { $0.isNumber || $0 == "." }, "\(t)") }
+        #expect(Severity(name: d.defaultSeverity.description) == d.defaultSeverity)
+        if d.kind == .rule {
+            guard case .operations(let ops) = detector.interest, !ops.isEmpty else {
+                Issue.record("\(d.id) is a rule detector and asks for every event")
+                return
             }
         }
     }
 
-    @Test func ruleDetectorsRouteByOperation() {
-        for d in Registry.ruleDetectors {
-            let detector = d.make(ConfigReader(node: nil, file: "", sink: IssueSink()))
-            #expect(detector.id == d.id)
-            guard case .operations(let ops) = detector.interest else {
-                Issue.record("\(d.id) asks for every event")
-                continue
-            }
-            #expect(!ops.isEmpty)
+    @Test(arguments: Registry.all.map { $0.id })
+    func yamlRepeatsTheDeclaredFacts(_ id: String) throws {
+        let d = try #require(Registry.type(id: id))
+        let text = try Repo.yaml(d.id)
+        let sink = IssueSink()
+        let loaded = try #require(DetectorLoader.load(yaml: text, file: d.id, registry: Registry.all, sink: sink))
+        #expect(sink.issues.isEmpty, "\(sink.issues)")
+        #expect(loaded.spec.severity == d.defaultSeverity, "severity in \(d.id).yaml")
+        #expect(loaded.spec.enabled)
+        for key in ["version: 1\n", "id: \(d.id)\n", "description: \(d.summary)\n", "settings:"] {
+            #expect(text.contains(key), "\(d.id).yaml lacks \(key)")
         }
-    }
-
-    @Test func everyRuleDetectorHasATestFileAndMatchingDocComment() throws {
-        for d in Registry.ruleDetectors {
-            let name = typeName(d)
-            let test = Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"
-            #expect(FileManager.default.fileExists(atPath: test), "missing \(test)")
-            let source = try String(contentsOfFile: Repo.root + "/Sources/Detectors/Rules/\(name).swift", encoding: .utf8)
+        guard d.kind != .baseline else { return }
+        #expect(loaded.spec.allowlist.isEmpty)
+        for field in [
+            "identity", "account", "source", "user_agent_family", "operation", "resource", "key", "reason", "expires",
+        ] {
             #expect(
-                docComment(of: name, in: source) == d.explanation, "doc comment of \(name) differs from its explanation"
-            )
-            #expect(d.explanation.contains("MITRE ATT&CK: T"), "\(d.id)")
-            #expect(d.explanation.contains("False positives"), "\(d.id)")
+                text.contains("#     \(field):") || text.contains("#   - \(field):"),
+                "\(d.id).yaml example lacks \(field)")
         }
     }
 
-    /// The `///` lines right above `public final class <name>`, without the slashes.
-    func docComment(of name: String, in source: String) -> String {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let decl = lines.firstIndex(where: { $0.hasPrefix("public final class \(name)") }) else { return "" }
-        var doc: [String] = []
-        var i = decl - 1
-        while i >= 0, lines[i].hasPrefix("///") {
-            let line = lines[i].dropFirst(3)
-            doc.insert(String(line.hasPrefix(" ") ? line.dropFirst() : line), at: 0)
-            i -= 1
-        }
-        return doc.joined(separator: "\n")
+    @Test(arguments: Registry.all.map { $0.id })
+    func sourceAndTestFilesAreNamedAfterTheType(_ id: String) throws {
+        let d = try #require(Registry.type(id: id))
+        let name = String(describing: d)
+        #expect(!name.hasSuffix("Detector"), "built-in detector types carry no Detector suffix")
+        let test = Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"
+        #expect(FileManager.default.fileExists(atPath: test), "missing \(test)")
+        let folders = ["Rules", "Baselines", "Kubernetes", "Workflow"]
+        let paths = folders.map { Repo.root + "/Sources/Detectors/\($0)/\(name).swift" }
+        let path = try #require(paths.first { FileManager.default.fileExists(atPath: $0) }, "no source of \(name)")
+        let source = try String(contentsOfFile: path, encoding: .utf8)
+        // One explanation: the type's doc comment does not copy it.
+        let first = d.explanation.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(!source.contains("/// " + first), "\(name) copies its explanation into a doc comment")
     }
 }

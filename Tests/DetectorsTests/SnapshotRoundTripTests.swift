@@ -1,10 +1,11 @@
 import Baselines
+import Config
 import Detection
 import Detectors
 import EventModel
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 // A restart of the live service restores the last checkpoint (baselines and detector
 // state) and replays the events after it: its findings must be those of an uninterrupted
@@ -221,7 +222,7 @@ enum SnapshotCases {
         events += BL.series(days: 9, every: 60 * 60_000) { t, _ in BL.ev(t, identity: BL.roleKey("worker")) }
         events.sort { $0.time < $1.time }
         let focus = events.count
-        let reads = DiscoveryBurstBaselineTests.reads
+        let reads = DiscoveryBurstTests.reads
         for i in 0..<30 {
             let t = after + Int64(i) * 10_000
             events.append(BL.ev(t, identity: dev, service: reads[i * 2].0, op: reads[i * 2].1))

@@ -1,15 +1,16 @@
 import Baselines
+import Config
 import Detection
 import Detectors
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 /// Paths inside the repository, found from this file's location.
 enum Repo {
     /// Repository root.
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static var root: String { Repository.root.path }
     /// `detectors/`.
     static var detectorsDirectory: String { root + "/detectors" }
 

@@ -1,17 +1,7 @@
 import EventModel
 import Ingest
+import TestSupport
 import Testing
-
-/// Deterministic xorshift generator so failures reproduce.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-}
 
 @Suite struct FramerPropertyTests {
     static let corpus: [String] = [
@@ -33,7 +23,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     @Test func chunkingNeverChangesTheOutcome() {
-        var rng = SeededRandom(state: 0x9E37_79B9_7F4A_7C15)
+        var rng = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
         let options = IngestOptions(maxRecordBytes: 120, maxDepth: 6)
         let structural = Array("{}[]\",\\\n :x".utf8)
         var cases = 0

@@ -10,7 +10,7 @@ import Testing
 /// when decoded by the real decoder and run through the real engine.
 @Suite("Rule pack")
 struct RulePackTests {
-    static let rulesDirectory = RuleHarness.repositoryRoot.appendingPathComponent("detectors/rules").path
+    static let rulesDirectory = Repository.root.appendingPathComponent("detectors/rules").path
     static let casesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Cases").path
 

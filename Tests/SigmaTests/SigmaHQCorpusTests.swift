@@ -10,7 +10,7 @@ import Testing
 /// both decoded by the real decoder and run through the real engine.
 @Suite("SigmaHQ rules")
 struct SigmaHQCorpusTests {
-    static let directory = RuleHarness.repositoryRoot.deletingLastPathComponent()
+    static let directory = Repository.root.deletingLastPathComponent()
         .appendingPathComponent("shared/sigma/rules").path
 
     static var present: Bool { FileManager.default.fileExists(atPath: directory) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,17 +9,10 @@ import Testing
 /// The real `trailhound` binary running `watch` (or any subcommand) as a
 /// child process, stdout and stderr going to files that the test polls.
 final class WatchProcess {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    static var binary: URL {
-        let bundle = Bundle.main.bundleURL
-        var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("trailhound")]
-        for config in ["debug", "release"] {
-            candidates.append(root.appendingPathComponent(".build/\(config)/trailhound"))
-        }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
-    }
+    /// Repository root (`TestSupport.Repository`).
+    static var root: URL { Repository.root }
+    /// The built binary (`TestSupport.Repository`).
+    static var binary: URL { Repository.binary }
 
     let process = Process()
     let outURL: URL

@@ -7,9 +7,11 @@ depend on PYTHONHASHSEED, and adding one principal does not perturb the others.
 """
 
 import calendar
+import gzip
 import hashlib
 import json
 import math
+import os
 import random
 import time
 import uuid
@@ -38,6 +40,55 @@ def rng(*parts):
 def uuid4(r):
     """A version-4 UUID string drawn from `r`."""
     return str(uuid.UUID(int=r.getrandbits(128), version=4))
+
+
+def seeded_stream(seed, *parts):
+    """A Random for the other sources' generator (tools/gen_sources.py): seeded with the first
+    8 bytes of SHA-256 over `seed|part|...` (its corpora were generated with this scheme)."""
+    h = hashlib.sha256(("|".join(str(p) for p in (seed,) + parts)).encode()).digest()
+    return random.Random(int.from_bytes(h[:8], "big"))
+
+
+def uuid4_bytes(r):
+    """A version-4 UUID string from 16 byte draws of `r` (tools/gen_sources.py's scheme)."""
+    b = bytearray(r.getrandbits(8) for _ in range(16))
+    b[6] = (b[6] & 0x0F) | 0x40
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def gz(data, level=6):
+    """gzip with mtime 0 and no file name, so equal input gives equal bytes."""
+    return gzip.compress(data, compresslevel=level, mtime=0)
+
+
+def gz_unknown_os(data, level=9):
+    """Like `gz`, but with the OS byte 255 ("unknown") that `gzip.GzipFile` writes: the other
+    sources' corpora (tools/gen_sources.py) were written this way, so their bytes stay equal."""
+    out = bytearray(gz(data, level))
+    out[9] = 255
+    return bytes(out)
+
+
+def tree_hashes(root):
+    """Relative path -> SHA-256 of every file under `root` (empty when absent)."""
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            with open(p, "rb") as fh:
+                out[os.path.relpath(p, root)] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
+def tree_diff(fresh, committed):
+    """Relative paths whose bytes differ between a `fresh` generation and the `committed` tree, or
+    that only one holds, within the top-level entries the fresh generation wrote (committed
+    folders that another generator writes, such as corpora/workflow/langflow-seed, are not its)."""
+    ha, hb = tree_hashes(fresh), tree_hashes(committed)
+    tops = {k.split(os.sep)[0] for k in ha}
+    return sorted(k for k in set(ha) | set(hb) if k.split(os.sep)[0] in tops and ha.get(k) != hb.get(k))
 
 
 def derived_uuid(text):

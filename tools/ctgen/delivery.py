@@ -5,20 +5,14 @@ locally shuffled records, occasional duplicate delivery, and hourly digest files
     AWSLogs/<acct>/CloudTrail-Digest/<region>/YYYY/MM/DD/<acct>_CloudTrail-Digest_<region>_<trail>_<home region>_<YYYYMMDDTHHMMSSZ>.json.gz
 """
 
-import gzip
 import hashlib
 import json
 import os
 
-from .core import ALNUM, HOUR, MIN, chars, compact_minute, compact_second, iso, rng, ymd_path
+from .core import ALNUM, HOUR, MIN, chars, compact_minute, compact_second, gz, iso, rng, ymd_path
 
 LOG_NAME = r"^AWSLogs/\d{12}/CloudTrail/[a-z]{2}(-gov)?-[a-z]+-\d/\d{4}/\d{2}/\d{2}/\d{12}_CloudTrail_[a-z]{2}(-gov)?-[a-z]+-\d_\d{8}T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$"
 DIGEST_NAME = r"^AWSLogs/\d{12}/CloudTrail-Digest/[a-z]{2}-[a-z]+-\d/\d{4}/\d{2}/\d{2}/\d{12}_CloudTrail-Digest_[a-z]{2}-[a-z]+-\d_[A-Za-z0-9._-]+_[a-z]{2}-[a-z]+-\d_\d{8}T\d{6}Z\.json\.gz$"
-
-
-def gz(data, level=6):
-    """gzip with mtime 0 and no file name, so equal input gives equal bytes."""
-    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 class LogFile:

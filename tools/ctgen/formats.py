@@ -6,7 +6,7 @@ import os
 from .attacks import ATTACKS
 from .core import compact_json as COMPACT
 from .core import rng, uuid4
-from .delivery import gz
+from .core import gz
 from .population import standard_org
 from .scenarios import PROD, REGIONS, root_sign_in, service_events
 from .world import World

@@ -7,7 +7,7 @@ import os
 import zlib
 
 from .core import compact_json as COMPACT
-from .delivery import gz
+from .core import gz
 
 
 def enc(rec):

@@ -1,39 +1,22 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 
-/// Detects Kubernetes privilege grabs: a (cluster) role binding written to a privileged role
-/// such as `cluster-admin`, and a service account that execs into (or attaches to) pods when
-/// it never did.
-///
-/// Why it matters: with a stolen token the quickest way to own a cluster is to bind the
-/// identity (or a new service account, or `system:anonymous`) to `cluster-admin`, and the
-/// quickest way to move between workloads is `kubectl exec` into their pods, which runs
-/// commands with those pods' mounted credentials. Service accounts of applications do neither
-/// in normal operation.
-///
-/// Bindings: `create`, `update` and `patch` of `clusterrolebindings` and `rolebindings`.
-/// The role is read from the logged request object (`roleRef.name`; audit level `Request`
-/// or `RequestResponse`); when it is one of `privileged_roles`, or the binding itself is named
-/// after one, the detector's severity applies, one step higher when a subject is
-/// `system:anonymous`, `system:unauthenticated` or `system:authenticated`. When the request
-/// object was not logged, the binding write is reported with `unknown_role_severity`.
-/// Exec: `create`/`get` of `pods/exec` (and `pods/attach` when `include_attach`) by a
-/// `ServiceAccount` identity not seen doing so during the learning period and not reported
-/// before, with `exec_severity`. The first `learning_period` of each cluster's logs only
-/// teaches which service accounts exec. Refused requests are failed attempts. Memory of
-/// service accounts is bounded (`max_identities`).
-///
-/// False positives: cluster bootstrap and GitOps controllers that manage RBAC (Argo CD,
-/// Flux); CI service accounts that exec into pods for tests or migrations. Allow-list them
-/// with `identity:`; bindings by name with `resource:` (`NS/NAME` or `NAME`).
-///
-/// MITRE ATT&CK: T1098.006 (Account Manipulation: Additional Container Cluster Roles),
-/// T1609 (Container Administration Command).
-public final class K8sPrivilegedBinding: Detector {
+/// Built-in detector `k8s.privileged_binding`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class K8sPrivilegedBinding: BuiltInDetector {
     /// Detector id.
     public static let id = "k8s.privileged_binding"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Kubernetes binding to cluster-admin, or a service account's first pod exec"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098.006", "T1609"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects Kubernetes privilege grabs: a (cluster) role binding written to a privileged role
         such as `cluster-admin`, and a service account that execs into (or attaches to) pods when
@@ -97,8 +80,6 @@ public final class K8sPrivilegedBinding: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Binding writes, exec and attach.
     public let interest: Interest
     /// Effective settings.
@@ -108,6 +89,9 @@ public final class K8sPrivilegedBinding: Detector {
     private static let bindingMitre = ["T1098.006"]
     private static let execMitre = ["T1609"]
     static let broadGroups = ["system:anonymous", "system:unauthenticated", "system:authenticated"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

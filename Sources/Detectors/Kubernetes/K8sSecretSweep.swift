@@ -1,37 +1,22 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 
-/// Detects one Kubernetes identity reading secrets (get, list, watch) across many namespaces
-/// within a short window, and listing secrets cluster-wide when it never did.
-///
-/// Why it matters: a workload's service account normally reads the few secrets of its own
-/// namespace. A stolen token (from a compromised pod, a leaked kubeconfig, an RCE in an
-/// in-cluster AI server) is used to collect every secret it can reach: `kubectl get secrets
-/// -A`, or get/list namespace after namespace. Secrets hold database passwords, cloud keys and
-/// other service-account tokens, so the sweep is how one foothold becomes many.
-///
-/// A sweep: the identity read secrets in at least `min_namespaces` distinct namespaces within
-/// `window`, more than its own habit (the most namespaces it swept during the learning period;
-/// e.g. ingress and certificate controllers read TLS secrets everywhere). Reaching
-/// `raise_at_namespaces` is a second, one step more severe finding (key `sweep-wide`). A
-/// cluster-wide list (`list secrets` without a namespace) by an identity that did not do so
-/// during the learning period gets `cluster_list_severity`. The first `learning_period` of an
-/// account's (cluster's) logs only teaches habits; identities in `ignore_identities` (globs
-/// over the identity key: the control plane) are skipped. Requests that were all refused are
-/// failed attempts (`failed_severity`). Memory is bounded (`max_identities`, `max_namespaces`
-/// per window).
-///
-/// False positives: operators and backup tools that read secrets everywhere but were not active
-/// during the learning period (first run after an upgrade); administrators debugging with
-/// `kubectl get secrets -A`. Allow-list them with `identity:`.
-///
-/// MITRE ATT&CK: T1552.007 (Unsecured Credentials: Container API), T1613 (Container and
-/// Resource Discovery).
-public final class K8sSecretSweep: Detector {
+/// Built-in detector `k8s.secret_sweep`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class K8sSecretSweep: BuiltInDetector {
     /// Detector id.
     public static let id = "k8s.secret_sweep"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Kubernetes secrets read across many namespaces, or listed cluster-wide"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1552.007", "T1613"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects one Kubernetes identity reading secrets (get, list, watch) across many namespaces
         within a short window, and listing secrets cluster-wide when it never did.
@@ -112,8 +97,6 @@ public final class K8sSecretSweep: Detector {
         var evidence = Evidence()
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Secret reads.
     public let interest: Interest = .operations(["get secrets", "list secrets", "watch secrets"])
     /// Effective settings.
@@ -121,7 +104,9 @@ public final class K8sSecretSweep: Detector {
     private let ignored: [Glob]
     private var states: BoundedStates<State>
     private var clock = LearningClock()
-    private static let mitre = ["T1552.007", "T1613"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

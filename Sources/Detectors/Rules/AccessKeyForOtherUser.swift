@@ -1,27 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects an access key being created for another IAM user
-/// (`iam:CreateAccessKey` with a `userName` that is not the caller's own).
-///
-/// Why it matters: a new access key for an existing user gives an attacker
-/// long-lived credentials under an identity the defenders already trust, and the
-/// key keeps working after the compromised session or key that created it is
-/// revoked. IAM users rotating their own key are not findings; any assumed role,
-/// federated session or root creating a key for a user is, because workloads
-/// have no reason to mint keys for people or service users.
-///
-/// The key and allow-list resource is the target user's name. The new key's id
-/// is reported when the response carries it.
-///
-/// False positives: key-rotation automation and identity provisioning roles.
-/// Allow-list them with `identity:`.
-///
-/// MITRE ATT&CK: T1098.001 (Account Manipulation: Additional Cloud Credentials).
-public final class AccessKeyForOtherUser: Detector {
+/// Built-in detector `persistence.access_key_for_other_user`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class AccessKeyForOtherUser: BuiltInDetector {
     /// Detector id.
     public static let id = "persistence.access_key_for_other_user"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Access key created for another IAM user"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098.001"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects an access key being created for another IAM user
         (`iam:CreateAccessKey` with a `userName` that is not the caller's own).
@@ -50,12 +44,13 @@ public final class AccessKeyForOtherUser: Detector {
         public init(reading r: ConfigReader) {}
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// `CreateAccessKey`.
     public let interest: Interest = .operations(["CreateAccessKey"])
     /// Effective settings.
     public let configuration: Configuration
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) { self.configuration = configuration }

@@ -1,40 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects administrator-level permissions being granted: an administrator
-/// managed policy attached to a user, role or group (`AttachUserPolicy`,
-/// `AttachRolePolicy`, `AttachGroupPolicy` with a policy in `policy_arns`), or a
-/// policy document that allows a dangerous action on every resource written
-/// inline (`PutUserPolicy`, `PutRolePolicy`, `PutGroupPolicy`), as a new default
-/// version (`CreatePolicyVersion` with `setAsDefault`) or as a new managed policy
-/// (`CreatePolicy`, `include_create_policy`).
-///
-/// Why it matters: a compromised workload identity that can write IAM policies
-/// grants itself (or a user it controls) administrator rights, and from there
-/// owns the account. Workloads almost never attach administrator policies.
-///
-/// A document is dangerous when an `Allow` statement has `Resource: "*"` and an
-/// `Action` that covers one of `dangerous_actions` (default `*`, `iam:*`,
-/// `sts:AssumeRole`; IAM wildcards apply, so `sts:*` covers `sts:AssumeRole`), or
-/// (`flag_not_action`) uses `NotAction`, which allows every action not listed.
-/// Documents may be plain or URL-encoded JSON; `Statement`, `Action` and
-/// `Resource` may be a string or a list. Conditions are reported but do not
-/// lower the severity.
-///
-/// The key and allow-list resource is the principal that gains the permissions
-/// (`user/NAME`, `role/NAME`, `group/NAME`), the policy ARN for
-/// `CreatePolicyVersion`, or `policy/NAME` for `CreatePolicy`.
-///
-/// False positives: break-glass and account-bootstrap automation, identity
-/// provisioning. Allow-list the automation role with `identity:`, and known
-/// admin roles with `resource:` (`role/OrganizationAccountAccessRole`).
-///
-/// MITRE ATT&CK: T1098.003 (Account Manipulation: Additional Cloud Roles),
-/// T1078.004 (Valid Accounts: Cloud Accounts).
-public final class AdminPolicy: Detector {
+/// Built-in detector `privesc.admin_policy`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class AdminPolicy: BuiltInDetector {
     /// Detector id.
     public static let id = "privesc.admin_policy"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Administrator policy attached, or policy allowing * / iam:* on * written"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098.003", "T1078.004"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects administrator-level permissions being granted: an administrator
         managed policy attached to a user, role or group (`AttachUserPolicy`,
@@ -103,8 +84,6 @@ public final class AdminPolicy: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// IAM attach, inline-policy and policy-creation calls.
     public let interest: Interest = .operations([
         "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy",
@@ -113,7 +92,9 @@ public final class AdminPolicy: Detector {
     /// Effective settings.
     public let configuration: Configuration
     private let policyGlobs: [Glob]
-    private static let mitre = ["T1098.003", "T1078.004"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

@@ -1,38 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects CloudTrail being switched off or narrowed: `StopLogging`, `DeleteTrail`,
-/// and `UpdateTrail`, `PutEventSelectors` or `PutInsightSelectors` calls that drop or
-/// reduce what a trail records.
-///
-/// Why it matters: an attacker holding a workload's credentials turns the audit
-/// trail off first, so that everything done next leaves no record. Stopping or
-/// deleting a trail, or dropping management events from it, is almost never part
-/// of normal operations.
-///
-/// Severity: `StopLogging`, `DeleteTrail`, and event selectors that no longer log
-/// management write events (no selector includes management events, or only
-/// `ReadOnly` ones) get the detector's severity. Changes that narrow logging get
-/// `narrowing_severity` (capped at the detector's severity): event selectors that
-/// keep only write events or exclude event sources (`excludeManagementEventSources`,
-/// advanced selectors filtering on another field such as `eventSource`);
-/// `UpdateTrail` with `isMultiRegionTrail: false`, `includeGlobalServiceEvents:
-/// false`, `enableLogFileValidation: false`, an empty `cloudWatchLogsLogGroupArn`,
-/// or an `s3BucketName` (log delivery redirected; `flag_bucket_change`);
-/// `PutInsightSelectors` with an empty list (`flag_insights_disabled`). Selector
-/// changes that keep full management logging are not findings.
-///
-/// False positives: infrastructure-as-code applying a trail's whole configuration
-/// on every run (Terraform sends `isMultiRegionTrail: false` for single-region
-/// trails and always sends `s3BucketName`); cost-driven selector changes.
-/// Allow-list the deployment role with `identity:` and, if needed, the trail with
-/// `resource:` (the trail name or ARN as logged).
-///
-/// MITRE ATT&CK: T1562.008 (Impair Defenses: Disable or Modify Cloud Logs).
-public final class CloudTrailTampering: Detector {
+/// Built-in detector `evasion.cloudtrail_tampering`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class CloudTrailTampering: BuiltInDetector {
     /// Detector id.
     public static let id = "evasion.cloudtrail_tampering"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "CloudTrail stopped, deleted, or narrowed to log less"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1562.008"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects CloudTrail being switched off or narrowed: `StopLogging`, `DeleteTrail`,
         and `UpdateTrail`, `PutEventSelectors` or `PutInsightSelectors` calls that drop or
@@ -87,15 +70,15 @@ public final class CloudTrailTampering: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// CloudTrail's stop, delete and configuration calls.
     public let interest: Interest = .operations([
         "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors",
     ])
     /// Effective settings.
     public let configuration: Configuration
-    private static let mitre = ["T1562.008"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) { self.configuration = configuration }

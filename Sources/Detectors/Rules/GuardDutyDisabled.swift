@@ -1,34 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects GuardDuty being disabled or blinded: `DeleteDetector`, `UpdateDetector`
-/// with `enable: false`, a member account leaving its GuardDuty administrator
-/// (`DisassociateFromMasterAccount`, `DisassociateFromAdministratorAccount`),
-/// `DeletePublishingDestination` (findings no longer exported), and trusted IP
-/// lists (`CreateIPSet`, `UpdateIPSet`) or protection plans turned off
-/// (`UpdateDetector` with `features` / `dataSources` disabled).
-///
-/// Why it matters: GuardDuty is often the only thing watching a workload's
-/// credentials being used from odd places. An attacker disables the detector,
-/// cuts it from the administrator account that the security team watches, or
-/// adds their own addresses to a trusted IP list, whose traffic GuardDuty then
-/// never reports.
-///
-/// Severity: deleting or disabling the detector, leaving the administrator and
-/// deleting the publishing destination get the detector's severity; trusted IP
-/// lists get `ip_list_severity` and disabled protection plans
-/// `feature_disable_severity` (both capped at the detector's severity).
-///
-/// False positives: account decommissioning, moving GuardDuty administration to
-/// another account, security teams maintaining trusted IP lists for scanners.
-/// Allow-list those roles with `identity:`; the allow-list resource is the
-/// detector id (or the IP list name for IP lists).
-///
-/// MITRE ATT&CK: T1562.001 (Impair Defenses: Disable or Modify Tools).
-public final class GuardDutyDisabled: Detector {
+/// Built-in detector `evasion.guardduty_disabled`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class GuardDutyDisabled: BuiltInDetector {
     /// Detector id.
     public static let id = "evasion.guardduty_disabled"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "GuardDuty deleted, disabled, disconnected or blinded by a trusted IP list"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1562.001"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects GuardDuty being disabled or blinded: `DeleteDetector`, `UpdateDetector`
         with `enable: false`, a member account leaving its GuardDuty administrator
@@ -75,8 +62,6 @@ public final class GuardDutyDisabled: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// GuardDuty's delete, disable, disassociate and IP-list calls.
     public let interest: Interest = .operations([
         "DeleteDetector", "UpdateDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount",
@@ -84,7 +69,9 @@ public final class GuardDutyDisabled: Detector {
     ])
     /// Effective settings.
     public let configuration: Configuration
-    private static let mitre = ["T1562.001"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) { self.configuration = configuration }

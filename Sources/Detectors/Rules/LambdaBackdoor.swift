@@ -1,51 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects Lambda changes that plant a backdoor or open a function to the world:
-/// a function created or reconfigured with layers (`CreateFunction`,
-/// `UpdateFunctionConfiguration`), a function URL with `authType: NONE`
-/// (`CreateFunctionUrlConfig`, `UpdateFunctionUrlConfig`), a resource policy
-/// letting anyone (`"*"`) or another account invoke a function (`AddPermission`),
-/// and a layer shared with anyone or another account (`AddLayerVersionPermission`).
-///
-/// Why it matters: a layer runs its code inside every invocation of the function,
-/// with the function's role; an attacker adds a layer (often from their own
-/// account) to read secrets and events or to keep a foothold that survives the
-/// revocation of the credentials used to add it. A public function URL or an
-/// invoke permission for `*` turns a function, and its role, into an
-/// unauthenticated entry point.
-///
-/// Severity: layers from this account get the detector's severity; layers from
-/// another account not in `trusted_layer_accounts` get `foreign_layer_severity`;
-/// a public URL and an unrestricted `*` invoke permission get
-/// `public_access_severity`; `*` restricted by `sourceArn` / `sourceAccount` /
-/// `principalOrgID`, other accounts, and shared layers get the detector's severity.
-///
-/// CloudTrail names Lambda events with an API version suffix
-/// (`UpdateFunctionConfiguration20150331v2`). Events are routed to this detector
-/// by exact name, so it listens to the bare names and every suffixed name known
-/// (`CreateFunction20150331`, `UpdateFunctionConfiguration20150331`,
-/// `UpdateFunctionConfiguration20150331v2`, `CreateFunctionUrlConfig20211031`,
-/// `UpdateFunctionUrlConfig20211031`, `AddPermission20150331`,
-/// `AddPermission20150331v2`, `AddLayerVersionPermission20181031`), and matches
-/// them by prefix; add new suffixes with `extra_operation_names`. Layers are read
-/// from the request; for `CreateFunction` also from the response (every layer of
-/// a new function is new), not for updates, whose response lists layers the
-/// function already had.
-///
-/// The key and allow-list resource is the function name as logged (or the layer
-/// name for layer permissions).
-///
-/// False positives: deployment pipelines that ship functions with layers
-/// (allow-list the pipeline role with `identity:`), vendor monitoring layers
-/// (list the vendor's account in `trusted_layer_accounts`), intentionally public
-/// webhooks (allow-list the function with `resource:`).
-///
-/// MITRE ATT&CK: T1546 (Event Triggered Execution), T1098 (Account Manipulation).
-public final class LambdaBackdoor: Detector {
+/// Built-in detector `persistence.lambda_backdoor`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class LambdaBackdoor: BuiltInDetector {
     /// Detector id.
     public static let id = "persistence.lambda_backdoor"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Lambda layer added, public function URL, or open invoke permission"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1546", "T1098"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects Lambda changes that plant a backdoor or open a function to the world:
         a function created or reconfigured with layers (`CreateFunction`,
@@ -137,14 +107,14 @@ public final class LambdaBackdoor: Detector {
         "AddPermission20150331v2", "AddLayerVersionPermission20181031",
     ]
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Bare and versioned names of the Lambda calls above, plus `extra_operation_names`.
     public let interest: Interest
     /// Effective settings.
     public let configuration: Configuration
     private let trustedLayers: Set<String>
-    private static let mitre = ["T1546", "T1098"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

@@ -1,30 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects a console password being set for an IAM user: `iam:CreateLoginProfile`
-/// and `iam:UpdateLoginProfile`.
-///
-/// Why it matters: giving a user a console password (or resetting it) opens
-/// interactive console access that the attacker controls, under a name the
-/// defenders already trust, and it survives the revocation of the keys or
-/// session used to set it. Workload identities never need to do this.
-///
-/// Severity: setting the password of another user gets the detector's
-/// severity; an IAM user setting their own (or a call without `userName`, which
-/// applies to the caller) gets `own_user_severity`, capped at the detector's
-/// severity. Assumed roles, federated sessions and root always act on another
-/// user.
-///
-/// The key and allow-list resource is the target user's name.
-///
-/// False positives: help-desk and identity provisioning roles resetting
-/// passwords. Allow-list them with `identity:`.
-///
-/// MITRE ATT&CK: T1098 (Account Manipulation).
-public final class LoginProfile: Detector {
+/// Built-in detector `persistence.login_profile`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class LoginProfile: BuiltInDetector {
     /// Detector id.
     public static let id = "persistence.login_profile"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Console password created or reset for an IAM user"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects a console password being set for an IAM user: `iam:CreateLoginProfile`
         and `iam:UpdateLoginProfile`.
@@ -63,12 +54,13 @@ public final class LoginProfile: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// `CreateLoginProfile`, `UpdateLoginProfile`.
     public let interest: Interest = .operations(["CreateLoginProfile", "UpdateLoginProfile"])
     /// Effective settings.
     public let configuration: Configuration
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) { self.configuration = configuration }

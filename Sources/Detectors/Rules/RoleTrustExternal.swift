@@ -1,34 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects a role being made assumable from outside the account: a trust policy
-/// written by `iam:UpdateAssumeRolePolicy` (`policyDocument`) or `iam:CreateRole`
-/// (`assumeRolePolicyDocument`) that lets any principal (`"Principal": "*"` or
-/// `{"AWS": "*"}`) or an AWS account other than the role's own and not in
-/// `trusted_accounts` assume it.
-///
-/// Why it matters: a trust policy naming the attacker's own account is a
-/// backdoor that needs no credentials from the victim at all: the attacker
-/// assumes the role from home whenever they like, and revoking the compromised
-/// workload's credentials does not close it. A wildcard principal opens the
-/// role to every AWS account in the world.
-///
-/// Severity: a wildcard principal without conditions gets `wildcard_severity`
-/// (default critical); a wildcard restricted by conditions (for example
-/// `aws:PrincipalOrgID`) and a foreign account get the detector's severity. Only
-/// `Allow` statements whose actions cover `sts:AssumeRole` count; service and
-/// federated principals are not considered.
-///
-/// The key and allow-list resource is the role name.
-///
-/// False positives: cross-account access for vendors, auditors and your other
-/// accounts. List your own accounts and known vendors in `trusted_accounts`.
-///
-/// MITRE ATT&CK: T1098 (Account Manipulation).
-public final class RoleTrustExternal: Detector {
+/// Built-in detector `persistence.role_trust_external`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class RoleTrustExternal: BuiltInDetector {
     /// Detector id.
     public static let id = "persistence.role_trust_external"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Role trust policy opened to any principal or a foreign account"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects a role being made assumable from outside the account: a trust policy
         written by `iam:UpdateAssumeRolePolicy` (`policyDocument`) or `iam:CreateRole`
@@ -76,13 +63,14 @@ public final class RoleTrustExternal: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// `UpdateAssumeRolePolicy`, `CreateRole`.
     public let interest: Interest = .operations(["UpdateAssumeRolePolicy", "CreateRole"])
     /// Effective settings.
     public let configuration: Configuration
     private let trusted: Set<String>
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

@@ -1,29 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects IAM Roles Anywhere being set up or changed: `CreateTrustAnchor`,
-/// `UpdateTrustAnchor` and `CreateProfile`.
-///
-/// Why it matters: a Roles Anywhere trust anchor makes the account trust a
-/// certificate authority, and a profile names the roles that certificates from
-/// it may assume. An attacker who registers their own CA (`CERTIFICATE_BUNDLE`)
-/// and a profile for a privileged role can mint role sessions from anywhere with
-/// certificates they issue themselves, a backdoor that survives the revocation
-/// of every credential used to build it and that few teams monitor.
-///
-/// The finding reports the trust anchor's source type (an uploaded
-/// `CERTIFICATE_BUNDLE` is the attacker's pattern; `AWS_ACM_PCA` is a private CA
-/// managed in AWS) and the profile's roles. The key and allow-list resource is
-/// the trust anchor or profile name (or id when no name is logged).
-///
-/// False positives: teams adopting Roles Anywhere for on-premises workloads
-/// (rare, change-managed). Allow-list the platform role with `identity:`.
-///
-/// MITRE ATT&CK: T1098 (Account Manipulation).
-public final class RolesAnywhere: Detector {
+/// Built-in detector `persistence.roles_anywhere`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class RolesAnywhere: BuiltInDetector {
     /// Detector id.
     public static let id = "persistence.roles_anywhere"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "IAM Roles Anywhere trust anchor or profile created or changed"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1098"]
+    /// What it is built on.
+    public static let kind = DetectorKind.rule
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects IAM Roles Anywhere being set up or changed: `CreateTrustAnchor`,
         `UpdateTrustAnchor` and `CreateProfile`.
@@ -54,12 +46,13 @@ public final class RolesAnywhere: Detector {
         public init(reading r: ConfigReader) {}
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// `CreateTrustAnchor`, `UpdateTrustAnchor`, `CreateProfile`.
     public let interest: Interest = .operations(["CreateTrustAnchor", "UpdateTrustAnchor", "CreateProfile"])
     /// Effective settings.
     public let configuration: Configuration
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) { self.configuration = configuration }

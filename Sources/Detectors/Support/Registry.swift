@@ -1,27 +1,25 @@
 import Detection
 
-/// Every built-in detector, sorted by id. Add a detector with one line in
-/// `Registry+Rules.swift` (no baseline needed) or `Registry+Baselines.swift`.
+/// Every built-in detector, as a list of types (like `FormatRegistry`): each type declares its
+/// id, summary, severity, explanation and kind itself, so adding a detector is its file, its
+/// YAML, its test and one line here.
 public enum Registry {
     /// All built-in detectors, sorted by id.
-    public static var all: [DetectorDescriptor] {
-        (ruleDetectors + baselineDetectors + sourceDetectors).sorted { $0.id < $1.id }
-    }
+    public static let all: [any BuiltInDetector.Type] = [
+        AccessKeyForOtherUser.self, AdminPolicy.self, CloudTrailTampering.self, CredentialExfiltration.self,
+        DiscoveryBurst.self, GuardDutyDisabled.self, K8sPrivilegedBinding.self, K8sSecretSweep.self,
+        LambdaBackdoor.self, LoginProfile.self, MFADeviceDeactivated.self, NewAPI.self, NewSource.self,
+        NewUserAgent.self, RoleChain.self,
+        RoleTrustExternal.self, RolesAnywhere.self, SecretsEnumeration.self, UnusualRegion.self, VolumeSpike.self,
+        WorkflowCodeExecutionConfirmed.self, WorkflowExploitSequence.self, WorkflowMetadataAccess.self,
+        WorkflowNewToolKind.self, WorkflowUnauthenticatedExecution.self, WorkflowWorkloadActivity.self,
+    ].sorted { $0.id < $1.id }
 
     /// Ids of the detectors that need baselines (`scan --no-baselines` leaves them out).
-    public static var baselineDetectorIds: Set<String> { Set(baselineDetectors.map(\.id)) }
-
-    /// What a detector is built on, for the docs table: `rule` (the event alone, no
-    /// baseline), `baseline` (the identity against its own past; left out by
-    /// `scan --no-baselines`) or `source` (Kubernetes audit and AI-workflow logs).
-    public static func kind(id: String) -> String {
-        if baselineDetectors.contains(where: { $0.id == id }) { return "baseline" }
-        if sourceDetectors.contains(where: { $0.id == id }) { return "source" }
-        return "rule"
-    }
+    public static var baselineDetectorIds: Set<String> { Set(all.filter { $0.kind == .baseline }.map { $0.id }) }
 
     /// Looks a detector up by id.
-    public static func descriptor(id: String) -> DetectorDescriptor? {
+    public static func type(id: String) -> (any BuiltInDetector.Type)? {
         all.first { $0.id == id }
     }
 }

@@ -1,42 +1,23 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 
-/// Detects code execution on an AI-workflow server confirmed by both sides: a request without
-/// credentials to a code-running endpoint, seen by the front door (nginx, a load balancer) or
-/// the server's access log, and the server's own record of having run code (Langflow's
-/// "Error executing function code" with its traceback: `code_error`), on the same server
-/// within `window` (closest pairs first).
-///
-/// Why it matters: the request alone says someone knocked; the server's record says the code
-/// ran. Langflow's record carries the attacker's code and the command output in its traceback
-/// but no client address, agent or credential; the proxy's line carries those but not what
-/// happened inside. Together they are the proof of CVE-2025-3248-style exploitation, and the
-/// finding names the client address, the endpoint and the server's words.
-///
-/// Records are matched by server (the event's account: name the server the same in the
-/// front-door deployment mapping and the server log mapping) and time, in either order (the
-/// two logs are separate files): each server keeps its latest `max_pending` requests and
-/// records. Every accepted code request takes part in the pairing (closest in time first); one
-/// whose log says credentials were presented, or that does not say but comes from an address that logged in
-/// successfully within `session_window`, is the user's own code and is never reported (so a
-/// user's failing code cannot be paired with a stranger's request); one whose log does not say is
-/// reported with `unknown_auth_severity`. A refused request (HTTP 401/403 …) does not match. Pairs are
-/// made and reported, about the requesting identity, once both sides are older than the window
-/// (seen from the server's later events), when a server's held list is full, or at the end of
-/// the input.
-///
-/// False positives: two unrelated events that happen to meet in the window: a user's failing
-/// code, logged without a word on credentials, from an address that never logged in (a
-/// long-lived API key), while a stranger's request is refused. Allow-list the server with
-/// `account:`.
-///
-/// MITRE ATT&CK: T1190 (Exploit Public-Facing Application), T1059.006 (Command and Scripting
-/// Interpreter: Python).
-public final class WorkflowCodeExecutionConfirmed: Detector {
+/// Built-in detector `workflow.code_execution_confirmed`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class WorkflowCodeExecutionConfirmed: BuiltInDetector {
     /// Detector id.
     public static let id = "workflow.code_execution_confirmed"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary =
+        "Unauthenticated code request to an AI-workflow server confirmed by the server's own record"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.critical
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1059.006", "T1190"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects code execution on an AI-workflow server confirmed by both sides: a request without
         credentials to a code-running endpoint, seen by the front door (nginx, a load balancer) or
@@ -137,8 +118,6 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
         var records: [Record] = []
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Every event (workflow requests are matched by path); others return at once.
     public let interest: Interest = .all
     /// Effective settings.
@@ -148,6 +127,9 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
     var sessions: WorkflowSessions
     var pending: [(Identity, Signal)] = []
     static let maxPendingSignals = 256
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {
@@ -248,7 +230,6 @@ public final class WorkflowCodeExecutionConfirmed: Detector {
 }
 
 extension WorkflowCodeExecutionConfirmed {
-    static let mitre = ["T1059.006", "T1190"]
 
     /// The finding of one matched pair, about the request.
     func signal(_ r: Request, _ rec: Record, server: String, _ context: DetectionContext) -> Signal {

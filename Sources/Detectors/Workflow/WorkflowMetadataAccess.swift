@@ -1,30 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects an AI-workflow server request or tool call that touches a cloud instance-metadata
-/// endpoint: AWS IMDS `169.254.169.254` / `fd00:ec2::254`, ECS task metadata `169.254.170.2`,
-/// GCP `metadata.google.internal`, Alibaba `100.100.100.200`, Azure IMDS (also
-/// 169.254.169.254), and the decimal and hex spellings attackers use to dodge filters.
-///
-/// Why it matters: the metadata endpoint hands out the server's cloud credentials. A tool that
-/// fetches URLs (or a request path that proxies them) pointed at it is server-side request
-/// forgery or a hijacked flow collecting the workload identity — the step between "RCE on an
-/// AI server" and "stolen cloud keys used from elsewhere".
-///
-/// The `target_host`, the request `path` and the `tool_input` of workflow events are searched
-/// for the `hosts` (case-insensitive, as whole host names: not when glued to other letters or
-/// digits).
-///
-/// False positives: a flow that legitimately reads its own instance's metadata (region,
-/// instance id) through a tool — rare, since SDKs do that without the workflow engine.
-/// Allow-list such a flow with `resource:` (`flow:<flow_id>`).
-///
-/// MITRE ATT&CK: T1552.005 (Unsecured Credentials: Cloud Instance Metadata API), T1190
-/// (Exploit Public-Facing Application).
-public final class WorkflowMetadataAccess: Detector {
+/// Built-in detector `workflow.metadata_access`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class WorkflowMetadataAccess: BuiltInDetector {
     /// Detector id.
     public static let id = "workflow.metadata_access"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "AI-workflow request or tool call reaching a cloud metadata endpoint"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1552.005", "T1190"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects an AI-workflow server request or tool call that touches a cloud instance-metadata
         endpoint: AWS IMDS `169.254.169.254` / `fd00:ec2::254`, ECS task metadata `169.254.170.2`,
@@ -66,16 +57,16 @@ public final class WorkflowMetadataAccess: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Every event; non-workflow events return at once.
     public let interest: Interest = .all
     /// Effective settings.
     public let configuration: Configuration
     private let needles: [[UInt8]]
-    private static let mitre = ["T1552.005", "T1190"]
     /// The schema fields that can name a host: the others are methods, statuses, names and ids.
     static let fields = ["target_host", "path", "tool_input"]
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

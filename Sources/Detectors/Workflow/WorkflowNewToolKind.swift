@@ -1,32 +1,22 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 
-/// Detects a workflow (a flow of an AI-workflow server) that starts using a kind of tool it
-/// never used: a shell, file-system or network tool (`tool_kind` of `tool_call` events).
-///
-/// Why it matters: a flow's tools are fixed by its design — a retrieval bot reads a vector
-/// store and calls a model, nothing else. When the same flow suddenly runs a shell command,
-/// reads local files or fetches URLs, someone changed the flow or is steering it (prompt
-/// injection, a poisoned component) to reach the host and its cloud credentials.
-///
-/// Memory: per flow (server + `flow_id`), the tool kinds it used and when it was first seen,
-/// in a bounded least-recently-used map (`max_flows`). During the first `learning_period` of
-/// the server's logs, and of each flow's own life, kinds are only learnt. A flow first seen
-/// after that whose very first tool call is a watched kind is reported with
-/// `new_flow_severity` (a new flow is less telling than a changed one). Tool calls without a
-/// `flow_id` are not tracked. Memory is saved with the state (`scan --state`, `watch`).
-///
-/// False positives: a flow legitimately extended with a new tool (a release of the flow);
-/// flows whose tool use depends on the user's question. Allow-list flows with `resource:`
-/// (`flow:<flow_id>`) or the tool with `key:` (`<flow_id>:<kind>`).
-///
-/// MITRE ATT&CK: T1059 (Command and Scripting Interpreter) for shell tools, T1005 (Data from
-/// Local System) for file tools, T1071.001 (Web Protocols) for network tools.
-public final class WorkflowNewToolKind: Detector {
+/// Built-in detector `workflow.new_tool_kind`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class WorkflowNewToolKind: BuiltInDetector {
     /// Detector id.
     public static let id = "workflow.new_tool_kind"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "A workflow starts using a shell, file or network tool it never used"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.medium
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1005", "T1059", "T1071.001"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects a workflow (a flow of an AI-workflow server) that starts using a kind of tool it
         never used: a shell, file-system or network tool (`tool_kind` of `tool_call` events).
@@ -81,8 +71,6 @@ public final class WorkflowNewToolKind: Detector {
         var toolCalls = 0
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Every event: flows are registered by any event that names them.
     public let interest: Interest = .all
     /// Effective settings.
@@ -90,6 +78,9 @@ public final class WorkflowNewToolKind: Detector {
     private var flows: BoundedStates<Flow>
     private var clock = LearningClock()
     static let maxKinds = 16
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

@@ -1,43 +1,21 @@
+import Config
 import Detection
 import EventModel
 
-/// Detects requests to an AI-workflow server (Langflow, n8n, ComfyUI, …) that reach an
-/// endpoint which runs code, loads components or calls tools without authentication.
-///
-/// Why it matters: these endpoints execute what the request carries. Langflow's
-/// `/api/v1/validate/code` ran Python from unauthenticated requests (CVE-2025-3248) and was
-/// exploited in the wild; custom-component and flow-run endpoints, n8n's workflow runs and
-/// ComfyUI's `/prompt` are the same kind of door. Once code runs on the server, the attacker
-/// holds the server's cloud identity, and everything that follows in the audit logs is
-/// "legitimate" API calls.
-///
-/// An event matches when it comes from a workflow log, its `authenticated` field is false,
-/// and its request path matches one of `paths` (globs) or its action is one of `actions`.
-/// Actions in `code_actions` (code validation, component loading) are raised one step. When
-/// the log does not say whether the request was authenticated (e.g. plain access lines), only
-/// `code_actions` are reported, with `unknown_auth_severity` (set it to `info` to ignore such
-/// logs). A
-/// request that was refused (HTTP 401/403 and other errors) is a failed attempt
-/// (`failed_severity`).
-///
-/// Access logs without a word on credentials (nginx `combined`, plain access lines) are read
-/// with two memories per server: a code request from an address that logged in successfully
-/// within `session_window` is most likely that user's own session (`logged_in_severity`, low by
-/// default: an authenticated user's failing code is not an incident), and one from a client
-/// network the server has never served, after its `learning_period`, is raised to
-/// `new_network_severity`. Both memories are bounded (`max_clients`).
-///
-/// False positives: servers deliberately left open behind another authentication layer
-/// (an authenticating reverse proxy the server does not know about), health checks that hit
-/// a listed path, and public demo instances. Allow-list the server with `account:` (the
-/// server name) or the path with `key:`.
-///
-/// MITRE ATT&CK: T1190 (Exploit Public-Facing Application), T1059 (Command and Scripting
-/// Interpreter).
-public final class WorkflowUnauthenticatedExecution: Detector {
+/// Built-in detector `workflow.unauthenticated_execution`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class WorkflowUnauthenticatedExecution: BuiltInDetector {
     /// Detector id.
     public static let id = "workflow.unauthenticated_execution"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "Unauthenticated request to an AI-workflow endpoint that runs code or flows"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1190", "T1059"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects requests to an AI-workflow server (Langflow, n8n, ComfyUI, …) that reach an
         endpoint which runs code, loads components or calls tools without authentication.
@@ -124,17 +102,17 @@ public final class WorkflowUnauthenticatedExecution: Detector {
         }
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Every event (paths are matched, not operations); non-workflow events return at once.
     public let interest: Interest = .all
     /// Effective settings.
     public let configuration: Configuration
     private let globs: [Glob]
-    static let mitre = ["T1190", "T1059"]
     var sessions: WorkflowSessions
     var networks: BoundedStates<SeenKey>
     var clock = LearningClock()
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {

@@ -3,7 +3,6 @@ import Detection
 import EventModel
 
 extension WorkflowWorkloadActivity {
-    static let mitre = ["T1078.004", "T1552.005"]
 
     /// Records a suspicious request; unusual calls already seen within the window after it are
     /// reported (at the end of the input: they are about the workload identity, not this event).

@@ -1,36 +1,22 @@
 import Baselines
+import Config
 import Detection
 import EventModel
 
-/// Detects the workload identity of an AI-workflow server (its instance role, pod service
-/// account or managed identity, mapped in `workloads:`) doing something it never did — an API
-/// outside its baseline, or a call from a network it never used — within `window` after a
-/// request without credentials reached a code-running endpoint of that server.
-///
-/// Why it matters: code run through an endpoint such as Langflow's `/api/v1/validate/code`
-/// (CVE-2025-3248) runs with the server's cloud credentials. The audit log then shows the
-/// server's own role making calls: "legitimate" credentials, unusual calls. Either half alone is
-/// weak — a role tries a new API after a release, strangers probe every public server — but a
-/// stranger's code request followed by the role's first-ever calls is the takeover.
-///
-/// `workloads:` lists `{server, identity}` pairs (`instance:` optionally limits the identity to
-/// sessions on one instance id). The same list joins the request's findings and the identity's
-/// findings into one incident (`scan --incidents`) and lets `investigate` follow from the
-/// request's identity to the workload identity. Requests and unusual calls are matched in
-/// either order (the proxy log and the audit log are separate files); each server keeps its
-/// latest `max_pending` of each. A request refused by the server, or whose log says credentials
-/// were presented, does not count. An identity still in its baseline's learning period is not
-/// judged.
-///
-/// False positives: a deployment that changes what the role does while a scanner happens to
-/// knock on the code endpoint. Allow-list the identity with `identity:` for the release window.
-///
-/// MITRE ATT&CK: T1078.004 (Valid Accounts: Cloud Accounts), T1552.005 (Unsecured Credentials:
-/// Cloud Instance Metadata API).
-public final class WorkflowWorkloadActivity: Detector {
+/// Built-in detector `workflow.workload_activity`; `explanation` says what it detects and why (it is the
+/// `detectors explain` text, written once).
+public final class WorkflowWorkloadActivity: BuiltInDetector {
     /// Detector id.
     public static let id = "workflow.workload_activity"
-    /// Text of `trailhound detectors explain` (same as this type's doc comment).
+    /// One line for `detectors list` and the docs table.
+    public static let summary = "An AI-workflow server's workload identity acts unusually right after a code request"
+    /// Severity when the YAML does not set one.
+    public static let defaultSeverity = Severity.high
+    /// Every MITRE ATT&CK technique its findings may carry.
+    public static let mitre = ["T1078.004", "T1552.005"]
+    /// What it is built on.
+    public static let kind = DetectorKind.source
+    /// What it detects and why: the text of `trailhound detectors explain`.
     public static let explanation = """
         Detects the workload identity of an AI-workflow server (its instance role, pod service
         account or managed identity, mapped in `workloads:`) doing something it never did — an API
@@ -130,8 +116,6 @@ public final class WorkflowWorkloadActivity: Detector {
         var calls: [Call] = []
     }
 
-    /// Detector id.
-    public var id: String { Self.id }
     /// Every event: workflow requests and the mapped identities' calls.
     public let interest: Interest = .all
     /// Effective settings.
@@ -140,6 +124,9 @@ public final class WorkflowWorkloadActivity: Detector {
     private var byServer: [String: Server] = [:]
     private var byIdentity: [String: [Workload]] = [:]
     var pending: [(Identity, Signal)] = []
+
+    /// Builds the detector from its `settings:` mapping (problems go to the reader).
+    public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
 
     /// Creates the detector.
     public init(configuration: Configuration = .init()) {
