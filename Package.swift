@@ -90,7 +90,12 @@ let package = Package(
         .testTarget(name: "SigmaTests", dependencies: ["Sigma", "Formats", "Detection", "Baselines", "TestSupport"]),
         .testTarget(name: "RulePackTests", dependencies: ["Sigma", "Formats", "TestSupport"], exclude: ["Cases"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime", "TestSupport", "Investigation", "EventModel", "Detection", "Detectors", "Baselines",
+                "Ingest",
+            ]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
