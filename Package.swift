@@ -117,18 +117,20 @@ if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
         .package(path: "Benchmarks/Support/swift-runtime-interposer"),
     ]
     package.targets += [
+        // Retain/release counters for the benchmarks (the runtime's own hook pointers).
+        .target(name: "CARCCounter", path: "Benchmarks/Support/CARCCounter"),
         .executableTarget(
             name: "TrailhoundBenchmarks",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport", "CZlib",
-                .product(name: "Benchmark", package: "benchmark"),
+                "CARCCounter", .product(name: "Benchmark", package: "benchmark"),
                 // Never linked (no WASI build); only marks the stand-in above as used.
                 .product(
                     name: "SwiftRuntimeInterposerSwift", package: "swift-runtime-interposer",
                     condition: .when(platforms: [.wasi])),
             ],
             path: "Benchmarks/Benchmarks/TrailhoundBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 }
 
