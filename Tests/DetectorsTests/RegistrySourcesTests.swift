@@ -16,7 +16,7 @@ import Testing
             #expect(
                 FileManager.default.fileExists(atPath: Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"),
                 "\(name)")
-            let source = try String(contentsOfFile: Repo.root + "/Sources/Detectors/\(name).swift", encoding: .utf8)
+            let source = try Repo.detectorSource(name)
             #expect(RegistryTests().docComment(of: name, in: source) == d.explanation, "doc comment of \(name)")
             #expect(d.explanation.contains("MITRE ATT&CK: T") && d.explanation.contains("False positives"))
             let text = try Repo.yaml(d.id)

@@ -80,7 +80,7 @@ import Testing
             let name = typeName(d)
             let test = Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"
             #expect(FileManager.default.fileExists(atPath: test), "missing \(test)")
-            let source = try String(contentsOfFile: Repo.root + "/Sources/Detectors/\(name).swift", encoding: .utf8)
+            let source = try Repo.detectorSource(name)
             #expect(
                 docComment(of: name, in: source) == d.explanation, "doc comment of \(name) differs from its explanation"
             )
