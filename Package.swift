@@ -85,7 +85,8 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["CZlib", "EventModel", "Ingest", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Config", "EventModel", "Formats", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "EventModel", "TestSupport"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Baselines", "Config", "Detection", "EventModel"]),
+        .testTarget(
+            name: "DetectionTests", dependencies: ["Baselines", "Config", "Detection", "EventModel", "TestSupport"]),
         .testTarget(
             name: "DetectorsTests",
             dependencies: ["Baselines", "Config", "Detection", "Detectors", "EventModel", "TestSupport"]),
@@ -93,9 +94,13 @@ let package = Package(
             name: "SigmaTests",
             dependencies: ["Baselines", "ByteJSON", "Detection", "EventModel", "Formats", "Sigma", "TestSupport"]),
         .testTarget(name: "RulePackTests", dependencies: ["EventModel", "Sigma", "TestSupport"], exclude: ["Cases"]),
-        .testTarget(name: "StateStoreTests", dependencies: ["Baselines", "CSQLite", "EventModel", "StateStore"]),
         .testTarget(
-            name: "RuntimeTests", dependencies: ["EventModel", "Ingest", "Investigation", "Runtime", "TestSupport"]),
+            name: "StateStoreTests", dependencies: ["Baselines", "CSQLite", "EventModel", "StateStore", "TestSupport"]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Baselines", "Detection", "Detectors", "EventModel", "Ingest", "Investigation", "Runtime", "TestSupport",
+            ]),
         .testTarget(
             name: "InvestigationTests", dependencies: ["Baselines", "EventModel", "Investigation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
@@ -117,18 +122,20 @@ if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
         .package(path: "Benchmarks/Support/swift-runtime-interposer"),
     ]
     package.targets += [
+        // Retain/release counters for the benchmarks (the runtime's own hook pointers).
+        .target(name: "CARCCounter", path: "Benchmarks/Support/CARCCounter"),
         .executableTarget(
             name: "TrailhoundBenchmarks",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport", "CZlib",
-                .product(name: "Benchmark", package: "benchmark"),
+                "CARCCounter", .product(name: "Benchmark", package: "benchmark"),
                 // Never linked (no WASI build); only marks the stand-in above as used.
                 .product(
                     name: "SwiftRuntimeInterposerSwift", package: "swift-runtime-interposer",
                     condition: .when(platforms: [.wasi])),
             ],
             path: "Benchmarks/Benchmarks/TrailhoundBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 }
 

@@ -16,7 +16,7 @@ root="$(cd "$here/.." && pwd)"
 out="$here/out"
 thresholds="Benchmarks/Thresholds"
 # Metrics whose p90 is committed and gated (stable run to run); everything else is noisy here.
-gated_metrics='["mallocCountTotal", "bytes/identity (malloc)"]'
+gated_metrics='["mallocCountTotal", "bytes/identity (malloc)", "retains (total)", "releases (total)"]'
 
 mode=run
 filter=()
@@ -48,7 +48,7 @@ text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], encoding="utf-8").read())
 wanted = {"MB/s": "MB/s", "MB/s (gzip in)": "gzip MB/s", "events/s": "events/s", "Malloc (total)": "mallocs",
           "Time (wall clock)": "wall", "Memory (resident peak)": "peak RSS",
           "bytes/identity (malloc)": "B/identity", "bytes/identity (estimate)": "B/identity est.", "events": "events",
-          "findings": "findings"}
+          "findings": "findings", "retains (total)": "retains", "releases (total)": "releases"}
 rows, metric = {}, None
 for line in text.splitlines():
     s = line.strip()

@@ -25,7 +25,8 @@ public struct EngineStats: Sendable {
 /// severity, dedup). No I/O, no clock: "now" is the newest event time seen.
 public final class DetectionEngine {
     private let loaded: [LoadedDetector]
-    private let contexts: [DetectionContext]
+    /// One per loaded detector, same index: what `run` reaches for every event, behind one reference.
+    private let slots: [Slot]
     private var byOperation: [String: [Int]] = [:]
     private var everyEvent: [Int] = []
     private var byFoldedOperation: [CaseFoldedKey: [Int]] = [:]
@@ -56,19 +57,30 @@ public final class DetectionEngine {
     public private(set) var stats = EngineStats()
     /// When false, events are not folded into baselines (rule detectors only).
     public var observeBaselines = true
-    /// Optional correlation stage (risk scoring across detectors); runs on every finding.
-    public var correlator: ((inout Finding) -> Void)?
-    /// The correlator behind `correlator`, when it is a `RiskCorrelator` (its windows are saved with the engine).
-    var riskCorrelator: RiskCorrelator?
+    /// Stages every finding passes through before dedup (risk correlation), in order.
+    private let stages: [any FindingStage]
+    /// The risk correlator among `stages`, if any (its windows are saved in the engine's own entry).
+    let riskCorrelator: RiskCorrelator?
+    /// Observers of events and emitted findings (the incident chain).
+    private let observers: [any EngineObserver]
+    private var everyEventObservers: [Int] = []
+    private var observersByOperation: [String: [Int]] = [:]
 
-    /// Creates an engine over enabled detectors.
-    public init(detectors: [LoadedDetector], baselines: BaselineStore, dedupCapacity: Int = 200_000) {
+    /// Creates an engine over enabled detectors, with its finding stages and observers
+    /// (fixed here, so that restoring state never depends on what was attached when).
+    public init(
+        detectors: [LoadedDetector], baselines: BaselineStore, stages: [any FindingStage] = [],
+        observers: [any EngineObserver] = [], dedupCapacity: Int = 200_000
+    ) {
         self.loaded = detectors.filter { $0.spec.enabled }
+        self.stages = stages
+        self.riskCorrelator = stages.lazy.compactMap { $0 as? RiskCorrelator }.first
+        self.observers = observers
         self.baselines = baselines
         self.recent = RecentIDs(capacity: dedupCapacity)
         self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
-        self.contexts = loaded.map { DetectionContext(baselines: baselines, spec: $0.spec) }
+        self.slots = loaded.map { Slot($0, baselines) }
         for d in loaded { windows[d.spec.id] = d.spec.dedupWindow }
         for (i, d) in loaded.enumerated() {
             switch d.detector.interest {
@@ -78,6 +90,13 @@ public final class DetectionEngine {
                 for op in Set(ops.map(CaseFoldedKey.init)) { byFoldedOperation[op, default: []].append(i) }
             case .provider(let p): byProvider[p, default: []].append(i)
             }
+        }
+        for (i, o) in observers.enumerated() {
+            guard let ops = o.operations else {
+                everyEventObservers.append(i)
+                continue
+            }
+            for op in Set(ops) { observersByOperation[op, default: []].append(i) }
         }
     }
 
@@ -96,9 +115,13 @@ public final class DetectionEngine {
         firstTimeAPI.removeAll(keepingCapacity: true)
         evidenceOf = nil
         for i in everyEvent { run(i, event, emit) }
+        for o in everyEventObservers { observers[o].observe(event) }
         var reported = false
         if let list = byOperation[event.action.operation] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
+        }
+        if !observersByOperation.isEmpty, let list = observersByOperation[event.action.operation] {
+            for o in list { observers[o].observe(event) }
         }
         if !byProvider.isEmpty, let list = byProvider[event.provider] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
@@ -121,7 +144,7 @@ public final class DetectionEngine {
     public func finish(emit: (Finding) -> Void) {
         for (i, d) in loaded.enumerated() {
             var pending: [(Identity, Signal)] = []
-            d.detector.finish(now: watermark, context: contexts[i], into: &pending)
+            d.detector.finish(now: watermark, context: slots[i].context, into: &pending)
             for (identity, s) in pending {
                 let e = Event(
                     time: watermark, account: identity.accountId, identity: identity,
@@ -130,7 +153,7 @@ public final class DetectionEngine {
             }
         }
         for f in bursts.close(before: nil) { publish(f, emit) }
-        for f in throttle.flush() { count(f); emit(f) }
+        for f in throttle.flush() { report(f, emit) }
         stats.folded = throttle.folded
     }
 
@@ -144,18 +167,19 @@ public final class DetectionEngine {
 
     private func closeWindows(_ emit: (Finding) -> Void) {
         for f in bursts.close(before: watermark) { publish(f, emit) }
-        for f in throttle.close(before: watermark) { count(f); emit(f) }
+        for f in throttle.close(before: watermark) { report(f, emit) }
         stats.folded = throttle.folded
     }
 
     /// Runs detector `i`; true when it reported a signal whose evidence is this event.
     @discardableResult
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
-        let d = loaded[i]
+        let slot = slots[i]
         signals.removeAll(keepingCapacity: true)
-        d.detector.evaluate(event, context: contexts[i], into: &signals)
-        if d.spec.id == Self.firstTimeAPIDetectorId {
-            firstTimeAPISpec = d.spec
+        slot.detector.evaluate(event, context: slot.context, into: &signals)
+        if signals.isEmpty { return false }
+        if slot.isFirstTimeAPI {
+            firstTimeAPISpec = slot.context.spec
             firstTimeAPI.append(contentsOf: signals)
             return false
         }
@@ -163,7 +187,7 @@ public final class DetectionEngine {
         for var s in signals {
             let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
             if isNew && own { s.facts.append(Fact("first_time_api", "true")) }
-            if deliver(d.spec, s, event, emit) && own { reported = true }
+            if deliver(slot.context.spec, s, event, emit) && own { reported = true }
         }
         return reported
     }
@@ -200,16 +224,15 @@ public final class DetectionEngine {
     /// Correlates, dedups and emits a finding.
     private func publish(_ finding: Finding, _ emit: (Finding) -> Void) {
         var f = finding
-        correlator?(&f)
+        for stage in stages { stage.process(&f) }
         noteEvidence(f)
         let window = windows[f.detector] ?? 0
         guard let out = throttle.offer(f, window: window) else {
             stats.folded = throttle.folded
             return
         }
-        if throttle.hasPending { for p in throttle.drainPending() { count(p); emit(p) } }
-        count(out)
-        emit(out)
+        if throttle.hasPending { for p in throttle.drainPending() { report(p, emit) } }
+        report(out, emit)
     }
 
     /// A finding at the quarantine severity or above makes its identity suspect
@@ -221,24 +244,33 @@ public final class DetectionEngine {
         if evidenceOf.map({ $0.severity < f.severity }) ?? true { evidenceOf = cause }
     }
 
-    private func count(_ f: Finding) {
+    /// Counts a finding, shows it to the observers and emits it.
+    private func report(_ f: Finding, _ emit: (Finding) -> Void) {
         stats.findingsBySeverity[f.severity, default: 0] += 1
         stats.findingsByDetector[f.detector, default: 0] += 1
+        for o in observers { o.found(f) }
+        emit(f)
     }
 
-    /// Serialized state of every stateful detector, by id, and the engine's
-    /// own (recent ids, dedup groups, correlation) under `DetectionEngine.stateKey`.
+    /// Serialized state of every stateful detector, by id, of the stages and observers that
+    /// keep some, by their key, and the engine's own (recent ids, dedup groups, correlation)
+    /// under `DetectionEngine.stateKey`.
     public func snapshotDetectors() -> [String: [UInt8]] {
         var out: [String: [UInt8]] = [Self.stateKey: snapshotState()]
         for d in loaded { if let s = d.detector.snapshot() { out[d.spec.id] = s } }
+        for s in stages { if let k = s.stateKey, let b = s.snapshot() { out[k] = b } }
+        for o in observers { if let k = o.stateKey, let b = o.snapshot() { out[k] = b } }
         return out
     }
 
-    /// Restores detector and engine state saved by `snapshotDetectors()`
-    /// (attach the correlator first, so that its windows are restored too).
+    /// Restores detector, stage, observer and engine state saved by `snapshotDetectors()`.
+    /// Each part reads only its own entry, so neither the order of the entries nor that of
+    /// this call and the baselines' restore matters.
     public func restoreDetectors(_ state: [String: [UInt8]]) {
         if let s = state[Self.stateKey] { restoreState(s) }
         for d in loaded { if let s = state[d.spec.id] { d.detector.restore(s) } }
+        for s in stages { if let k = s.stateKey, let b = state[k] { s.restore(b) } }
+        for o in observers { if let k = o.stateKey, let b = state[k] { o.restore(b) } }
     }
 
     func restore(watermark: Int64, ticks: Int, recent: RecentIDs, throttle: FindingThrottle) {
@@ -246,5 +278,18 @@ public final class DetectionEngine {
         self.ticks = ticks
         self.recent = recent
         self.throttle = throttle
+    }
+}
+
+/// A loaded detector as the per-event path reaches it: one reference to fetch, nothing copied.
+private final class Slot {
+    let detector: any Detector
+    let context: DetectionContext
+    let isFirstTimeAPI: Bool
+
+    init(_ d: LoadedDetector, _ baselines: BaselineStore) {
+        detector = d.detector
+        context = DetectionContext(baselines: baselines, spec: d.spec)
+        isFirstTimeAPI = d.spec.id == DetectionEngine.firstTimeAPIDetectorId
     }
 }

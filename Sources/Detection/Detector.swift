@@ -67,8 +67,10 @@ public enum Interest: Sendable {
 }
 
 /// What a detector sees besides the event: the identity's baseline as it was
-/// *before* this event, and account-wide facts. No clocks, no I/O.
-public struct DetectionContext {
+/// *before* this event, and account-wide facts. No clocks, no I/O. A class, made
+/// once per detector: passed for every event, a struct would copy (and retain)
+/// the spec's strings and allow-list each time.
+public final class DetectionContext {
     /// Baselines, read before the engine folds the current event in.
     public let baselines: BaselineStore
     /// Effective settings shared by all detectors.

@@ -199,7 +199,7 @@ extension DetectionEngine {
             let ids = try RecentIDs.read(&r, capacity: recentCapacity)
             var th = FindingThrottle()
             try th.read(&r, version: version)
-            // Read (and drop, when no correlator is attached yet) the windows: the bursts come after them.
+            // Read (and drop, when the engine has no correlator stage) the windows: the bursts come after them.
             if try r.bool() { try (riskCorrelator ?? RiskCorrelator()).read(&r, version: version) }
             var b = FirstTimeAPIBursts(gap: bursts.gap, maxOpen: bursts.maxOpen)
             if version >= 2 { try b.read(&r) }

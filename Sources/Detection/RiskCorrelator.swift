@@ -57,12 +57,6 @@ public final class RiskCorrelator {
     /// Creates a correlator.
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
-    /// Installs the correlator as the engine's correlation stage (its windows are then saved with the engine's state).
-    public func attach(to engine: DetectionEngine) {
-        engine.correlator = { [self] f in correlate(&f) }
-        engine.riskCorrelator = self
-    }
-
     /// Number of identities tracked.
     public var identityCount: Int { tracks.count }
 

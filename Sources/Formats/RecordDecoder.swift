@@ -112,7 +112,11 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         var it = try reader.rootMembers()
         try fields.collect(&it)
-        return context.attachingRaw(try Self.dispatch(fields, &context), bytes)
+        // Two statements: `context.attachingRaw(try Self.dispatch(fields, &context), …)` reads
+        // `context` (a copy of every cache array) before the inout access, so each cache
+        // write during the decode copied its whole array (half the cycles of a scan).
+        let result = try Self.dispatch(fields, &context)
+        return context.attachingRaw(result, bytes)
     }
 
     /// Hands a record's members to the first format (then workflow mapping) that claims them.

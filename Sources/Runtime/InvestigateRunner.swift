@@ -97,8 +97,8 @@ public final class InvestigateRunner {
         let baselines = BaselineStore(configuration: options.baselines)
         NetworkClassLoader.install(
             into: baselines, detectorsDirectory: options.detectorsDirectory, report: reporter.report)
-        let engine = DetectionEngine(detectors: set.detectors + rules.detectors, baselines: baselines)
-        RiskCorrelator().attach(to: engine)
+        let engine = DetectionEngine(
+            detectors: set.detectors + rules.detectors, baselines: baselines, stages: [RiskCorrelator()])
         if let path = options.statePath {
             do {
                 let session = try StateSession(path: path, access: .readOnly)

@@ -50,10 +50,10 @@ public final class Scanner {
             config.workloads = Workloads.of(set)
             incidents = IncidentBuilder(configuration: config)
         }
-        let observer = incidents.map { [IncidentChainObserver(builder: $0).loaded] } ?? []
-        let engine = DetectionEngine(detectors: chosen + rules.detectors + observer, baselines: baselines)
+        let engine = DetectionEngine(
+            detectors: chosen + rules.detectors, baselines: baselines, stages: [RiskCorrelator()],
+            observers: incidents.map { [IncidentChainObserver(builder: $0)] } ?? [])
         engine.observeBaselines = !options.noBaselines
-        RiskCorrelator().attach(to: engine)
         var files = discovered.files
         var state: StateSession? = nil
         if let path = options.statePath {
@@ -135,7 +135,6 @@ public final class Scanner {
 
     private func handle(_ f: Finding) {
         if worst == nil || f.severity > worst! { worst = f.severity }
-        incidents?.add(f)
         switch options.format {
         case .json: out.line(FindingFormatter.json(f))
         case .text: textFindings.append(f)

@@ -29,7 +29,7 @@ final class WatchEngine: @unchecked Sendable {
     private let mappings: [WorkflowMapping]
     private let frontDoor: FrontDoorConfig
     private var engine: DetectionEngine
-    /// Incident grouping (`incidents: true`), fed by a chain observer registered as a detector.
+    /// Incident grouping (`incidents: true`), fed by a chain observer given to the engine.
     private let incidents: IncidentBuilder?
     private var pipeline: Pipeline!
     private var journal = Journal()
@@ -86,15 +86,19 @@ final class WatchEngine: @unchecked Sendable {
         }
         incidents = config.incidents ? IncidentBuilder() : nil
         engine = DetectionEngine(
-            detectors: Self.withObserver(detectors + rules.detectors, incidents), baselines: baselines)
-        correlator.attach(to: engine)
+            detectors: detectors + rules.detectors, baselines: baselines, stages: [correlator],
+            observers: Self.observers(incidents))
         try restore()
         pipeline = makePipeline()
         shared.metrics.with { $0.detectorsEnabled = detectorCount }
     }
 
-    /// Detectors enabled, the incident chain observer not counted.
-    private var detectorCount: Int { engine.detectorIds.count - (incidents == nil ? 0 : 1) }
+    private var detectorCount: Int { engine.detectorIds.count }
+
+    /// The incident chain observer, if incidents are on (open incidents are saved with the detector states).
+    private static func observers(_ b: IncidentBuilder?) -> [any EngineObserver] {
+        b.map { [IncidentChainObserver(builder: $0, persistent: true)] } ?? []
+    }
 
     private func makePipeline() -> Pipeline {
         Pipeline(
@@ -224,7 +228,6 @@ final class WatchEngine: @unchecked Sendable {
     }
 
     private func journalFinding(_ f: Finding) {
-        incidents?.add(f)
         journal(
             FindingFormatter.json(f), detector: f.detector, severity: f.severity, identity: f.identity,
             lastSeen: f.lastSeen)
@@ -382,9 +385,9 @@ final class WatchEngine: @unchecked Sendable {
         let states = engine.snapshotDetectors()
         if rules.skipped > 0 { Terminal.err("trailhound: note: \(rules.summary); `trailhound validate` lists why") }
         let next = DetectionEngine(
-            detectors: Self.withObserver(set.detectors + rules.detectors, incidents), baselines: baselines)
+            detectors: set.detectors + rules.detectors, baselines: baselines, stages: [correlator],
+            observers: Self.observers(incidents))
         next.restoreDetectors(states)
-        correlator.attach(to: next)
         engine = next
         decoder.rawInterest = rules.rawInterest
         pipeline = makePipeline()

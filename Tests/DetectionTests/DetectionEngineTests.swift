@@ -132,13 +132,58 @@ import Testing
         #expect(f.lastSeen == Events.t0 + 7 * 60_000)
     }
 
-    @Test func correlatorSeesEveryFinding() throws {
-        let (e, _) = try engine(probeYAML("dedup_window: 0s\n"))
-        e.correlator = {
-            $0.severity = .critical; $0.facts.append(Fact("correlated", "yes"))
+    /// Raises every finding to critical and notes it.
+    final class Escalate: FindingStage {
+        var seen = 0
+        let stateKey: String? = "test.escalate"
+        func process(_ f: inout Finding) {
+            seen += 1
+            f.severity = .critical
+            f.facts.append(Fact("correlated", "yes"))
         }
+        func snapshot() -> [UInt8]? { [UInt8(seen)] }
+        func restore(_ bytes: [UInt8]) { seen = Int(bytes.first ?? 0) }
+    }
+
+    /// Counts the events and findings it is shown.
+    final class Watcher: EngineObserver {
+        let operations: [String]?
+        var events: [String] = []
+        var found: [String] = []
+        init(_ operations: [String]?) { self.operations = operations }
+        let stateKey: String? = nil
+        func observe(_ event: Event) { events.append(event.eventId) }
+        func found(_ finding: Finding) { found.append(finding.detector) }
+        func snapshot() -> [UInt8]? { nil }
+        func restore(_ bytes: [UInt8]) {}
+    }
+
+    @Test func stagesSeeEveryFindingAndKeepTheirState() throws {
+        let (loaded, _) = loadProbe(probeYAML("dedup_window: 0s\n"))
+        let stage = Escalate()
+        let e = DetectionEngine(detectors: [try #require(loaded)], baselines: BaselineStore(), stages: [stage])
         let out = run(e, [Events.make("Probe"), Events.make("Probe")])
         #expect(out.map(\.severity) == [.critical, .critical])
         #expect(e.stats.findingsBySeverity[.critical] == 2)
+        let saved = e.snapshotDetectors()
+        #expect(saved["test.escalate"] == [2])
+        let again = Escalate()
+        let f = DetectionEngine(detectors: [try #require(loaded)], baselines: BaselineStore(), stages: [again])
+        f.restoreDetectors(saved)
+        #expect(again.seen == 2)
+    }
+
+    @Test func observersSeeEachEventOnceAndEveryFinding() throws {
+        let (loaded, _) = loadProbe(probeYAML("dedup_window: 0s\n"))
+        let all = Watcher(nil)
+        let probes = Watcher(["Probe"])
+        let e = DetectionEngine(
+            detectors: [try #require(loaded)], baselines: BaselineStore(), observers: [all, probes])
+        let events = [Events.make("Probe", id: "a"), Events.make("Other", id: "b"), Events.make("Probe", id: "a")]
+        let out = run(e, events)
+        #expect(all.events == ["a", "b"], "the duplicate delivery is not shown")
+        #expect(probes.events == ["a"])
+        #expect(all.found == out.map(\.detector) && probes.found.count == out.count && !out.isEmpty)
+        #expect(e.detectorIds == ["test.probe"])
     }
 }

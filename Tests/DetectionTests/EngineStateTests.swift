@@ -15,9 +15,8 @@ import Testing
             #expect(issues.isEmpty, "\(issues)")
             loaded.append(try #require(d))
         }
-        let e = DetectionEngine(detectors: loaded, baselines: BaselineStore())
-        if correlate { RiskCorrelator().attach(to: e) }
-        return e
+        return DetectionEngine(
+            detectors: loaded, baselines: BaselineStore(), stages: correlate ? [RiskCorrelator()] : [])
     }
 
     /// `detector identity key severity count first..last [ids]` per finding, in emission order.

@@ -100,10 +100,13 @@ final class BaselineHarness {
     let engine: DetectionEngine
     var findings: [Finding] = []
 
-    init(_ ids: [String], baselines: BaselineConfiguration = .default, replacing: [(String, String)] = []) throws {
+    init(
+        _ ids: [String], baselines: BaselineConfiguration = .default, replacing: [(String, String)] = [],
+        stages: [any FindingStage] = []
+    ) throws {
         store = BaselineStore(configuration: baselines)
         engine = DetectionEngine(
-            detectors: try ids.map { try BL.loadDetector($0, replacing: replacing) }, baselines: store)
+            detectors: try ids.map { try BL.loadDetector($0, replacing: replacing) }, baselines: store, stages: stages)
     }
 
     func feed(_ e: Event) { engine.process(e) { findings.append($0) } }

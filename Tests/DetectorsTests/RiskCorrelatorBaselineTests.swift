@@ -8,9 +8,7 @@ import Testing
 struct RiskCorrelatorBaselineTests {
     @Test("new user agent + new API + secret burst for one identity: facts added, one step at most, never above medium")
     func coincide() throws {
-        let h = try BaselineHarness(RegistryBaselineTests.ids)
-        let correlator = RiskCorrelator()
-        correlator.attach(to: h.engine)
+        let h = try BaselineHarness(RegistryBaselineTests.ids, stages: [RiskCorrelator()])
         h.feed(
             BL.series(days: 9, every: 10 * 60_000) { t, i in
                 BL.ev(

@@ -18,6 +18,14 @@ enum Repo {
     static func yaml(_ id: String) throws -> String {
         try String(contentsOfFile: detectorsDirectory + "/\(id).yaml", encoding: .utf8)
     }
+
+    /// Text of the detector type `name`'s file, in whichever folder of `Sources/Detectors` holds it.
+    static func detectorSource(_ name: String) throws -> String {
+        let folders = ["Rules", "Baselines", "Kubernetes", "Workflow", "Support", ""]
+        let paths = folders.map { root + "/Sources/Detectors/" + ($0.isEmpty ? "" : $0 + "/") + name + ".swift" }
+        let path = paths.first { FileManager.default.fileExists(atPath: $0) } ?? paths[0]
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
 }
 
 /// Builds `Event` values directly (the JSON-based builder lives in TestSupport once

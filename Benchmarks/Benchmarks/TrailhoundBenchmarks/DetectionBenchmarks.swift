@@ -36,8 +36,8 @@ func detectionBenchmarks() {
             benchmark.error("no detectors loaded from \(detectorsDirectory): \(set.issues)")
             return
         }
-        let engine = DetectionEngine(detectors: set.detectors, baselines: BaselineStore())
-        RiskCorrelator().attach(to: engine)
+        let engine = DetectionEngine(
+            detectors: set.detectors, baselines: BaselineStore(), stages: [RiskCorrelator()])
         var findings = 0
         measure(benchmark, bytes: 0, events: events.count) {
             for e in events { engine.process(e) { _ in findings += 1 } }

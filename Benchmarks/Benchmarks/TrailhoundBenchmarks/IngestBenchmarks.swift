@@ -8,7 +8,8 @@ import Ingest
 func ingestBenchmarks() {
     Benchmark(
         "Ingest.inflate",
-        configuration: reporting(Rate.megabytesPerSecond, Rate.compressedMegabytesPerSecond, mallocs: Gate.few)
+        configuration: reporting(
+            Rate.megabytesPerSecond, Rate.compressedMegabytesPerSecond, mallocs: Gate.few, arc: Gate.fewARC)
     ) { benchmark in
         let input = Corpus.gzipDocument
         let inflater = Inflater()
@@ -35,19 +36,22 @@ func ingestBenchmarks() {
     }
 
     Benchmark(
-        "Ingest.frame.records", configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few)
+        "Ingest.frame.records",
+        configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few, arc: Gate.fewARC)
     ) { benchmark in
         frame(benchmark, Corpus.document, records: Corpus.records.count)
     }
 
     Benchmark(
-        "Ingest.frame.jsonLines", configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few)
+        "Ingest.frame.jsonLines",
+        configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few, arc: Gate.fewARC)
     ) { benchmark in
         frame(benchmark, Corpus.eventBridgeDocument, records: Corpus.eventBridgeLines.count)
     }
 
     Benchmark(
-        "Ingest.readGzipFile", configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few)
+        "Ingest.readGzipFile",
+        configuration: reporting(Rate.megabytesPerSecond, Rate.eventsPerSecond, mallocs: Gate.few, arc: Gate.fewARC)
     ) { benchmark in
         let path = TempFile.gzipDocument
         let reader = RecordReader()

@@ -1,4 +1,5 @@
 import Benchmark
+import CARCCounter
 import Foundation
 
 #if canImport(MallocInterposerSwift)
@@ -25,6 +26,11 @@ enum Rate {
     static let events = BenchmarkMetric.custom("events", polarity: .prefersSmaller, useScalingFactor: false)
     /// Findings the engine reported over the corpus (a sanity check, not a speed).
     static let findings = BenchmarkMetric.custom("findings", polarity: .prefersSmaller, useScalingFactor: false)
+    /// `swift_retain` calls (a `retain_n` of n counts n) in the measured region, every thread.
+    static let retains = BenchmarkMetric.custom("retains (total)", polarity: .prefersSmaller, useScalingFactor: true)
+    /// `swift_release` calls in the measured region, every thread.
+    static let releases = BenchmarkMetric.custom(
+        "releases (total)", polarity: .prefersSmaller, useScalingFactor: true)
 }
 
 /// Runs `work` as the measured region of `benchmark` and reports MB/s for `bytes` and
@@ -34,10 +40,16 @@ enum Rate {
 @discardableResult
 func measure(_ benchmark: Benchmark, bytes: Int, events: Int, _ work: () -> Int) -> Double {
     benchmark.startMeasurement()
+    let retained = trailhound_arc_retains()
+    let released = trailhound_arc_releases()
     let start = DispatchTime.now().uptimeNanoseconds
     let seen = work()
     let elapsed = DispatchTime.now().uptimeNanoseconds - start
+    let retains = trailhound_arc_retains() - retained
+    let releases = trailhound_arc_releases() - released
     benchmark.stopMeasurement()
+    benchmark.measurement(Rate.retains, Int(retains))
+    benchmark.measurement(Rate.releases, Int(releases))
     if seen != events {
         benchmark.error("expected \(events) items, saw \(seen)")
     }
@@ -67,21 +79,27 @@ enum Gate {
     /// ±64 calls: for stages that should not allocate per record at all, where the few
     /// dozen calls measured are the framework's own (its sampling thread) and jitter.
     static var few: BenchmarkThresholds { BenchmarkThresholds(relative: [:], absolute: [.p90: 64]) }
+    /// ±1,024 retains or releases: the same for ARC, whose counts include the framework's
+    /// threads (retains are cheaper and more frequent than mallocs).
+    static var fewARC: BenchmarkThresholds { BenchmarkThresholds(relative: [:], absolute: [.p90: 1024]) }
 }
 
 /// The default configuration plus this benchmark's own metrics (custom metrics are only
-/// recorded when listed) and the tolerance of its malloc-count gate.
+/// recorded when listed) and the tolerances of its malloc-count and retain/release gates.
 func reporting(
     _ extra: BenchmarkMetric..., mallocs: BenchmarkThresholds = Gate.relative,
-    gates: [BenchmarkMetric: BenchmarkThresholds] = [:], maxIterations: Int? = nil
+    arc: BenchmarkThresholds = Gate.relative, gates: [BenchmarkMetric: BenchmarkThresholds] = [:],
+    maxIterations: Int? = nil
 ) -> Benchmark.Configuration {
     var c = Benchmark.defaultConfiguration
-    c.metrics += extra
+    c.metrics += extra + [Rate.retains, Rate.releases]
     // Exact counts read better than "27 K" for sizes; rates keep the automatic K / M.
-    for m in extra where [Rate.events, Rate.findings, Rate.estimatedBytesPerIdentity, Rate.heapBytesPerIdentity].contains(m) {
+    for m in extra
+    where [Rate.events, Rate.findings, Rate.estimatedBytesPerIdentity, Rate.heapBytesPerIdentity].contains(m) {
         c.units[m] = .count
     }
-    c.thresholds = gates.merging([.mallocCountTotal: mallocs]) { a, _ in a }
+    // Retains and releases are gated like mallocs (the ingest stages pass `Gate.fewARC`).
+    c.thresholds = gates.merging([.mallocCountTotal: mallocs, Rate.retains: arc, Rate.releases: arc]) { a, _ in a }
     if let maxIterations { c.maxIterations = maxIterations }
     return c
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import CARCCounter
 
 // Micro-benchmarks of the hot path (decompress → frame → decode → baselines → detectors)
 // over a synthetic corpus built in-process from a fixed seed (see Corpus.swift). Run them
@@ -9,6 +10,8 @@ import Benchmark
 // rates (MB/s, events/s). Times and rates are noisy on the shared 2-core machines:
 // compare them as ratios within one run, never against committed numbers.
 let benchmarks: @Sendable () -> Void = {
+    // Counts every retain and release from here on (see Rate.retains); gated like mallocs.
+    trailhound_arc_hook()
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
         timeUnits: .milliseconds,
