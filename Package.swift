@@ -10,6 +10,7 @@ import class Foundation.ProcessInfo
 // EventModel, ByteJSON, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
+// HTTPTransport (async-http-client, swift-nio-ssl: the one HTTP client, TLS, proxies) <- Service (sinks)
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
 // everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
 
@@ -34,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -63,10 +67,19 @@ let package = Package(
                 "Sigma", "CBuildInfo",
             ]),
         .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        .target(
             name: "Service",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
-                "SQLite",
+                "SQLite", "HTTPTransport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +106,9 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ServiceTests", dependencies: ["Service", "HTTPTransport", "Runtime", "EventModel"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "WatchTests",
             dependencies: ["TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
