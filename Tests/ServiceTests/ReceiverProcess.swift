@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The loopback receiver of `Fixtures/receiver.py`, run as a real python3 process (plain HTTP,
 /// or HTTPS with a server certificate signed by a CA made for the test with the openssl CLI).
 final class ReceiverProcess: @unchecked Sendable {
@@ -43,7 +47,7 @@ final class ReceiverProcess: @unchecked Sendable {
         let text = String(decoding: line, as: UTF8.self)
         guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw ReceiverFailure(message: "receiver.py did not start: \(text)")
         }
         port = p
@@ -55,10 +59,10 @@ final class ReceiverProcess: @unchecked Sendable {
     /// `scheme://127.0.0.1:port` + `path`.
     func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
-    /// Stops the process.
+    /// Stops the process (SIGKILL: a test runner may hand its children a blocked SIGTERM).
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
