@@ -37,7 +37,7 @@ public final class HTTPTransport: @unchecked Sendable {
         do {
             return Self.response(try await task.futureResult.get())
         } catch {
-            throw Self.classify(error, url: request.url)
+            throw Self.classify(error, url: request.url, timeout: request.timeout)
         }
     }
 
@@ -52,7 +52,7 @@ public final class HTTPTransport: @unchecked Sendable {
         do {
             return .success(Self.response(try task.futureResult.wait()))
         } catch {
-            return .failure(Self.classify(error, url: request.url))
+            return .failure(Self.classify(error, url: request.url, timeout: request.timeout))
         }
     }
 

@@ -158,7 +158,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
 
 extension HTTPTransport {
     /// Sorts a client error into the cases a sink acts on.
-    static func classify(_ error: any Error, url: String) -> TransportError {
+    static func classify(_ error: any Error, url: String, timeout: Double) -> TransportError {
         if let e = error as? TransportError { return e }
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
             return .tls("\(url): \(error)")
@@ -172,7 +172,9 @@ extension HTTPTransport {
         }
         if let e = error as? HTTPClientError {
             if e == .connectTimeout { return .unreachable("\(url): connect timeout") }
-            if e == .deadlineExceeded { return .failed("\(url): no complete answer before the deadline (timeout_s)") }
+            if e == .deadlineExceeded {
+                return .failed("\(url): no response within \(String(format: "%g", timeout)) s (timeout_s)")
+            }
             if e == .readTimeout { return .failed("\(url): no answer within the read timeout") }
             if e == .remoteConnectionClosed { return .failed("\(url): connection closed before the answer") }
             return .failed("\(url): \(e)")
