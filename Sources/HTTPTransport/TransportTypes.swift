@@ -60,6 +60,7 @@ extension HTTPTransport {
                     entry = String(entry[..<colon])
                 }
                 entry = entry.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                if entry.hasPrefix("*.") { entry.removeFirst() }
                 if entry.hasPrefix(".") { entry.removeFirst() }
                 if h == entry || h.hasSuffix("." + entry) { return true }
             }
