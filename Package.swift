@@ -11,6 +11,7 @@ import class Foundation.ProcessInfo
 // EventModel, ByteJSON, Config, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
+// HTTPTransport (async-http-client, swift-nio-ssl: the one HTTP client, TLS, proxies) <- Service (sinks)
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
 // everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
 
@@ -35,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -65,10 +69,19 @@ let package = Package(
                 "Sigma", "StateStore",
             ]),
         .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        .target(
             name: "Service",
             dependencies: [
-                "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "Ingest", "Investigation",
-                .product(name: "Logging", package: "swift-log"), "Runtime", "SQLite",
+                "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "HTTPTransport", "Ingest",
+                "Investigation", .product(name: "Logging", package: "swift-log"), "Runtime", "SQLite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "Sigma", "StateStore",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
@@ -104,6 +117,9 @@ let package = Package(
         .testTarget(
             name: "InvestigationTests", dependencies: ["Baselines", "EventModel", "Investigation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ServiceTests", dependencies: ["EventModel", "HTTPTransport", "Runtime", "Service"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "WatchTests", dependencies: [.product(name: "FlyingFox", package: "FlyingFox"), "TestSupport"]),
     ]

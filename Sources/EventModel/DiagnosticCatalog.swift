@@ -130,6 +130,20 @@ public enum DiagnosticCatalog {
                     + "is sent"),
             e("webhook.dead_letter_failed", "the dead-letter file could not be appended to; the finding stays queued"),
             e(
+                "sink.unavailable",
+                "a receiver (slack, pagerduty, splunk_hec, elasticsearch; named in the message) cannot be reached, "
+                    + "fails the TLS handshake, or answers busy/5xx; findings wait in the outbox (warning)"),
+            e(
+                "sink.rejected",
+                "a receiver refused findings for good (bad payload, invalid token, a `_bulk` item rejected); they are "
+                    + "skipped and counted"),
+            e(
+                "sink.dead_letter",
+                "a request a receiver failed `max_attempts` times was moved to that sink's dead-letter file"),
+            e(
+                "sink.dead_letter_failed",
+                "a sink's dead-letter file could not be appended to; the findings stay queued"),
+            e(
                 "tail.position_lost",
                 "the file read at the last checkpoint is gone (rotated and removed?): the current file is read from its start (warning)"
             ),
@@ -148,6 +162,11 @@ public enum DiagnosticCatalog {
             e("config.missing_key", "a required key is missing"),
             e("config.type", "a value of the wrong type"),
             e("config.value", "a value that is not allowed"),
+            e("config.missing_secret", "a sink's token, routing key or password (or its `*_env` variable) is missing"),
+            e(
+                "config.insecure_url",
+                "a sink that sends a secret has a plain http:// URL beyond loopback; use https://"),
+            e("config.ca_bundle", "`http_client.ca_bundle` cannot be read or holds no PEM certificate"),
             e("config.range", "a number out of its range"),
             e("config.duplicate_id", "one detector configured in two files"),
             e("config.unknown_detector", "a file names a detector that does not exist"),

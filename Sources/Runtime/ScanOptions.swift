@@ -10,6 +10,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// A readable table, most severe first.
     case text
+    /// One OCSF Detection Finding (class 2004, schema 1.3.0) per line, for Security Lake and SIEMs.
+    case ocsf
 }
 
 /// Everything a batch scan needs; filled from CLI flags.

@@ -137,6 +137,7 @@ public final class Scanner {
         if worst == nil || f.severity > worst! { worst = f.severity }
         switch options.format {
         case .json: out.line(FindingFormatter.json(f))
+        case .ocsf: out.line(OCSFFormatter.json(f))
         case .text: textFindings.append(f)
         }
     }
@@ -144,6 +145,9 @@ public final class Scanner {
     private func writeOutput() {
         let found = incidents?.finish() ?? []
         if options.format == .json { for i in found { out.line(IncidentFormatter.json(i)) } }
+        if options.format == .ocsf {
+            for i in found { out.line(OCSFFormatter.detectionFinding(json: IncidentFormatter.json(i)) ?? "{}") }
+        }
         if options.format == .text {
             // Text is printed at the end, so each finding can name its incident.
             var incidentOf: [String: String] = [:]

@@ -2,6 +2,7 @@ import Baselines
 import Config
 import EventModel
 import Foundation
+import HTTPTransport
 import Runtime
 
 /// Everything `trailhound watch` runs with: read from the service config file
@@ -46,29 +47,6 @@ public struct WatchConfig: Sendable {
 
         /// Creates a file sink with defaults.
         public init(path: String) { self.path = path }
-    }
-
-    /// The webhook sink.
-    public struct Webhook: Sendable {
-        /// `http://host:port/path` (https needs a TLS-terminating proxy on loopback).
-        public var url: String
-        /// Bearer token sent as `Authorization`, or nil.
-        public var token: String?
-        /// Per-request timeout (seconds).
-        public var timeout: Double = 10
-        /// Most undelivered findings kept; the oldest are dropped (and counted) beyond it.
-        public var maxQueue = 100_000
-        /// Findings below this severity are not sent.
-        public var minSeverity: Severity = .info
-        /// Failed attempts on one finding (the receiver answered badly or not in time) after which
-        /// it is moved to the dead-letter file and the next one is sent; 0: retry forever.
-        /// Attempts that find the receiver unreachable do not count: findings then wait.
-        public var maxAttempts = 5
-        /// JSON-lines file receiving findings given up on; nil: `<state>.webhook-dead-letter.jsonl`.
-        public var deadLetterPath: String?
-
-        /// Creates a webhook sink with defaults.
-        public init(url: String) { self.url = url }
     }
 
     /// The HTTP endpoint.
@@ -128,6 +106,10 @@ public struct WatchConfig: Sendable {
     public var file: FileSink?
     /// Webhook sink, or nil.
     public var webhook: Webhook?
+    /// The receivers with their own API (Slack, PagerDuty, Splunk HEC, Elasticsearch), in config order.
+    public var receivers: [Webhook] = []
+    /// The one HTTP client's settings (`http_client:`): CA bundle, proxies, connect timeout.
+    public var transport = HTTPTransport.Options.fromEnvironment(ProcessInfo.processInfo.environment)
     /// HTTP endpoint, or nil for none.
     public var http: HTTP?
     /// Diagnostics printed per code per minute (the rest are counted in `/metrics`).
@@ -188,6 +170,7 @@ extension WatchConfig {
             l.finish()
         }
         if let s = r.child("sinks") { readSinks(s, &c, resolve) }
+        if let t = r.child("http_client") { readTransport(t, &c, resolve) }
         if let h = r.child("http") { c.http = readHTTP(h) }
         r.finish()
         return (c, sink.issues)
@@ -214,49 +197,6 @@ extension WatchConfig {
             r.report("start", code: "config.value", "expected beginning or end (got '\(start)')")
         }
         return input
-    }
-
-    private static func readSinks(_ s: ConfigReader, _ c: inout WatchConfig, _ resolve: (String) -> String) {
-        if let n = s.node("stdout"), let b = n.bool {
-            c.stdout = b
-        } else if let o = s.child("stdout") {
-            c.stdout = o.bool("enabled", default: true)
-            c.stdoutMinSeverity = o.severity("min_severity", default: .info)
-            o.finish()
-        }
-        if let f = s.child("file"), let p = f.requiredString("path") {
-            var fs = FileSink(path: resolve(p))
-            fs.maxBytes = Int64(f.int("max_mb", default: 100, in: 1...1_000_000)) << 20
-            fs.keep = f.int("keep", default: 5, in: 0...1000)
-            fs.minSeverity = f.severity("min_severity", default: .info)
-            f.finish()
-            c.file = fs
-        }
-        if let w = s.child("webhook"), let url = w.requiredString("url") {
-            var wh = Webhook(url: url)
-            if HTTPPost.Target(url: url) == nil {
-                w.report(
-                    "url", code: "config.value",
-                    "expected http://host:port/path (https: put a TLS-terminating proxy on loopback in front of the receiver)"
-                )
-            }
-            if w.has("token_env") {
-                let name = w.string("token_env", default: "")
-                wh.token = ProcessInfo.processInfo.environment[name]
-                if (wh.token ?? "").isEmpty {
-                    // An empty value would send "Bearer " and be refused at every delivery.
-                    w.report("token_env", code: "config.value", "environment variable \(name) is not set or empty")
-                }
-            }
-            wh.timeout = Double(w.int("timeout_s", default: 10, in: 1...300))
-            wh.maxQueue = w.int("max_queue", default: 100_000, in: 1...10_000_000)
-            wh.minSeverity = w.severity("min_severity", default: .info)
-            wh.maxAttempts = w.int("max_attempts", default: 5, in: 0...1000)
-            if w.has("dead_letter") { wh.deadLetterPath = resolve(w.string("dead_letter", default: "")) }
-            w.finish()
-            c.webhook = wh
-        }
-        s.finish()
     }
 
     private static func readHTTP(_ h: ConfigReader) -> HTTP {
@@ -370,9 +310,4 @@ extension WatchConfig {
         }
         return nil
     }
-}
-
-extension WatchConfig {
-    /// Whether a webhook URL is one the built-in client can use (`http://host:port/path`).
-    public static func webhookURLIsValid(_ url: String) -> Bool { HTTPPost.Target(url: url) != nil }
 }

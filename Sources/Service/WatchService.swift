@@ -3,6 +3,7 @@ import Detection
 import Detectors
 import Formats
 import Foundation
+import HTTPTransport
 import Logging
 import Runtime
 import ServiceLifecycle
@@ -71,7 +72,7 @@ public enum WatchService {
         let workers: [SinkWorker]
         var marks: [SinkMark] = []
         do {
-            workers = makeWorkers(config, outbox, shared)
+            workers = try makeWorkers(config, outbox, shared)
             let startAfter = (try outbox.maxSeq())
             for w in workers { marks.append(try w.prepare(startAfter: startAfter)) }
         } catch {
@@ -88,7 +89,20 @@ public enum WatchService {
         return status
     }
 
-    private static func makeWorkers(_ c: WatchConfig, _ outbox: Outbox, _ shared: WatchEngine.Shared) -> [SinkWorker] {
+    /// The receiver API of an HTTP sink's kind.
+    private static func receiverAPI(_ w: WatchConfig.Webhook) -> any ReceiverAPI {
+        switch w.kind {
+        case .webhook: WebhookAPI(config: w)
+        case .slack: SlackAPI(config: w)
+        case .pagerduty: PagerDutyAPI(config: w)
+        case .splunkHEC: SplunkHECAPI(config: w)
+        case .elasticsearch: ElasticsearchAPI(config: w)
+        }
+    }
+
+    private static func makeWorkers(
+        _ c: WatchConfig, _ outbox: Outbox, _ shared: WatchEngine.Shared
+    ) throws -> [SinkWorker] {
         var out: [SinkWorker] = []
         if c.stdout {
             out.append(
@@ -100,11 +114,13 @@ public enum WatchService {
             out.append(
                 SinkWorker(sink: FileSinkWriter(config: f), outbox: outbox, metrics: shared.metrics, maxQueue: nil))
         }
-        if var w = c.webhook {
+        guard c.webhook != nil || !c.receivers.isEmpty else { return out }
+        let transport = try HTTPTransport(options: c.transport)
+        for var w in (c.webhook.map { [$0] } ?? []) + c.receivers {
             if w.deadLetterPath == nil, let state = c.statePath {
-                w.deadLetterPath = state + ".webhook-dead-letter.jsonl"
+                w.deadLetterPath = state + ".\(w.kind.rawValue)-dead-letter.jsonl"
             }
-            guard let sink = WebhookSink(config: w, metrics: shared.metrics) else { return out }
+            let sink = HTTPSink(config: w, api: receiverAPI(w), transport: transport, metrics: shared.metrics)
             out.append(SinkWorker(sink: sink, outbox: outbox, metrics: shared.metrics, maxQueue: w.maxQueue))
         }
         return out

@@ -27,7 +27,9 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var formatsOption: FormatsOption
 
-    @Option(name: .long, help: "Findings format: json (JSON lines) or text (a readable table).")
+    @Option(
+        name: .long,
+        help: "Findings format: json (JSON lines), text (a readable table) or ocsf (OCSF Detection Findings).")
     var format: OutputFormat = .json
 
     @Option(

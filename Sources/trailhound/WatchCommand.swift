@@ -42,7 +42,7 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: "Also append findings as JSON lines to this file (rotated at 100 MiB).")
     var output: String?
 
-    @Option(name: .long, help: "Also POST each finding to this http:// URL (retried; queued in the state file).")
+    @Option(name: .long, help: "Also POST each finding to this http(s):// URL (retried; queued in the state file).")
     var webhook: String?
 
     @Flag(name: .customLong("no-stdout"), help: "Do not print findings on stdout.")
@@ -146,7 +146,7 @@ struct WatchCommand: ParsableCommand {
         if let output { c.file = WatchConfig.FileSink(path: output) }
         if let webhook {
             guard WatchConfig.webhookURLIsValid(webhook) else {
-                throw ValidationError("--webhook: expected http://host:port/path (https needs a TLS-terminating proxy)")
+                throw ValidationError("--webhook: expected an http:// or https:// URL")
             }
             c.webhook = WatchConfig.Webhook(url: webhook)
         }

@@ -12,7 +12,7 @@ struct DiagnosticCatalogTests {
 
     /// Every `"area.code"` literal in Sources/, for the areas diagnostics and errors use.
     static func codesInSources() throws -> [String: String] {
-        let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook|preflight|rule)"
+        let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook|sink|preflight|rule)"
         // A code is a string literal of its own, or the `[code]` that ends a printed message.
         let pattern = try NSRegularExpression(pattern: "\"(\(areas)\\.[a-z0-9_]+)\"|\\[(\(areas)\\.[a-z0-9_]+)\\]\"")
         var found: [String: String] = [:]

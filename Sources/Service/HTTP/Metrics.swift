@@ -24,6 +24,12 @@ struct MetricValues: Sendable {
     var webhookRejected = 0
     var webhookDropped = 0
     var webhookDeadLetter = 0
+    /// Failed attempts (retried) per HTTP sink.
+    var sinkFailures: [String: Int] = [:]
+    /// Findings a receiver refused for good, per HTTP sink.
+    var sinkRejected: [String: Int] = [:]
+    /// Findings moved to the dead-letter file, per HTTP sink.
+    var sinkDeadLetter: [String: Int] = [:]
     var reloads: [String: Int] = [:]
     var startTime = Date().timeIntervalSince1970
     var detectorsEnabled = 0
@@ -82,6 +88,15 @@ enum MetricsText {
         labelled("trailhound_sink_delivered_total", "counter", "Findings delivered, by sink.", "sink", m.delivered)
         labelled(
             "trailhound_sink_pending", "gauge", "Committed findings not yet delivered, by sink.", "sink", m.pending)
+        labelled(
+            "trailhound_sink_failures_total", "counter", "HTTP sink attempts that failed (retried), by sink.", "sink",
+            m.sinkFailures)
+        labelled(
+            "trailhound_sink_rejected_total", "counter", "Findings a receiver refused for good, by sink.", "sink",
+            m.sinkRejected)
+        labelled(
+            "trailhound_sink_dead_letter_total", "counter", "Findings moved to the dead-letter file, by sink.", "sink",
+            m.sinkDeadLetter)
         single(
             "trailhound_webhook_failures_total", "counter", "Webhook attempts without a 2xx answer (retried).",
             "\(m.webhookFailures)")
