@@ -13,7 +13,7 @@ import TestSupport
 /// engine at construction: no pseudo-detector, and restoring a saved run gives the same state
 /// whatever the order of the restore calls.
 @Suite struct EngineExtensionTests {
-    static let scenario = RuleHarness.repositoryRoot.appendingPathComponent(
+    static let scenario = Repository.root.appendingPathComponent(
         "corpora/cloudtrail/scenarios/public_app_pivot"
     ).path
 
@@ -35,7 +35,7 @@ import TestSupport
         var out: [String] = []
 
         init() throws {
-            let dir = RuleHarness.repositoryRoot.appendingPathComponent("detectors").path
+            let dir = Repository.root.appendingPathComponent("detectors").path
             let set = DetectorLoader.load(directory: dir, registry: Registry.all)
             #expect(set.issues.isEmpty)
             engine = DetectionEngine(

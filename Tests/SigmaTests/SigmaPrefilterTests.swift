@@ -10,7 +10,7 @@ import TestSupport
 /// checked for every AWS rule of the bundled pack (and of SigmaHQ's, when `../shared` is beside the
 /// clone) against every event of the CloudTrail corpora, decoded with their raw records.
 @Suite struct SigmaPrefilterTests {
-    static let root = RuleHarness.repositoryRoot
+    static let root = Repository.root
 
     static func rules(under dir: URL) throws -> [SigmaRule] {
         guard let walker = FileManager.default.enumerator(atPath: dir.path) else { return [] }
