@@ -84,6 +84,8 @@ public enum WatchService {
         for (w, m) in zip(workers, marks) { w.start(from: m) }
         Terminal.err("trailhound: watch started: \(engine.summary); state \(statePath)")
         let status = runGroup(config: config, engine: engine, workers: workers, shared: shared)
+        // The sinks have drained and exited: close the HTTP client's connections.
+        for w in workers { (w.sink as? HTTPSink)?.transport.syncShutdown() }
         outbox.close()
         store.close()
         return status

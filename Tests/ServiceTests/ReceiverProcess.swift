@@ -21,19 +21,22 @@ final class ReceiverProcess: @unchecked Sendable {
     private let process: Process
     private let log: URL
 
-    /// Starts the receiver answering as `script` says (path → answers, see receiver.py).
-    init(script: [String: [[String: Any]]], tls: TestCA? = nil) throws {
+    /// Starts the receiver answering as `script` says (path → answers, see receiver.py), or with
+    /// `fixture: "proxy.py"` the CONNECT proxy (which logs to `requests.jsonl` the targets it tunnels).
+    init(script: [String: [[String: Any]]], tls: TestCA? = nil, fixture: String = "receiver.py") throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("th-recv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let scriptURL = dir.appendingPathComponent("script.json")
         try JSONSerialization.data(withJSONObject: script).write(to: scriptURL)
         log = dir.appendingPathComponent("requests.jsonl")
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/receiver.py")
+            .appendingPathComponent("Fixtures/\(fixture)")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
-            ["python3", fixture.path, scriptURL.path, log.path] + (tls.map { [$0.serverCert, $0.serverKey] } ?? [])
+            fixture.lastPathComponent == "proxy.py"
+            ? ["python3", fixture.path, log.path]
+            : ["python3", fixture.path, scriptURL.path, log.path] + (tls.map { [$0.serverCert, $0.serverKey] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.standardError
@@ -65,6 +68,11 @@ final class ReceiverProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+    }
+
+    /// Lines of the log (the proxy's `CONNECT host:port auth` lines).
+    var logLines: [String] {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
     /// Requests received so far, in order.

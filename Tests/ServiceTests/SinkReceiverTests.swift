@@ -249,3 +249,31 @@ struct SinkReceiverTests {
         #expect(metrics.with { $0.sinkFailures["webhook"] } == 3)
     }
 }
+
+extension SinkReceiverTests {
+    @Test(.enabled(if: hasOpenSSL, "openssl CLI not installed: no test CA"))
+    func httpsGoesThroughTheProxyUnlessNoProxyNamesTheHost() async throws {
+        let rig = try Rig(["/hook": [["status": 200, "body": "ok"]]])
+        defer { rig.stop() }
+        let proxy = try ReceiverProcess(script: [:], fixture: "proxy.py")
+        defer { proxy.stop() }
+        var o = HTTPTransport.Options.fromEnvironment([
+            "HTTPS_PROXY": "http://user:secret@127.0.0.1:\(proxy.port)", "NO_PROXY": "localhost",
+        ])
+        o.caBundle = rig.ca.caCert
+        let viaProxy = try HTTPTransport(options: o)
+        defer { viaProxy.syncShutdown() }
+        let request = HTTPTransport.Request(url: rig.receiver.url("/hook"), body: Array("{}".utf8), timeout: 5)
+        #expect(try await viaProxy.send(request).status == 200)
+        let connects = proxy.logLines
+        #expect(connects.count == 1 && connects[0].hasPrefix("CONNECT 127.0.0.1:\(rig.receiver.port)"), "\(connects)")
+        #expect(connects.first?.contains("Basic dXNlcjpzZWNyZXQ=") == true, "proxy credentials sent on CONNECT")
+
+        o.noProxy = ["127.0.0.1"]
+        let direct = try HTTPTransport(options: o)
+        defer { direct.syncShutdown() }
+        #expect(try await direct.send(request).status == 200)
+        #expect(proxy.logLines.count == 1, "NO_PROXY host reached directly")
+        #expect(rig.receiver.received.count == 2)
+    }
+}

@@ -42,7 +42,8 @@ final class HTTPSink: FindingSink {
     let name: String
     let minSeverity: Severity
     private let api: any ReceiverAPI
-    private let transport: HTTPTransport
+    /// The process's HTTP client (shared by the HTTP sinks; shut down once they have exited).
+    let transport: HTTPTransport
     private let config: WatchConfig.Webhook
     private let metrics: Locked<MetricValues>
     private var failures = 0
