@@ -1,3 +1,4 @@
+import Config
 import Detection
 import EventModel
 import Foundation
