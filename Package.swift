@@ -10,6 +10,7 @@ import class Foundation.ProcessInfo
 // EventModel, ByteJSON, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
+// EventModel, AsyncHTTPClient, Crypto, NIOCore <- AWS (SigV4, credentials, S3) <- Runtime
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
 // everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
 
@@ -34,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -57,10 +61,20 @@ let package = Package(
         .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "SQLite"]),
         .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
+            name: "AWS",
+            dependencies: [
+                "EventModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
             name: "Runtime",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
-                "Sigma", "CBuildInfo",
+                "Sigma", "CBuildInfo", "AWS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(
             name: "Service",
@@ -77,9 +91,10 @@ let package = Package(
                 "Runtime", "Service", "Baselines", "StateStore", "Detection", "Detectors", "EventModel",
                 "Investigation",
                 "Sigma", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(
-            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma"]),
+            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma", "AWS"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CZlib"]),
@@ -92,6 +107,13 @@ let package = Package(
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: [
+                "AWS", "TestSupport", "Runtime", "Ingest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "WatchTests",
