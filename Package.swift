@@ -12,6 +12,7 @@ import class Foundation.ProcessInfo
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
 // HTTPTransport (async-http-client, swift-nio-ssl: the one HTTP client, TLS, proxies) <- Service (sinks)
+// EventModel, AsyncHTTPClient, Crypto, NIOCore <- AWS (SigV4, credentials, S3, SQS) <- Runtime, Service
 // CBuildInfo (commit and build date stamped by scripts/release.sh) <- Runtime
 // everything <- Runtime <- Service (ServiceLifecycle) <- trailhound (ArgumentParser)
 
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
@@ -63,10 +65,20 @@ let package = Package(
         .target(name: "StateStore", dependencies: ["Baselines", "EventModel", "SQLite"]),
         .target(name: "Investigation", dependencies: ["Baselines", "Detection", "EventModel"]),
         .target(
+            name: "AWS",
+            dependencies: [
+                "EventModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
             name: "Runtime",
             dependencies: [
-                "Baselines", "CBuildInfo", "Detection", "Detectors", "EventModel", "Formats", "Ingest", "Investigation",
-                "Sigma", "StateStore",
+                "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "CBuildInfo",
+                "Detection", "Detectors", "EventModel", "Formats", "Ingest", "Investigation",
+                .product(name: "NIOCore", package: "swift-nio"), "Sigma", "StateStore",
             ]),
         .target(
             name: "HTTPTransport",
@@ -88,7 +100,8 @@ let package = Package(
         .executableTarget(
             name: "trailhound",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Baselines", "Config", "Detection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "Config", "Detection",
                 "Detectors", "EventModel", "Formats", "Investigation", "Runtime", "Service", "Sigma", "StateStore",
             ]),
         .target(name: "TestSupport", dependencies: ["Baselines", "Detection", "EventModel", "Formats", "Sigma"]),
@@ -116,6 +129,12 @@ let package = Package(
             ]),
         .testTarget(
             name: "InvestigationTests", dependencies: ["Baselines", "EventModel", "Investigation", "TestSupport"]),
+        .testTarget(
+            name: "AWSTests",
+            dependencies: [
+                "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "FlyingFox", package: "FlyingFox"), "Ingest", "Runtime", "TestSupport",
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "ServiceTests", dependencies: ["EventModel", "HTTPTransport", "Runtime", "Service"],

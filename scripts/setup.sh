@@ -18,4 +18,15 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# moto[server] (PyPI): the S3/SQS/STS tests start a real moto_server on loopback; they are
+# skipped, with the reason printed, where it is missing. Installed quietly and only once.
+if [ "${1:-}" != "--build" ] && ! command -v moto_server >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1; then
+    echo "setup: installing moto[server] (pip)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]' >/dev/null 2>&1 \
+      || echo "setup: warning: pip install 'moto[server]' failed; the S3 tests will be skipped" >&2
+  else
+    echo "setup: warning: python3 not found; the S3 tests (moto_server) will be skipped" >&2
+  fi
+fi
 command -v swift >/dev/null 2>&1 || { echo "setup: error: swift (6.1 or newer) is not on PATH" >&2; exit 1; }

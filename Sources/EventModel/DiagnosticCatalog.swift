@@ -22,7 +22,7 @@ public enum DiagnosticCatalog {
     }
 
     /// All sections, in the docs' order.
-    public static let sections: [Section] = [input, decode, state, service, config, rule, preflight]
+    public static let sections: [Section] = [input, cloud, decode, state, service, config, rule, preflight]
 
     /// Every code.
     public static var codes: Set<String> { Set(sections.flatMap { $0.entries.map(\.code) }) }
@@ -50,6 +50,27 @@ public enum DiagnosticCatalog {
                 "input.symlink_loop",
                 "a directory already visited (symbolic link loop or duplicate path) is skipped (note)"),
             e("input.digest_skipped", "a CloudTrail digest file (note)"),
+        ])
+
+    static let cloud = Section(
+        title: "Cloud inputs (`s3://`)",
+        intro:
+            "An AWS call failed after its retries; a listing or object problem is reported and the other prefixes and objects are still read.",
+        entries: [
+            e(
+                "aws.credentials",
+                "no credentials were found along the chain (environment, profile, web identity, container, IMDS), or a link of it failed"
+            ),
+            e(
+                "aws.access_denied",
+                "403 / `AccessDenied` (also a KMS key the caller may not use, or a bad signature or expired token)"),
+            e("aws.not_found", "404 / `NoSuchBucket` / `NoSuchKey`: the bucket or object does not exist (any more)"),
+            e("aws.throttled", "still throttled (`SlowDown`, 429, `Throttling*`) after the retries with backoff"),
+            e(
+                "aws.request_failed",
+                "the connection failed, a 5xx persisted, or an object's body broke off and could not be resumed"),
+            e("aws.bad_response", "an answer that is not what the API documents, or larger than its bound"),
+            e("aws.config", "the AWS setup is unusable (no HTTP client, a bad endpoint)"),
         ])
 
     static let decode = Section(
@@ -177,7 +198,8 @@ public enum DiagnosticCatalog {
                     + "omitted as notes (a `validate` warning; scans run)"),
             e(
                 "config.unsupported_scheme",
-                "an input given as a URL (`s3://`, `sqs://`, …) whose scheme this build does not read"),
+                "an input given as a URL (`sqs://`, `gs://`, …) whose scheme this command does not read (`watch` reads none yet)"
+            ),
             e(
                 "config.network_classes",
                 "a network-class snapshot (`detectors/networks/*.tsv[.gz]`) that cannot be read, or a line of it that "

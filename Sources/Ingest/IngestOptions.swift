@@ -17,6 +17,9 @@ public struct IngestOptions: Sendable, Hashable {
     /// are only counted (`FileStats.suppressedDiagnostics`), so a binary file
     /// fed by mistake cannot flood the output with one diagnostic per line.
     public var maxDiagnosticsPerFile: Int
+    /// Where inputs written as URLs (`s3://…`) are read from; nil: local files only. Set by
+    /// the runtime when an input names an object store, so the readers stay unaware of it.
+    public var objects: ObjectSourceRef? = nil
 
     /// Creates options; the defaults suit CloudTrail archives.
     public init(

@@ -64,6 +64,13 @@ public final class RecordReader {
         if file.isStdin {
             return read(fd: 0, path: file.path, onProgress: onProgress, onRecord: onRecord, onDiagnostic: onDiagnostic)
         }
+        if let objects = options.objects?.source, objects.handles(file.path) {
+            let stream = objects.open(file.path)
+            defer { stream.close() }
+            return read(
+                path: file.path, onProgress: onProgress, next: { stream.read(into: $0) }, onRecord: onRecord,
+                onDiagnostic: onDiagnostic)
+        }
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let err = errno
@@ -94,6 +101,35 @@ public final class RecordReader {
         onRecord: (UnsafeRawBufferPointer, RecordInfo) -> Void,
         onDiagnostic: (Diagnostic) -> Void
     ) -> FileStats {
+        var total: Int64 = 0
+        return read(
+            path: path, onProgress: onProgress,
+            next: { buffer in
+                while true {
+                    let got = systemRead(fd, buffer.baseAddress, buffer.count)
+                    if got > 0 { total += Int64(got) }
+                    if got >= 0 { return got == 0 ? .end : .bytes(got) }
+                    let err = errno
+                    if err == EINTR { continue }
+                    return .failed(
+                        code: "input.unreadable",
+                        message: "read failed after \(total) bytes: " + String(cString: strerror(err)))
+                }
+            }, onRecord: onRecord, onDiagnostic: onDiagnostic)
+    }
+
+    /// Reads a stream of chunks to its end: `next` fills the buffer it is given and says how
+    /// many bytes it put there, that the stream ended, or that it failed (reported with its
+    /// code; what was read before is kept). Files, pipes and object-store bodies all come here,
+    /// so inflating and framing never know where the bytes are from.
+    @discardableResult
+    public func read(
+        path: String,
+        onProgress: ((Int64) -> Void)? = nil,
+        next: (UnsafeMutableRawBufferPointer) -> ChunkRead,
+        onRecord: (UnsafeRawBufferPointer, RecordInfo) -> Void,
+        onDiagnostic: (Diagnostic) -> Void
+    ) -> FileStats {
         inflater.reset(path: path)
         framer.reset(path: path)
         var stats = FileStats()
@@ -106,20 +142,17 @@ public final class RecordReader {
         func frame(_ chunk: UnsafeRawBufferPointer) {
             framer.push(chunk, onRecord: onRecord, onDiagnostic: diagnose)
         }
-        while true {
-            let got = systemRead(fd, buffer.baseAddress, buffer.count)
-            if got < 0 {
-                let err = errno
-                if err == EINTR { continue }
+        reading: while true {
+            let got: Int
+            switch next(buffer) {
+            case .end: break reading
+            case .bytes(let n): got = min(n, buffer.count)
+            case .failed(let code, let message):
                 readFailed = true
-                diagnose(
-                    Diagnostic(
-                        origin: Origin(path: path, record: 0), code: "input.unreadable",
-                        message: "read failed after \(stats.compressedBytes) bytes: "
-                            + String(cString: strerror(err))))
-                break
+                diagnose(Diagnostic(origin: Origin(path: path, record: 0), code: code, message: message))
+                break reading
             }
-            if got == 0 { break }
+            if got == 0 { continue }
             stats.compressedBytes += Int64(got)
             let more = inflater.push(
                 UnsafeRawBufferPointer(start: buffer.baseAddress, count: got),

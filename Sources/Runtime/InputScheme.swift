@@ -1,11 +1,12 @@
-/// Inputs written as URLs (`s3://bucket/prefix`, `sqs://queue`): which schemes this build
-/// reads. None yet: every input is a local file, a directory or `-`. A URL used to be taken
-/// for a relative file name (`sqs:/queue`) and silently tailed or reported missing; now it
-/// is a usage error naming what is supported. A reader for a scheme adds its name to
-/// `supported` and is picked by `scheme(of:)` where inputs are opened.
+/// Inputs written as URLs (`s3://bucket/prefix`, `sqs://queue`): which schemes each command
+/// reads. A URL used to be taken for a relative file name (`sqs:/queue`) and silently tailed or
+/// reported missing; now an unsupported one is a usage error naming what is supported. `scan`
+/// and `investigate` read `s3://` (listed and streamed by `CloudInputs`); `watch` reads none yet.
 public enum InputScheme {
-    /// URL schemes an input may use, lower case (`s3`, `sqs`, … once they have readers).
-    public static let supported: [String] = []
+    /// URL schemes `scan` and `investigate` inputs may use, lower case.
+    public static let supported: [String] = ["s3"]
+    /// URL schemes `watch` inputs may use (it tails files and folders; none yet).
+    public static let watchSupported: [String] = []
 
     /// The scheme of `path` when it is written as a URL (`scheme://…`, RFC 3986 scheme
     /// characters), lower-cased; nil for a local path. `./s3://x` stays a local path.
@@ -18,11 +19,11 @@ public enum InputScheme {
         return scheme.lowercased()
     }
 
-    /// Why `path` cannot be an input (a URL whose scheme this build does not read), or nil.
-    public static func problem(with path: String) -> String? {
+    /// Why `path` cannot be an input (a URL whose scheme is not in `supported`), or nil.
+    public static func problem(with path: String, supported: [String] = InputScheme.supported) -> String? {
         guard let scheme = scheme(of: path), !supported.contains(scheme) else { return nil }
         let schemes = supported.isEmpty ? "none yet" : supported.map { $0 + "://" }.joined(separator: ", ")
         return
-            "\(path): input scheme \(scheme):// is not supported (inputs are local files, directories or - for stdin; URL schemes supported: \(schemes)). Copy the objects to a local directory first, e.g. aws s3 sync."
+            "\(path): input scheme \(scheme):// is not supported here (inputs are local files, directories or - for stdin; URL schemes supported: \(schemes)). Copy the objects to a local directory first, e.g. aws s3 sync."
     }
 }

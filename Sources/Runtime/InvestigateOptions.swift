@@ -49,6 +49,8 @@ public struct InvestigateOptions: Sendable {
     public var ruleDirectories: [String] = []
     /// Endpoint catalogue and deployments of the front-door formats (from the same directory).
     public var frontDoor = FrontDoorConfig()
+    /// How `s3://` inputs are reached (endpoint, region, HTTP client).
+    public var cloud = CloudOptions()
 
     /// Creates options with defaults.
     public init(identity: String, paths: [String], detectorsDirectory: String) {

@@ -90,7 +90,12 @@ public final class InvestigateRunner {
                 description: "trailhound: error: rule tuning is invalid; nothing investigated", status: .usage)
         }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
-        let discovered = InputDiscovery.discover(options.paths)
+        let discovered: CloudInputs.Resolved
+        do {
+            discovered = try CloudInputs.resolve(options.paths, since: nil, until: nil, cloud: options.cloud)
+        } catch {
+            throw Failure(description: "trailhound: error: \(error)", status: .failure)
+        }
         for d in discovered.diagnostics { reporter.report(d) }
         let files = discovered.files.filter { !$0.isDigest }
         if files.isEmpty { throw Failure(description: "trailhound: error: no input files found", status: .failure) }
@@ -118,7 +123,7 @@ public final class InvestigateRunner {
             engine: engine, investigator: investigator, window: options.window, reporter: reporter,
             rawInterest: rules.rawInterest)
         if options.window.from == nil && options.statePath != nil { feed.before = try Self.copy(baselines) }
-        feed.read(files, options)
+        feed.read(files, options, objects: discovered.objects)
         feed.pipeline.finish()
         if feed.before == nil && options.window.from != nil { feed.before = try Self.copy(baselines) }
         let candidates = Set(investigator.nameCandidates + saved)
@@ -168,13 +173,15 @@ final class Feed {
             onDiagnostic: reporter.report)
     }
 
-    func read(_ files: [InputFile], _ options: InvestigateOptions) {
+    func read(_ files: [InputFile], _ options: InvestigateOptions, objects: ObjectSourceRef?) {
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
-        if options.workers > 1 && files.count > 1 {
+        ingest.objects = objects
+        let workers = objects == nil ? options.workers : max(options.workers, options.cloud.inFlight)
+        if workers > 1 && files.count > 1 {
             ParallelDecoder(
-                files: files, options: ingest, workers: options.workers, mappings: options.mappings,
+                files: files, options: ingest, workers: workers, mappings: options.mappings,
                 rawInterest: rawInterest, frontDoor: options.frontDoor
             ).run(
                 consume: { _, batch in for item in batch.items { self.handle(item) } }, fileDone: { _, _ in })

@@ -56,6 +56,8 @@ public struct ScanOptions: Sendable {
     public var incidents = false
     /// Rule directories to load (`RuleLoading.directories`); empty: no rules.
     public var ruleDirectories: [String] = []
+    /// How `s3://` inputs are reached (endpoint, region, HTTP client).
+    public var cloud = CloudOptions()
 
     /// Creates options with defaults.
     public init(paths: [String], detectorsDirectory: String) {

@@ -1,3 +1,4 @@
+import AWS
 import Baselines
 import Detection
 import Detectors
@@ -37,7 +38,14 @@ public final class Scanner {
             return .usage
         }
         let reporter = DiagnosticReporter(perCode: options.diagnosticsPerCode, write: Terminal.err)
-        let discovered = InputDiscovery.discover(options.paths, since: options.since, until: options.until)
+        let discovered: CloudInputs.Resolved
+        do {
+            discovered = try CloudInputs.resolve(
+                options.paths, since: options.since, until: options.until, cloud: options.cloud)
+        } catch {
+            Terminal.err("trailhound: error: \(error)")
+            return .failure
+        }
         for d in discovered.diagnostics { reporter.report(d) }
         let baselines = BaselineStore(configuration: options.baselines)
         NetworkClassLoader.install(
@@ -78,6 +86,7 @@ public final class Scanner {
         var ingest = IngestOptions()
         ingest.maxDecompressedBytes = options.maxDecompressedBytes
         ingest.maxRecordBytes = options.maxRecordBytes
+        ingest.objects = discovered.objects
         let pipeline = Pipeline(
             engine: engine, ingest: ingest, mappings: formats.mappings, rawInterest: rules.rawInterest,
             frontDoor: formats.frontDoor, onFinding: handle, onDiagnostic: reporter.report)
@@ -127,7 +136,10 @@ public final class Scanner {
     private func scanFiles(_ files: [InputFile], _ pipeline: Pipeline) {
         let total = files.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
         let bar = options.progress && Terminal.stderrIsTTY ? ProgressBar(totalBytes: total) : nil
-        pipeline.process(files, workers: options.workers) { delta in
+        // Objects in S3 keep decode threads waiting on the network: more of them keep it busy.
+        let objects = files.contains { S3URL($0.path) != nil }
+        let workers = objects ? max(options.workers, options.cloud.inFlight) : options.workers
+        pipeline.process(files, workers: workers) { delta in
             bar?.advance(by: delta, files: pipeline.stats.files, events: pipeline.stats.events)
         }
         bar?.finish()

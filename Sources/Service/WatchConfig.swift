@@ -179,7 +179,7 @@ extension WatchConfig {
     private static func readInput(_ r: ConfigReader, _ resolve: (String) -> String) -> Input? {
         defer { r.finish() }
         guard let p = r.requiredString("path") else { return nil }
-        if let problem = InputScheme.problem(with: p) {
+        if let problem = InputScheme.problem(with: p, supported: InputScheme.watchSupported) {
             r.report("path", code: "config.unsupported_scheme", problem)
             return nil
         }

@@ -23,7 +23,7 @@ struct InvestigateCommand: ParsableCommand {
     @Argument(help: "Identity key, access key id, session ARN or short name.")
     var identity: String
 
-    @Argument(help: "Files, directories, or - for stdin.")
+    @Argument(help: "Files, directories, s3://bucket/prefix, or - for stdin.")
     var paths: [String]
 
     @OptionGroup var detectorsOption: DetectorsOption
@@ -66,6 +66,8 @@ struct InvestigateCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not print the summary line on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "S3 inputs") var cloud: CloudFlags
+
     func validate() throws {
         if let from, Timestamp.parse(from) == nil {
             throw ValidationError("--from: not an ISO 8601 date or time: \(from)")
@@ -106,6 +108,7 @@ struct InvestigateCommand: ParsableCommand {
         if !formats.issues.isEmpty { try exitWith(.usage) }
         o.mappings = formats.mappings
         o.frontDoor = formats.frontDoor
+        o.cloud = cloud.options()
         let status = InvestigateRunner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

@@ -13,12 +13,14 @@ struct ScanCommand: ParsableCommand {
             processed in event-time order) or - for stdin. Each record is recognised by its content: AWS \
             CloudTrail, Kubernetes audit, GCP Cloud Audit, Azure Activity, AI-workflow server logs, or the \
             access logs in front of them (nginx, ALB, Envoy / Istio, GCP load balancer, Azure Application \
-            Gateway; servers and endpoints named by formats/workflow-endpoints.yaml). URLs (s3://, \
-            sqs://, ...) are not read yet: copy the objects to a local directory first.
+            Gateway; servers and endpoints named by formats/workflow-endpoints.yaml). PATH may also be \
+            s3://BUCKET/PREFIX: objects are listed (with --since/--until, only the CloudTrail day folders \
+            in the window), streamed and read in the same order as a local copy; credentials are found \
+            as the AWS CLI finds them (see docs/cloud.md).
             Findings go to stdout (JSON lines by default), diagnostics and the summary to stderr.
             """)
 
-    @Argument(help: "Files, directories, or - for stdin.")
+    @Argument(help: "Files, directories, s3://bucket/prefix, or - for stdin.")
     var paths: [String]
 
     @OptionGroup var detectorsOption: DetectorsOption
@@ -111,6 +113,8 @@ struct ScanCommand: ParsableCommand {
     )
     var incidents = false
 
+    @OptionGroup(title: "S3 inputs") var cloud: CloudFlags
+
     func validate() throws {
         for path in paths {
             if let problem = InputScheme.problem(with: path) { throw ValidationError(problem) }
@@ -159,6 +163,7 @@ struct ScanCommand: ParsableCommand {
         o.baselines.suspectWindow = Int64(suspectHours) * 3_600_000
         o.summary = !quiet
         o.incidents = incidents
+        o.cloud = cloud.options()
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

@@ -91,7 +91,9 @@ struct WatchCommand: ParsableCommand {
 
     func validate() throws {
         for path in paths {
-            if let problem = InputScheme.problem(with: path) { throw ValidationError(problem) }
+            if let problem = InputScheme.problem(with: path, supported: InputScheme.watchSupported) {
+                throw ValidationError(problem)
+            }
         }
     }
 
