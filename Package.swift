@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -57,16 +60,26 @@ let package = Package(
         .target(name: "StateStore", dependencies: ["EventModel", "Baselines", "SQLite"]),
         .target(name: "Investigation", dependencies: ["EventModel", "Baselines", "Detection"]),
         .target(
+            name: "AWS",
+            dependencies: [
+                "EventModel", "ByteJSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
             name: "Runtime",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Investigation",
-                "Sigma", "CBuildInfo",
+                "Sigma", "CBuildInfo", "AWS",
             ]),
         .target(
             name: "Service",
             dependencies: [
                 "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "StateStore", "Runtime",
-                "SQLite",
+                "SQLite", "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +92,7 @@ let package = Package(
                 "Sigma", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
-            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma"]),
+            name: "TestSupport", dependencies: ["EventModel", "Formats", "Detection", "Detectors", "Runtime", "Sigma", "AWS"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CZlib"]),
@@ -92,10 +105,11 @@ let package = Package(
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "CSQLite", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport", "Investigation", "EventModel"]),
         .testTarget(name: "InvestigationTests", dependencies: ["Investigation", "Baselines", "TestSupport"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "WatchTests",
-            dependencies: ["TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["TestSupport", "AWS", .product(name: "FlyingFox", package: "FlyingFox")]),
     ]
 )
 

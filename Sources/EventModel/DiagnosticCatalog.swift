@@ -22,7 +22,7 @@ public enum DiagnosticCatalog {
     }
 
     /// All sections, in the docs' order.
-    public static let sections: [Section] = [input, decode, state, service, config, rule, preflight]
+    public static let sections: [Section] = [input, cloud, decode, state, service, config, rule, preflight]
 
     /// Every code.
     public static var codes: Set<String> { Set(sections.flatMap { $0.entries.map(\.code) }) }
@@ -50,6 +50,26 @@ public enum DiagnosticCatalog {
                 "input.symlink_loop",
                 "a directory already visited (symbolic link loop or duplicate path) is skipped (note)"),
             e("input.digest_skipped", "a CloudTrail digest file (note)"),
+        ])
+
+    static let cloud = Section(
+        title: "Cloud inputs (`s3://`)",
+        intro:
+            "An AWS call failed after its retries; a listing or object problem is reported and the other prefixes and objects are still read.",
+        entries: [
+            e(
+                "aws.credentials",
+                "no credentials were found along the chain (environment, profile, web identity, container, IMDS), or a link of it failed"
+            ),
+            e(
+                "aws.access_denied",
+                "403 / `AccessDenied` (also a KMS key the caller may not use, or a bad signature or expired token)"),
+            e("aws.not_found", "404 / `NoSuchBucket` / `NoSuchKey`: the bucket or object does not exist (any more)"),
+            e("aws.throttled", "still throttled (`SlowDown`, 429, `Throttling*`) after the retries with backoff"),
+            e(
+                "aws.request_failed",
+                "the connection failed, a 5xx persisted, or an object's body broke off and could not be resumed"),
+            e("aws.bad_response", "an answer that is not what the API documents, or larger than its bound"),
         ])
 
     static let decode = Section(
@@ -132,6 +152,23 @@ public enum DiagnosticCatalog {
                 "tail.position_lost",
                 "the file read at the last checkpoint is gone (rotated and removed?): the current file is read from its start (warning)"
             ),
+            e(
+                "sqs.malformed",
+                "an SQS message body is not valid JSON, or an S3 key in it has a bad %-escape; the message is not deleted "
+                    + "(the queue's redrive policy decides)"),
+            e(
+                "sqs.unrecognised",
+                "an SQS message is JSON but no S3 notification shape (S3 event, SNS, EventBridge, CloudTrail's "
+                    + "s3Bucket/s3ObjectKey); not deleted"),
+            e("sqs.too_large", "an SQS message body, or the objects it names, exceed their bounds; not deleted"),
+            e(
+                "sqs.object_failed",
+                "an object a message names could not be read (missing, access denied, request failed); the message "
+                    + "is not deleted and comes back after its visibility timeout"),
+            e(
+                "sqs.request_failed",
+                "ReceiveMessage, DeleteMessageBatch or ChangeMessageVisibility failed; retried with backoff (a "
+                    + "message not deleted comes back and its events are dropped as repeats)"),
         ])
 
     static let config = Section(

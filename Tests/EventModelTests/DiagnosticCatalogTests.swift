@@ -12,7 +12,7 @@ struct DiagnosticCatalogTests {
 
     /// Every `"area.code"` literal in Sources/, for the areas diagnostics and errors use.
     static func codesInSources() throws -> [String: String] {
-        let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook|preflight|rule)"
+        let areas = "(gzip|frame|decode|input|state|config|tail|output|webhook|preflight|rule|aws|sqs)"
         // A code is a string literal of its own, or the `[code]` that ends a printed message.
         let pattern = try NSRegularExpression(pattern: "\"(\(areas)\\.[a-z0-9_]+)\"|\\[(\(areas)\\.[a-z0-9_]+)\\]\"")
         var found: [String: String] = [:]
@@ -21,7 +21,10 @@ struct DiagnosticCatalogTests {
         while let rel = walker?.nextObject() as? String {
             guard rel.hasSuffix(".swift"), !rel.hasPrefix("TestSupport"), !rel.hasSuffix("DiagnosticCatalog.swift")
             else { continue }
+            // Comment lines quote log samples (`"source":"aws.iam"`), not codes.
             let text = try String(contentsOf: sources.appendingPathComponent(rel), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }.joined(separator: "\n")
             for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let group = m.range(at: 1).location != NSNotFound ? 1 : 3
                 let code = String(text[Range(m.range(at: group), in: text)!])
