@@ -11,7 +11,7 @@ import Testing
 /// EventBridge and CloudTrail shapes sent by hand), findings compared with `scan` of the same
 /// files on disk, a kill -9 during consumption, and messages that cannot be honoured.
 @Suite(
-    "watch --sqs against moto", .serialized, .timeLimit(.minutes(3)),
+    "watch --sqs against moto", .serialized, .timeLimit(.minutes(5)),
     .enabled(if: MotoServer.unavailableReason == nil, "\(MotoServer.unavailableReason ?? "")"))
 struct SQSWatchTests {
     static let prefix = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/"
