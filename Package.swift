@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "AWS",
             dependencies: [
-                "EventModel",
+                "ByteJSON", "EventModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,8 +92,9 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "HTTPTransport", "Ingest",
-                "Investigation", .product(name: "Logging", package: "swift-log"), "Runtime", "SQLite",
+                "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "HTTPTransport", "Ingest",
+                "Investigation", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), "Runtime", "SQLite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "Sigma", "StateStore",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
@@ -140,7 +141,8 @@ let package = Package(
             name: "ServiceTests", dependencies: ["EventModel", "HTTPTransport", "Runtime", "Service"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "WatchTests", dependencies: [.product(name: "FlyingFox", package: "FlyingFox"), "TestSupport"]),
+            name: "WatchTests",
+            dependencies: ["AWS", .product(name: "FlyingFox", package: "FlyingFox"), "TestSupport"]),
     ]
 )
 

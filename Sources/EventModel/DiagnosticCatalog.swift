@@ -168,6 +168,23 @@ public enum DiagnosticCatalog {
                 "tail.position_lost",
                 "the file read at the last checkpoint is gone (rotated and removed?): the current file is read from its start (warning)"
             ),
+            e(
+                "sqs.malformed",
+                "an SQS message body is not valid JSON, or an S3 key in it has a bad %-escape; the message is not deleted "
+                    + "(the queue's redrive policy decides)"),
+            e(
+                "sqs.unrecognised",
+                "an SQS message is JSON but no S3 notification shape (S3 event, SNS, EventBridge, CloudTrail's "
+                    + "s3Bucket/s3ObjectKey); not deleted"),
+            e("sqs.too_large", "an SQS message body, or the objects it names, exceed their bounds; not deleted"),
+            e(
+                "sqs.object_failed",
+                "an object a message names could not be read (missing, access denied, request failed); the message "
+                    + "is not deleted and comes back after its visibility timeout"),
+            e(
+                "sqs.request_failed",
+                "ReceiveMessage, DeleteMessageBatch or ChangeMessageVisibility failed; retried with backoff (a "
+                    + "message not deleted comes back and its events are dropped as repeats)"),
         ])
 
     static let config = Section(

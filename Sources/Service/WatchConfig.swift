@@ -72,8 +72,10 @@ public struct WatchConfig: Sendable {
         public init() {}
     }
 
-    /// Inputs (at least one).
+    /// Files and directories (at least one input or queue).
     public var inputs: [Input] = []
+    /// SQS queues of S3 notifications (`kind: sqs` inputs, `--sqs`).
+    public var queues: [Queue] = []
     /// Directory of detector YAML files; nil: located like the other commands do.
     public var detectorsDirectory: String?
     /// Directory of workflow-log mappings (`formats/*.yaml`), or nil for none.
@@ -147,7 +149,13 @@ extension WatchConfig {
         c.detectorsDirectory = r.has("detectors") ? resolve(r.string("detectors", default: "")) : nil
         c.formatsDirectory = r.has("formats") ? resolve(r.string("formats", default: "")) : nil
         c.ruleDirectories = r.strings("rules", default: []).map(resolve)
-        c.inputs = r.list("inputs").compactMap { readInput($0, resolve) }
+        for i in r.list("inputs") {
+            if isQueueEntry(i) {
+                if let q = readQueue(i) { c.queues.append(q) }
+            } else if let input = readInput(i, resolve) {
+                c.inputs.append(input)
+            }
+        }
         c.pollInterval = Int64(r.int("poll_interval_ms", default: 100, in: 10...10_000))
         c.directoryPoll = Int64(r.int("directory_poll_ms", default: 500, in: 50...600_000))
         c.settle = Int64(r.int("settle_ms", default: 300, in: 0...600_000))
@@ -188,7 +196,7 @@ extension WatchConfig {
         if let k = Input.Kind(rawValue: kind) {
             input.kind = k
         } else {
-            r.report("kind", code: "config.value", "unknown kind '\(kind)' (auto, tail, directory)")
+            r.report("kind", code: "config.value", "unknown kind '\(kind)' (auto, tail, directory, sqs)")
         }
         let start = r.string("start", default: "beginning")
         if start == "end" {
@@ -264,11 +272,11 @@ extension WatchConfig {
                         "a state file is required (state: in the config, or --state FILE): offsets, baselines and the outbox live there"
                 ))
         }
-        if inputs.isEmpty {
+        if inputs.isEmpty && queues.isEmpty {
             out.append(
                 ConfigIssue(
                     file: file, code: "config.missing_key",
-                    message: "no inputs (inputs: in the config, or PATH arguments)"))
+                    message: "no inputs (inputs: in the config, PATH arguments or --sqs URL)"))
         }
         if checkListen, let http, !WatchConfig.isLoopback(http.host), (http.token ?? "").isEmpty {
             out.append(

@@ -21,25 +21,27 @@ final class WatchEngine: @unchecked Sendable {
     private let config: WatchConfig
     private let store: StateStore
     private let outbox: Outbox
-    private let shared: Shared
+    let shared: Shared
     private let baselines: BaselineStore
     private let correlator = RiskCorrelator()
-    private let ingest: IngestOptions
-    private let decoder: FileDecoder
+    let ingest: IngestOptions
+    let decoder: FileDecoder
     private let mappings: [WorkflowMapping]
     private let frontDoor: FrontDoorConfig
     private var engine: DetectionEngine
     /// Incident grouping (`incidents: true`), fed by a chain observer given to the engine.
     private let incidents: IncidentBuilder?
-    private var pipeline: Pipeline!
+    var pipeline: Pipeline!
     private var journal = Journal()
     private var tails: [TailFollower] = []
     private var dirs: [DirectoryWatcher] = []
-    private var eventLog: EventLog?
+    /// SQS inputs (set by `WatchService` before `run`); their messages are read by `stepQueues`.
+    var queues: [SQSInput] = []
+    var eventLog: EventLog?
     private let printer: DiagnosticPrinter
     private var fullSnapshotNext = false
     private var lastCheckpoint = Date().timeIntervalSince1970
-    private var dirty = false
+    var dirty = false
     private var nextDirectoryPoll = 0.0
     private var checkpointsSincePrune = 0
     private let control = Locked(Control())
@@ -49,18 +51,6 @@ final class WatchEngine: @unchecked Sendable {
     var onCommitted: () -> Void = {}
     /// Names of the sinks (outbox rows all of them delivered are pruned).
     var sinkNames: [String] = []
-
-    struct Control {
-        var stop = false
-        var reload = false
-    }
-
-    /// Shared with the sinks and the HTTP endpoint.
-    final class Shared: @unchecked Sendable {
-        let metrics = Locked(MetricValues())
-        let recent: Locked<RecentFindings>
-        init(recent: Int) { self.recent = Locked(RecentFindings(capacity: recent)) }
-    }
 
     /// Loads detectors and state; throws a printable message when the service cannot start.
     init(
@@ -138,7 +128,9 @@ final class WatchEngine: @unchecked Sendable {
 
     /// What is watched, for the start-up line.
     var summary: String {
-        "following \(tails.count) file(s), watching \(dirs.count) directory(ies), \(detectorCount) detector(s), next seq \(journal.nextSeq)"
+        "following \(tails.count) file(s), watching \(dirs.count) directory(ies)"
+            + (queues.isEmpty ? "" : " and \(queues.count) queue(s)")
+            + ", \(detectorCount) detector(s), next seq \(journal.nextSeq)"
     }
 
     /// Asks the loop to stop after the current step (final checkpoint included).
@@ -167,7 +159,7 @@ final class WatchEngine: @unchecked Sendable {
             publish()
             maybeCheckpoint()
             if config.exitWhenIdle {
-                let settling = dirs.contains { $0.waiting > 0 } || tails.contains { $0.replaced }
+                let settling = dirs.contains { $0.waiting > 0 } || tails.contains { $0.replaced } || !queuesDrained
                 idleRounds = progressed || settling ? 0 : idleRounds + 1
                 if idleRounds >= 3 { break }
             }
@@ -191,6 +183,7 @@ final class WatchEngine: @unchecked Sendable {
                 shared.metrics.with { $0.bytes += n }
             }
         }
+        if stepQueues() { progressed = true }
         let now = Date().timeIntervalSince1970
         if now >= nextDirectoryPoll {
             nextDirectoryPoll = now + Double(config.directoryPoll) / 1000
@@ -257,7 +250,7 @@ final class WatchEngine: @unchecked Sendable {
     /// Detector name of incident records in the outbox (no detector id has this form).
     static let incidentDetector = "#incident"
 
-    private func diagnose(_ d: Diagnostic) {
+    func diagnose(_ d: Diagnostic) {
         shared.metrics.with { $0.diagnostics[d.code, default: 0] += 1 }
         if d.level != .note || d.code.hasPrefix("tail.") { printer.print(d, now: Date().timeIntervalSince1970) }
     }
@@ -291,7 +284,7 @@ final class WatchEngine: @unchecked Sendable {
 
     /// Commits baselines, detector windows, offsets and the journal together,
     /// then moves the journal's findings to the outbox.
-    private func checkpoint() {
+    func checkpoint() {
         let started = Date().timeIntervalSince1970
         pipeline.closeExpired()
         if let incidents, engine.watermark != .min {
@@ -317,6 +310,7 @@ final class WatchEngine: @unchecked Sendable {
         }
         fullSnapshotNext = false
         dirty = false
+        for q in queues { q.committed() }
         let now = Date().timeIntervalSince1970
         lastCheckpoint = now
         lastCheckpointMillis = (now - started) * 1000
@@ -363,6 +357,7 @@ final class WatchEngine: @unchecked Sendable {
             if !fullSnapshotNext && journal.findings.isEmpty { break }
             Thread.sleep(forTimeInterval: 0.2 * Double(attempt + 1))
         }
+        for q in queues { q.stop() }
         eventLog?.close()
     }
 

@@ -69,6 +69,12 @@ public enum WatchService {
             Terminal.err("\(statePath): error: \(error) [state.open]")
             return .failure
         }
+        switch makeQueues(config, metrics: shared.metrics, wake: { [engine] in engine.wakeup.signal() }) {
+        case .failure(let issue):
+            Terminal.err(issue.description)
+            return .usage
+        case .success(let queues): engine.queues = queues
+        }
         let workers: [SinkWorker]
         var marks: [SinkMark] = []
         do {
@@ -82,6 +88,7 @@ public enum WatchService {
         engine.sinkNames = workers.map(\.sink.name)
         engine.onCommitted = { for w in workers { w.wakeup.signal() } }
         for (w, m) in zip(workers, marks) { w.start(from: m) }
+        for q in engine.queues { q.start() }
         Terminal.err("trailhound: watch started: \(engine.summary); state \(statePath)")
         let status = runGroup(config: config, engine: engine, workers: workers, shared: shared)
         // The sinks have drained and exited: close the HTTP client's connections.

@@ -27,6 +27,21 @@ struct WatchCommand: ParsableCommand {
     @Option(name: .long, help: "Service config file (YAML).")
     var config: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Read the S3 objects named by the notifications on this SQS queue URL (S3 events, through SNS or EventBridge, or CloudTrail's own); repeatable."
+    )
+    var sqs: [String] = []
+
+    @Option(name: .long, help: "AWS region for --sqs queues (default: the queue URL's, else AWS_REGION).")
+    var region: String?
+
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: "Send the SQS and S3 requests of --sqs queues here (an S3/SQS-compatible endpoint), not to AWS.")
+    var endpointURL: String?
+
     @Option(name: .long, help: "SQLite state file: offsets, files done, baselines, outbox (created if missing).")
     var state: String?
 
@@ -95,6 +110,12 @@ struct WatchCommand: ParsableCommand {
                 throw ValidationError(problem)
             }
         }
+        for url in sqs {
+            if let problem = WatchConfig.queueURLProblem(url) { throw ValidationError("--sqs: \(problem)") }
+        }
+        if let endpointURL, !endpointURL.hasPrefix("http://") && !endpointURL.hasPrefix("https://") {
+            throw ValidationError("--endpoint-url: expected http(s)://host[:port]")
+        }
     }
 
     func run() throws {
@@ -115,7 +136,9 @@ struct WatchCommand: ParsableCommand {
             let problems = WatchService.checkDetectors(c)
             for i in problems { Terminal.err(i.description) }
             if !problems.isEmpty || !preflight.isEmpty { try exitWith(.usage) }
-            print("\(config ?? "flags"): service config and detectors are fine (\(c.inputs.count) input(s))")
+            print(
+                "\(config ?? "flags"): service config and detectors are fine (\(c.inputs.count + c.queues.count) input(s))"
+            )
             return
         }
         if !preflight.isEmpty {
@@ -128,6 +151,11 @@ struct WatchCommand: ParsableCommand {
 
     private func apply(to c: inout WatchConfig, issues: inout [ConfigIssue]) throws {
         c.inputs += paths.map { WatchConfig.Input(path: $0) }
+        c.queues += sqs.map { WatchConfig.Queue(url: $0) }
+        for i in c.queues.indices {
+            if let region { c.queues[i].region = region }
+            if let endpointURL { c.queues[i].endpointURL = endpointURL }
+        }
         if let state { c.statePath = state }
         if let listen {
             guard let (host, port) = WatchConfig.parseListen(listen) else {

@@ -33,6 +33,7 @@ struct MetricValues: Sendable {
     var reloads: [String: Int] = [:]
     var startTime = Date().timeIntervalSince1970
     var detectorsEnabled = 0
+    var sqs = SQSMetricValues()
 }
 
 /// Renders `MetricValues` in the Prometheus text format (version 0.0.4).
@@ -114,6 +115,7 @@ enum MetricsText {
             line("trailhound_reloads_total", "result=\"\(r)\"", "\(m.reloads[r, default: 0])")
         }
         single("trailhound_detectors_enabled", "gauge", "Detectors running.", "\(m.detectorsEnabled)")
+        o += m.sqs.text()
         single("process_resident_memory_bytes", "gauge", "Resident memory.", "\(rss)")
         single("process_start_time_seconds", "gauge", "Start time of the process.", fmt(m.startTime))
         return o
