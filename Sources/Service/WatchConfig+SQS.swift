@@ -1,5 +1,5 @@
 import AWS
-import Detection
+import Config
 
 extension WatchConfig {
     /// An SQS queue of S3 object notifications (`inputs: [{kind: sqs, url: …}]`, `--sqs URL`):

@@ -1,6 +1,6 @@
 import AWS
 import AsyncHTTPClient
-import Detection
+import Config
 import EventModel
 import Foundation
 import Runtime
