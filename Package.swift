@@ -134,7 +134,8 @@ let package = Package(
             name: "AWSTests",
             dependencies: [
                 "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "FlyingFox", package: "FlyingFox"), "Ingest", "Runtime", "TestSupport",
+                .product(name: "FlyingFox", package: "FlyingFox"), "Ingest", .product(name: "NIOCore", package: "swift-nio"),
+                "Runtime", "TestSupport",
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(

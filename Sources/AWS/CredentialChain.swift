@@ -21,6 +21,9 @@ public struct CredentialChain: Sendable {
     public let region: String
     /// A profile named on the command line; wins over `AWS_PROFILE`.
     public let profile: String?
+    /// Deadline for each container-endpoint and IMDS request (IMDS gets this, the container a
+    /// little more); the SDKs keep these short because off EC2 nothing answers.
+    public var metadataTimeout: TimeAmount = .seconds(2)
 
     /// Creates a chain over `env`.
     public init(env: [String: String], http: HTTPClient, region: String, profile: String? = nil) {
@@ -49,8 +52,12 @@ public struct CredentialChain: Sendable {
             return try await sts.assumeRoleWithWebIdentity(
                 roleArn: role, tokenFile: file, sessionName: env["AWS_ROLE_SESSION_NAME"])
         }
-        if let creds = try await MetadataCredentials(http: http, env: env).container() { return creds }
-        if let creds = try await MetadataCredentials(http: http, env: env).instance() { return creds }
+        if let creds = try await MetadataCredentials(http: http, env: env, timeout: metadataTimeout).container() {
+            return creds
+        }
+        if let creds = try await MetadataCredentials(http: http, env: env, timeout: metadataTimeout).instance() {
+            return creds
+        }
         throw AWSError(
             "aws.credentials",
             "no AWS credentials found (tried environment variables, profile \(name), web identity, "
@@ -113,7 +120,7 @@ public struct CredentialChain: Sendable {
     }
 
     private func credentialSource(_ kind: String, profile name: String) async throws -> AWSCredentials {
-        let metadata = MetadataCredentials(http: http, env: env)
+        let metadata = MetadataCredentials(http: http, env: env, timeout: metadataTimeout)
         let found: AWSCredentials?
         switch kind {
         case "Environment": found = CredentialChain.fromEnvironment(env)

@@ -9,6 +9,8 @@ import NIOHTTP1
 struct MetadataCredentials: Sendable {
     let http: HTTPClient
     let env: [String: String]
+    /// Per-request deadline; short by default (off EC2 nothing answers), longer in loaded tests.
+    var timeout: TimeAmount = .seconds(2)
 
     /// Where ECS serves relative URIs from.
     static let ecsHost = "http://169.254.170.2"
@@ -49,7 +51,7 @@ struct MetadataCredentials: Sendable {
         tokenRequest.headers.add(name: "X-aws-ec2-metadata-token-ttl-seconds", value: "21600")
         let token: String
         do {
-            let response = try await http.execute(tokenRequest, timeout: .seconds(2))
+            let response = try await http.execute(tokenRequest, timeout: timeout)
             guard response.status == .ok else { return nil }
             token = String(decoding: try await AWSClient.collect(response, max: 4096), as: UTF8.self)
         } catch {
@@ -71,7 +73,7 @@ struct MetadataCredentials: Sendable {
     private func fetch(_ request: HTTPClientRequest, what: String) async throws -> Data {
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .seconds(5))
+            response = try await http.execute(request, timeout: timeout + .seconds(3))
         } catch {
             throw AWSError("aws.credentials", "\(what): \(error)")
         }
