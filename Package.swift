@@ -92,7 +92,8 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: [
-                "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "Config", "Detection", "Detectors", "EventModel", "Formats", "HTTPTransport", "Ingest",
+                "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "Config",
+                "Detection", "Detectors", "EventModel", "Formats", "HTTPTransport", "Ingest",
                 "Investigation", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), "Runtime", "SQLite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "Sigma", "StateStore",
@@ -103,7 +104,8 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "Baselines", "Config", "Detection",
-                "Detectors", "EventModel", "Formats", "Investigation", "Runtime", "Service", "Sigma", "StateStore",
+                "Detectors", "EventModel", "Formats", "HTTPTransport", "Investigation", "Runtime", "Service", "Sigma",
+                "StateStore",
             ]),
         .target(name: "TestSupport", dependencies: ["Baselines", "Detection", "EventModel", "Formats", "Sigma"]),
         .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
@@ -126,7 +128,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Baselines", "Detection", "Detectors", "EventModel", "Ingest", "Investigation", "Runtime", "TestSupport",
+                "Baselines", "Detection", "Detectors", "EventModel", "Ingest", "Investigation", "Runtime",
+                "TestSupport",
             ]),
         .testTarget(
             name: "InvestigationTests", dependencies: ["Baselines", "EventModel", "Investigation", "TestSupport"]),
@@ -134,7 +137,8 @@ let package = Package(
             name: "AWSTests",
             dependencies: [
                 "AWS", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "FlyingFox", package: "FlyingFox"), "Ingest", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "FlyingFox", package: "FlyingFox"), "Ingest",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "Runtime", "TestSupport",
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),

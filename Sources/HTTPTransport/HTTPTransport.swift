@@ -76,6 +76,16 @@ public final class HTTPTransport: @unchecked Sendable {
         for client in all { try? client.syncShutdown() }
     }
 
+    /// The client for `url` (its proxy chosen by the host, `NO_PROXY` honoured) with the options'
+    /// TLS settings, for callers that drive async-http-client themselves: the AWS client streams
+    /// S3 bodies and long-polls SQS through it, so they share this transport's CA bundle and proxies.
+    public func client(for url: String) throws(TransportError) -> HTTPClient {
+        guard let u = URL(string: url), let scheme = u.scheme?.lowercased(), let host = u.host, !host.isEmpty else {
+            throw .badURL(url)
+        }
+        return try client(proxied: options.proxy(for: scheme, host: host))
+    }
+
     private func prepare(_ request: Request) throws(TransportError) -> (HTTPClient, HTTPClient.Request) {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Config
 import EventModel
 import Foundation
+import HTTPTransport
 import Runtime
 
 extension WatchService {
@@ -12,10 +13,15 @@ extension WatchService {
         _ config: WatchConfig, metrics: Locked<MetricValues>, wake: @escaping @Sendable () -> Void,
         env: [String: String] = ProcessInfo.processInfo.environment
     ) -> Result<[SQSInput], ConfigIssue> {
-        // lead: use HTTPTransport (CA bundle, HTTPS_PROXY/NO_PROXY) once it is merged.
-        let http = HTTPClient.shared
         var out: [SQSInput] = []
         for q in config.queues {
+            // The config's transport (CA bundle, proxies), checked when the config was read.
+            let http: HTTPClient
+            do {
+                http = try queueTransport(config).client(for: q.url)
+            } catch {
+                return .failure(ConfigIssue(file: q.url, code: "config.ca_bundle", message: "\(error)"))
+            }
             guard
                 let region = q.region ?? SQSClient.region(ofQueue: q.url)
                     ?? CredentialChain.region(env: env, flag: nil)
@@ -36,4 +42,19 @@ extension WatchService {
         }
         return .success(out)
     }
+}
+
+/// The transport of the queue inputs, made once per process and never released (an
+/// async-http-client client must be shut down before it is freed, and these live as long as
+/// `watch` does).
+nonisolated(unsafe) private var madeQueueTransport: HTTPTransport?
+private let queueTransportLock = NSLock()
+
+private func queueTransport(_ config: WatchConfig) throws(TransportError) -> HTTPTransport {
+    queueTransportLock.lock()
+    defer { queueTransportLock.unlock() }
+    if let made = madeQueueTransport { return made }
+    let t = try HTTPTransport(options: config.transport)
+    madeQueueTransport = t
+    return t
 }

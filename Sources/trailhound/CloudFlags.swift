@@ -1,5 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Foundation
+import HTTPTransport
 import Runtime
 
 /// Flags for inputs in the cloud (`s3://bucket/prefix`), shared by `scan` and `investigate`.
@@ -28,11 +30,32 @@ struct CloudFlags: ParsableArguments {
     }
 
     /// The runtime's cloud options; credentials come from the environment as the AWS CLI finds them.
-    func options() -> CloudOptions {
+    /// Requests go through the process's one transport: `HTTPS_PROXY`/`NO_PROXY` from the
+    /// environment and, as the AWS CLI reads it, a CA bundle from `AWS_CA_BUNDLE`.
+    func options() throws -> CloudOptions {
         var o = CloudOptions()
         o.endpointURL = endpointURL
         o.region = region
-        o.http = HTTPClient.shared  // lead: use HTTPTransport
+        let env = ProcessInfo.processInfo.environment
+        let url = endpointURL ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"] ?? "https://s3.amazonaws.com"
+        do {
+            o.http = try Self.transport(env).client(for: url)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         return o
+    }
+
+    /// Made once and never shut down: it lives as long as the process (a client must not be
+    /// released before its shutdown).
+    nonisolated(unsafe) private static var made: HTTPTransport?
+
+    private static func transport(_ env: [String: String]) throws(TransportError) -> HTTPTransport {
+        if let made { return made }
+        var options = HTTPTransport.Options.fromEnvironment(env)
+        options.caBundle = env["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+        let t = try HTTPTransport(options: options)
+        made = t
+        return t
     }
 }

@@ -108,7 +108,7 @@ struct InvestigateCommand: ParsableCommand {
         if !formats.issues.isEmpty { try exitWith(.usage) }
         o.mappings = formats.mappings
         o.frontDoor = formats.frontDoor
-        o.cloud = cloud.options()
+        o.cloud = try cloud.options()
         let status = InvestigateRunner(options: o).run()
         if status != .ok { try exitWith(status) }
     }
