@@ -156,14 +156,9 @@ enum OCSFAPIActivity: RecordFormat {
     /// The first present, non-null value among `paths` from the record's top level.
     static func first(_ f: RecordFields, _ paths: [[StaticString]]) throws(JSONError) -> JSONValue? {
         for p in paths {
-            guard let head = p.first, let top = topLevel(f, head) else { continue }
+            guard let head = p.first, let top = f.first(head) else { continue }
             if let v = try member(top, Array(p.dropFirst())) { return v }
         }
-        return nil
-    }
-
-    private static func topLevel(_ f: RecordFields, _ key: StaticString) -> JSONValue? {
-        for m in f.members where m.key == key { return m.value }
         return nil
     }
 

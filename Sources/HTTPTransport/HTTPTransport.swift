@@ -76,6 +76,19 @@ public final class HTTPTransport: @unchecked Sendable {
         for client in all { try? client.syncShutdown() }
     }
 
+    /// The transport that lives as long as the process, made from `options` by the first call
+    /// (later calls get the same one): for clients handed to code that keeps them (the AWS client of
+    /// a scan, the SQS inputs of `watch`), since an async-http-client client must be shut down
+    /// before it is freed and these never are.
+    public static func processWide(_ options: @autoclosure () -> Options) throws(TransportError) -> HTTPTransport {
+        processWideLock.lock()
+        defer { processWideLock.unlock() }
+        if let made = madeProcessWide { return made }
+        let t = try HTTPTransport(options: options())
+        madeProcessWide = t
+        return t
+    }
+
     /// The client for `url` (its proxy chosen by the host, `NO_PROXY` honoured) with the options'
     /// TLS settings, for callers that drive async-http-client themselves: the AWS client streams
     /// S3 bodies and long-polls SQS through it, so they share this transport's CA bundle and proxies.
@@ -151,3 +164,6 @@ public final class HTTPTransport: @unchecked Sendable {
         return Response(status: Int(r.status.code), headers: headers, body: body)
     }
 }
+
+nonisolated(unsafe) private var madeProcessWide: HTTPTransport?
+private let processWideLock = NSLock()

@@ -18,7 +18,7 @@ extension WatchService {
             // The config's transport (CA bundle, proxies), checked when the config was read.
             let http: HTTPClient
             do {
-                http = try queueTransport(config).client(for: q.url)
+                http = try HTTPTransport.processWide(config.transport).client(for: q.url)
             } catch {
                 return .failure(ConfigIssue(file: q.url, code: "config.ca_bundle", message: "\(error)"))
             }
@@ -42,19 +42,4 @@ extension WatchService {
         }
         return .success(out)
     }
-}
-
-/// The transport of the queue inputs, made once per process and never released (an
-/// async-http-client client must be shut down before it is freed, and these live as long as
-/// `watch` does).
-nonisolated(unsafe) private var madeQueueTransport: HTTPTransport?
-private let queueTransportLock = NSLock()
-
-private func queueTransport(_ config: WatchConfig) throws(TransportError) -> HTTPTransport {
-    queueTransportLock.lock()
-    defer { queueTransportLock.unlock() }
-    if let made = madeQueueTransport { return made }
-    let t = try HTTPTransport(options: config.transport)
-    madeQueueTransport = t
-    return t
 }

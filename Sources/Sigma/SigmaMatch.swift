@@ -95,6 +95,21 @@ struct SigmaFieldTest: Sendable {
     let values: [SigmaValue]
     /// `|all`: every value must match (otherwise one is enough).
     let all: Bool
+    /// True when every value is tested against one found value at a time (not `null`,
+    /// `exists` or `fieldref`, which look at all of them); decided once, not per event.
+    private let streams: Bool
+
+    init(field: SigmaField?, values: [SigmaValue], all: Bool) {
+        self.field = field
+        self.values = values
+        self.all = all
+        self.streams = values.allSatisfy {
+            switch $0 {
+            case .null, .exists, .fieldref: return false
+            default: return true
+            }
+        }
+    }
 
     /// True when the record's values satisfy the test.
     func matches(_ record: SigmaRecord) -> Bool {
@@ -109,17 +124,6 @@ struct SigmaFieldTest: Sendable {
         let found = field.values(in: record)
         if all { return values.allSatisfy { one($0, found, record) } }
         return values.contains { one($0, found, record) }
-    }
-
-    /// True when every value is tested against one found value at a time (not `null`,
-    /// `exists` or `fieldref`, which look at all of them).
-    private var streams: Bool {
-        values.allSatisfy {
-            switch $0 {
-            case .null, .exists, .fieldref: return false
-            default: return true
-            }
-        }
     }
 
     private func one(_ v: SigmaValue, _ found: [JSONValue], _ record: SigmaRecord) -> Bool {

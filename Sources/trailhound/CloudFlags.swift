@@ -39,23 +39,12 @@ struct CloudFlags: ParsableArguments {
         let env = ProcessInfo.processInfo.environment
         let url = endpointURL ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"] ?? "https://s3.amazonaws.com"
         do {
-            o.http = try Self.transport(env).client(for: url)
+            var options = HTTPTransport.Options.fromEnvironment(env)
+            options.caBundle = env["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
+            o.http = try HTTPTransport.processWide(options).client(for: url)
         } catch {
             throw ValidationError("\(error)")
         }
         return o
-    }
-
-    /// Made once and never shut down: it lives as long as the process (a client must not be
-    /// released before its shutdown).
-    nonisolated(unsafe) private static var made: HTTPTransport?
-
-    private static func transport(_ env: [String: String]) throws(TransportError) -> HTTPTransport {
-        if let made { return made }
-        var options = HTTPTransport.Options.fromEnvironment(env)
-        options.caBundle = env["AWS_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
-        let t = try HTTPTransport(options: options)
-        made = t
-        return t
     }
 }
