@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Labels written by tools/gen_corpora.py next to each scenario.
@@ -29,7 +30,7 @@ let severityOrder = ["info", "low", "medium", "high", "critical"]
 func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     let dir = try CLI.tempDir()
     let out = dir.appendingPathComponent("events.jsonl")
-    let r = try CLI.run(args + ["--events-out", out.path, "--no-progress"])
+    let r = try Repository.run(args + ["--events-out", out.path, "--no-progress"])
     let ids = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").compactMap { line in
         ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["eventId"] as? String
     }
@@ -49,7 +50,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     @Test(arguments: scenarios)
     func attackIsFoundByEveryExpectedDetector(_ name: String) throws {
         let l = try labels(name)
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/\(name)/AWSLogs"), "--detectors", "detectors", "--no-progress",
         ])
         #expect(r.status == 0, "\(r.stderr)")
@@ -84,7 +85,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         let l = try labels("benign_drift")
         #expect(l.attacks.isEmpty)
         let limit = severityOrder.firstIndex(of: l.expectations?.max_severity_outside_attacks ?? "low") ?? 1
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/benign_drift/AWSLogs"), "--detectors", "detectors",
             "--fail-on", severityOrder[limit + 1],
         ])
@@ -93,7 +94,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     }
 
     @Test func demoArchiveFindsAttacksAndSkipsDigests() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/demo/AWSLogs"), "--detectors", "detectors", "--fail-on", "high",
         ])
         #expect(r.status == 3)
@@ -156,7 +157,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 
     /// Findings of `scan FILE --format json`, with the file's own name replaced so shapes compare.
     func findings(_ file: String) throws -> [String] {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/formats/\(file)"), "--detectors", "detectors", "--format", "json",
             "--no-progress",
         ])

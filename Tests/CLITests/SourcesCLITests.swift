@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Labels written by tools/gen_sources.py (corpora/<format>/labels.json).
@@ -39,7 +40,7 @@ struct SourceLabels: Decodable {
     func attackIsFoundWithTheExpectedDetectors(_ format: String) throws {
         let l = try labels(format)
         #expect(l.format == format)
-        let r = try CLI.run(["scan", CLI.corpus("\(format)/logs"), "--detectors", "detectors", "--no-progress"])
+        let r = try Repository.run(["scan", CLI.corpus("\(format)/logs"), "--detectors", "detectors", "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(!r.stderr.contains(": error:"), "\(format): \(r.stderr.prefix(2000))")
         for attack in l.attacks {
@@ -67,7 +68,7 @@ struct SourceLabels: Decodable {
 
     @Test(arguments: formats)
     func benignBackgroundStaysAtOrBelowLow(_ format: String) throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("\(format)/logs/background"), "--detectors", "detectors", "--fail-on", "medium",
             "--no-progress",
         ])
@@ -92,7 +93,7 @@ struct SourceLabels: Decodable {
     }
 
     @Test func nonFinalKubernetesStagesAreCountedNotPrinted() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("kubernetes/logs/incident"), "--detectors", "detectors", "--no-progress",
         ])
         #expect(r.stderr.contains("decode.k8s_non_final_stage="))
@@ -123,15 +124,17 @@ struct SourceLabels: Decodable {
     @Test func withoutTheMappingLangflowLinesAreUnknown() throws {
         let empty = try CLI.tempDir()
         let file = CLI.corpus("workflow/logs/incident/2026-03-11-lf-edge-loguru.jsonl.gz")
-        let mapped = try CLI.run(["scan", file, "--detectors", "detectors", "--no-progress"])
+        let mapped = try Repository.run(["scan", file, "--detectors", "detectors", "--no-progress"])
         #expect(mapped.detectors.contains("workflow.unauthenticated_execution"))
-        let unmapped = try CLI.run(["scan", file, "--detectors", "detectors", "--formats", empty.path, "--no-progress"])
+        let unmapped = try Repository.run([
+            "scan", file, "--detectors", "detectors", "--formats", empty.path, "--no-progress",
+        ])
         #expect(unmapped.findings.isEmpty)
         #expect(unmapped.stderr.contains("[decode.unknown_format]"))
     }
 
     @Test func validateChecksFormatMappings() throws {
-        let ok = try CLI.run(["validate", "--detectors", "detectors"])
+        let ok = try Repository.run(["validate", "--detectors", "detectors"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("format mapping(s), "))
         #expect(ok.stdout.contains("deployment(s), no problems"))
@@ -149,12 +152,12 @@ struct SourceLabels: Decodable {
                 template: '{method}{path}'
             """
         try bad.write(to: dir.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
-        let r = try CLI.run(["validate", "--detectors", "detectors", "--formats", dir.path])
+        let r = try Repository.run(["validate", "--detectors", "detectors", "--formats", dir.path])
         #expect(r.status == 64)
         #expect(r.stderr.contains("broken.yaml:7:"), "\(r.stderr)")
         #expect(r.stderr.contains("[config.unknown_key]"))
         #expect(r.stderr.contains("[config.value]"))
-        let scan = try CLI.run([
+        let scan = try Repository.run([
             "scan", CLI.corpus("workflow/logs/incident"), "--detectors", "detectors", "--formats", dir.path,
         ])
         #expect(scan.status == 64)
