@@ -236,4 +236,3 @@ enum Corpus {
         return s
     }
 }
-
