@@ -112,11 +112,7 @@ func loadProbe(_ yaml: String, file: String = "probe.yaml") -> (LoadedDetector?,
 }
 
 /// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "trailhound-detection-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+func temporaryDirectory() throws -> String { try Repository.temporaryDirectory("trailhound-detection").path }
 
 /// The detection tests' defaults for `TestEvents.event` (TestSupport): a role `app` calling
 /// service `test` at `t0 + minute`.

@@ -8,8 +8,7 @@ struct TempDir {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        url = try Repository.temporaryDirectory("ingest")
     }
 
     var path: String { url.path }

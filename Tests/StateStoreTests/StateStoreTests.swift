@@ -8,11 +8,7 @@ import Testing
 
 let t0: Int64 = 1_704_067_200_000
 
-func tempDir() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("statestore-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
+func tempDir() throws -> String { try Repository.temporaryDirectory("statestore").path }
 
 /// Event `i` of `identity`: one of seven S3 operations, a minute apart (`TestEvents.event`).
 func event(_ i: Int, identity: String) -> Event {
