@@ -112,7 +112,7 @@ let package = Package(
             dependencies: [
                 "Baselines", "CZlib", "Config", "Detection", "Detectors", "EventModel", "Formats", "Sigma",
             ]),
-        .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
+        .testTarget(name: "EventModelTests", dependencies: ["EventModel", "TestSupport"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "EventModel"]),
         .testTarget(name: "IngestTests", dependencies: ["EventModel", "Ingest", "TestSupport"]),

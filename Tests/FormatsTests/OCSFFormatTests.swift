@@ -86,8 +86,7 @@ import Testing
     }
 
     static func corpusRecords() throws -> [[String: Any]] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("corpora/cloudtrail/classic-attacks.json")
+        let url = Repository.root.appendingPathComponent("corpora/cloudtrail/classic-attacks.json")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         return try #require(root["Records"] as? [[String: Any]])
     }
