@@ -25,6 +25,21 @@ public struct CLIResult {
 
     /// Detector ids of the findings.
     public var detectors: Set<String> { Set(findings.compactMap { $0["detector"] as? String }) }
+
+    /// The findings about an attack: those of one of `identities`, or citing one of `events` as evidence.
+    public func findings(about identities: Set<String>, events: Set<String>) -> [[String: Any]] {
+        findings.filter { Self.isAbout($0, identities, events) }
+    }
+
+    /// The findings about anything else (the noise around an attack).
+    public func findings(outside identities: Set<String>, events: Set<String>) -> [[String: Any]] {
+        findings.filter { !Self.isAbout($0, identities, events) }
+    }
+
+    private static func isAbout(_ f: [String: Any], _ identities: Set<String>, _ events: Set<String>) -> Bool {
+        identities.contains(f["identity"] as? String ?? "")
+            || !events.isDisjoint(with: f["event_ids"] as? [String] ?? [])
+    }
 }
 
 extension Repository {

@@ -57,10 +57,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         for attack in l.attacks {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
-            let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "")
-                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-            }
+            let about = r.findings(about: keys, events: ids)
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
             #expect(missing.isEmpty, "\(name): expected detectors did not fire: \(missing.sorted())")
@@ -74,9 +71,8 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         // Nothing above `low` about identities outside the attack.
         let keys = Set(l.attacks.flatMap(\.identity_keys))
         let ids = Set(l.attacks.flatMap(\.event_ids))
-        let noise = r.findings.filter {
-            !keys.contains($0["identity"] as? String ?? "") && ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-                && (severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0) > 1
+        let noise = r.findings(outside: keys, events: ids).filter {
+            (severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0) > 1
         }
         #expect(noise.isEmpty, "\(name): findings above low outside the attack: \(noise.map { $0["title"] ?? "" })")
     }

@@ -46,10 +46,7 @@ struct SourceLabels: Decodable {
         for attack in l.attacks {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
-            let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "")
-                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-            }
+            let about = r.findings(about: keys, events: ids)
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
             #expect(missing.isEmpty, "\(format)/\(attack.name): expected detectors did not fire: \(missing.sorted())")
@@ -59,10 +56,7 @@ struct SourceLabels: Decodable {
         }
         let keys = Set(l.attacks.flatMap(\.identity_keys))
         let ids = Set(l.attacks.flatMap(\.event_ids))
-        let noise = r.findings.filter {
-            !keys.contains($0["identity"] as? String ?? "") && ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-                && rank($0) > 1
-        }
+        let noise = r.findings(outside: keys, events: ids).filter { rank($0) > 1 }
         #expect(noise.isEmpty, "\(format): findings above low outside the attack: \(noise.map { $0["title"] ?? "" })")
     }
 
