@@ -2,28 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Labels written by tools/gen_corpora.py next to each scenario.
-struct ScenarioLabels: Decodable {
-    struct Attack: Decodable {
-        var identity_keys: [String]
-        var expected_detectors: [String]
-        var event_ids: [String]
-    }
-    struct Expectations: Decodable { var max_severity_outside_attacks: String }
-    var attacks: [Attack]
-    var expectations: Expectations?
-}
-
-/// Malformed-input cases (corpora/cloudtrail/malformed/cases.json).
-struct MalformedCases: Decodable {
-    struct Case: Decodable {
-        var file: String
-        var expected_codes: [String]
-        var good_event_ids: [String]
-    }
-    var cases: [Case]
-}
-
 let severityOrder = ["info", "low", "medium", "high", "critical"]
 
 /// Event ids written by `scan --events-out`.
@@ -104,7 +82,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 }
 
 @Suite("bad input, end to end") struct MalformedCLITests {
-    static let cases: [MalformedCases.Case] = {
+    static let cases: [MalformedCase] = {
         let url = URL(fileURLWithPath: CLI.corpus("cloudtrail/malformed/cases.json"))
         guard let data = try? Data(contentsOf: url), let c = try? JSONDecoder().decode(MalformedCases.self, from: data)
         else { return [] }

@@ -2,24 +2,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Labels written by tools/gen_sources.py (corpora/<format>/labels.json).
-struct SourceLabels: Decodable {
-    struct Attack: Decodable {
-        var name: String
-        var identity_keys: [String]
-        var expected_detectors: [String]
-        var event_ids: [String]
-    }
-    struct Malformed: Decodable {
-        var file: String
-        var expected_codes: [String]
-        var good_event_ids: [String]
-    }
-    var format: String
-    var attacks: [Attack]
-    var malformed: [Malformed]
-}
-
 @Suite("Kubernetes, GCP, Azure and workflow corpora, end to end") struct SourcesCLITests {
     static let formats = ["kubernetes", "gcp", "azure", "workflow"]
 
@@ -49,10 +31,13 @@ struct SourceLabels: Decodable {
             let about = r.findings(about: keys, events: ids)
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
-            #expect(missing.isEmpty, "\(format)/\(attack.name): expected detectors did not fire: \(missing.sorted())")
-            #expect(about.contains { rank($0) >= 2 }, "\(format)/\(attack.name): nothing at medium or above")
+            #expect(
+                missing.isEmpty, "\(format)/\(attack.name ?? "?"): expected detectors did not fire: \(missing.sorted())"
+            )
+            #expect(about.contains { rank($0) >= 2 }, "\(format)/\(attack.name ?? "?"): nothing at medium or above")
             let evidence = Set(about.flatMap { $0["event_ids"] as? [String] ?? [] })
-            #expect(!evidence.isDisjoint(with: ids), "\(format)/\(attack.name): evidence misses the attack's events")
+            #expect(
+                !evidence.isDisjoint(with: ids), "\(format)/\(attack.name ?? "?"): evidence misses the attack's events")
         }
         let keys = Set(l.attacks.flatMap(\.identity_keys))
         let ids = Set(l.attacks.flatMap(\.event_ids))
