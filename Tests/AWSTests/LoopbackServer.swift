@@ -21,7 +21,8 @@ final class LoopbackServer: @unchecked Sendable {
 
     /// Starts listening; `answer` gets the request number (from 0) and the request.
     func start(_ answer: @escaping @Sendable (Int, HTTPRequest) async -> HTTPResponse) async throws {
-        let s = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 5, logger: .disabled)
+        // Generous: the full suite keeps both cores busy, and the server runs on the cooperative pool.
+        let s = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled)
         await s.appendRoute("*") { [self] req in
             var headers: [String: String] = [:]
             for (k, v) in req.headers { headers[k.rawValue.lowercased()] = v }
@@ -33,7 +34,7 @@ final class LoopbackServer: @unchecked Sendable {
         }
         server = s
         task = Task { try? await s.run() }
-        try await s.waitUntilListening(timeout: 5)
+        try await s.waitUntilListening(timeout: 60)
         if case .ip4(_, let p) = await s.listeningAddress { port = p }
     }
 
