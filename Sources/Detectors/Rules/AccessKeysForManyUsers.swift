@@ -63,13 +63,8 @@ public final class AccessKeysForManyUsers: BuiltInDetector {
     }
 
     final class State: RecentState {
-        /// Target users in the window: hash, last key creation, whether every call for it failed.
-        var users: [(hash: UInt64, time: Int64, failed: Bool)] = []
-        var overflow = 0
-        var names: [String] = []
-        var evidence = Evidence()
-        var windowStart: Int64 = 0
-        var reportedAt: Int64 = .min
+        /// Target users in the window (payload: every call for that user failed).
+        var users = WindowedCounter<Bool>()
         /// Sample user names kept per window.
         static let maxNames = 8
     }
@@ -97,43 +92,27 @@ public final class AccessKeysForManyUsers: BuiltInDetector {
         if let own = RuleValue.ownUserName(e.identity), own == user { return }
         let now = e.time
         let st = states.get(Hash64.of(e.identity.key), now: now) { State() }
-        add(user, failed: !e.outcome.isSuccess, st, now)
-        st.evidence.add(e.eventId)
-        let distinct = st.users.count + st.overflow
-        guard distinct >= configuration.minUsers, st.reportedAt == .min || st.reportedAt < now - configuration.window
-        else { return }
-        st.reportedAt = now
-        signals.append(signal(e, st, distinct, severity: context.spec.severity))
+        st.users.slide(now: now, window: configuration.window)
+        let counted = st.users.count(
+            Hash64.of(user), now: now, payload: !e.outcome.isSuccess, capacity: configuration.maxTracked
+        ) { $0 = $0 && $1 }
+        if counted == .added { st.users.sample(RuleText.bounded(user, 128), max: State.maxNames) }
+        st.users.evidence.add(e.eventId)
+        let distinct = st.users.total
+        guard distinct >= configuration.minUsers, st.users.mayReport(now: now, window: configuration.window) else {
+            return
+        }
+        st.users.reportedAt = now
+        signals.append(signal(e, st.users, distinct, severity: context.spec.severity))
     }
 
-    private func add(_ user: String, failed: Bool, _ st: State, _ now: Int64) {
-        let cutoff = now - configuration.window
-        st.users.removeAll { $0.time < cutoff }
-        if st.users.isEmpty {
-            st.overflow = 0
-            st.names.removeAll()
-            st.evidence = Evidence()
-            st.windowStart = now
-        }
-        let h = Hash64.of(user)
-        if let i = st.users.firstIndex(where: { $0.hash == h }) {
-            st.users[i].time = now
-            st.users[i].failed = st.users[i].failed && failed
-        } else if st.users.count < configuration.maxTracked {
-            st.users.append((h, now, failed))
-            if st.names.count < State.maxNames { st.names.append(RuleText.bounded(user, 128)) }
-        } else {
-            st.overflow += 1
-        }
-    }
-
-    private func signal(_ e: Event, _ st: State, _ distinct: Int, severity: Severity) -> Signal {
+    private func signal(_ e: Event, _ w: WindowedCounter<Bool>, _ distinct: Int, severity: Severity) -> Signal {
         let who = RuleText.name(e.identity)
-        let span = e.time - st.windowStart
-        let failed = st.users.allSatisfy(\.failed)
+        let span = e.time - w.start
+        let failed = w.entries.allSatisfy(\.payload)
         let verb = failed ? "tried to create" : "created"
-        var users = st.names.joined(separator: ", ")
-        if distinct > st.names.count { users += " and \(distinct - st.names.count) more" }
+        var users = w.names.joined(separator: ", ")
+        if distinct > w.names.count { users += " and \(distinct - w.names.count) more" }
         let text =
             "\(RuleText.describe(e.identity)) \(verb) access keys for \(distinct) other IAM users in "
             + "\(BaselineText.duration(span)) (\(users)), \(RuleText.origin(e)). Keys for many users at once are "
@@ -142,12 +121,12 @@ public final class AccessKeysForManyUsers: BuiltInDetector {
         let facts = [
             Fact("observed_users", String(distinct)), Fact("observed_window", BaselineText.duration(span)),
             Fact("window", BaselineText.duration(configuration.window)),
-            Fact("min_users", String(configuration.minUsers)), Fact("target_users", st.names.joined(separator: ", ")),
+            Fact("min_users", String(configuration.minUsers)), Fact("target_users", w.names.joined(separator: ", ")),
         ]
         return Signal(
             severity: severity, title: "\(who) \(verb) access keys for \(distinct) other IAM users",
-            explanation: text, facts: facts, mitre: Self.mitre, key: "many-users", eventIds: st.evidence.ids,
-            firstSeen: st.windowStart, count: distinct, failedAttempt: failed, resource: st.names.first ?? "")
+            explanation: text, facts: facts, mitre: Self.mitre, key: "many-users", eventIds: w.evidence.ids,
+            firstSeen: w.start, count: distinct, failedAttempt: failed, resource: w.names.first ?? "")
     }
 }
 
@@ -159,17 +138,12 @@ extension AccessKeysForManyUsers {
     public func snapshot() -> [UInt8]? {
         BinaryWriter.encoded(version: Self.snapshotVersion) { w in
             states.encode(into: &w) { st, w in
-                w.uint(st.users.count)
-                for u in st.users {
-                    w.u64(u.hash)
-                    w.int(u.time)
-                    w.bool(u.failed)
-                }
-                w.uint(st.overflow)
-                w.strings(st.names)
-                w.evidence(st.evidence)
-                w.int(st.windowStart)
-                w.int(st.reportedAt)
+                st.users.encodeFlagged(into: &w)
+                w.uint(st.users.overflow)
+                w.strings(st.users.names)
+                w.evidence(st.users.evidence)
+                w.int(st.users.start)
+                w.int(st.users.reportedAt)
             }
         }
     }
@@ -178,15 +152,14 @@ extension AccessKeysForManyUsers {
     public func restore(_ bytes: [UInt8]) {
         let restored = StateCodec.decode(bytes, versions: 1...1) { _, r throws(BinaryDecodeError) in
             try states.decoded(from: &r) { r throws(BinaryDecodeError) in
+                let users = try WindowedCounter<Bool>.decodeFlagged(from: &r, max: configuration.maxTracked)
+                let overflow = try r.uint()
+                let names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
+                let evidence = try r.evidence()
                 let st = State()
-                for _ in 0..<(try r.uint(max: configuration.maxTracked)) {
-                    st.users.append((try r.u64(), try r.time(), try r.bool()))
-                }
-                st.overflow = try r.uint()
-                st.names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
-                st.evidence = try r.evidence()
-                st.windowStart = try r.time()
-                st.reportedAt = try r.mark()
+                st.users = WindowedCounter(
+                    entries: users, overflow: overflow, names: names, evidence: evidence, start: try r.time(),
+                    reportedAt: try r.mark())
                 return st
             }
         }
