@@ -115,12 +115,16 @@ let package = Package(
                 "Detectors", "EventModel", "Formats", "HTTPTransport", "Investigation", "Runtime", "Service", "Sigma",
                 "StateStore",
             ]),
-        .target(name: "TestSupport", dependencies: ["Baselines", "Detection", "EventModel", "Formats", "Sigma"]),
-        .testTarget(name: "EventModelTests", dependencies: ["EventModel"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Baselines", "CZlib", "Config", "Detection", "Detectors", "EventModel", "Formats", "Sigma",
+            ]),
+        .testTarget(name: "EventModelTests", dependencies: ["EventModel", "TestSupport"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "EventModel"]),
         .testTarget(name: "DetectorRegistryGenTests", dependencies: ["DetectorRegistryGenCore"]),
-        .testTarget(name: "IngestTests", dependencies: ["CZlib", "EventModel", "Ingest", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["EventModel", "Ingest", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Config", "EventModel", "Formats", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "EventModel", "TestSupport"]),
         .testTarget(
@@ -152,7 +156,7 @@ let package = Package(
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "ServiceTests", dependencies: ["EventModel", "HTTPTransport", "Runtime", "Service"],
+            name: "ServiceTests", dependencies: ["EventModel", "HTTPTransport", "Runtime", "Service", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "WatchTests",
@@ -178,7 +182,7 @@ if ProcessInfo.processInfo.environment["TRAILHOUND_BENCHMARKS"] != nil {
         .executableTarget(
             name: "TrailhoundBenchmarks",
             dependencies: [
-                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport", "CZlib",
+                "EventModel", "Ingest", "Formats", "Baselines", "Detection", "Detectors", "TestSupport",
                 "CARCCounter", .product(name: "Benchmark", package: "benchmark"),
                 // Never linked (no WASI build); only marks the stand-in above as used.
                 .product(

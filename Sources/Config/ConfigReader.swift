@@ -38,7 +38,7 @@ public final class ConfigReader {
     /// Parses YAML text and returns a reader over its root mapping, or nil (with a `config.yaml` issue).
     public static func parse(yaml: String, file: String, sink: IssueSink) -> ConfigReader? {
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            guard let node = try Yams.compose(yaml: yaml, .default, .default, .utf8) else {
                 sink.add(ConfigIssue(file: file, line: 1, code: "config.empty", message: "file is empty"))
                 return nil
             }

@@ -61,6 +61,8 @@ public final class DetectionEngine {
     private let stages: [any FindingStage]
     /// The risk correlator among `stages`, if any (its windows are saved in the engine's own entry).
     let riskCorrelator: RiskCorrelator?
+    /// True when the stages are at most the risk correlator, whose effect the fold path can predict.
+    private let foldPathOpen: Bool
     /// Observers of events and emitted findings (the incident chain).
     private let observers: [any EngineObserver]
     private var everyEventObservers: [Int] = []
@@ -75,6 +77,7 @@ public final class DetectionEngine {
         self.loaded = detectors.filter { $0.spec.enabled }
         self.stages = stages
         self.riskCorrelator = stages.lazy.compactMap { $0 as? RiskCorrelator }.first
+        self.foldPathOpen = stages.isEmpty || (stages.count == 1 && riskCorrelator != nil)
         self.observers = observers
         self.baselines = baselines
         self.recent = RecentIDs(capacity: dedupCapacity)
@@ -175,7 +178,7 @@ public final class DetectionEngine {
     @discardableResult
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
         let slot = slots[i]
-        signals.removeAll(keepingCapacity: true)
+        if !signals.isEmpty { signals.removeAll(keepingCapacity: true) }
         slot.detector.evaluate(event, context: slot.context, into: &signals)
         if signals.isEmpty { return false }
         if slot.isFirstTimeAPI {
@@ -195,17 +198,20 @@ public final class DetectionEngine {
     /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
     @discardableResult
     private func deliver(_ spec: DetectorSpec, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void) -> Bool {
-        var event = current
-        if let who = s.about {
-            // About another identity than the event's: allow-lists and the finding see that identity.
-            event = Event(
-                time: current.time, account: who.accountId, identity: who, action: current.action,
-                origin: current.origin)
-        }
+        guard let who = s.about else { return deliver(spec, s, about: current, emit) }
+        // About another identity than the event's: allow-lists and the finding see that identity.
+        let event = Event(
+            time: current.time, account: who.accountId, identity: who, action: current.action, origin: current.origin)
+        return deliver(spec, s, about: event, emit)
+    }
+
+    /// `deliver` with the event the finding is about (the current one, not copied, in the common case).
+    private func deliver(_ spec: DetectorSpec, _ s: Signal, about event: Event, _ emit: (Finding) -> Void) -> Bool {
         if spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
             return false
         }
+        if foldsQuietly(spec, s, event) { return true }
         let f = Finding(
             detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
             identity: event.identity.key, identityType: event.identity.type, account: event.account,
@@ -218,6 +224,37 @@ public final class DetectionEngine {
             return true
         }
         publish(f, emit)
+        return true
+    }
+
+    /// The fold path: a repeat that its detector's open dedup group for the identity absorbs is
+    /// counted there without building a finding, when nothing on the full path could tell the
+    /// difference: the only stage is the risk correlator and it would not change the finding,
+    /// the severity is below the quarantine severity (no suspect mark, no held-back baseline),
+    /// and the group takes it. A rule that fires on most events (a hunting rule on every
+    /// assumed-role call) then costs two lookups per repeat instead of a finding. The correlator
+    /// records the signal first; when the fold path then declines, `publish` records it again,
+    /// which changes nothing (recording is idempotent).
+    private func foldsQuietly(_ spec: DetectorSpec, _ s: Signal, _ event: Event) -> Bool {
+        guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId else { return false }
+        let severity = s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity
+        guard severity < baselines.configuration.quarantineSeverity else { return false }
+        let identity = event.identity.key
+        let firstSeen = min(s.firstSeen ?? event.time, event.time)
+        let lastSeen = max(s.firstSeen ?? event.time, event.time)
+        let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
+        if let c = riskCorrelator,
+            c.wouldCorrelate(
+                identity: identity, detector: spec.id, key: s.key, severity: severity, time: lastSeen, eventIds: ids)
+        {
+            return false
+        }
+        guard
+            throttle.fold(
+                FindingThrottle.groupKey(spec.id, identity), severity: severity, firstSeen: firstSeen,
+                lastSeen: lastSeen, count: s.count, key: s.key, eventIds: ids)
+        else { return false }
+        stats.folded = throttle.folded
         return true
     }
 

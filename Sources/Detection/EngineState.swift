@@ -90,7 +90,7 @@ extension FindingThrottle {
     /// Appends the open groups (sorted by key, so equal state gives equal bytes) and waiting follow-ups.
     func write(_ w: inout BinaryWriter) {
         w.uint(groups.count)
-        for (k, g) in groups.sorted(by: { $0.key < $1.key }) {
+        for (k, g) in groups.map({ ($0.key.text, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
             w.string(k)
             FindingCodec.write(g.first, &w)
             w.uint(g.absorbed)
@@ -106,7 +106,7 @@ extension FindingThrottle {
 
     /// Replaces the groups with those written by `write` (at most `capacity`, plus the waiting follow-ups).
     mutating func read(_ r: inout BinaryReader, version: UInt8) throws(BinaryDecodeError) {
-        var restored: [String: Group] = [:]
+        var restored: [GroupKey: Group] = [:]
         for _ in 0..<(try r.uint(max: capacity)) {
             let k = try r.string(max: FindingCodec.maxText)
             let first = try FindingCodec.readFinding(&r)
@@ -116,7 +116,7 @@ extension FindingThrottle {
             let closesAt = try r.int()
             let ids = try r.strings(max: Finding.maxEvidence, maxLength: FindingCodec.maxText)
             let other = version >= 2 ? try r.strings(max: 20, maxLength: FindingCodec.maxText) : []
-            restored[k] = Group(
+            restored[GroupKey(text: k)] = Group(
                 first: first, absorbed: absorbed, lastSeen: lastSeen, foldedFirst: foldedFirst, eventIds: ids,
                 closesAt: closesAt, otherKeys: other)
         }

@@ -20,9 +20,47 @@ public struct FindingThrottle {
         /// Keys of folded findings that differ from the first's (not saved with the state: a follow-up
         /// written after a restart lists only the keys folded since).
         var otherKeys: [String] = []
+
+        /// Absorbs a repeat that fits the group (a repeat more severe than the first finding is
+        /// news: it is emitted and starts a new group); false, and nothing changed, when it does not.
+        mutating func absorb(
+            severity: Severity, firstSeen: Int64, lastSeen: Int64, count: Int, key: String, eventIds ids: [String]
+        ) -> Bool {
+            guard firstSeen <= closesAt, severity <= first.severity else { return false }
+            absorbed += count
+            self.lastSeen = max(self.lastSeen, lastSeen)
+            foldedFirst = min(foldedFirst, firstSeen)
+            if key != first.key && otherKeys.count < 20 && !otherKeys.contains(key) { otherKeys.append(key) }
+            for id in ids where eventIds.count < Finding.maxEvidence { eventIds.append(id) }
+            return true
+        }
     }
 
-    var groups: [String: Group] = [:]
+    /// A dedup group's key: one detector's findings about one identity. Two strings rather than
+    /// their concatenation, so that the fold path builds no string per repeat.
+    struct GroupKey: Hashable {
+        let detector: String
+        let identity: String
+
+        /// The key as saved in state files (detector ids never contain U+0001).
+        var text: String { detector + "\u{1}" + identity }
+
+        init(_ detector: String, _ identity: String) {
+            self.detector = detector
+            self.identity = identity
+        }
+
+        /// Reads a saved key back.
+        init(text: String) {
+            guard let i = text.firstIndex(of: "\u{1}") else {
+                self.init(text, "")
+                return
+            }
+            self.init(String(text[..<i]), String(text[text.index(after: i)...]))
+        }
+    }
+
+    var groups: [GroupKey: Group] = [:]
     /// Follow-ups of groups replaced by a later occurrence before `close` ran.
     var expired: [Finding] = []
     let capacity: Int
@@ -32,20 +70,16 @@ public struct FindingThrottle {
     /// Creates a throttle with at most `capacity` open groups.
     public init(capacity: Int = 50_000) { self.capacity = capacity }
 
+    /// The group key of a (detector, identity) pair.
+    static func groupKey(_ detector: String, _ identity: String) -> GroupKey { GroupKey(detector, identity) }
+
     /// Offers a finding: returns it when it should be emitted now, nil when folded.
     public mutating func offer(_ f: Finding, window: Int64) -> Finding? {
-        let k = f.detector + "\u{1}" + f.identity
-        // A repeat more severe than the first finding is news: it is emitted and starts a new group.
-        if var g = groups[k], f.firstSeen <= g.closesAt, f.severity <= g.first.severity {
-            g.absorbed += f.count
-            g.lastSeen = max(g.lastSeen, f.lastSeen)
-            g.foldedFirst = min(g.foldedFirst, f.firstSeen)
-            if f.key != g.first.key && !g.otherKeys.contains(f.key) && g.otherKeys.count < 20 {
-                g.otherKeys.append(f.key)
-            }
-            for id in f.eventIds where g.eventIds.count < Finding.maxEvidence { g.eventIds.append(id) }
-            groups[k] = g
-            folded += 1
+        let k = Self.groupKey(f.detector, f.identity)
+        if fold(
+            k, severity: f.severity, firstSeen: f.firstSeen, lastSeen: f.lastSeen, count: f.count,
+            key: f.key, eventIds: f.eventIds)
+        {
             return nil
         }
         if window <= 0 { return f }
@@ -86,6 +120,22 @@ public struct FindingThrottle {
                 closesAt: g.closesAt)
         }
         return out.sorted { ($0.lastSeen, $0.detector, $0.identity) < ($1.lastSeen, $1.detector, $1.identity) }
+    }
+
+    /// Folds a repeat into the open group `k` when it has one that the repeat fits (inside its
+    /// window, no more severe than its first finding); false, and nothing changed, otherwise. The
+    /// group is checked and changed in place, so neither it nor its evidence list is copied.
+    mutating func fold(
+        _ k: GroupKey, severity: Severity, firstSeen: Int64, lastSeen: Int64, count: Int, key: String,
+        eventIds: [String]
+    ) -> Bool {
+        guard let i = groups.index(forKey: k),
+            groups.values[i].absorb(
+                severity: severity, firstSeen: firstSeen, lastSeen: lastSeen, count: count, key: key,
+                eventIds: eventIds)
+        else { return false }
+        folded += 1
+        return true
     }
 
     /// Follow-ups waiting to be emitted (a group was replaced after its window).

@@ -38,9 +38,12 @@ public struct RecentIDs: Sendable {
     /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot).
     public static func fnv1a(_ s: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
+        var text = s
+        text.withUTF8 { u in
+            for b in u {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
         }
         return h == 0 ? 1 : h
     }

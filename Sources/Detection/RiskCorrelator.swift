@@ -64,28 +64,11 @@ public final class RiskCorrelator {
     /// for the same identity within the window.
     public func correlate(_ f: inout Finding) {
         guard !f.identity.isEmpty else { return }
-        let now = f.lastSeen
-        let t = track(RecentIDs.fnv1a(f.identity), now)
-        t.entries.removeAll { $0.time < now - configuration.window }
-        let evidence = Set(f.eventIds)
-        if let i = t.entries.firstIndex(where: { $0.detector == f.detector && $0.key == f.key }) {
-            t.entries[i].time = max(t.entries[i].time, now)
-            t.entries[i].severity = max(t.entries[i].severity, f.severity)
-            if t.entries[i].evidence.count < Finding.maxEvidence { t.entries[i].evidence.formUnion(evidence) }
-        } else {
-            if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
-            t.entries.append(
-                Entry(detector: f.detector, key: f.key, severity: f.severity, time: now, evidence: evidence))
-        }
-        // Info findings are context, not signals; a detector that reported only the same events is not a second
-        // opinion. One that also fired on other events is (a new client seen first on an earlier call stays
-        // independent when, unlearned under quarantine, it is reported again on this call).
-        let others = t.entries.filter { !($0.detector == f.detector && $0.key == f.key) }
-        let independent = others.filter {
-            $0.detector != f.detector && $0.severity > .info
-                && ($0.evidence.isEmpty || !$0.evidence.isSubset(of: evidence))
-        }
+        let independent = note(
+            identity: f.identity, detector: f.detector, key: f.key, severity: f.severity, time: f.lastSeen,
+            eventIds: f.eventIds)
         guard Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors else { return }
+        let t = track(RecentIDs.fnv1a(f.identity), f.lastSeen)
         let before = f.severity
         if before < configuration.maxRaised { f.severity = before.raised(by: 1) }
         let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
@@ -97,6 +80,53 @@ public final class RiskCorrelator {
                 " Correlated with \(Self.summarize(independent, limit: 4)) for the same identity within "
                 + "\(configuration.window / 60_000) min (risk score \(score)): severity raised from \(before) to \(f.severity)."
         }
+    }
+
+    /// Records a signal of `identity` without a finding in hand (the engine's fold path) and
+    /// tells whether `correlate` would change a finding with these fields. Recording is
+    /// idempotent: `correlate` on the same finding afterwards records nothing new.
+    public func wouldCorrelate(
+        identity: String, detector: String, key: String, severity: Severity, time: Int64, eventIds: [String]
+    ) -> Bool {
+        guard !identity.isEmpty else { return false }
+        let independent = note(
+            identity: identity, detector: detector, key: key, severity: severity, time: time, eventIds: eventIds)
+        if independent.isEmpty { return configuration.minDetectors <= 1 }
+        return Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors
+    }
+
+    /// Updates the identity's window with the signal and returns the other detectors' signals in
+    /// it that are independent of this one (above info, on evidence this one does not cover).
+    /// Allocates nothing when there are none (the common case: one detector repeating).
+    private func note(
+        identity: String, detector: String, key: String, severity: Severity, time now: Int64, eventIds: [String]
+    ) -> [Entry] {
+        let t = track(RecentIDs.fnv1a(identity), now)
+        let cutoff = now - configuration.window
+        if t.entries.contains(where: { $0.time < cutoff }) { t.entries.removeAll { $0.time < cutoff } }
+        if let i = t.entries.firstIndex(where: { $0.detector == detector && $0.key == key }) {
+            t.entries[i].time = max(t.entries[i].time, now)
+            t.entries[i].severity = max(t.entries[i].severity, severity)
+            if t.entries[i].evidence.count < Finding.maxEvidence { t.entries[i].evidence.formUnion(eventIds) }
+        } else {
+            if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
+            t.entries.append(
+                Entry(detector: detector, key: key, severity: severity, time: now, evidence: Set(eventIds)))
+        }
+        // Info findings are context, not signals; a detector that reported only the same events is not a second
+        // opinion. One that also fired on other events is (a new client seen first on an earlier call stays
+        // independent when, unlearned under quarantine, it is reported again on this call).
+        var independent: [Entry] = []
+        var evidence: Set<String>?
+        for e in t.entries where e.detector != detector && e.severity > .info {
+            if !e.evidence.isEmpty {
+                let own = evidence ?? Set(eventIds)
+                evidence = own
+                if e.evidence.isSubset(of: own) { continue }
+            }
+            independent.append(e)
+        }
+        return independent
     }
 
     private func track(_ h: UInt64, _ now: Int64) -> Track {

@@ -50,6 +50,44 @@ public enum KeyKind: String, Sendable, Hashable, Codable {
     }
 }
 
+/// `userIdentity.sessionContext.sessionIssuer.type` as the record logged it, kept only where the
+/// decoder can vouch that a rule reading the record would find exactly this (one plain string, no
+/// duplicate, escaped or dotted keys on the way), so Sigma rules on the field are answered from
+/// the decoded identity instead of parsing the record a second time. A small enum, not a string:
+/// identities are copied per event, and an enum costs no reference counting.
+public enum SessionIssuerType: UInt8, Sendable, Hashable, Codable {
+    /// Not known: not a CloudTrail identity, an unusual value, or a shape the decoder does not vouch for.
+    case unknown
+    /// The record has no `sessionContext.sessionIssuer.type` (IAM users, root, services).
+    case absent
+    /// `Role` (every assumed-role session).
+    case role
+    /// `IAMUser` (`GetFederationToken` sessions).
+    case iamUser
+    /// `Root`.
+    case root
+
+    /// The type for a logged value; `unknown` for any other text.
+    public init(logged: String) {
+        switch logged {
+        case "Role": self = .role
+        case "IAMUser": self = .iamUser
+        case "Root": self = .root
+        default: self = .unknown
+        }
+    }
+
+    /// The logged text; nil when absent or unknown.
+    public var text: String? {
+        switch self {
+        case .role: return "Role"
+        case .iamUser: return "IAMUser"
+        case .root: return "Root"
+        case .unknown, .absent: return nil
+        }
+    }
+}
+
 /// The principal behind an event, with a canonical `key` that baselines and
 /// findings group by (an assumed-role session rolls up to its role ARN).
 public struct Identity: Sendable, Hashable, Codable {
@@ -81,13 +119,19 @@ public struct Identity: Sendable, Hashable, Codable {
     public var displayName: String
     /// True when the session was created with MFA (`sessionContext.attributes.mfaAuthenticated`).
     public var mfa: Bool
+    /// True when `type` is the record's `userIdentity.type` exactly, as a rule reading the record
+    /// would find it (not inferred from the ARN, one plain string); see `SessionIssuerType`.
+    public var loggedType: Bool
+    /// `sessionContext.sessionIssuer.type` as logged, where the decoder vouches for it.
+    public var issuerType: SessionIssuerType
 
     /// Creates an identity; every field but `key` and `type` defaults to empty.
     public init(
         key: String, type: IdentityType, accountId: String = "", arn: String = "",
         sessionName: String = "", accessKeyId: String = "", keyKind: KeyKind = .none,
         instanceId: String = "", isInstanceProfile: Bool = false, invokedBy: String = "",
-        displayName: String = "", mfa: Bool = false
+        displayName: String = "", mfa: Bool = false, loggedType: Bool = false,
+        issuerType: SessionIssuerType = .unknown
     ) {
         self.key = key
         self.type = type
@@ -101,6 +145,8 @@ public struct Identity: Sendable, Hashable, Codable {
         self.invokedBy = invokedBy
         self.displayName = displayName
         self.mfa = mfa
+        self.loggedType = loggedType
+        self.issuerType = issuerType
     }
 
     /// An identity that could not be determined.

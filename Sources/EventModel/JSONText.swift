@@ -6,25 +6,50 @@ public enum JSONText {
     public static func quote(_ s: String) -> String {
         var text = s
         return text.withUTF8 { u in
-            guard let first = firstEscape(u) else { return "\"" + s + "\"" }
+            guard firstEscape(u) != nil else { return "\"" + s + "\"" }
             var out: [UInt8] = []
             out.reserveCapacity(u.count + 16)
-            out.append(0x22)
-            out.append(contentsOf: u[..<first])
-            var i = first
-            while i < u.count {
-                let c = u[i]
-                if c == 0xE2, i + 2 < u.count, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 {
-                    out.append(contentsOf: u[i + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
-                    i += 3
-                    continue
-                }
+            appendQuoted(u, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Appends `s` as a JSON string literal (escaped as `quote` does) to `out`: writers that build
+    /// a whole line in one buffer (findings, events) use it instead of joining quoted strings.
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var text = s
+        text.withUTF8 { appendQuoted($0, to: &out) }
+    }
+
+    /// Appends the bytes as a JSON string literal; runs of bytes that need no escape are copied whole.
+    public static func appendQuoted(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        var run = 0
+        var i = 0
+        while i < u.count {
+            let c = u[i]
+            let line = c == 0xE2 && i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)
+            guard c < 0x20 || c == 0x22 || c == 0x5C || line else {
+                i += 1
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i]))
+            if line {
+                appendASCII(u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", to: &out)
+                i += 3
+            } else {
                 escape(c, into: &out)
                 i += 1
             }
-            out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
+            run = i
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<u.count]))
+        out.append(0x22)
+    }
+
+    /// Appends ASCII text (keys, punctuation) unquoted.
+    public static func appendASCII(_ s: StaticString, to out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     /// Index of the first byte that needs escaping; nil when none does.
@@ -38,21 +63,37 @@ public enum JSONText {
     }
 
     private static func escape(_ c: UInt8, into out: inout [UInt8]) {
+        out.append(0x5C)
         switch c {
-        case 0x22: out.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-        case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-        case 0x09: out.append(contentsOf: [0x5C, 0x74])
-        case ..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-        default: out.append(c)
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(0x6E)
+        case 0x0D: out.append(0x72)
+        case 0x09: out.append(0x74)
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            out.append(0x75)
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hex.utf8Start[Int(c >> 4)])
+            out.append(hex.utf8Start[Int(c & 0xF)])
         }
     }
 
     /// A JSON array of strings.
     public static func array(_ items: [String]) -> String {
-        "[" + items.map(quote).joined(separator: ",") + "]"
+        var out: [UInt8] = []
+        appendArray(items, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends a JSON array of strings.
+    public static func appendArray(_ items: [String], to out: inout [UInt8]) {
+        out.append(0x5B)
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendQuoted(item, to: &out)
+        }
+        out.append(0x5D)
     }
 }

@@ -99,12 +99,34 @@ public enum Timestamp {
         let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
         let sod = Int(secs - days * 86_400)
         let (y, m, d) = civilFromDays(Int(days))
-        func p2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var out = "\(y)-\(p2(m))-\(p2(d))T\(p2(sod / 3600)):\(p2(sod / 60 % 60)):\(p2(sod % 60))"
-        if rem != 0 {
-            out += "." + String(String(rem + 1000).dropFirst())
+        // Bytes, not interpolation: every finding and event written formats two or three times.
+        var out: [UInt8] = []
+        out.reserveCapacity(28)
+        if (0...9999).contains(y) {
+            out.append(contentsOf: [0x30 + UInt8(y / 1000), 0x30 + UInt8(y / 100 % 10), 0x30 + UInt8(y / 10 % 10)])
+            out.append(0x30 + UInt8(y % 10))
+            while out.count > 1 && out[0] == 0x30 { out.removeFirst() }
+        } else {
+            out.append(contentsOf: String(y).utf8)
         }
-        return out + "Z"
+        func two(_ sep: UInt8, _ v: Int) {
+            out.append(sep)
+            out.append(0x30 + UInt8(v / 10 % 10))
+            out.append(0x30 + UInt8(v % 10))
+        }
+        two(0x2D, m)
+        two(0x2D, d)
+        two(0x54, sod / 3600)
+        two(0x3A, sod / 60 % 60)
+        two(0x3A, sod % 60)
+        if rem != 0 {
+            out.append(0x2E)
+            out.append(0x30 + UInt8(rem / 100))
+            out.append(0x30 + UInt8(rem / 10 % 10))
+            out.append(0x30 + UInt8(rem % 10))
+        }
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Hour of the week, 0 = Monday 00:00–00:59 UTC … 167 = Sunday 23:00 UTC.

@@ -25,6 +25,12 @@ extension CloudTrail {
         var invokedBy = "", identityProvider = "", userId = "", issuerArn = "", issuerName = ""
         var mfa = false
         var ec2RoleDelivery = false
+        /// `type` was a JSON string (not a number or object that happens to print the same).
+        var typeIsString = false
+        var issuerType = SessionIssuerType.absent
+        /// No duplicate, escaped or dotted key and no odd value shape on the way to `type` and
+        /// `sessionIssuer.type`, so a rule reading the record finds what the decoder read.
+        var plain = true
     }
 
     static let identityKeys = JSONKeyTable([
@@ -49,10 +55,19 @@ extension CloudTrail {
 
     static func read(_ v: JSONValue, into r: inout RawIdentity, _ ctx: inout DecodeContext) throws(JSONError) {
         var it = v.members()
+        var seen: UInt32 = 0
         while let m = try it.next() {
-            guard let i = identityKeys.index(of: m.key) else { continue }
+            guard let i = identityKeys.index(of: m.key) else {
+                if unplain(m.key) { r.plain = false }
+                continue
+            }
+            // A repeated key: the decoder keeps the last, a rule may match any.
+            if seen & (1 << UInt32(i)) != 0 { r.plain = false }
+            seen |= 1 << UInt32(i)
             switch i {
-            case 0: r.type = try ctx.text(m.value, max: 64)
+            case 0:
+                r.type = try ctx.text(m.value, max: 64)
+                r.typeIsString = m.value.kind == .string
             case 1: r.principalId = try ctx.text(m.value)
             case 2: r.arn = try ctx.text(m.value)
             case 3: r.accountId = try ctx.text(m.value, max: 64)
@@ -68,18 +83,22 @@ extension CloudTrail {
         }
     }
 
+    /// A key a rule's dotted path could match although the decoder does not read it.
+    static func unplain(_ key: JSONKey) -> Bool { key.hasEscapes || key.bytes.contains(0x2E) }
+
     static func readSession(_ v: JSONValue, into r: inout RawIdentity, _ ctx: inout DecodeContext) throws(JSONError) {
+        guard v.kind == .object else {
+            r.plain = r.plain && v.kind == .null
+            return
+        }
         var it = v.members()
+        var issuers = 0
         while let m = try it.next() {
+            if unplain(m.key) { r.plain = false }
             if m.key == "sessionIssuer" {
-                var s = m.value.members()
-                while let f = try s.next() {
-                    if f.key == "arn" {
-                        r.issuerArn = try ctx.text(f.value)
-                    } else if f.key == "userName" {
-                        r.issuerName = try ctx.text(f.value)
-                    }
-                }
+                issuers += 1
+                try readIssuer(m.value, into: &r, &ctx)
+                if issuers > 1 || m.value.kind != .object { r.plain = false }
             } else if m.key == "attributes" {
                 if let mfa = try m.value.member("mfaAuthenticated") { r.mfa = mfa.lenientBool ?? false }
             } else if m.key == "ec2RoleDelivery" {
@@ -88,12 +107,33 @@ extension CloudTrail {
         }
     }
 
+    static func readIssuer(_ v: JSONValue, into r: inout RawIdentity, _ ctx: inout DecodeContext) throws(JSONError) {
+        guard v.kind == .object else { return }
+        var s = v.members()
+        var types = 0
+        while let f = try s.next() {
+            if unplain(f.key) { r.plain = false }
+            if f.key == "arn" {
+                r.issuerArn = try ctx.text(f.value)
+            } else if f.key == "userName" {
+                r.issuerName = try ctx.text(f.value)
+            } else if f.key == "type" {
+                types += 1
+                r.issuerType =
+                    f.value.kind == .string ? SessionIssuerType(logged: try ctx.text(f.value, max: 64)) : .unknown
+            }
+        }
+        if types > 1 { r.plain = false }
+    }
+
     /// Builds the identity and its canonical key from the raw fields.
     static func make(_ r: RawIdentity) -> Identity {
         let type = IdentityType(rawValue: r.type) ?? (r.type.isEmpty ? inferType(r.arn) : .unknown)
         var id = Identity(
             key: "", type: type, accountId: r.accountId, arn: r.arn, accessKeyId: r.accessKeyId,
-            keyKind: KeyKind(accessKeyId: r.accessKeyId), invokedBy: r.invokedBy, mfa: r.mfa)
+            keyKind: KeyKind(accessKeyId: r.accessKeyId), invokedBy: r.invokedBy, mfa: r.mfa,
+            loggedType: r.plain && r.typeIsString && IdentityType(rawValue: r.type) != nil,
+            issuerType: r.plain && !r.type.isEmpty ? r.issuerType : .unknown)
         let arn = ARN(r.arn)
         if id.accountId.isEmpty, let a = arn { id.accountId = a.account }
         let partition = arn?.partition ?? "aws"

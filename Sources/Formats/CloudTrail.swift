@@ -51,12 +51,23 @@ enum CloudTrail: RecordFormat {
         /// EventBridge envelope fallbacks for time, account and region.
         var envelopeTime, envelopeAccount, envelopeRegion: JSONValue?
 
+        /// True when a rule reading the record could find `userIdentity` fields other than the
+        /// decoder's (a second `userIdentity`, or a key that spells a path into it): the
+        /// identity's logged types are then not vouched for (see `SessionIssuerType`).
+        var identityShapeUnsure = false
+
         mutating func collect(_ f: RecordFields) {
             for m in f.members {
-                guard let i = Fields.table.index(of: m.key) else { continue }
+                guard let i = Fields.table.index(of: m.key) else {
+                    if m.key.hasEscapes || m.key.bytes.starts(with: Self.identityDot) { identityShapeUnsure = true }
+                    continue
+                }
+                if i == 6 && userIdentity != nil { identityShapeUnsure = true }
                 set(i, m.value)
             }
         }
+
+        private static let identityDot = Array("userIdentity.".utf8)
 
         // swift-format-ignore
         private mutating func set(_ i: Int, _ v: JSONValue) {
@@ -107,7 +118,11 @@ enum CloudTrail: RecordFormat {
             return .failed(ctx.diagnostic(.error, DecodeCode.missingField, "CloudTrail record has no \(which)"))
         }
         let eventSource = try ctx.text(sourceValue, max: 128)
-        let identity = try identity(r.userIdentity, &ctx)
+        var identity = try identity(r.userIdentity, &ctx)
+        if r.identityShapeUnsure {
+            identity.loggedType = false
+            identity.issuerType = .unknown
+        }
         if identity.key.isEmpty, r.insightDetails == nil, try ctx.text(r.eventType, max: 64) != "AwsServiceEvent" {
             // Service events (a key rotated by AWS, a scheduled action) and Insights name no caller by design.
             ctx.missingIdentity(

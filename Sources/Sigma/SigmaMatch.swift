@@ -1,5 +1,6 @@
 import ByteJSON
 import Detection
+import EventModel
 import Foundation
 
 /// A regular expression compiled at load (`|re`, with the `i`, `m`, `s` sub-modifiers).
@@ -98,6 +99,9 @@ struct SigmaFieldTest: Sendable {
     /// True when every value is tested against one found value at a time (not `null`,
     /// `exists` or `fieldref`, which look at all of them); decided once, not per event.
     private let streams: Bool
+    /// The decoded field this test can be decided on without reading the record (a text test on
+    /// `userIdentity.type` or `…sessionIssuer.type`; see `SigmaPrefilter.Field.logged`).
+    private let vouched: SigmaPrefilter.Field?
 
     init(field: SigmaField?, values: [SigmaValue], all: Bool) {
         self.field = field
@@ -109,6 +113,29 @@ struct SigmaFieldTest: Sendable {
             default: return true
             }
         }
+        let text =
+            !values.isEmpty
+            && values.allSatisfy {
+                switch $0 {
+                case .pattern, .regex, .cidr: return true
+                default: return false
+                }
+            }
+        self.vouched = text ? field.flatMap { SigmaPrefilter.Field.vouched(path: $0.path) } : nil
+    }
+
+    /// True when the event satisfies the test: from its decoded identity when the decoder vouches
+    /// for the field, else from the record (`lazy` reads it on first use).
+    func matches(_ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
+        if let vouched {
+            switch vouched.logged(logged) {
+            case .absent: return false
+            case .text(let t): return SigmaPrefilter.holds(self, t)
+            case .unsure: break
+            }
+        }
+        guard let r = lazy.record() else { return false }
+        return matches(r)
     }
 
     /// True when the record's values satisfy the test.
@@ -196,5 +223,11 @@ struct SigmaSelection: Sendable {
 
     func matches(_ record: SigmaRecord) -> Bool {
         alternatives.contains { tests in tests.allSatisfy { $0.matches(record) } }
+    }
+
+    /// The same, deciding tests on vouched decoded fields where it can (see `SigmaFieldTest`).
+    func matches(_ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
+        for tests in alternatives where tests.allSatisfy({ $0.matches(logged, &lazy) }) { return true }
+        return false
     }
 }

@@ -32,7 +32,7 @@ public enum SigmaParser {
         }
         let root: Node
         do {
-            let docs = try Array(Yams.compose_all(yaml: yaml)).compactMap { $0 }
+            let docs = try Array(Yams.compose_all(yaml: yaml, .default, .default, .utf8)).compactMap { $0 }
             guard docs.count <= 1 else {
                 ctx.problem(
                     docs[1].mark, .warning, SigmaCode.correlation,

@@ -1,5 +1,28 @@
 import EventModel
 
+/// The decoded fields a rule's text tests can be decided on (see `SigmaPrefilter.Field.logged`):
+/// a few enums, so a rule evaluation copies no strings and counts no references for them.
+struct SigmaLogged {
+    /// `userIdentity.type` when the decoder vouches for it.
+    let identityType: IdentityType?
+    /// `userIdentity.sessionContext.sessionIssuer.type` as the decoder saw it.
+    let issuerType: SessionIssuerType
+
+    private init(identityType: IdentityType?, issuerType: SessionIssuerType) {
+        self.identityType = identityType
+        self.issuerType = issuerType
+    }
+
+    /// The event's vouched fields (a function, not an initializer: it borrows the event rather
+    /// than taking a copy of it).
+    static func of(_ e: Event) -> SigmaLogged {
+        let aws = e.provider == .aws
+        return SigmaLogged(
+            identityType: aws && e.identity.loggedType ? e.identity.type : nil,
+            issuerType: aws ? e.identity.issuerType : .unknown)
+    }
+}
+
 /// Checks a rule can match an event from the event's normalized fields, before its raw record is
 /// read: a condition that requires `eventSource: kms.amazonaws.com` or `userIdentity.type: Root`
 /// cannot hold for an event whose decoded source or identity type is another, so most events a
@@ -14,7 +37,7 @@ import EventModel
 struct SigmaPrefilter: Sendable {
     /// A normalized field the filter reads.
     enum Field: Sendable, CaseIterable {
-        case eventSource, identityType, region, userAgent, identityArn
+        case eventSource, identityType, region, userAgent, identityArn, issuerType
 
         /// The rule's field path for the provider.
         func path(_ provider: Provider) -> String? {
@@ -25,6 +48,7 @@ struct SigmaPrefilter: Sendable {
             case .region: return "awsRegion"
             case .userAgent: return "userAgent"
             case .identityArn: return "userIdentity.arn"
+            case .issuerType: return "userIdentity.sessionContext.sessionIssuer.type"
             }
         }
 
@@ -34,30 +58,71 @@ struct SigmaPrefilter: Sendable {
             switch self {
             case .eventSource: v = e.eventSource
             case .identityType:
-                guard e.identity.type != .unknown else { return nil }
+                // Only as logged: an inferred type, or one behind a repeated key, may not be the record's.
+                guard e.identity.loggedType else { return nil }
                 v = e.identity.type.rawValue
             case .region: v = e.region
             case .userAgent: v = e.userAgent.raw
             case .identityArn: v = e.identity.arn
+            case .issuerType: v = e.identity.issuerType.text ?? ""
             }
             return !v.isEmpty && v.utf8.count < bound - 4 ? v : nil
+        }
+
+        /// The field as a rule reading the record would find it, for the fields the decoder
+        /// vouches for (`Identity.loggedType`, `Identity.issuerType`); `.unsure` for the others.
+        func logged(_ e: SigmaLogged) -> Logged {
+            switch self {
+            case .identityType: return e.identityType.map { .text($0.rawValue) } ?? .unsure
+            case .issuerType:
+                switch e.issuerType {
+                case .unknown: return .unsure
+                case .absent: return .absent
+                default: return e.issuerType.text.map(Logged.text) ?? .unsure
+                }
+            default: return .unsure
+            }
+        }
+
+        /// Fields a text test can be decided on from the decoded event (see `logged`).
+        static func vouched(path: String) -> Field? {
+            switch path {
+            case "userIdentity.type": return .identityType
+            case "userIdentity.sessionContext.sessionIssuer.type": return .issuerType
+            default: return nil
+            }
         }
 
         /// The decoder's bound on the field's text (a value this long may have been cut).
         var bound: Int {
             switch self {
             case .eventSource: return 128
-            case .identityType, .region: return 64
+            case .identityType, .region, .issuerType: return 64
             case .userAgent: return UserAgent.maxRawLength
             case .identityArn: return Limits.maxIdentifier
             }
         }
     }
 
+    /// A vouched field's value in the record.
+    enum Logged {
+        /// The record does not have the field.
+        case absent
+        /// The record's text.
+        case text(String)
+        /// Not known from the decoded event: read the record.
+        case unsure
+    }
+
     /// Each required field with the values (ASCII-lowercased) one of which it must have.
     private(set) var requirements: [(Field, [[UInt8]])] = []
     /// Field tests the condition requires whatever else holds, each run on the field's normalized text.
     private(set) var tests: [(Field, SigmaFieldTest)] = []
+    /// The identity types a required `userIdentity.type` allows (enums: checked on every
+    /// event a broad rule is routed, so no text is compared); nil when the rule requires none.
+    private(set) var identityTypes: [IdentityType]?
+    /// The same for `…sessionIssuer.type`.
+    private(set) var issuerTypes: [SessionIssuerType]?
 
     /// The requirements of a compiled condition.
     init(_ condition: SigmaCondition, _ selections: [SigmaSelection], provider: Provider) {
@@ -66,6 +131,15 @@ struct SigmaPrefilter: Sendable {
                 let values = SigmaIndexer.literals(condition, selections, path: path), !values.isEmpty
             else { continue }
             requirements.append((field, values.map { Self.folded(Array($0.utf8)) }.sorted { $0.count < $1.count }))
+        }
+        if let i = requirements.firstIndex(where: { $0.0 == .identityType }) {
+            let allowed = requirements.remove(at: i).1
+            identityTypes = IdentityType.allCases.filter { allowed.contains(Self.folded(Array($0.rawValue.utf8))) }
+        }
+        if let i = requirements.firstIndex(where: { $0.0 == .issuerType }) {
+            let allowed = requirements.remove(at: i).1
+            let all: [SessionIssuerType] = [.role, .iamUser, .root]
+            issuerTypes = all.filter { allowed.contains(Self.folded(Array(($0.text ?? "").utf8))) }
         }
         for field in Field.allCases {
             guard let path = field.path(provider) else { continue }
@@ -123,6 +197,10 @@ struct SigmaPrefilter: Sendable {
 
     /// False when the event's normalized fields rule the match out.
     func admits(_ e: Event) -> Bool {
+        if let identityTypes, e.identity.loggedType, !identityTypes.contains(e.identity.type) { return false }
+        if let issuerTypes, e.identity.issuerType.text != nil, !issuerTypes.contains(e.identity.issuerType) {
+            return false
+        }
         for (field, values) in requirements {
             guard let v = field.value(e) else { continue }
             var text = v

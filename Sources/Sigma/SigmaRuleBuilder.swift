@@ -54,8 +54,7 @@ enum SigmaRuleBuilder {
             falsePositives: strings(keys["falsepositives"]).map { RuleText.bounded($0, 300) },
             references: strings(keys["references"]).map { RuleText.bounded($0, 300) }, level: level,
             severity: severity, mitre: mitre(tags), provider: provider, operations: compiled.operations,
-            selections: compiled.selections, condition: compiled.condition,
-            prefilter: SigmaPrefilter(compiled.condition, compiled.selections, provider: provider))
+            matcher: SigmaMatcher(provider: provider, selections: compiled.selections, condition: compiled.condition))
     }
 
     /// True when a GCP rule's method values name Kubernetes API methods (GKE's audit log).

@@ -19,11 +19,7 @@ import Testing
         ]
     }
 
-    static func tempDir() throws -> URL {
-        let u = FileManager.default.temporaryDirectory.appendingPathComponent("th-aws-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
-        return u
-    }
+    static func tempDir() throws -> URL { try Repository.temporaryDirectory("th-aws") }
 
     @Test func sharedConfigParsesBothFilesAndCredentialsWin() {
         let config = SharedConfig(

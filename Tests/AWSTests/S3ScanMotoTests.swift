@@ -11,7 +11,13 @@ import Testing
 /// the same files on disk.
 @Suite(.serialized, .enabled(if: MotoServer.unavailableReason == nil, "moto_server is not on PATH"))
 struct S3ScanMotoTests {
-    static let demo = Binary.root.appendingPathComponent("corpora/cloudtrail/demo").path
+    static let demo = Repository.root.appendingPathComponent("corpora/cloudtrail/demo").path
+
+    /// Runs the binary without the developer's `AWS_*` variables, plus moto's `env`.
+    static func trailhound(_ args: [String], env: [String: String] = [:]) throws -> (Int32, String, String) {
+        let r = try Repository.run(args, env: env, clearing: "AWS_")
+        return (r.status, r.stdout, r.stderr)
+    }
     static let bucket = "org-trail-bucket"
     static let prefix = "trails/AWSLogs/o-demo12345/"
 
@@ -30,8 +36,8 @@ struct S3ScanMotoTests {
         let uploaded = try await fixture.upload(Self.demo + "/AWSLogs", to: Self.bucket, prefix: Self.prefix)
         #expect(uploaded > 3000)
         let common = ["--detectors", "detectors", "--quiet", "--no-progress"]
-        let (ls, lout, lerr) = try Binary.run(["scan", Self.demo] + common)
-        let (ss, sout, serr) = try Binary.run(
+        let (ls, lout, lerr) = try Self.trailhound(["scan", Self.demo] + common)
+        let (ss, sout, serr) = try Self.trailhound(
             ["scan", "s3://\(Self.bucket)/trails/", "--endpoint-url", moto.endpoint] + common, env: fixture.env)
         #expect(ls == ss, "local: \(lerr)\ns3: \(serr)")
         let local = Self.normalized(lout, s3: false)
@@ -40,8 +46,8 @@ struct S3ScanMotoTests {
 
         // A window: only its day folders are listed, and the findings match the local window.
         let window = ["--since", "2025-06-05T00:00:00Z", "--until", "2025-06-06T12:00:00Z"]
-        let (_, lw, _) = try Binary.run(["scan", Self.demo] + common + window)
-        let (_, sw, swerr) = try Binary.run(
+        let (_, lw, _) = try Self.trailhound(["scan", Self.demo] + common + window)
+        let (_, sw, swerr) = try Self.trailhound(
             ["scan", "s3://\(Self.bucket)/trails/", "--endpoint-url", moto.endpoint] + common + window,
             env: fixture.env)
         #expect(Self.normalized(sw, s3: true) == Self.normalized(lw, s3: false), "\(swerr)")
@@ -97,7 +103,7 @@ struct S3ScanMotoTests {
         #expect(records == 1)
 
         // A bucket that does not exist: the listing diagnostic, then "no input files".
-        let (status, _, err) = try Binary.run(
+        let (status, _, err) = try Self.trailhound(
             ["scan", "s3://no-such-bucket/x/", "--endpoint-url", moto.endpoint, "--detectors", "detectors"],
             env: fixture.env)
         #expect(status == 1)

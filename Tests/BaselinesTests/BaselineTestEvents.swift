@@ -1,6 +1,7 @@
 import Baselines
 import EventModel
 import Foundation
+import TestSupport
 
 let hourMs: Int64 = 3_600_000
 let dayMs: Int64 = 86_400_000
@@ -12,22 +13,21 @@ func roleKey(_ name: String) -> String { "arn:aws:iam::\(acct):role/\(name)" }
 
 nonisolated(unsafe) var eventCounter = 0
 
-/// A local event builder (the shared TestSupport builder belongs to another helper).
+/// The baseline tests' defaults for `TestEvents.event` (TestSupport): role `app`, boto3, ids `e1`, `e2`, …
 func ev(
     _ time: Int64, identity: String = roleKey("app"), service: String = "s3", op: String = "GetObject",
     ip: String? = "10.0.1.5", ua: UserAgentFamily = .boto3, uaVersion: String = "1.34.0", region: String = "us-east-1",
     account: String = acct, error: String = "", resources: [Resource] = [], session: String = "", instance: String = ""
 ) -> Event {
     eventCounter += 1
-    return Event(
-        time: time, account: account, region: region,
+    return TestEvents.event(
+        time: time,
         identity: Identity(
-            key: identity, type: .assumedRole, accountId: account, sessionName: session,
-            instanceId: instance),
-        action: Action(service: service, operation: op),
+            key: identity, type: .assumedRole, accountId: account, sessionName: session, instanceId: instance),
+        service: service, operation: op,
         source: ip.map { Source(kind: .ip, raw: $0, ips: [$0]) } ?? Source(kind: .awsService, raw: "ec2.amazonaws.com"),
-        userAgent: UserAgent(raw: "x", family: ua, version: uaVersion), outcome: Outcome(errorCode: error),
-        resources: resources, eventId: "e\(eventCounter)")
+        userAgent: UserAgent(raw: "x", family: ua, version: uaVersion), region: region, account: account,
+        outcome: Outcome(errorCode: error), resources: resources, eventId: "e\(eventCounter)")
 }
 
 /// A typical automation role: ~20 APIs, 2 networks, one SDK, one region, a few secrets and buckets.

@@ -1,5 +1,6 @@
 import Baselines
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Network classes")
@@ -64,9 +65,7 @@ struct NetworkClassesTests {
 
     @Test("the bundled snapshot loads: a known AWS, Azure and GCP address each get their provider")
     func bundled() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let path = root.appendingPathComponent("detectors/networks/cloud-ranges.tsv.gz").path
+        let path = Repository.root.appendingPathComponent("detectors/networks/cloud-ranges.tsv.gz").path
         let gz = try #require(FileManager.default.contents(atPath: path))
         let text = try #require(String(data: try gunzip(gz), encoding: .utf8))
         let (c, issues) = NetworkClasses.parse(text)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 11's acceptance check: ten classic CloudTrail attack events (root console login without
@@ -21,7 +22,7 @@ import Testing
         let events = try Self.events("cloudtrail/classic-attacks.json")
         #expect(events.count == 10)
         #expect(Set(events.map(\.id)).count == 10, "event ids must be distinct")
-        let r = try CLI.run(["scan", CLI.corpus(rel), "--no-progress"])
+        let r = try Repository.run(["scan", CLI.corpus(rel), "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(r.stderr.contains("10 events"), "\(r.stderr.suffix(500))")
         var evidence: [String: Set<String>] = [:]

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("every detector over every corpus") struct ComplianceCLITests {
     @Test func everyFindingIsFullyFilledIn() throws {
-        let r = try CLI.run(["scan", CLI.corpus(""), "--detectors", "detectors", "--no-progress"])
+        let r = try Repository.run(["scan", CLI.corpus(""), "--detectors", "detectors", "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(r.findings.count > 50)
         var detectors = try FileManager.default.contentsOfDirectory(
@@ -12,7 +13,7 @@ import Testing
         .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
         // The MITRE column of docs/detectors.md (registry and bundled rules) names every technique a finding carries.
         var declared: [String: Set<String>] = [:]
-        let table = try CLI.run(["detectors", "list", "--format", "markdown"]).stdout
+        let table = try Repository.run(["detectors", "list", "--format", "markdown"]).stdout
         let header =
             table.split(separator: "\n").first.map {
                 $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }

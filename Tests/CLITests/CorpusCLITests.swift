@@ -1,27 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Labels written by tools/gen_corpora.py next to each scenario.
-struct ScenarioLabels: Decodable {
-    struct Attack: Decodable {
-        var identity_keys: [String]
-        var expected_detectors: [String]
-        var event_ids: [String]
-    }
-    struct Expectations: Decodable { var max_severity_outside_attacks: String }
-    var attacks: [Attack]
-    var expectations: Expectations?
-}
-
-/// Malformed-input cases (corpora/cloudtrail/malformed/cases.json).
-struct MalformedCases: Decodable {
-    struct Case: Decodable {
-        var file: String
-        var expected_codes: [String]
-        var good_event_ids: [String]
-    }
-    var cases: [Case]
-}
 
 let severityOrder = ["info", "low", "medium", "high", "critical"]
 
@@ -29,7 +8,7 @@ let severityOrder = ["info", "low", "medium", "high", "critical"]
 func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     let dir = try CLI.tempDir()
     let out = dir.appendingPathComponent("events.jsonl")
-    let r = try CLI.run(args + ["--events-out", out.path, "--no-progress"])
+    let r = try Repository.run(args + ["--events-out", out.path, "--no-progress"])
     let ids = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").compactMap { line in
         ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["eventId"] as? String
     }
@@ -49,17 +28,14 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     @Test(arguments: scenarios)
     func attackIsFoundByEveryExpectedDetector(_ name: String) throws {
         let l = try labels(name)
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/\(name)/AWSLogs"), "--detectors", "detectors", "--no-progress",
         ])
         #expect(r.status == 0, "\(r.stderr)")
         for attack in l.attacks {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
-            let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "")
-                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-            }
+            let about = r.findings(about: keys, events: ids)
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
             #expect(missing.isEmpty, "\(name): expected detectors did not fire: \(missing.sorted())")
@@ -73,9 +49,8 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         // Nothing above `low` about identities outside the attack.
         let keys = Set(l.attacks.flatMap(\.identity_keys))
         let ids = Set(l.attacks.flatMap(\.event_ids))
-        let noise = r.findings.filter {
-            !keys.contains($0["identity"] as? String ?? "") && ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-                && (severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0) > 1
+        let noise = r.findings(outside: keys, events: ids).filter {
+            (severityOrder.firstIndex(of: $0["severity"] as? String ?? "") ?? 0) > 1
         }
         #expect(noise.isEmpty, "\(name): findings above low outside the attack: \(noise.map { $0["title"] ?? "" })")
     }
@@ -84,7 +59,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
         let l = try labels("benign_drift")
         #expect(l.attacks.isEmpty)
         let limit = severityOrder.firstIndex(of: l.expectations?.max_severity_outside_attacks ?? "low") ?? 1
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/benign_drift/AWSLogs"), "--detectors", "detectors",
             "--fail-on", severityOrder[limit + 1],
         ])
@@ -93,7 +68,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
     }
 
     @Test func demoArchiveFindsAttacksAndSkipsDigests() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/demo/AWSLogs"), "--detectors", "detectors", "--fail-on", "high",
         ])
         #expect(r.status == 3)
@@ -107,7 +82,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 }
 
 @Suite("bad input, end to end") struct MalformedCLITests {
-    static let cases: [MalformedCases.Case] = {
+    static let cases: [MalformedCase] = {
         let url = URL(fileURLWithPath: CLI.corpus("cloudtrail/malformed/cases.json"))
         guard let data = try? Data(contentsOf: url), let c = try? JSONDecoder().decode(MalformedCases.self, from: data)
         else { return [] }
@@ -156,7 +131,7 @@ func scannedEventIds(_ args: [String]) throws -> (CLIResult, [String]) {
 
     /// Findings of `scan FILE --format json`, with the file's own name replaced so shapes compare.
     func findings(_ file: String) throws -> [String] {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/formats/\(file)"), "--detectors", "detectors", "--format", "json",
             "--no-progress",
         ])

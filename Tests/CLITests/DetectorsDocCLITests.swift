@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `docs/detectors.md` holds the detector table between generated markers; it must equal
@@ -10,7 +11,7 @@ import Testing
     static let end = "<!-- END GENERATED -->\n"
 
     @Test func committedTableMatchesTheCommand() throws {
-        let r = try CLI.run(["detectors", "list", "--format", "markdown"])
+        let r = try Repository.run(["detectors", "list", "--format", "markdown"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("| id | kind | basis | default severity | summary | MITRE ATT&CK | source |\n"))
         let text = try String(contentsOf: Self.doc, encoding: .utf8)
@@ -30,9 +31,9 @@ import Testing
     }
 
     @Test func everyRegistryDetectorHasARow() throws {
-        let text = try CLI.run(["detectors", "list"]).stdout
+        let text = try Repository.run(["detectors", "list"]).stdout
         let ids = text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
-        let table = try CLI.run(["detectors", "list", "--format", "markdown"]).stdout
+        let table = try Repository.run(["detectors", "list", "--format", "markdown"]).stdout
         #expect(ids.count >= 28)
         for id in ids { #expect(table.contains("| `\(id)` |"), "\(id) missing from the markdown table") }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What a scan of each file of corpora/frontdoor/<format>/ must report (expected.json, written
@@ -21,7 +22,7 @@ struct FrontDoorExpectation: Decodable {
         defer { try? FileManager.default.removeItem(at: tmp) }
         for (file, want) in expected.sorted(by: { $0.key < $1.key }) {
             let events = tmp.appendingPathComponent("\(file).events").path
-            let r = try CLI.run([
+            let r = try Repository.run([
                 "scan", dir + "/" + file, "--detectors", "detectors", "--no-progress", "--events-out", events,
             ])
             #expect(r.status == 0, "\(format)/\(file): \(r.stderr.suffix(1000))")
@@ -44,7 +45,7 @@ struct FrontDoorExpectation: Decodable {
 
     @Test(arguments: formats)
     func theUnauthenticatedCodeCallIsFound(_ format: String) throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan",
             CLI.corpus("frontdoor/\(format)/minimal." + (format.contains("-") || format == "envoy" ? "json" : "log")),
             "--detectors", "detectors", "--no-progress",

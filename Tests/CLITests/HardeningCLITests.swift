@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What a hostile log line, a full disk or an unlucky operator can do to `scan`
@@ -11,7 +12,7 @@ struct HardeningCLITests {
     init() throws {
         let dir = try CLI.tempDir()
         input = dir.appendingPathComponent("trail.json").path
-        try Records.file([Records.stopLogging()]).write(to: URL(fileURLWithPath: input))
+        try CloudTrailRecord.file([Records.stopLogging()]).write(to: URL(fileURLWithPath: input))
     }
 
     func mode(_ path: String) throws -> Int {
@@ -24,7 +25,7 @@ struct HardeningCLITests {
 
     @Test("a full disk is exit 1 naming the file, and the device is not replaced")
     func fullDiskIsAnErrorNotACrash() throws {
-        let r = try CLI.run(["scan", input, "--events-out", "/dev/full", "--quiet"])
+        let r = try Repository.run(["scan", input, "--events-out", "/dev/full", "--quiet"])
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("/dev/full: error: cannot write: No space left on device [output.write]"))
         #expect(try type("/dev/full") == .typeCharacterSpecial)
@@ -38,7 +39,7 @@ struct HardeningCLITests {
         let file = dir.appendingPathComponent("events.jsonl").path
         try Data("old\n".utf8).write(to: URL(fileURLWithPath: file))
         chmod(file, 0o600)
-        var r = try CLI.run(["scan", input, "--events-out", file, "--quiet"])
+        var r = try Repository.run(["scan", input, "--events-out", file, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try mode(file) == 0o600)
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("\"StopLogging\""))
@@ -46,7 +47,7 @@ struct HardeningCLITests {
         let link = dir.appendingPathComponent("link.jsonl").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
         try Data().write(to: URL(fileURLWithPath: file))
-        r = try CLI.run(["scan", input, "--events-out", link, "--quiet"])
+        r = try Repository.run(["scan", input, "--events-out", link, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try type(link) == .typeSymbolicLink)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == file)
@@ -67,7 +68,7 @@ struct HardeningCLITests {
         let copy = dir.appendingPathComponent("copy").path
         reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, copy]
         try reader.run()
-        let r = try CLI.run(["scan", input, "--events-out", fifo, "--quiet"])
+        let r = try Repository.run(["scan", input, "--events-out", fifo, "--quiet"])
         reader.waitUntilExit()
         #expect(r.status == 0, "\(r.stderr)")
         var st = stat()
@@ -77,7 +78,7 @@ struct HardeningCLITests {
 
     @Test("--events-out into a missing directory is exit 1 before scanning")
     func eventsOutIntoAMissingDirectory() throws {
-        let r = try CLI.run(["scan", input, "--events-out", "/nonexistent-dir/events.jsonl", "--quiet"])
+        let r = try Repository.run(["scan", input, "--events-out", "/nonexistent-dir/events.jsonl", "--quiet"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("/nonexistent-dir/events.jsonl: error: cannot write: No such file or directory"))
         #expect(r.stdout.isEmpty)
@@ -91,7 +92,7 @@ struct HardeningCLITests {
         chmod(report, 0o600)
         let link = dir.appendingPathComponent("latest.md").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: report)
-        let r = try CLI.run(["investigate", "role/web-app", input, "--output", link, "--quiet"])
+        let r = try Repository.run(["investigate", "role/web-app", input, "--output", link, "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try type(link) == .typeSymbolicLink)
         #expect(try mode(report) == 0o600)
@@ -104,7 +105,7 @@ struct HardeningCLITests {
         let errURL = dir.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let p = Process()
-        p.executableURL = CLI.binary
+        p.executableURL = Repository.binary
         p.arguments = args
         p.standardInput = FileHandle(forReadingAtPath: stdinPath)
         p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -142,7 +143,7 @@ struct HardeningCLITests {
             #"{"eventVersion":"1.09","eventTime":"\u001b]2;owned\u0007\u001b[2J\r\nfake.json:1: error: x [y]","eventSource":"iam.amazonaws.com","eventName":"ListUsers","eventID":"e1"}"#
         let hostileKey = #"{"\u001b[31mkey\u202e":1}"#
         try Data((hostileTime + "\n" + hostileKey + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        let r = try CLI.run(["scan", path, "--quiet"])
+        let r = try Repository.run(["scan", path, "--quiet"])
         #expect(r.stderr.contains("[decode.bad_time]"), "\(r.stderr)")
         for bad: Character in ["\u{1B}", "\u{07}", "\r", "\u{202E}"] {
             #expect(!r.stderr.contains(bad), "raw \(bad.unicodeScalars.first!.value) in stderr")
@@ -158,9 +159,11 @@ struct HardeningCLITests {
     func impossibleDates(time: String) throws {
         let dir = try CLI.tempDir()
         let path = dir.appendingPathComponent("dates.json").path
-        try Records.file([Records.record("ListUsers", source: "iam.amazonaws.com", time: time, id: "bad")])
-            .write(to: URL(fileURLWithPath: path))
-        let r = try CLI.run(["scan", path, "--events-out", "-", "--quiet"])
+        try CloudTrailRecord.file([
+            CloudTrailRecord.call("ListUsers", source: "iam.amazonaws.com", time: time, id: "bad")
+        ])
+        .write(to: URL(fileURLWithPath: path))
+        let r = try Repository.run(["scan", path, "--events-out", "-", "--quiet"])
         #expect(r.stderr.contains("[decode.bad_time]"), "\(time): \(r.stderr)")
         #expect(!r.stdout.contains("\"bad\""))
     }
@@ -176,10 +179,10 @@ struct StateLockCLITests {
         let fifo = dir.appendingPathComponent("slow.json").path
         #expect(mkfifo(fifo, 0o644) == 0)
         let small = dir.appendingPathComponent("small.json")
-        try Records.file([Records.stopLogging(id: "ev-small")]).write(to: small)
+        try CloudTrailRecord.file([Records.stopLogging(id: "ev-small")]).write(to: small)
         // The first scan holds the state while it waits for its input on a FIFO.
         let first = Process()
-        first.executableURL = CLI.binary
+        first.executableURL = Repository.binary
         first.arguments = ["scan", fifo, "--state", state, "--quiet"]
         first.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         first.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -193,21 +196,21 @@ struct StateLockCLITests {
         }
         #expect(locked, "the first scan never took the lock")
         let started = Date()
-        let second = try CLI.run(["scan", small.path, "--state", state, "--quiet"])
+        let second = try Repository.run(["scan", small.path, "--state", state, "--quiet"])
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("in use by PID \(first.processIdentifier)"), "\(second.stderr)")
         #expect(second.stderr.contains("[state.locked]"))
         #expect(Date().timeIntervalSince(started) < 10)
         // Baseline readers do not wait for the writer.
-        let list = try CLI.run(["baseline", "list", "--state", state])
+        let list = try Repository.run(["baseline", "list", "--state", state])
         #expect(list.status == 0, "\(list.stderr)")
         // Feed the first scan and let it finish normally.
         let w = FileHandle(forWritingAtPath: fifo)
-        try w?.write(contentsOf: Records.file([Records.stopLogging()]))
+        try w?.write(contentsOf: CloudTrailRecord.file([Records.stopLogging()]))
         try w?.close()
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
-        let again = try CLI.run(["scan", small.path, "--state", state, "--quiet"])
+        let again = try Repository.run(["scan", small.path, "--state", state, "--quiet"])
         #expect(again.status == 0, "\(again.stderr)")
     }
 }
@@ -220,13 +223,14 @@ struct InvestigateWithStateTests {
     @Test func logsTheStateAlreadyScannedAreStillInvestigated() throws {
         let dir = try CLI.tempDir()
         let input = dir.appendingPathComponent("trail.json")
-        try Records.file([
-            Records.record("ListBuckets", source: "s3.amazonaws.com", id: "ev-a"), Records.stopLogging(id: "ev-b"),
+        try CloudTrailRecord.file([
+            CloudTrailRecord.call("ListBuckets", source: "s3.amazonaws.com", id: "ev-a"),
+            Records.stopLogging(id: "ev-b"),
         ]).write(to: input)
         let state = dir.appendingPathComponent("state.db").path
-        let scan = try CLI.run(["scan", input.path, "--state", state, "--quiet"])
+        let scan = try Repository.run(["scan", input.path, "--state", state, "--quiet"])
         #expect(scan.status == 0, "\(scan.stderr)")
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "role/web-app", input.path, "--state", state, "--format", "json", "--quiet",
         ])
         #expect(r.status == 0, "\(r.stderr)")
@@ -247,7 +251,7 @@ struct FuzzRegressionCLITests {
         let good = cut.replacingOccurrences(of: "\"2026-03-01T00\"", with: "\"2026-03-01T00:09:24.021000Z\"")
             .replacingOccurrences(of: "a-1", with: "a-2")
         try Data((cut + "\n" + good + "\n").utf8).write(to: path)
-        let r = try CLI.run(["scan", path.path, "--events-out", "-", "--quiet"])
+        let r = try Repository.run(["scan", path.path, "--events-out", "-", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         // Reported as a record without a usable time (the decoder's own code), then the next record is read.
         #expect(r.stderr.contains("audit.jsonl:1: error:"), "\(r.stderr)")

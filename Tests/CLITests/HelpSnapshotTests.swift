@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `--help` of every command, compared exactly with the committed text in
@@ -15,7 +16,7 @@ import Testing
 
     /// Every command path of the binary: `[]`, `["scan"]`, `["detectors", "list"]`, …
     static func commands() throws -> [[String]] {
-        let r = try CLI.run(["--experimental-dump-help"], env: ["COLUMNS": columns])
+        let r = try Repository.run(["--experimental-dump-help"], env: ["COLUMNS": columns])
         let dump = try #require(
             try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
         var out: [[String]] = []
@@ -39,7 +40,7 @@ import Testing
         let commands = try Self.commands()
         #expect(commands.count >= 12, "\(commands)")
         for command in commands {
-            let r = try CLI.run(command + ["--help"], env: ["COLUMNS": Self.columns])
+            let r = try Repository.run(command + ["--help"], env: ["COLUMNS": Self.columns])
             #expect(r.status == 0, "\(command) --help: \(r.stderr)")
             let url = Self.file(command)
             if Self.recording {
@@ -67,14 +68,14 @@ import Testing
     }
 
     @Test func helpNamesTheFiveSourcesAndTheBatchFlag() throws {
-        let top = try CLI.run(["--help"], env: ["COLUMNS": Self.columns]).stdout
-        let scan = try CLI.run(["scan", "--help"], env: ["COLUMNS": Self.columns]).stdout
+        let top = try Repository.run(["--help"], env: ["COLUMNS": Self.columns]).stdout
+        let scan = try Repository.run(["scan", "--help"], env: ["COLUMNS": Self.columns]).stdout
         for text in [top, scan] {
             for source in ["CloudTrail", "Kubernetes", "GCP", "Azure", "AI-workflow"] {
                 #expect(text.contains(source), "\(source) missing from:\n\(text)")
             }
         }
-        #expect(try CLI.run(["watch", "--help"]).stdout.contains("--exit-when-idle"))
+        #expect(try Repository.run(["watch", "--help"]).stdout.contains("--exit-when-idle"))
     }
 
     /// The lines that differ, with their numbers (enough to see what changed).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `investigate` and `baseline show|export` take the same identities, through one resolver:
@@ -20,17 +21,17 @@ import Testing
             let t = "2026-03-0\(day)T10:00:00Z"
             for acct in webAppAccounts {
                 records.append(
-                    Records.record(
+                    CloudTrailRecord.call(
                         "ListBuckets", source: "s3.amazonaws.com", time: t,
                         identity: role(acct, "web-app", session: "s")))
             }
             records.append(
-                Records.record(
+                CloudTrailRecord.call(
                     "ListBuckets", source: "s3.amazonaws.com", time: t,
                     identity: role("111122223333", "service/batch", session: "job-\(day)")))
-            records.append(Records.record("ListUsers", source: "iam.amazonaws.com", time: t, identity: alice))
+            records.append(CloudTrailRecord.call("ListUsers", source: "iam.amazonaws.com", time: t, identity: alice))
         }
-        return Records.file(records)
+        return CloudTrailRecord.file(records)
     }
 
     func files() throws -> (dir: URL, trail: String, state: String) {
@@ -38,7 +39,7 @@ import Testing
         let trail = dir.appendingPathComponent("trail.json")
         try Self.trail().write(to: trail)
         let state = dir.appendingPathComponent("state.db").path
-        let scan = try CLI.run(["scan", trail.path, "--detectors", "detectors", "--state", state, "--quiet"])
+        let scan = try Repository.run(["scan", trail.path, "--detectors", "detectors", "--state", state, "--quiet"])
         #expect(scan.status == 0, "\(scan.stderr)")
         return (dir, trail.path, state)
     }
@@ -47,16 +48,16 @@ import Testing
         let (dir, _, state) = try files()
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["alice", "user/alice", "arn:aws:iam::111122223333:user/alice"] {
-            let show = try CLI.run(["baseline", "show", name, "--state", state])
+            let show = try Repository.run(["baseline", "show", name, "--state", state])
             #expect(show.status == 0, "\(name): \(show.stderr)")
             #expect(show.stdout.contains("arn:aws:iam::111122223333:user/alice"), "\(name)")
         }
-        let batch = try CLI.run([
+        let batch = try Repository.run([
             "baseline", "show", "arn:aws:sts::111122223333:assumed-role/batch/job-9", "--state", state,
         ])
         #expect(batch.status == 0, "\(batch.stderr)")
         #expect(batch.stdout.contains("arn:aws:iam::111122223333:role/service/batch"))
-        let export = try CLI.run(["baseline", "export", "batch", "--state", state])
+        let export = try Repository.run(["baseline", "export", "batch", "--state", state])
         #expect(export.status == 0, "\(export.stderr)")
         let exported = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any]
         #expect(exported?.values.contains { $0 as? String == "arn:aws:iam::111122223333:role/service/batch" } == true)
@@ -66,17 +67,17 @@ import Testing
         let (dir, _, state) = try files()
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["web-app", "role/web-app"] {
-            let show = try CLI.run(["baseline", "show", name, "--state", state])
+            let show = try Repository.run(["baseline", "show", name, "--state", state])
             #expect(show.status == 64, "\(name)")
             #expect(show.stdout.isEmpty)
             #expect(show.stderr.contains("matches 2 identities"))
             #expect(show.stderr.contains("  arn:aws:iam::111122223333:role/web-app\n"))
             #expect(show.stderr.contains("  arn:aws:iam::444455556666:role/web-app"))
         }
-        let key = try CLI.run(["baseline", "show", "AKIAALICE00000000001", "--state", state])
+        let key = try Repository.run(["baseline", "show", "AKIAALICE00000000001", "--state", state])
         #expect(key.status == 64)
         #expect(key.stderr.contains("access key id"))
-        let none = try CLI.run(["baseline", "show", "nobody", "--state", state])
+        let none = try Repository.run(["baseline", "show", "nobody", "--state", state])
         #expect(none.status == 1)
         #expect(none.stderr.contains("no baseline for 'nobody'"))
     }
@@ -85,31 +86,31 @@ import Testing
         let (dir, trail, state) = try files()
         defer { try? FileManager.default.removeItem(at: dir) }
         let base = [trail, "--detectors", "detectors", "--format", "json", "--quiet"]
-        let alice = try CLI.run(["investigate", "alice"] + base)
+        let alice = try Repository.run(["investigate", "alice"] + base)
         #expect(alice.status == 0, "\(alice.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(alice.stdout.utf8)) as? [String: Any]
         #expect((obj?["target"] as? [String: Any])?["identity"] as? String == "arn:aws:iam::111122223333:user/alice")
         // Fresh event ids: events the state file has already seen are dropped as duplicates.
         let fresh = dir.appendingPathComponent("fresh.json")
         try Self.trail(webAppAccounts: []).write(to: fresh)
-        let batch = try CLI.run([
+        let batch = try Repository.run([
             "investigate", "batch", fresh.path, "--state", state, "--detectors", "detectors", "--format", "json",
         ])
         #expect(batch.status == 0, "\(batch.stderr)")
         for name in ["web-app", "role/web-app"] {
-            let r = try CLI.run(["investigate", name] + base)
+            let r = try Repository.run(["investigate", name] + base)
             #expect(r.status == 64, "\(name): \(r.stderr)")
             #expect(r.stdout.isEmpty, "no report for an ambiguous name")
             #expect(r.stderr.contains("matches 2 identities in the input"))
             #expect(r.stderr.contains("  arn:aws:iam::444455556666:role/web-app"))
         }
-        let full = try CLI.run(["investigate", "arn:aws:iam::444455556666:role/web-app"] + base)
+        let full = try Repository.run(["investigate", "arn:aws:iam::444455556666:role/web-app"] + base)
         #expect(full.status == 0, "\(full.stderr)")
 
         // Only one web-app in the logs, but the state file knows both: still ambiguous.
         let one = dir.appendingPathComponent("one.json")
         try Self.trail(webAppAccounts: ["111122223333"]).write(to: one)
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "web-app", one.path, "--state", state, "--detectors", "detectors", "--format", "json",
         ])
         #expect(r.status == 64, "\(r.stderr)")

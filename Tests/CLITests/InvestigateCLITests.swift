@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Raw CloudTrail records of a scenario, read with the system zcat and Foundation's JSON
@@ -65,7 +66,7 @@ enum RawCorpus {
 func investigate(_ identity: String, _ scenario: String, from: String, to: String, extra: [String] = []) throws -> (
     CLIResult, [String: Any]
 ) {
-    let r = try CLI.run(
+    let r = try Repository.run(
         [
             "investigate", identity, CLI.corpus("cloudtrail/scenarios/\(scenario)/AWSLogs"), "--from", from, "--to", to,
             "--detectors", "detectors", "--format", "json",
@@ -210,7 +211,7 @@ extension Dictionary where Key == String, Value == Any {
     }
 
     @Test func benignIdentityGivesAShortQuietReport() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "role/orders-api-task", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"),
             "--from", "2025-06-10", "--to", "2025-06-10", "--detectors", "detectors",
         ])
@@ -229,8 +230,8 @@ extension Dictionary where Key == String, Value == Any {
             CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"),
             "--from", "2025-06-10", "--to", "2025-06-10", "--detectors", "detectors", "--format", "json", "--quiet",
         ]
-        let a = try CLI.run(args)
-        let b = try CLI.run(args + ["--jobs", "1"])
+        let a = try Repository.run(args)
+        let b = try Repository.run(args + ["--jobs", "1"])
         #expect(a.status == 0)
         #expect(!a.stdout.isEmpty)
         #expect(a.stdout == b.stdout)
@@ -239,7 +240,7 @@ extension Dictionary where Key == String, Value == Any {
     @Test func accessKeyTargetAndOutputFile() throws {
         let dir = try CLI.tempDir()
         let out = dir.appendingPathComponent("report.md")
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "AKIANSHKXB2LCASBT6V7", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"),
             "--detectors", "detectors", "--output", out.path,
         ])
@@ -254,7 +255,7 @@ extension Dictionary where Key == String, Value == Any {
         let dir = try CLI.tempDir()
         let state = dir.appendingPathComponent("state.db").path
         let root = CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs/482913376051/CloudTrail")
-        let scan = try CLI.run([
+        let scan = try Repository.run([
             "scan", root, "--detectors", "detectors", "--state", state, "--until", "2025-06-08T22:00:00Z",
             "--no-progress",
         ])
@@ -264,8 +265,8 @@ extension Dictionary where Key == String, Value == Any {
             ["investigate", "arn:aws:iam::482913376051:role/storefront-web"] + day + [
                 "--detectors", "detectors", "--format", "json",
             ]
-        let without = try CLI.run(args)
-        let with = try CLI.run(args + ["--state", state])
+        let without = try Repository.run(args)
+        let with = try Repository.run(args + ["--state", state])
         #expect(with.status == 0, "\(with.stderr)")
         func parse(_ r: CLIResult) -> [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
@@ -282,16 +283,16 @@ extension Dictionary where Key == String, Value == Any {
     }
 
     @Test func badWindowIsAUsageError() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "x", ".", "--from", "2025-06-11", "--to", "2025-06-10", "--detectors", "detectors",
         ])
         #expect(r.status == 64)
         #expect(r.stderr.contains("--to is before --from"))
-        let m = try CLI.run([
+        let m = try Repository.run([
             "investigate", "x", "/nonexistent/trailhound-\(UUID().uuidString)", "--detectors", "detectors",
         ])
         #expect(m.status == 1)
-        let nobody = try CLI.run([
+        let nobody = try Repository.run([
             "investigate", "role/nobody", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"), "--detectors",
             "detectors",
         ])
@@ -332,7 +333,7 @@ extension Dictionary where Key == String, Value == Any {
         guard Self.chromium != nil else { return }
         let dir = try CLI.tempDir()
         let html = dir.appendingPathComponent("report.html")
-        let r = try CLI.run([
+        let r = try Repository.run([
             "investigate", "arn:aws:iam::482913376051:role/storefront-web",
             CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"), "--from", "2025-06-10", "--to", "2025-06-10",
             "--detectors", "detectors", "--format", "html", "-o", html.path,
@@ -365,7 +366,7 @@ extension Dictionary where Key == String, Value == Any {
 
 @Suite("trailhound scan --incidents") struct IncidentCLITests {
     @Test func pivotBecomesOneCriticalIncidentWithTheWholeChain() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"), "--detectors", "detectors",
             "--incidents", "--no-progress",
         ])
@@ -392,7 +393,7 @@ extension Dictionary where Key == String, Value == Any {
     }
 
     @Test func textOutputLeadsWithIncidentsAndBenignDataHasNone() throws {
-        let text = try CLI.run([
+        let text = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/ai_workflow_compromise/AWSLogs"), "--detectors", "detectors",
             "--incidents", "--format", "text", "--no-progress",
         ])
@@ -401,13 +402,13 @@ extension Dictionary where Key == String, Value == Any {
         #expect(text.stdout.contains("role/langflow-server"))
         #expect(text.stdout.contains("finding(s), in time order:"))
         #expect(text.stdout.contains("\nNo other findings.") || text.stdout.contains("\nOTHER FINDINGS ("))
-        let benign = try CLI.run([
+        let benign = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/benign_drift/AWSLogs"), "--detectors", "detectors",
             "--incidents", "--no-progress",
         ])
         #expect(benign.status == 0)
         #expect(!benign.stdout.contains("\"type\":\"incident\""))
-        let without = try CLI.run([
+        let without = try Repository.run([
             "scan", CLI.corpus("cloudtrail/scenarios/public_app_pivot/AWSLogs"), "--detectors", "detectors",
             "--no-progress",
         ])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `--jobs N` changes how many threads read the input, never what is found: the findings and
@@ -12,7 +13,7 @@ import Testing
         let path = CLI.corpus(corpus)
         try #require(FileManager.default.fileExists(atPath: path), "corpora/\(corpus) is missing")
         func scan(_ jobs: Int) throws -> CLIResult {
-            try CLI.run(["scan", path, "--jobs", String(jobs), "--incidents", "--no-progress"])
+            try Repository.run(["scan", path, "--jobs", String(jobs), "--incidents", "--no-progress"])
         }
         let one = try scan(1)
         #expect(one.status == 0 || one.status == 3, "\(one.stderr.suffix(400))")

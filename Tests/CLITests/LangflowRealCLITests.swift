@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Real Langflow logs (corpora/workflow/langflow-real/, made by tools/capture_langflow.sh) read
@@ -9,7 +10,7 @@ import Testing
         let dir = try CLI.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("events.jsonl")
-        let r = try CLI.run(
+        let r = try Repository.run(
             [
                 "scan", input, "--detectors", "detectors", "--formats", formats, "--events-out", out.path,
                 "--no-progress",
@@ -52,7 +53,9 @@ import Testing
         #expect(logins.count == 1)
         let p = logins.first?["parameters"] as? [String: String] ?? [:]
         #expect(p["mapping"] == "langflow-login" && p["authenticated"] == "true" && p["source_ip"] == "127.0.0.1")
-        let r = try CLI.run(["scan", CLI.corpus(dir + "access.json"), "--detectors", "detectors", "--no-progress"])
+        let r = try Repository.run([
+            "scan", CLI.corpus(dir + "access.json"), "--detectors", "detectors", "--no-progress",
+        ])
         let attempts = r.findings.filter { $0["detector"] as? String == "workflow.unauthenticated_execution" }
         #expect(!attempts.isEmpty)
         #expect(attempts.allSatisfy { $0["severity"] as? String == "low" }, "\(attempts)")

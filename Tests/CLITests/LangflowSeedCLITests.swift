@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The seed scenario end to end (corpora/workflow/langflow-seed/, tools/gen_langflow_seed.py): a real
@@ -33,7 +34,7 @@ import Testing
     func scan(_ inputs: [String], extra: [String] = []) throws -> CLIResult {
         let dir = try CLI.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        return try CLI.run(["scan"] + inputs + (try overlays(in: dir)) + ["--no-progress"] + extra)
+        return try Repository.run(["scan"] + inputs + (try overlays(in: dir)) + ["--no-progress"] + extra)
     }
 
     func facts(_ f: [String: Any]) -> [String: String] { f["facts"] as? [String: String] ?? [:] }
@@ -86,7 +87,7 @@ import Testing
     @Test func investigatingTheRequesterShowsBothHalves() throws {
         let dir = try CLI.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(
+        let r = try Repository.run(
             ["investigate", Self.requester, Self.seed + "/logs", "--format", "json"] + (try overlays(in: dir)))
         #expect(r.status == 0, "\(r.stderr.suffix(1500))")
         let report = try #require(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `scan --format ocsf`: the same findings as the JSON lines, each an OCSF Detection Finding
@@ -7,8 +8,8 @@ import Testing
 struct OCSFCLITests {
     @Test func ocsfOutputCarriesEveryFindingAsADetectionFinding() throws {
         let corpus = CLI.corpus("cloudtrail/formats/cloudtrail-lines-multimember.jsonl.gz")
-        let native = try CLI.run(["scan", corpus, "--no-progress"])
-        let ocsf = try CLI.run(["scan", corpus, "--no-progress", "--format", "ocsf"])
+        let native = try Repository.run(["scan", corpus, "--no-progress"])
+        let ocsf = try Repository.run(["scan", corpus, "--no-progress", "--format", "ocsf"])
         #expect(ocsf.status == native.status)
         #expect(!native.findings.isEmpty, "the corpus gives findings")
         #expect(ocsf.findings.count == native.findings.count)

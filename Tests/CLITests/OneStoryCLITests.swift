@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 10 part 3 on the demo archive: one incident and at most 5 high or critical
@@ -11,7 +12,7 @@ import Testing
     }
 
     func scan(_ extra: [String] = []) throws -> CLIResult {
-        try CLI.run(
+        try Repository.run(
             ["scan", CLI.corpus("cloudtrail/demo/AWSLogs"), "--detectors", "detectors", "--no-progress", "--quiet"]
                 + extra)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -159,7 +160,7 @@ struct ReleaseTarballTests {
         #expect(!expected.isEmpty)
         #expect(expected.isSubset(of: released.detectors), "missing: \(expected.subtracting(released.detectors))")
         // The same findings, byte for byte, as the development build in the repository.
-        let dev = try CLI.run(Self.demoScan)
+        let dev = try Repository.run(Self.demoScan)
         #expect(dev.status == 0)
         #expect(released.stdout == dev.stdout, "release and development builds disagree on the demo")
 

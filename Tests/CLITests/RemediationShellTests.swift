@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The commands of `investigate`'s "What to do" are pasted into a shell by a responder, and
@@ -20,10 +21,10 @@ import Testing
         let dir = try CLI.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let trail = dir.appendingPathComponent("trail.json")
-        try Records.file(scene.records()).write(to: trail)
+        try CloudTrailRecord.file(scene.records()).write(to: trail)
         var blocks: [[String]] = []
         for target in [scene.webRole, scene.thief] {
-            let r = try CLI.run([
+            let r = try Repository.run([
                 "investigate", target, trail.path, "--from", "2026-03-10", "--to", "2026-03-10", "--detectors",
                 "detectors", "--format", "md", "--quiet",
             ])

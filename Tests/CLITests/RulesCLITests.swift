@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Rule files end to end: `--rules`, `--no-rules`, tuning, `validate`, `detectors list`, `coverage`.
@@ -49,7 +50,7 @@ struct RulesCLITests {
 
     @Test func scanRunsRulesFromRulesDirectories() throws {
         let f = try Self.fixture()
-        let r = try CLI.run(["scan", f.input.path, "--rules", f.rules.path, "--no-progress", "--quiet"])
+        let r = try Repository.run(["scan", f.input.path, "--rules", f.rules.path, "--no-progress", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let mine = r.findings.filter { $0["detector"] as? String == "sigma.bucket_versioning_suspended" }
         #expect(mine.count == 1, "\(r.stdout)")
@@ -59,26 +60,26 @@ struct RulesCLITests {
         #expect(facts["rule_id"] as? String == "11111111-2222-3333-4444-555555555555", "\(facts)")
         #expect((facts["rule_file"] as? String ?? "").hasSuffix("versioning.yml"))
         #expect((mine.first?["explanation"] as? String ?? "").contains("False positives: Test buckets"))
-        let none = try CLI.run(["scan", f.input.path, "--no-rules", "--no-progress", "--quiet"])
+        let none = try Repository.run(["scan", f.input.path, "--no-rules", "--no-progress", "--quiet"])
         #expect(!none.findings.contains { $0["detector"] as? String == "sigma.bucket_versioning_suspended" })
     }
 
     @Test func tuningDisablesOrReweightsAndBadTuningIsAConfigError() throws {
         let off = try Self.fixture(tuning: "version: 1\nrules:\n  - match: \"sigma.bucket_*\"\n    enabled: false\n")
-        let r = try CLI.run(["scan", off.input.path, "--rules", off.rules.path, "--no-progress", "--quiet"])
+        let r = try Repository.run(["scan", off.input.path, "--rules", off.rules.path, "--no-progress", "--quiet"])
         #expect(!r.findings.contains { $0["detector"] as? String == "sigma.bucket_versioning_suspended" })
         let low = try Self.fixture(
             tuning: "version: 1\nrules:\n  - match: Bucket versioning suspended\n    severity: low\n")
-        let l = try CLI.run(["scan", low.input.path, "--rules", low.rules.path, "--no-progress", "--quiet"])
+        let l = try Repository.run(["scan", low.input.path, "--rules", low.rules.path, "--no-progress", "--quiet"])
         #expect(
             l.findings.first { $0["detector"] as? String == "sigma.bucket_versioning_suspended" }?["severity"]
                 as? String == "low")
         let bad = try Self.fixture(tuning: "version: 1\nrules:\n  - match: x\n    enabeld: false\n")
-        let v = try CLI.run(["validate", "--rules", bad.rules.path])
+        let v = try Repository.run(["validate", "--rules", bad.rules.path])
         #expect(v.status == 64)
         #expect(v.stderr.contains("tuning.yaml:4:5: error:"), "\(v.stderr)")
         #expect(v.stderr.contains("[config.unknown_key]"))
-        let s = try CLI.run(["scan", bad.input.path, "--rules", bad.rules.path, "--no-progress"])
+        let s = try Repository.run(["scan", bad.input.path, "--rules", bad.rules.path, "--no-progress"])
         #expect(s.status == 64)
     }
 
@@ -93,7 +94,7 @@ struct RulesCLITests {
                 condition: selection | count() by sourceIPAddress > 10
             """
         try broken.write(to: f.rules.appendingPathComponent("count.yml"), atomically: true, encoding: .utf8)
-        let r = try CLI.run(["validate", "--rules", f.rules.path])
+        let r = try Repository.run(["validate", "--rules", f.rules.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("count.yml:6:16: warning:"), "\(r.stderr)")
         #expect(r.stderr.contains("[rule.aggregation]"))
@@ -101,7 +102,7 @@ struct RulesCLITests {
     }
 
     @Test func listAndCoverageShowRules() throws {
-        let list = try CLI.run(["detectors", "list", "--format", "json"])
+        let list = try Repository.run(["detectors", "list", "--format", "json"])
         #expect(list.status == 0, "\(list.stderr)")
         let rows = list.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -110,16 +111,16 @@ struct RulesCLITests {
         #expect(kms?["kind"] as? String == "rule")
         #expect(kms?["source"] as? String == "detectors/rules/aws/kms_key_deletion.yml")
         #expect(rows.first { $0["id"] as? String == "privesc.admin_policy" }?["kind"] as? String == "built-in")
-        let coverage = try CLI.run(["coverage", "--format", "json"])
+        let coverage = try Repository.run(["coverage", "--format", "json"])
         #expect(coverage.status == 0)
         let t1485 = coverage.stdout.split(separator: "\n").first { $0.contains("\"T1485\"") } ?? ""
         #expect(t1485.contains("impact.kms_key_deletion") && t1485.contains("Data Destruction"), "\(coverage.stdout)")
-        let explain = try CLI.run(["detectors", "explain", "impact.kms_key_deletion"])
+        let explain = try Repository.run(["detectors", "explain", "impact.kms_key_deletion"])
         #expect(explain.status == 0, "\(explain.stderr)")
         #expect(explain.stdout.contains("kms_key_deletion.yml"))
         #expect(explain.stdout.contains("MITRE ATT&CK: T1485, T1486"))
         #expect(explain.stdout.contains("severity: high"))
-        let text = try CLI.run(["coverage", "--no-rules"])
+        let text = try Repository.run(["coverage", "--no-rules"])
         #expect(!text.stdout.contains("impact.kms_key_deletion"))
         #expect(text.stdout.contains("T1562.008"))
     }

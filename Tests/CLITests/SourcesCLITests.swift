@@ -1,23 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Labels written by tools/gen_sources.py (corpora/<format>/labels.json).
-struct SourceLabels: Decodable {
-    struct Attack: Decodable {
-        var name: String
-        var identity_keys: [String]
-        var expected_detectors: [String]
-        var event_ids: [String]
-    }
-    struct Malformed: Decodable {
-        var file: String
-        var expected_codes: [String]
-        var good_event_ids: [String]
-    }
-    var format: String
-    var attacks: [Attack]
-    var malformed: [Malformed]
-}
 
 @Suite("Kubernetes, GCP, Azure and workflow corpora, end to end") struct SourcesCLITests {
     static let formats = ["kubernetes", "gcp", "azure", "workflow"]
@@ -39,35 +22,32 @@ struct SourceLabels: Decodable {
     func attackIsFoundWithTheExpectedDetectors(_ format: String) throws {
         let l = try labels(format)
         #expect(l.format == format)
-        let r = try CLI.run(["scan", CLI.corpus("\(format)/logs"), "--detectors", "detectors", "--no-progress"])
+        let r = try Repository.run(["scan", CLI.corpus("\(format)/logs"), "--detectors", "detectors", "--no-progress"])
         #expect(r.status == 0, "\(r.stderr.suffix(2000))")
         #expect(!r.stderr.contains(": error:"), "\(format): \(r.stderr.prefix(2000))")
         for attack in l.attacks {
             let keys = Set(attack.identity_keys)
             let ids = Set(attack.event_ids)
-            let about = r.findings.filter {
-                keys.contains($0["identity"] as? String ?? "")
-                    || !ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-            }
+            let about = r.findings(about: keys, events: ids)
             let fired = Set(about.compactMap { $0["detector"] as? String })
             let missing = Set(attack.expected_detectors).subtracting(fired)
-            #expect(missing.isEmpty, "\(format)/\(attack.name): expected detectors did not fire: \(missing.sorted())")
-            #expect(about.contains { rank($0) >= 2 }, "\(format)/\(attack.name): nothing at medium or above")
+            #expect(
+                missing.isEmpty, "\(format)/\(attack.name ?? "?"): expected detectors did not fire: \(missing.sorted())"
+            )
+            #expect(about.contains { rank($0) >= 2 }, "\(format)/\(attack.name ?? "?"): nothing at medium or above")
             let evidence = Set(about.flatMap { $0["event_ids"] as? [String] ?? [] })
-            #expect(!evidence.isDisjoint(with: ids), "\(format)/\(attack.name): evidence misses the attack's events")
+            #expect(
+                !evidence.isDisjoint(with: ids), "\(format)/\(attack.name ?? "?"): evidence misses the attack's events")
         }
         let keys = Set(l.attacks.flatMap(\.identity_keys))
         let ids = Set(l.attacks.flatMap(\.event_ids))
-        let noise = r.findings.filter {
-            !keys.contains($0["identity"] as? String ?? "") && ids.isDisjoint(with: $0["event_ids"] as? [String] ?? [])
-                && rank($0) > 1
-        }
+        let noise = r.findings(outside: keys, events: ids).filter { rank($0) > 1 }
         #expect(noise.isEmpty, "\(format): findings above low outside the attack: \(noise.map { $0["title"] ?? "" })")
     }
 
     @Test(arguments: formats)
     func benignBackgroundStaysAtOrBelowLow(_ format: String) throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("\(format)/logs/background"), "--detectors", "detectors", "--fail-on", "medium",
             "--no-progress",
         ])
@@ -92,7 +72,7 @@ struct SourceLabels: Decodable {
     }
 
     @Test func nonFinalKubernetesStagesAreCountedNotPrinted() throws {
-        let r = try CLI.run([
+        let r = try Repository.run([
             "scan", CLI.corpus("kubernetes/logs/incident"), "--detectors", "detectors", "--no-progress",
         ])
         #expect(r.stderr.contains("decode.k8s_non_final_stage="))
@@ -123,15 +103,17 @@ struct SourceLabels: Decodable {
     @Test func withoutTheMappingLangflowLinesAreUnknown() throws {
         let empty = try CLI.tempDir()
         let file = CLI.corpus("workflow/logs/incident/2026-03-11-lf-edge-loguru.jsonl.gz")
-        let mapped = try CLI.run(["scan", file, "--detectors", "detectors", "--no-progress"])
+        let mapped = try Repository.run(["scan", file, "--detectors", "detectors", "--no-progress"])
         #expect(mapped.detectors.contains("workflow.unauthenticated_execution"))
-        let unmapped = try CLI.run(["scan", file, "--detectors", "detectors", "--formats", empty.path, "--no-progress"])
+        let unmapped = try Repository.run([
+            "scan", file, "--detectors", "detectors", "--formats", empty.path, "--no-progress",
+        ])
         #expect(unmapped.findings.isEmpty)
         #expect(unmapped.stderr.contains("[decode.unknown_format]"))
     }
 
     @Test func validateChecksFormatMappings() throws {
-        let ok = try CLI.run(["validate", "--detectors", "detectors"])
+        let ok = try Repository.run(["validate", "--detectors", "detectors"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("format mapping(s), "))
         #expect(ok.stdout.contains("deployment(s), no problems"))
@@ -149,12 +131,12 @@ struct SourceLabels: Decodable {
                 template: '{method}{path}'
             """
         try bad.write(to: dir.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
-        let r = try CLI.run(["validate", "--detectors", "detectors", "--formats", dir.path])
+        let r = try Repository.run(["validate", "--detectors", "detectors", "--formats", dir.path])
         #expect(r.status == 64)
         #expect(r.stderr.contains("broken.yaml:7:"), "\(r.stderr)")
         #expect(r.stderr.contains("[config.unknown_key]"))
         #expect(r.stderr.contains("[config.value]"))
-        let scan = try CLI.run([
+        let scan = try Repository.run([
             "scan", CLI.corpus("workflow/logs/incident"), "--detectors", "detectors", "--formats", dir.path,
         ])
         #expect(scan.status == 64)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("scan --state and baseline commands, end to end") struct StateCLITests {
@@ -9,13 +10,13 @@ import Testing
         let dir = try CLI.tempDir()
         let state = dir.appendingPathComponent("state.db").path
         // Part 1: the learning period only. Nothing sensitive happens there.
-        let first = try CLI.run([
+        let first = try Repository.run([
             "scan", corpus, "--detectors", "detectors", "--until", "2025-06-08T12:00:00Z", "--state", state,
         ])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(!first.detectors.contains("credentials.exfiltration"))
         // Part 2: the rest; the baseline comes from the state file.
-        let second = try CLI.run([
+        let second = try Repository.run([
             "scan", corpus, "--detectors", "detectors", "--since", "2025-06-08T12:00:00Z", "--state", state,
         ])
         #expect(second.status == 0, "\(second.stderr)")
@@ -28,22 +29,22 @@ import Testing
         #expect(explanation?.contains("days of baseline") == true)
 
         // The same files again: all skipped, nothing new.
-        let again = try CLI.run(["scan", corpus, "--detectors", "detectors", "--state", state])
+        let again = try Repository.run(["scan", corpus, "--detectors", "detectors", "--state", state])
         #expect(again.status == 0)
         #expect(again.findings.isEmpty)
         #expect(again.stderr.contains("already scanned"))
 
-        let show = try CLI.run(["baseline", "show", role, "--state", state])
+        let show = try Repository.run(["baseline", "show", role, "--state", state])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("langflow-server"))
         #expect(show.stdout.contains("APIs:"))
-        let export = try CLI.run(["baseline", "export", "--state", state])
+        let export = try Repository.run(["baseline", "export", "--state", state])
         #expect(export.status == 0)
         let json = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8))
         #expect((json as? [Any])?.isEmpty == false)
-        let list = try CLI.run(["baseline", "list", "--state", state])
+        let list = try Repository.run(["baseline", "list", "--state", state])
         #expect(list.stdout.split(separator: "\n").contains(Substring(role)))
-        let missing = try CLI.run(["baseline", "show", "arn:aws:iam::1:role/none", "--state", state])
+        let missing = try Repository.run(["baseline", "show", "arn:aws:iam::1:role/none", "--state", state])
         #expect(missing.status == 1)
     }
 
@@ -66,13 +67,13 @@ import Testing
         let summary: ([[String: Any]]) -> [String] = { fs in
             fs.map { "\($0["title"] ?? "") ×\($0["count"] ?? "") \($0["event_ids"] ?? "")" }
         }
-        let whole = try CLI.run(["scan", a.path, b.path, "--detectors", "detectors"])
+        let whole = try Repository.run(["scan", a.path, b.path, "--detectors", "detectors"])
         #expect(whole.status == 0, "\(whole.stderr)")
         #expect(whole.findings.count == 2, "the first StopLogging and the follow-up of its repeat")
 
         let state = dir.appendingPathComponent("state.db").path
-        let first = try CLI.run(["scan", a.path, "--detectors", "detectors", "--state", state])
-        let second = try CLI.run(["scan", b.path, "--detectors", "detectors", "--state", state])
+        let first = try Repository.run(["scan", a.path, "--detectors", "detectors", "--state", state])
+        let second = try Repository.run(["scan", b.path, "--detectors", "detectors", "--state", state])
         #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
         #expect(
             second.findings.count == 1, "the duplicate is dropped and the repeat folds: \(summary(second.findings))")
@@ -84,7 +85,7 @@ import Testing
         let dir = try CLI.tempDir()
         let bad = dir.appendingPathComponent("garbage.db")
         try Data("this is not sqlite, not at all, really".utf8).write(to: bad)
-        let r = try CLI.run(["scan", corpus, "--detectors", "detectors", "--state", bad.path])
+        let r = try Repository.run(["scan", corpus, "--detectors", "detectors", "--state", bad.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("[state."))
         #expect(r.findings.isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("URL inputs and --version, end to end") struct UsageCLITests {
@@ -8,7 +9,7 @@ import Testing
         ["investigate", "role/web-app", "gs://bucket/AWSLogs"],
     ])
     func anUnknownSchemeIsAUsageErrorNamingWhatIsSupported(_ args: [String]) throws {
-        let r = try CLI.run(args + ["--detectors", "detectors"])
+        let r = try Repository.run(args + ["--detectors", "detectors"])
         #expect(r.status == 64, "\(r.stderr)")
         let scheme = (args.first { $0.contains("://") } ?? "").components(separatedBy: "://")[0]
         #expect(r.stderr.contains("input scheme \(scheme):// is not supported"), "\(r.stderr)")
@@ -22,8 +23,8 @@ import Testing
         try FileManager.default.createDirectory(
             at: dir.appendingPathComponent("s3:"), withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("s3:/x.json")
-        try Records.file([Records.stopLogging()]).write(to: file)
-        let r = try CLI.run(["scan", dir.path + "/s3://x.json", "--detectors", "detectors"])
+        try CloudTrailRecord.file([Records.stopLogging()]).write(to: file)
+        let r = try Repository.run(["scan", dir.path + "/s3://x.json", "--detectors", "detectors"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.detectors.contains("evasion.cloudtrail_tampering"))
     }
@@ -33,13 +34,13 @@ import Testing
         let config = dir.appendingPathComponent("watch.yaml")
         try "version: 1\nstate: s.db\ninputs:\n  - path: s3://bucket/AWSLogs\n".write(
             to: config, atomically: true, encoding: .utf8)
-        let r = try CLI.run(["watch", "--config", config.path, "--check-config", "--detectors", "detectors"])
+        let r = try Repository.run(["watch", "--config", config.path, "--check-config", "--detectors", "detectors"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("watch.yaml:4:") && r.stderr.contains("[config.unsupported_scheme]"), "\(r.stderr)")
     }
 
     @Test func versionPrintsVersionCommitAndDate() throws {
-        let r = try CLI.run(["--version"])
+        let r = try Repository.run(["--version"])
         #expect(r.status == 0)
         let line = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // A plain `swift build` says "dev"; scripts/release.sh stamps the commit and the date.
@@ -50,9 +51,9 @@ import Testing
     @Test func findingsCarryTheVersionAsTheirLastFact() throws {
         let dir = try CLI.tempDir()
         let file = dir.appendingPathComponent("a.json")
-        try Records.file([Records.stopLogging()]).write(to: file)
-        let r = try CLI.run(["scan", file.path, "--detectors", "detectors"])
-        let version = try CLI.run(["--version"]).stdout.split(separator: " ")[1]
+        try CloudTrailRecord.file([Records.stopLogging()]).write(to: file)
+        let r = try Repository.run(["scan", file.path, "--detectors", "detectors"])
+        let version = try Repository.run(["--version"]).stdout.split(separator: " ")[1]
         #expect(!r.findings.isEmpty)
         for line in r.stdout.split(separator: "\n") {
             #expect(line.contains(#""trailhound_version":"\#(version)"},"mitre":"#), "\(line)")

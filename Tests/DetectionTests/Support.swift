@@ -3,6 +3,7 @@ import Config
 import Detection
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 /// A detector for exercising the loader and the engine: records the operations it
@@ -111,29 +112,25 @@ func loadProbe(_ yaml: String, file: String = "probe.yaml") -> (LoadedDetector?,
 }
 
 /// A fresh temporary directory, removed by the caller.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "trailhound-detection-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+func temporaryDirectory() throws -> String { try Repository.temporaryDirectory("trailhound-detection").path }
 
-/// Test events.
+/// The detection tests' defaults for `TestEvents.event` (TestSupport): a role `app` calling
+/// service `test` at `t0 + minute`.
 enum Events {
     /// 2026-01-01T00:00:00Z.
-    static let t0: Int64 = 1_767_225_600_000
+    static let t0 = TestEvents.t0
 
     /// An event by role `role` at `t0 + minute`.
     static func make(
         _ operation: String, minute: Int = 0, role: String = "app", error: String = "",
         ip: String = "10.1.2.3", params: [String: String] = [:], id: String? = nil, account: String = "111122223333"
     ) -> Event {
-        Event(
-            time: t0 + Int64(minute) * 60_000, account: account, region: "us-east-1",
+        TestEvents.event(
+            time: t0 + Int64(minute) * 60_000,
             identity: Identity(key: "arn:aws:iam::\(account):role/\(role)", type: .assumedRole, displayName: role),
-            action: Action(service: "test", operation: operation),
-            source: Source(kind: .ip, raw: ip, ips: [ip]),
-            userAgent: UserAgent(raw: "aws-cli/2", family: .awsCLI),
-            outcome: error.isEmpty ? .success : Outcome(errorCode: error),
-            parameters: params, eventId: id ?? UUID().uuidString)
+            service: "test", operation: operation, source: Source(kind: .ip, raw: ip, ips: [ip]),
+            userAgent: UserAgent(raw: "aws-cli/2", family: .awsCLI), account: account,
+            outcome: error.isEmpty ? .success : Outcome(errorCode: error), parameters: params,
+            eventId: id ?? UUID().uuidString)
     }
 }

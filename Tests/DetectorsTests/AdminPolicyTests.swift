@@ -1,6 +1,7 @@
 import Detection
 import Detectors
 import EventModel
+import TestSupport
 import Testing
 
 @Suite struct AdminPolicyTests {
@@ -132,7 +133,7 @@ import Testing
         let passRole = #"{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}"#
         #expect(try run("PutRolePolicy", ["roleName": "r", "policyDocument": passRole]).isEmpty)
         let edit = withSetting("dangerous_actions", #"["iam:PassRole"]"#)
-        let yaml = edit(try Repo.yaml(id))
+        let yaml = edit(try Repository.detectorYAML(id))
         let trimmed = yaml.replacingOccurrences(
             of: "\n    - \"*\"\n    - \"iam:*\"\n    - \"sts:AssumeRole\"", with: "")
         #expect(

@@ -3,6 +3,7 @@ import Detection
 import Detectors
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 /// Consistency over every built-in detector: what its type declares, its YAML, its files.
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func everyTypeHasAYAMLFileNamedAfterItsIdAndViceVersa() throws {
-        let set = DetectorLoader.load(directory: Repo.detectorsDirectory, registry: Registry.all)
+        let set = DetectorLoader.load(directory: Repository.detectorsDirectory.path, registry: Registry.all)
         #expect(set.issues.isEmpty, "\(set.issues.map(\.description))")
         let loaded = Set(set.detectors.map(\.spec.id))
         for d in Registry.all { #expect(loaded.contains(d.id), "no detectors/\(d.id).yaml") }
@@ -60,7 +61,7 @@ import Testing
     @Test(arguments: Registry.all.map { $0.id })
     func yamlRepeatsTheDeclaredFacts(_ id: String) throws {
         let d = try #require(Registry.type(id: id))
-        let text = try Repo.yaml(d.id)
+        let text = try Repository.detectorYAML(d.id)
         let sink = IssueSink()
         let loaded = try #require(DetectorLoader.load(yaml: text, file: d.id, registry: Registry.all, sink: sink))
         #expect(sink.issues.isEmpty, "\(sink.issues)")
@@ -85,10 +86,10 @@ import Testing
         let d = try #require(Registry.type(id: id))
         let name = String(describing: d)
         #expect(!name.hasSuffix("Detector"), "built-in detector types carry no Detector suffix")
-        let test = Repo.root + "/Tests/DetectorsTests/\(name)Tests.swift"
+        let test = Repository.root.path + "/Tests/DetectorsTests/\(name)Tests.swift"
         #expect(FileManager.default.fileExists(atPath: test), "missing \(test)")
         let folders = ["Rules", "Baselines", "Kubernetes", "Workflow"]
-        let paths = folders.map { Repo.root + "/Sources/Detectors/\($0)/\(name).swift" }
+        let paths = folders.map { Repository.root.path + "/Sources/Detectors/\($0)/\(name).swift" }
         let path = try #require(paths.first { FileManager.default.fileExists(atPath: $0) }, "no source of \(name)")
         let source = try String(contentsOfFile: path, encoding: .utf8)
         // One explanation: the type's doc comment does not copy it.

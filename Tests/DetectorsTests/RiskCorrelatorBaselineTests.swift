@@ -2,43 +2,44 @@ import Baselines
 import Detection
 import Detectors
 import EventModel
+import TestSupport
 import Testing
 
 @Suite("RiskCorrelator")
 struct RiskCorrelatorBaselineTests {
     @Test("new user agent + new API + secret burst for one identity: facts added, one step at most, never above medium")
     func coincide() throws {
-        let h = try BaselineHarness(RegistryBaselineTests.ids, stages: [RiskCorrelator()])
+        let h = try Harness(RegistryBaselineTests.ids, stages: [RiskCorrelator()])
         h.feed(
             BL.series(days: 9, every: 10 * 60_000) { t, i in
-                BL.ev(
+                TestEvents.ev(
                     t, service: "secretsmanager", op: "GetSecretValue",
                     resources: [Resource(kind: .secret, id: "app/\(i % 2)")])
             })
         let after = BL.t0 + 9 * BL.dayMs
         h.feed(
-            BL.ev(
+            TestEvents.ev(
                 after, service: "secretsmanager", op: "GetSecretValue", ua: .pythonRequests,
                 resources: [Resource(kind: .secret, id: "app/0")]))
         let ua = try #require(h.findings("identity.new_user_agent").first)
         #expect(ua.severity == .medium)
-        #expect(ua.blFact("risk_score") == nil)
-        h.feed(BL.ev(after + 60_000, service: "sts", op: "GetCallerIdentity", ua: .pythonRequests))
+        #expect(ua.fact("risk_score") == nil)
+        h.feed(TestEvents.ev(after + 60_000, service: "sts", op: "GetCallerIdentity", ua: .pythonRequests))
         for i in 0..<6 {
             h.feed(
-                BL.ev(
+                TestEvents.ev(
                     after + 120_000 + Int64(i) * 1000, service: "secretsmanager", op: "GetSecretValue",
                     ua: .pythonRequests, resources: [Resource(kind: .secret, id: "prod/\(i)")]))
         }
         let burst = try #require(h.findings("secrets.enumeration").first)
         #expect(burst.severity == .high, "correlation never makes a finding critical")
-        #expect(Int(burst.blFact("risk_score") ?? "0")! >= 8)
-        #expect(burst.blFact("correlated_detectors")?.contains("identity.new_user_agent") == true)
+        #expect(Int(burst.fact("risk_score") ?? "0")! >= 8)
+        #expect(burst.fact("correlated_detectors")?.contains("identity.new_user_agent") == true)
         #expect(!burst.explanation.contains("severity raised"))
         h.finish()
         let api = try #require(h.findings("identity.new_api").first { $0.key == "sts:GetCallerIdentity" })
         #expect(api.severity == .medium)
-        #expect(api.blFact("correlated_detectors")?.contains("identity.new_user_agent") == true)
+        #expect(api.fact("correlated_detectors")?.contains("identity.new_user_agent") == true)
     }
 
     @Test("signals outside the window or for other identities are not combined; identities are bounded")

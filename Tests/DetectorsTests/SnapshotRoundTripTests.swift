@@ -61,7 +61,7 @@ struct RoundTripCase: Sendable, CustomTestStringConvertible {
 
     /// The detector loaded from its YAML file, with dedup off.
     func load() throws -> LoadedDetector {
-        let yaml = try Repo.yaml(id).split(separator: "\n", omittingEmptySubsequences: false).map {
+        let yaml = try Repository.detectorYAML(id).split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasPrefix("dedup_window:") ? "dedup_window: 0s" : String($0)
         }.joined(separator: "\n")
         let sink = IssueSink()
@@ -184,7 +184,7 @@ struct SnapshotRoundTripTests {
             w.uint(list.count)
             for s in list { w.string(s) }
         }
-        let h = try BaselineHarness(["secrets.enumeration"])
+        let h = try Harness(["secrets.enumeration"])
         h.engine.restoreDetectors(["secrets.enumeration": w.bytes])
         h.finish()
         let f = try #require(h.findings.first)
@@ -217,29 +217,30 @@ enum SnapshotCases {
         let dev = BL.roleKey("developer")
         let ops = ["ListObjectsV2", "GetObject", "PutObject"]
         var events = BL.series(days: 9, every: 5 * 60_000) { t, i in
-            BL.ev(t, identity: dev, service: "s3", op: ops[i % 3])
+            TestEvents.ev(t, identity: dev, service: "s3", op: ops[i % 3])
         }
-        events += BL.series(days: 9, every: 60 * 60_000) { t, _ in BL.ev(t, identity: BL.roleKey("worker")) }
+        events += BL.series(days: 9, every: 60 * 60_000) { t, _ in TestEvents.ev(t, identity: BL.roleKey("worker")) }
         events.sort { $0.time < $1.time }
         let focus = events.count
         let reads = DiscoveryBurstTests.reads
         for i in 0..<30 {
             let t = after + Int64(i) * 10_000
-            events.append(BL.ev(t, identity: dev, service: reads[i * 2].0, op: reads[i * 2].1))
+            events.append(TestEvents.ev(t, identity: dev, service: reads[i * 2].0, op: reads[i * 2].1))
             if i % 2 == 0 {
                 events.append(
-                    BL.ev(t + 2_000, identity: dev, service: "iam", op: "CreateUser\(i)", error: "AccessDenied"))
+                    TestEvents.ev(t + 2_000, identity: dev, service: "iam", op: "CreateUser\(i)", error: "AccessDenied")
+                )
             }
             if i % 3 == 0 {
                 events.append(
-                    BL.ev(
+                    TestEvents.ev(
                         t + 4_000, identity: BL.roleKey("worker"), service: "iam", op: "AttachRolePolicy",
                         error: "AccessDenied"))
             }
         }
         for i in 0..<25 {
             let (s, op) = reads[(i * 3 + 1) % reads.count]
-            events.append(BL.ev(after + 20 * 60_000 + Int64(i) * 5_000, identity: dev, service: s, op: op))
+            events.append(TestEvents.ev(after + 20 * 60_000 + Int64(i) * 5_000, identity: dev, service: s, op: op))
         }
         return RoundTripCase(id: "discovery.burst", events: events, focus: focus)
     }
@@ -254,28 +255,29 @@ enum SnapshotCases {
     static func secrets() -> RoundTripCase {
         var events = BL.series(days: 9, every: 5 * 60_000) { t, i in
             i % 3 == 2
-                ? BL.ev(t)
-                : BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
+                ? TestEvents.ev(t)
+                : TestEvents.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("app/\(i % 3)"))
         }
         let focus = events.count
-        events.append(BL.ev(after, service: "secretsmanager", op: "ListSecrets"))
+        events.append(TestEvents.ev(after, service: "secretsmanager", op: "ListSecrets"))
         for i in 0..<20 {
             let t = after + 30_000 + Int64(i) * 6_000
-            events.append(BL.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("prod/x-\(i)")))
             events.append(
-                BL.ev(
+                TestEvents.ev(t, service: "secretsmanager", op: "GetSecretValue", resources: secret("prod/x-\(i)")))
+            events.append(
+                TestEvents.ev(
                     t + 1_000, identity: BL.roleKey("fresh"), service: "secretsmanager", op: "GetSecretValue",
                     resources: secret("s-\(i)")))
         }
         for i in 0..<12 {
             events.append(
-                BL.ev(
+                TestEvents.ev(
                     after + 20 * 60_000 + Int64(i) * 100 * 60_000, service: "ssm", op: "GetParameter",
                     resources: [Resource(kind: .parameter, id: "/prod/param-\(i)")]))
         }
         for i in 0..<11 {
             events.append(
-                BL.ev(
+                TestEvents.ev(
                     after + 26 * BL.hourMs + Int64(i) * 30 * 60_000, service: "ssm", op: "GetParameter",
                     resources: [Resource(kind: .parameter, id: "/prod/late-\(i)")]))
         }
@@ -288,23 +290,23 @@ enum SnapshotCases {
         let role = BL.roleKey("app-instance")
         let dev = BL.roleKey("developer")
         var events = BL.series(days: 9, every: 10 * 60_000) { t, i in
-            BL.ev(
+            TestEvents.ev(
                 t, identity: role, ip: "10.0.2.\(i % 20 + 10)", accessKey: "ASIAOLD\(i / 36)", instance: "i-0abc",
                 session: "i-0abc")
         }
         let focus = events.count
         let t = BL.t0 + 9 * BL.dayMs
         func stolen(_ dt: Int64, _ ip: String) -> Event {
-            BL.ev(t + dt, identity: role, ip: ip, accessKey: "ASIASTOLEN1", instance: "i-0abc")
+            TestEvents.ev(t + dt, identity: role, ip: ip, accessKey: "ASIASTOLEN1", instance: "i-0abc")
         }
         events += [
-            stolen(0, "10.0.2.15"), BL.ev(t + 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
+            stolen(0, "10.0.2.15"), TestEvents.ev(t + 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
             stolen(20 * 60_000, "198.51.100.7"), stolen(21 * 60_000, "10.0.2.16"),
-            BL.ev(t + 22 * 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
+            TestEvents.ev(t + 22 * 60_000, identity: dev, ip: "203.0.113.10", accessKey: "ASIADEV1"),
             stolen(23 * 60_000, "192.0.2.44"),
-            BL.ev(t + 24 * 60_000, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV1"),
+            TestEvents.ev(t + 24 * 60_000, identity: dev, ip: "192.0.2.200", accessKey: "ASIADEV1"),
             stolen(25 * 60_000, "198.51.100.8"),
-            BL.ev(t + 26 * 60_000, identity: dev, ip: "198.18.0.1", accessKey: "ASIADEV1"),
+            TestEvents.ev(t + 26 * 60_000, identity: dev, ip: "198.18.0.1", accessKey: "ASIADEV1"),
             stolen(90 * 60_000, "203.0.113.99"),
         ]
         return RoundTripCase(id: "credentials.exfiltration", events: events, focus: focus)

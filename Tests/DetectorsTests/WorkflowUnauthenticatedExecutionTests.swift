@@ -1,6 +1,7 @@
 import Detection
 import Detectors
 import EventModel
+import TestSupport
 import Testing
 
 @Suite struct WorkflowUnauthenticatedExecutionTests {

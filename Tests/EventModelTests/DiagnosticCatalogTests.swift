@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 /// The diagnostics reference is generated from `DiagnosticCatalog`, and every
@@ -7,8 +8,7 @@ import Testing
 /// fallen behind the code).
 @Suite("Diagnostic catalogue")
 struct DiagnosticCatalogTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
 
     /// Every `"area.code"` literal in Sources/, for the areas diagnostics and errors use.
     static func codesInSources() throws -> [String: String] {

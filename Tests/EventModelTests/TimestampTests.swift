@@ -34,6 +34,17 @@ import Testing
         #expect(Timestamp.format(1_704_067_200_005) == "2024-01-01T00:00:00.005Z")
     }
 
+    /// The byte-wise formatter writes what the interpolated one it replaced wrote: years
+    /// without padding, two-digit fields, three-digit milliseconds only when non-zero.
+    @Test(arguments: [
+        (Int64(-62_135_596_800_000), "1-01-01T00:00:00Z"), (Int64(-30_610_310_400_000), "999-12-31T00:00:00Z"),
+        (Int64(-1), "1969-12-31T23:59:59.999Z"), (Int64(253_402_300_799_010), "9999-12-31T23:59:59.010Z"),
+        (Int64(253_402_300_800_000), "10000-01-01T00:00:00Z"), (Int64(1_709_208_000_100), "2024-02-29T12:00:00.100Z"),
+    ])
+    func formatsEdgesOfTheRange(_ ms: Int64, _ text: String) {
+        #expect(Timestamp.format(ms) == text)
+    }
+
     @Test func hourOfWeekStartsMonday() {
         // 2024-01-01 was a Monday.
         #expect(Timestamp.hourOfWeek(1_704_067_200_000) == 0)

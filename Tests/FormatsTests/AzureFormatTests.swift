@@ -1,29 +1,13 @@
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Formats
 
-/// Hand-written Azure records (diagnostic-settings export and REST shapes from Microsoft's schema docs).
-enum AzureFixture {
-    static let managedIdentityClaims =
-        #"{"http://schemas.microsoft.com/identity/claims/objectidentifier":"6b6d44f0-b13a-46a0-bfde-161324d4c34d","appid":"770797c4-e05a-43f9-bda2-1f1f379987ae","idtyp":"app","xms_mirid":"/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourcegroups/web/providers/Microsoft.ManagedIdentity/userAssignedIdentities/web-mi"}"#
-
-    static func record(
-        op: String = "MICROSOFT.KEYVAULT/VAULTS/SECRETS/READ",
-        resource: String =
-            "/SUBSCRIPTIONS/0B1F6471-1BF0-4DDA-AEC3-111122223333/RESOURCEGROUPS/WEB/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV-PROD/SECRETS/DB-PASSWORD",
-        result: String = "Success", signature: String = "Succeeded.OK", category: String = "Administrative",
-        identity: String = #"{"claims":\#(managedIdentityClaims)}"#, properties: String = #"{"statusCode":"OK"}"#,
-        ip: String = "203.0.113.60"
-    ) -> String {
-        #"{"time":"2026-03-01T10:00:00.0000000Z","resourceId":"\#(resource)","operationName":"\#(op)","category":"\#(category)","resultType":"\#(result)","resultSignature":"\#(signature)","durationMs":"120","callerIpAddress":"\#(ip)","correlationId":"c0ffee00-0000-4000-8000-000000000001","identity":\#(identity),"level":"Information","location":"eastus","properties":\#(properties)}"#
-    }
-}
-
 @Suite struct AzureFormatTests {
     @Test func keyVaultSecretReadByManagedIdentity() throws {
-        let e = try #require(event(AzureFixture.record()))
+        let e = try #require(event(AzureRecord.record()))
         #expect(e.provider == .azure)
         #expect(e.time == Timestamp.parse("2026-03-01T10:00:00Z"))
         #expect(e.identity.key == "azure:6b6d44f0-b13a-46a0-bfde-161324d4c34d")
@@ -41,8 +25,8 @@ enum AzureFixture {
         #expect(e.parameter("claims.appid") == "770797c4-e05a-43f9-bda2-1f1f379987ae")
         #expect(e.eventId.hasPrefix("az-"))
         // The same record delivered twice keeps its id (engine dedup), another record does not.
-        #expect(event(AzureFixture.record())?.eventId == e.eventId)
-        #expect(event(AzureFixture.record(ip: "203.0.113.61"))?.eventId != e.eventId)
+        #expect(event(AzureRecord.record())?.eventId == e.eventId)
+        #expect(event(AzureRecord.record(ip: "203.0.113.61"))?.eventId != e.eventId)
     }
 
     @Test func restShapeWithValueObjectsAndCaller() throws {
@@ -63,7 +47,7 @@ enum AzureFixture {
     @Test func failuresAndAuthorizationErrors() throws {
         let denied = try #require(
             event(
-                AzureFixture.record(
+                AzureRecord.record(
                     result: "Failure", signature: "Forbidden.AuthorizationFailed",
                     properties:
                         #"{"statusCode":"Forbidden","statusMessage":"{\"error\":{\"code\":\"AuthorizationFailed\"}}"}"#)
@@ -71,16 +55,16 @@ enum AzureFixture {
         #expect(denied.outcome.errorCode == "Forbidden")
         #expect(denied.outcome.isAccessDenied)
         let byCode = try #require(
-            event(AzureFixture.record(result: "Failed", signature: "AuthorizationFailed", properties: "{}")))
+            event(AzureRecord.record(result: "Failed", signature: "AuthorizationFailed", properties: "{}")))
         #expect(byCode.outcome.errorCode == "Forbidden.AuthorizationFailed" && byCode.outcome.isAccessDenied)
         let conflict = try #require(
-            event(AzureFixture.record(result: "Failure", signature: "Failed", properties: #"{"statusCode":409}"#)))
+            event(AzureRecord.record(result: "Failure", signature: "Failed", properties: #"{"statusCode":409}"#)))
         #expect(conflict.outcome.errorCode == "Conflict")
     }
 
     @Test func startedRecordsAreOmitted() {
         for r in ["Start", "Started", "Accept"] {
-            guard case .omitted(let reason) = decode(AzureFixture.record(result: r)) else {
+            guard case .omitted(let reason) = decode(AzureRecord.record(result: r)) else {
                 Issue.record("\(r) not omitted")
                 continue
             }
@@ -89,7 +73,7 @@ enum AzureFixture {
     }
 
     @Test func keyVaultDataPlaneSecretGet() throws {
-        let rec = AzureFixture.record(
+        let rec = AzureRecord.record(
             op: "SecretGet",
             resource:
                 "/SUBSCRIPTIONS/0B1F6471-1BF0-4DDA-AEC3-111122223333/RESOURCEGROUPS/WEB/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/KV-PROD",
@@ -112,7 +96,7 @@ enum AzureFixture {
     @Test func storageListKeysIsASecretRead() throws {
         let e = try #require(
             event(
-                AzureFixture.record(
+                AzureRecord.record(
                     op: "MICROSOFT.STORAGE/STORAGEACCOUNTS/LISTKEYS/ACTION",
                     resource:
                         "/SUBSCRIPTIONS/S/RESOURCEGROUPS/DATA/PROVIDERS/MICROSOFT.STORAGE/STORAGEACCOUNTS/BACKUPS01")))
@@ -133,9 +117,9 @@ enum AzureFixture {
     }
 
     @Test func callerAddressWithPortAndMissingTime() throws {
-        let e = try #require(event(AzureFixture.record(ip: "203.0.113.7:51234")))
+        let e = try #require(event(AzureRecord.record(ip: "203.0.113.7:51234")))
         #expect(e.source.ips == ["203.0.113.7"] && e.source.raw == "203.0.113.7:51234")
-        let noTime = AzureFixture.record().replacingOccurrences(
+        let noTime = AzureRecord.record().replacingOccurrences(
             of: #""time":"2026-03-01T10:00:00.0000000Z","#, with: #""time":"soon","#)
         #expect(failure(noTime)?.code == DecodeCode.missingField)
     }

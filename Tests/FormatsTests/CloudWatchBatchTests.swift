@@ -1,5 +1,6 @@
 import EventModel
 import Formats
+import TestSupport
 import Testing
 
 /// CloudWatch Logs subscription batches: every `logEvents[].message` becomes a record.
@@ -9,7 +10,7 @@ import Testing
         -> String
     {
         let events = messages.enumerated().map { i, m in
-            #"{"id":"\#(i)","timestamp":1772359200000,"message":\#(K8sFixture.quoted(m))}"#
+            #"{"id":"\#(i)","timestamp":1772359200000,"message":\#(KubernetesRecord.quoted(m))}"#
         }
         return #"{"messageType":"\#(type)","owner":"444455556666","logGroup":"\#(logGroup)","logStream":"s","#
             + #""subscriptionFilters":["f"],"logEvents":[\#(events.joined(separator: ","))]}"#
@@ -32,8 +33,8 @@ import Testing
     func cloudTrailMessages() {
         let list = results(
             batch([
-                Fixture.record(["eventID": #""id-1""#]),
-                Fixture.record(["eventID": #""id-2""#, "eventName": #""ListUsers""#]),
+                CloudTrailRecord.record(["eventID": #""id-1""#]),
+                CloudTrailRecord.record(["eventID": #""id-2""#, "eventName": #""ListUsers""#]),
             ]))
         let got = events(list)
         #expect(got.map(\.eventId) == ["id-1", "id-2"])
@@ -43,7 +44,8 @@ import Testing
 
     @Test("EKS audit messages get their cluster from logGroup and their account from owner")
     func eksAuditMessages() throws {
-        let e = try #require(events(results(batch([K8sFixture.audit()], logGroup: "/aws/eks/prod-eks/cluster"))).first)
+        let e = try #require(
+            events(results(batch([KubernetesRecord.audit()], logGroup: "/aws/eks/prod-eks/cluster"))).first)
         #expect(e.provider == .kubernetes)
         #expect(e.parameter("cluster") == "prod-eks")
         #expect(e.account == "444455556666")
@@ -54,7 +56,8 @@ import Testing
     func brokenMessageFailsAlone() {
         let list = results(
             batch([
-                Fixture.record(["eventID": #""ok-1""#]), "{\"eventVersion\":", Fixture.record(["eventID": #""ok-2""#]),
+                CloudTrailRecord.record(["eventID": #""ok-1""#]), "{\"eventVersion\":",
+                CloudTrailRecord.record(["eventID": #""ok-2""#]),
             ]))
         #expect(list.count == 3)
         #expect(events(list).map(\.eventId) == ["ok-1", "ok-2"])
@@ -77,7 +80,7 @@ import Testing
             return
         }
         #expect(d.message.contains("no message"))
-        let nested = results(batch([batch([Fixture.record()])]))
+        let nested = results(batch([batch([CloudTrailRecord.record()])]))
         guard case .failed(let n) = nested.first else {
             Issue.record("a batch inside a message must fail")
             return

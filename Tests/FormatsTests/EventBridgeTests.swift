@@ -1,4 +1,5 @@
 import EventModel
+import TestSupport
 import Testing
 
 @testable import Formats
@@ -9,7 +10,7 @@ import Testing
     }
 
     @Test func apiCallEnvelopeDecodesDetail() throws {
-        let e = try #require(event(Self.envelope(detail: Fixture.record())))
+        let e = try #require(event(Self.envelope(detail: CloudTrailRecord.record())))
         #expect(e.action.key == "iam:CreateUser")
         #expect(e.identity.key == "arn:aws:iam::111122223333:user/alice")
         #expect(e.time == 1_709_294_400_000)  // the record's own time wins
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func envelopeFillsMissingTimeAccountRegion() throws {
-        let detail = Fixture.record([
+        let detail = CloudTrailRecord.record([
             "eventTime": nil, "recipientAccountId": nil, "awsRegion": nil, "userIdentity": nil,
         ])
         let e = try #require(event(Self.envelope(detail: detail)))
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func consoleSignInDetailType() throws {
-        let detail = Fixture.record([
+        let detail = CloudTrailRecord.record([
             "eventSource": #""signin.amazonaws.com""#, "eventName": #""ConsoleLogin""#,
             "responseElements": #"{"ConsoleLogin":"Success"}"#,
             "additionalEventData":

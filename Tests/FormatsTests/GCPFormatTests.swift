@@ -1,26 +1,13 @@
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Formats
 
-/// Hand-written Cloud Audit Log entries (LogEntry + AuditLog shapes from Google's reference).
-enum GCPFixture {
-    static func entry(
-        method: String = "google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion",
-        service: String = "secretmanager.googleapis.com",
-        resource: String = "projects/shop-prod/secrets/db-pass/versions/latest",
-        auth: String =
-            #"{"principalEmail":"app@shop-prod.iam.gserviceaccount.com","serviceAccountKeyName":"//iam.googleapis.com/projects/shop-prod/serviceAccounts/app@shop-prod.iam.gserviceaccount.com/keys/0a1b2c3d"}"#,
-        status: String = "{}", log: String = "data_access", extra: String = ""
-    ) -> String {
-        #"{"insertId":"1a2b3c4d","logName":"projects/shop-prod/logs/cloudaudit.googleapis.com%2F\#(log)","protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","authenticationInfo":\#(auth),"authorizationInfo":[{"granted":true,"permission":"secretmanager.versions.access","resource":"\#(resource)"}],"methodName":"\#(method)","requestMetadata":{"callerIp":"203.0.113.50","callerSuppliedUserAgent":"grpc-python/1.60.0 gl-python/3.11.4 gccl/2.16.0,gzip(gfe)"},"resourceName":"\#(resource)","serviceName":"\#(service)","status":\#(status)\#(extra)},"resource":{"type":"audited_resource","labels":{"method":"\#(method)","project_id":"shop-prod","service":"\#(service)"}},"severity":"INFO","timestamp":"2026-03-01T10:00:00.123456789Z","receiveTimestamp":"2026-03-01T10:00:01.2Z"}"#
-    }
-}
-
 @Suite struct GCPFormatTests {
     @Test func secretAccessWithServiceAccountKey() throws {
-        let e = try #require(event(GCPFixture.entry()))
+        let e = try #require(event(GCPRecord.entry()))
         #expect(e.provider == .gcp)
         #expect(e.time == Timestamp.parse("2026-03-01T10:00:00.123Z"))
         #expect(e.identity.key == "gcp:app@shop-prod.iam.gserviceaccount.com")
@@ -42,33 +29,33 @@ enum GCPFixture {
     @Test func permissionDeniedCountsAsAccessDenied() throws {
         let e = try #require(
             event(
-                GCPFixture.entry(status: #"{"code":7,"message":"Permission 'secretmanager.versions.access' denied"}"#)))
+                GCPRecord.entry(status: #"{"code":7,"message":"Permission 'secretmanager.versions.access' denied"}"#)))
         #expect(e.outcome.errorCode == "Forbidden.PERMISSION_DENIED")
         #expect(e.outcome.isAccessDenied)
         #expect(e.outcome.errorMessage.hasPrefix("Permission"))
-        let unauth = try #require(event(GCPFixture.entry(status: #"{"code":16}"#)))
+        let unauth = try #require(event(GCPRecord.entry(status: #"{"code":16}"#)))
         #expect(unauth.outcome.isAccessDenied)
-        let notFound = try #require(event(GCPFixture.entry(status: #"{"code":5}"#)))
+        let notFound = try #require(event(GCPRecord.entry(status: #"{"code":5}"#)))
         #expect(notFound.outcome.errorCode == "NOT_FOUND" && !notFound.outcome.isAccessDenied)
     }
 
     @Test func delegationChainKeepsTheImpersonator() throws {
         let auth =
             #"{"principalEmail":"deployer@shop-prod.iam.gserviceaccount.com","serviceAccountDelegationInfo":[{"firstPartyPrincipal":{"principalEmail":"mallory@example.com"}},{"firstPartyPrincipal":{"principalEmail":"hop@shop-prod.iam.gserviceaccount.com"}}]}"#
-        let e = try #require(event(GCPFixture.entry(auth: auth)))
+        let e = try #require(event(GCPRecord.entry(auth: auth)))
         #expect(e.identity.key == "gcp:deployer@shop-prod.iam.gserviceaccount.com")
         #expect(e.parameter("impersonator.principalEmail") == "mallory@example.com")
         #expect(e.parameter("authenticationInfo.serviceAccountDelegationInfo")?.contains("hop@") == true)
     }
 
     @Test func usersAnonymousAndSubjects() throws {
-        let user = try #require(event(GCPFixture.entry(auth: #"{"principalEmail":"alice@example.com"}"#)))
+        let user = try #require(event(GCPRecord.entry(auth: #"{"principalEmail":"alice@example.com"}"#)))
         #expect(user.identity.type == .user && user.identity.keyKind == .none)
-        let anon = try #require(event(GCPFixture.entry(auth: "{}")))
+        let anon = try #require(event(GCPRecord.entry(auth: "{}")))
         #expect(anon.identity.key == "gcp:anonymous" && anon.identity.type == .anonymous)
         let subject = try #require(
             event(
-                GCPFixture.entry(
+                GCPRecord.entry(
                     auth:
                         #"{"principalSubject":"principal://iam.googleapis.com/locations/global/workforcePools/p/subject/x"}"#
                 )))
@@ -78,7 +65,7 @@ enum GCPFixture {
     @Test func serviceAccountKeyCreation() throws {
         let e = try #require(
             event(
-                GCPFixture.entry(
+                GCPRecord.entry(
                     method: "google.iam.admin.v1.CreateServiceAccountKey", service: "iam.googleapis.com",
                     resource: "projects/-/serviceAccounts/112233445566778899", log: "activity",
                     extra:
@@ -95,7 +82,7 @@ enum GCPFixture {
     }
 
     @Test func accountAndRegionFallbacks() throws {
-        var text = GCPFixture.entry().replacingOccurrences(
+        var text = GCPRecord.entry().replacingOccurrences(
             of: #""project_id":"shop-prod","#, with: #""location":"us-east1","#)
         text = text.replacingOccurrences(of: "projects/shop-prod/logs", with: "organizations/4242/logs")
         let e = try #require(event(text))
@@ -107,7 +94,7 @@ enum GCPFixture {
         let other =
             #"{"insertId":"x","protoPayload":{"@type":"type.googleapis.com/google.appengine.logging.v1.RequestLog"},"timestamp":"2026-03-01T10:00:00Z"}"#
         #expect(skipped(other)?.code == DecodeCode.unsupportedEvent)
-        let noTime = GCPFixture.entry().replacingOccurrences(
+        let noTime = GCPRecord.entry().replacingOccurrences(
             of: #""timestamp":"2026-03-01T10:00:00.123456789Z","receiveTimestamp":"2026-03-01T10:00:01.2Z""#,
             with: #""x":1"#)
         #expect(failure(noTime)?.code == DecodeCode.missingField)

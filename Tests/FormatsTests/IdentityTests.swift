@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Formats
@@ -25,7 +26,7 @@ import Testing
     }
 
     @Test func assumedRoleRollsUpToRoleArn() throws {
-        let e = try #require(event(["userIdentity": Fixture.assumedRole]))
+        let e = try #require(event(["userIdentity": CloudTrailRecord.assumedRole]))
         let id = e.identity
         #expect(id.type == .assumedRole)
         #expect(id.key == "arn:aws:iam::111122223333:role/ci/Deployer")
@@ -164,11 +165,11 @@ import Testing
 
     @Test func mfaAsBooleanOrString() throws {
         for mfa in [#""true""#, "true", #""TRUE""#] {
-            let ui = Fixture.assumedRole.replacingOccurrences(
+            let ui = CloudTrailRecord.assumedRole.replacingOccurrences(
                 of: #""mfaAuthenticated":"true""#, with: "\"mfaAuthenticated\":\(mfa)")
             #expect(try #require(event(["userIdentity": ui])).identity.mfa)
         }
-        let off = Fixture.assumedRole.replacingOccurrences(
+        let off = CloudTrailRecord.assumedRole.replacingOccurrences(
             of: #""mfaAuthenticated":"true""#, with: #""mfaAuthenticated":"false""#)
         #expect(try #require(event(["userIdentity": off])).identity.mfa == false)
     }
@@ -182,7 +183,7 @@ import Testing
         var d = RecordDecoder()
         var keys: [String] = []
         for i in 0..<3 {
-            let bytes = Array(Fixture.record(["userIdentity": Fixture.assumedRole]).utf8)
+            let bytes = Array(CloudTrailRecord.record(["userIdentity": CloudTrailRecord.assumedRole]).utf8)
             if case .event(let e) = bytes.withUnsafeBytes({ d.decode($0, origin: Origin(path: "p", record: i)) }) {
                 keys.append(e.identity.key)
             }

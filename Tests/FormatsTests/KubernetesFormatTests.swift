@@ -1,62 +1,12 @@
 import EventModel
+import TestSupport
 import Testing
 
 @testable import Formats
 
-/// Hand-written Kubernetes audit events (shapes from the audit.k8s.io/v1 API reference).
-enum K8sFixture {
-    /// An audit event with members replaced (raw JSON text) or removed (`nil`).
-    static func audit(_ changes: [String: String?] = [:]) -> String {
-        let base: [(String, String)] = [
-            ("kind", #""Event""#), ("apiVersion", #""audit.k8s.io/v1""#), ("level", #""RequestResponse""#),
-            ("auditID", #""5f7b3c1e-0000-4000-8000-000000000001""#), ("stage", #""ResponseComplete""#),
-            ("requestURI", #""/api/v1/namespaces/payments/secrets/db-password""#), ("verb", #""get""#),
-            (
-                "user",
-                #"{"username":"system:serviceaccount:ci:deployer","uid":"u-1","groups":["system:serviceaccounts","system:serviceaccounts:ci","system:authenticated"]}"#
-            ),
-            ("sourceIPs", #"["203.0.113.9"]"#),
-            ("userAgent", #""kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819""#),
-            ("objectRef", #"{"resource":"secrets","namespace":"payments","name":"db-password","apiVersion":"v1"}"#),
-            ("responseStatus", #"{"metadata":{},"code":200}"#),
-            ("requestReceivedTimestamp", #""2026-03-01T10:00:00.100000Z""#),
-            ("stageTimestamp", #""2026-03-01T10:00:00.120000Z""#),
-            (
-                "annotations",
-                #"{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \"reader/payments\""}"#
-            ),
-        ]
-        var parts: [String] = []
-        for (k, v) in base {
-            if let change = changes[k] {
-                if let c = change { parts.append("\"\(k)\":\(c)") }
-            } else {
-                parts.append("\"\(k)\":\(v)")
-            }
-        }
-        for (k, v) in changes.sorted(by: { $0.key < $1.key }) where !base.contains(where: { $0.0 == k }) {
-            if let v { parts.append("\"\(k)\":\(v)") }
-        }
-        return "{" + parts.joined(separator: ",") + "}"
-    }
-
-    /// `text` as a JSON string literal (for wrappers that embed the event as a string).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
-}
-
 @Suite struct KubernetesFormatTests {
     @Test func serviceAccountSecretReadMapsEveryField() throws {
-        let e = try #require(event(K8sFixture.audit()))
+        let e = try #require(event(KubernetesRecord.audit()))
         #expect(e.provider == .kubernetes)
         #expect(e.time == Timestamp.parse("2026-03-01T10:00:00.120Z"))
         #expect(e.identity.key == "k8s:system:serviceaccount:ci:deployer")
@@ -81,14 +31,16 @@ enum K8sFixture {
     }
 
     @Test func usersAnonymousAndSubresources() throws {
-        let user = try #require(event(K8sFixture.audit(["user": #"{"username":"alice@example.com"}"#])))
+        let user = try #require(event(KubernetesRecord.audit(["user": #"{"username":"alice@example.com"}"#])))
         #expect(user.identity.type == .user && user.identity.key == "k8s:alice@example.com")
         let anon = try #require(
-            event(K8sFixture.audit(["user": #"{"username":"system:anonymous","groups":["system:unauthenticated"]}"#])))
+            event(
+                KubernetesRecord.audit(["user": #"{"username":"system:anonymous","groups":["system:unauthenticated"]}"#]
+                )))
         #expect(anon.identity.type == .anonymous)
         let exec = try #require(
             event(
-                K8sFixture.audit([
+                KubernetesRecord.audit([
                     "verb": #""create""#,
                     "objectRef":
                         #"{"resource":"pods","subresource":"exec","namespace":"prod","name":"web-1","apiVersion":"v1"}"#,
@@ -98,7 +50,7 @@ enum K8sFixture {
         #expect(exec.resources == [Resource(kind: .other, id: "pods/prod/web-1")])
         let rbac = try #require(
             event(
-                K8sFixture.audit([
+                KubernetesRecord.audit([
                     "verb": #""create""#,
                     "objectRef":
                         #"{"resource":"clusterrolebindings","name":"pwn","apiGroup":"rbac.authorization.k8s.io","apiVersion":"v1"}"#,
@@ -111,14 +63,16 @@ enum K8sFixture {
         #expect(rbac.parameter("requestObject")?.contains("cluster-admin") == true)
         let sa = try #require(
             event(
-                K8sFixture.audit(["objectRef": #"{"resource":"serviceaccounts","namespace":"ci","name":"deployer"}"#])))
+                KubernetesRecord.audit([
+                    "objectRef": #"{"resource":"serviceaccounts","namespace":"ci","name":"deployer"}"#
+                ])))
         #expect(sa.resources == [Resource(kind: .serviceAccount, id: "ci/deployer")])
     }
 
     @Test func impersonationUsesTheImpersonatedIdentityAndKeepsTheImpersonator() throws {
         let e = try #require(
             event(
-                K8sFixture.audit([
+                KubernetesRecord.audit([
                     "user": #"{"username":"alice@example.com","groups":["devs"]}"#,
                     "impersonatedUser":
                         #"{"username":"system:serviceaccount:kube-system:admin","groups":["system:masters"]}"#,
@@ -132,56 +86,59 @@ enum K8sFixture {
     @Test func forbiddenAndOtherStatusCodes() throws {
         let denied = try #require(
             event(
-                K8sFixture.audit([
+                KubernetesRecord.audit([
                     "responseStatus": #"{"code":403,"reason":"Forbidden","message":"secrets \"x\" is forbidden"}"#
                 ])))
         #expect(denied.outcome.errorCode == "Forbidden")
         #expect(denied.outcome.isAccessDenied)
         #expect(denied.outcome.errorMessage.contains("forbidden"))
-        let unauth = try #require(event(K8sFixture.audit(["responseStatus": #"{"code":401}"#])))
+        let unauth = try #require(event(KubernetesRecord.audit(["responseStatus": #"{"code":401}"#])))
         #expect(unauth.outcome.errorCode == "Unauthorized" && unauth.outcome.isAccessDenied)
-        let missing = try #require(event(K8sFixture.audit(["responseStatus": #"{"code":404}"#])))
+        let missing = try #require(event(KubernetesRecord.audit(["responseStatus": #"{"code":404}"#])))
         #expect(missing.outcome.errorCode == "NotFound" && !missing.outcome.isAccessDenied)
-        let panic = try #require(event(K8sFixture.audit(["stage": #""Panic""#, "responseStatus": nil])))
+        let panic = try #require(event(KubernetesRecord.audit(["stage": #""Panic""#, "responseStatus": nil])))
         #expect(panic.outcome.errorCode == "Panic")
     }
 
     @Test func nonFinalStagesAreOmittedWithoutADiagnostic() {
         for stage in ["RequestReceived", "ResponseStarted"] {
-            guard case .omitted(let reason) = decode(K8sFixture.audit(["stage": "\"\(stage)\""])) else {
+            guard case .omitted(let reason) = decode(KubernetesRecord.audit(["stage": "\"\(stage)\""])) else {
                 Issue.record("stage \(stage) not omitted")
                 continue
             }
             #expect(reason == OmitCode.k8sStage)
         }
         // No stage at all (trimmed exports): the record is the request.
-        #expect(event(K8sFixture.audit(["stage": nil])) != nil)
+        #expect(event(KubernetesRecord.audit(["stage": nil])) != nil)
     }
 
     @Test func timeFallsBackAndIsRequired() throws {
-        let received = try #require(event(K8sFixture.audit(["stageTimestamp": nil])))
+        let received = try #require(event(KubernetesRecord.audit(["stageTimestamp": nil])))
         #expect(received.time == Timestamp.parse("2026-03-01T10:00:00.100Z"))
         let legacy = try #require(
             event(
-                K8sFixture.audit([
+                KubernetesRecord.audit([
                     "apiVersion": #""audit.k8s.io/v1beta1""#, "stageTimestamp": nil, "requestReceivedTimestamp": nil,
                     "timestamp": #""2018-10-25T13:58:49Z""#,
                 ])))
         #expect(legacy.time == Timestamp.parse("2018-10-25T13:58:49Z"))
-        let none = failure(K8sFixture.audit(["stageTimestamp": nil, "requestReceivedTimestamp": nil]))
+        let none = failure(KubernetesRecord.audit(["stageTimestamp": nil, "requestReceivedTimestamp": nil]))
         #expect(none?.code == DecodeCode.missingField)
     }
 
     @Test func nonResourceRequestsUseABoundedPathPrefix() throws {
         let e = try #require(
-            event(K8sFixture.audit(["objectRef": nil, "requestURI": #""/apis/metrics.k8s.io/v1beta1/nodes?limit=5""#])))
+            event(
+                KubernetesRecord.audit([
+                    "objectRef": nil, "requestURI": #""/apis/metrics.k8s.io/v1beta1/nodes?limit=5""#,
+                ])))
         #expect(e.action.operation == "get /apis/metrics.k8s.io")
         #expect(e.resources.isEmpty)
     }
 
     @Test func eksCloudWatchMessageWrapper() throws {
         let line =
-            #"{"message":\#(K8sFixture.quoted(K8sFixture.audit())),"logGroup":"/aws/eks/prod-eks/cluster","logStream":"kube-apiserver-audit-0123","owner":"111122223333","timestamp":1772359200000}"#
+            #"{"message":\#(KubernetesRecord.quoted(KubernetesRecord.audit())),"logGroup":"/aws/eks/prod-eks/cluster","logStream":"kube-apiserver-audit-0123","owner":"111122223333","timestamp":1772359200000}"#
         let e = try #require(event(line))
         #expect(e.identity.key == "k8s:system:serviceaccount:ci:deployer")
         #expect(e.account == "111122223333")
@@ -191,7 +148,7 @@ enum K8sFixture {
 
     @Test func aksDiagnosticRecordWrapper() throws {
         let rec =
-            #"{"time":"2026-03-01T10:00:01Z","resourceId":"/SUBSCRIPTIONS/0000-SUB/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PROD","category":"kube-audit","operationName":"Microsoft.ContainerService/managedClusters/diagnosticLogs/Read","properties":{"log":\#(K8sFixture.quoted(K8sFixture.audit())),"stream":"stdout","pod":"kube-apiserver-abc"}}"#
+            #"{"time":"2026-03-01T10:00:01Z","resourceId":"/SUBSCRIPTIONS/0000-SUB/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/AKS-PROD","category":"kube-audit","operationName":"Microsoft.ContainerService/managedClusters/diagnosticLogs/Read","properties":{"log":\#(KubernetesRecord.quoted(KubernetesRecord.audit())),"stream":"stdout","pod":"kube-apiserver-abc"}}"#
         let e = try #require(event(rec))
         #expect(e.provider == .kubernetes)
         #expect(e.account == "0000-sub")

@@ -1,4 +1,5 @@
 import EventModel
+import TestSupport
 import Testing
 
 @testable import Formats
@@ -18,11 +19,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (Fixture.record(["userIdentity": nil]), "CloudTrail record has no userIdentity"),
-        (Fixture.record(["userIdentity": "{}"]), "CloudTrail record's userIdentity names no one"),
-        (K8sFixture.audit(["user": nil]), "Kubernetes audit record has no user"),
+        (CloudTrailRecord.record(["userIdentity": nil]), "CloudTrail record has no userIdentity"),
+        (CloudTrailRecord.record(["userIdentity": "{}"]), "CloudTrail record's userIdentity names no one"),
+        (KubernetesRecord.audit(["user": nil]), "Kubernetes audit record has no user"),
         (
-            AzureFixture.record(
+            AzureRecord.record(
                 op: "MICROSOFT.AUTHORIZATION/POLICIES/AUDIT/ACTION", category: "Policy", identity: "{}"),
             "Azure Activity record has no caller"
         ),
@@ -35,9 +36,9 @@ import Testing
     }
 
     @Test func awsServiceEventsAndInsightsHaveNoCallerByDesign() {
-        let service = Fixture.record(["userIdentity": nil, "eventType": #""AwsServiceEvent""#])
+        let service = CloudTrailRecord.record(["userIdentity": nil, "eventType": #""AwsServiceEvent""#])
         #expect(warnings(service).isEmpty)
-        let insight = Fixture.record([
+        let insight = CloudTrailRecord.record([
             "userIdentity": nil, "eventType": #""AwsCloudTrailInsight""#,
             "insightDetails":
                 #"{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"}"#,
@@ -47,7 +48,7 @@ import Testing
 
     /// A GCP entry without a principal is public access: the caller is `gcp:anonymous`, not missing.
     @Test(arguments: ["null", "{}"]) func gcpWithoutAPrincipalIsAnonymousNotMissing(_ auth: String) {
-        let (result, warnings) = decode(bytes: Array(GCPFixture.entry(auth: auth).utf8))
+        let (result, warnings) = decode(bytes: Array(GCPRecord.entry(auth: auth).utf8))
         guard case .event(let e) = result else {
             Issue.record("expected an event, got \(result)")
             return

@@ -1,5 +1,6 @@
 import EventModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Formats
@@ -85,8 +86,7 @@ import Testing
     }
 
     static func corpusRecords() throws -> [[String: Any]] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("corpora/cloudtrail/classic-attacks.json")
+        let url = Repository.root.appendingPathComponent("corpora/cloudtrail/classic-attacks.json")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         return try #require(root["Records"] as? [[String: Any]])
     }
@@ -94,7 +94,9 @@ import Testing
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func corpusRecordsDecodeToTheSameEvents(requestAsText: Bool, keepIdentity: Bool) throws {
         var records = try Self.corpusRecords()
-        for fixture in [Fixture.record(), Fixture.record(["userIdentity": Fixture.assumedRole])] {
+        for fixture in [
+            CloudTrailRecord.record(), CloudTrailRecord.record(["userIdentity": CloudTrailRecord.assumedRole]),
+        ] {
             records.append(try #require(try JSONSerialization.jsonObject(with: Data(fixture.utf8)) as? [String: Any]))
         }
         #expect(records.count > 10)
@@ -110,7 +112,8 @@ import Testing
     }
 
     @Test func transcriptIsTheRawRecordForRules() throws {
-        let ct = try #require(try JSONSerialization.jsonObject(with: Data(Fixture.record().utf8)) as? [String: Any])
+        let ct = try #require(
+            try JSONSerialization.jsonObject(with: Data(CloudTrailRecord.record().utf8)) as? [String: Any])
         var d = RecordDecoder()
         var interest = RawInterest()
         interest.addAll(.aws)

@@ -1,4 +1,5 @@
 import EventModel
+import TestSupport
 import Testing
 
 @testable import Formats
@@ -38,19 +39,19 @@ import Testing
         #""yesterday""#, #""2024-13-01T00:00:00Z""#, #""2024-01-01T25:00:00Z""#, "1704067200", #""""#, "{}",
     ])
     func badTimesFail(value: String) {
-        #expect(failure(Fixture.record(["eventTime": value]))?.code == DecodeCode.badTime)
+        #expect(failure(CloudTrailRecord.record(["eventTime": value]))?.code == DecodeCode.badTime)
     }
 
     @Test(arguments: [nil, "null"] as [String?])
     func missingTimeFails(value: String?) {
-        let d = failure(Fixture.record(["eventTime": value]))
+        let d = failure(CloudTrailRecord.record(["eventTime": value]))
         #expect(d?.code == DecodeCode.missingField)
         #expect(d?.message.contains("eventTime") == true)
         #expect(d?.origin == Origin(path: "test.json", record: 1))
     }
 
     @Test func missingEventSourceFails() {
-        let d = failure(Fixture.record(["eventSource": nil]))
+        let d = failure(CloudTrailRecord.record(["eventSource": nil]))
         #expect(d?.code == DecodeCode.missingField)
         #expect(d?.message.contains("eventSource") == true)
     }
@@ -102,7 +103,8 @@ import Testing
     }
 
     @Test func missingEventIdIsSynthesizedFromOrigin() throws {
-        let (r, _) = decode(bytes: Array(Fixture.record(["eventID": nil]).utf8), path: "logs/a.json.gz", record: 42)
+        let (r, _) = decode(
+            bytes: Array(CloudTrailRecord.record(["eventID": nil]).utf8), path: "logs/a.json.gz", record: 42)
         guard case .event(let e) = r else { Issue.record("no event"); return }
         #expect(e.eventId == "logs/a.json.gz#42")
     }
@@ -119,7 +121,7 @@ import Testing
     }
 
     @Test func invalidUTF8IsReplacedWithWarning() throws {
-        var bytes = Array(Fixture.record(["requestParameters": #"{"userName":"XbadX"}"#]).utf8)
+        var bytes = Array(CloudTrailRecord.record(["requestParameters": #"{"userName":"XbadX"}"#]).utf8)
         let marker = Array("XbadX".utf8)
         let i = try #require(bytes.indices.first { bytes[$0...].starts(with: marker) })
         bytes[i] = 0xFF
@@ -128,11 +130,11 @@ import Testing
         #expect(e.parameter("requestParameters.userName") == "\u{FFFD}badX")
         #expect(warnings.map(\.code) == [DecodeCode.invalidUTF8])
         #expect(warnings.first?.level == .warning)
-        #expect(decode(bytes: Array(Fixture.record().utf8)).1.isEmpty)
+        #expect(decode(bytes: Array(CloudTrailRecord.record().utf8)).1.isEmpty)
     }
 
     @Test func loneSurrogateIsReplacedWithWarning() throws {
-        let (r, warnings) = decode(bytes: Array(Fixture.record(["userAgent": #""ua \ud800 x""#]).utf8))
+        let (r, warnings) = decode(bytes: Array(CloudTrailRecord.record(["userAgent": #""ua \ud800 x""#]).utf8))
         guard case .event(let e) = r else { Issue.record("no event"); return }
         #expect(e.userAgent.raw == "ua \u{FFFD} x")
         #expect(warnings.map(\.code) == [DecodeCode.invalidUTF8])
@@ -140,11 +142,11 @@ import Testing
 
     @Test func deepRequestParametersFailTooDeep() {
         let deep = String(repeating: #"{"a":"#, count: 100) + "1" + String(repeating: "}", count: 100)
-        let d = failure(Fixture.record(["requestParameters": deep]))
+        let d = failure(CloudTrailRecord.record(["requestParameters": deep]))
         #expect(d?.code == DecodeCode.tooDeep)
         #expect(d?.level == .error)
         let ok = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
-        #expect(failure(Fixture.record(["requestParameters": ok])) == nil)
+        #expect(failure(CloudTrailRecord.record(["requestParameters": ok])) == nil)
     }
 
     @Test func hugeStringValueIsBounded() throws {
@@ -207,7 +209,7 @@ import Testing
 
     @Test func recordsWrapperIsSkipped() {
         #expect(skipped(#"{"Records":[]}"#)?.level == .note)
-        let full = skipped("{\"Records\":[\(Fixture.record())]}")
+        let full = skipped("{\"Records\":[\(CloudTrailRecord.record())]}")
         #expect(full?.code == DecodeCode.notEvent)
         #expect(full?.level == .warning)
     }
@@ -224,7 +226,7 @@ import Testing
 
     @Test func formatRegistrySniffs() {
         func sniff(_ s: String) -> String? { Array(s.utf8).withUnsafeBytes { FormatRegistry.sniff($0) } }
-        #expect(sniff(Fixture.record()) == "cloudtrail")
+        #expect(sniff(CloudTrailRecord.record()) == "cloudtrail")
         #expect(sniff(#"{"digestStartTime":"x","digestEndTime":"y"}"#) == "cloudtrail-digest")
         #expect(sniff(#"{"x":1}"#) == nil)
         #expect(sniff("[]") == nil)
@@ -233,7 +235,7 @@ import Testing
 
     @Test func everyTruncationAndByteFlipIsHandled() {
         // No crash, and a truncated record is never mistaken for a complete one.
-        let full = Array(Fixture.record(["userIdentity": Fixture.assumedRole]).utf8)
+        let full = Array(CloudTrailRecord.record(["userIdentity": CloudTrailRecord.assumedRole]).utf8)
         var d = RecordDecoder()
         for n in 0..<full.count {
             let r = full[0..<n].withUnsafeBytes { d.decode($0, origin: Origin(path: "t", record: n)) }

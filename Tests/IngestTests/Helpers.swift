@@ -1,41 +1,14 @@
-import CZlib
 import EventModel
 import Foundation
 import Ingest
-
-/// Real gzip compression through zlib's deflate (windowBits 16 + 15 writes a gzip member).
-func gzip(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
-    var strm = z_stream()
-    let rc = deflateInit2_(
-        &strm, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-        Int32(MemoryLayout<z_stream>.size))
-    precondition(rc == Z_OK)
-    defer { deflateEnd(&strm) }
-    var out = [UInt8](repeating: 0, count: Int(deflateBound(&strm, uLong(data.count))) + 64)
-    var input = data
-    let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
-        out.withUnsafeMutableBufferPointer { outBuf in
-            strm.next_in = inBuf.baseAddress
-            strm.avail_in = uInt(inBuf.count)
-            strm.next_out = outBuf.baseAddress
-            strm.avail_out = uInt(outBuf.count)
-            let r = deflate(&strm, Z_FINISH)
-            precondition(r == Z_STREAM_END)
-            return outBuf.count - Int(strm.avail_out)
-        }
-    }
-    return Array(out[..<produced])
-}
-
-func gzip(_ text: String) -> [UInt8] { gzip(Array(text.utf8)) }
+import TestSupport
 
 /// A fresh temporary directory, removed by the caller via `cleanup`.
 struct TempDir {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        url = try Repository.temporaryDirectory("ingest")
     }
 
     var path: String { url.path }

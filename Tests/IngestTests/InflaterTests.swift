@@ -1,6 +1,7 @@
 import EventModel
 import Foundation
 import Ingest
+import TestSupport
 import Testing
 
 @Suite struct InflaterTests {

@@ -169,12 +169,12 @@ enum Story {
 
     @Test func credentialsUsedFromNewNetworksLookStolen() {
         let web = r.credentials.first { $0.accessKeyId == "ASIAWEB0000000000001" }
-        #expect(web?.verdict == "stolen")
+        #expect(web?.verdict == .stolen)
         #expect(web?.sources.first { $0.source == "203.0.113.66" }?.newNetwork == true)
         #expect(web?.sources.first { $0.source == "10.0.1.5" }?.newNetwork == false)
         #expect(web?.userAgents.contains { $0.family == .curl && $0.newFamily == true } == true)
         let planted = r.credentials.first { $0.accessKeyId == "AKIABACKDOOR00000001" }
-        #expect(planted?.verdict == "created_by_chain")
+        #expect(planted?.verdict == .createdByChain)
     }
 
     @Test func persistenceStatusFollowsLaterRemovals() {
@@ -298,7 +298,7 @@ enum Story {
         let r = inv.finish(before: baseline)
         #expect(r.verdict == .quiet)
         #expect(r.remediation.isEmpty)
-        #expect(r.credentials.map(\.verdict) == ["normal"])
+        #expect(r.credentials.map(\.verdict) == [.normal])
         let md = ReportMarkdown.render(r)
         #expect(md.contains("No action needed"))
         #expect(md.split(separator: "\n").count < 60)

@@ -49,7 +49,7 @@ struct MovedDetectorsTests {
     @Test(arguments: moved)
     func keepsSeverityMitreWordingAndFailedSeverity(_ m: Moved) throws {
         let (success, failed) = try Self.records(m.id)
-        let ok = RuleHarness(rules: RulePackTests.pack).run(success).findings.filter { $0.detector == m.id }
+        let ok = Harness.record(success, rules: RulePackTests.pack).findings.filter { $0.detector == m.id }
         let f = try #require(ok.first, "\(m.id) did not fire")
         #expect(ok.count == 1)
         #expect(f.severity == m.severity)
@@ -60,7 +60,7 @@ struct MovedDetectorsTests {
         #expect(f.fact("rule_file")?.hasSuffix("aws/\(m.file).yml") == true)
         #expect(f.fact("error_code") == nil)
 
-        let bad = RuleHarness(rules: RulePackTests.pack).run(failed).findings.filter { $0.detector == m.id }
+        let bad = Harness.record(failed, rules: RulePackTests.pack).findings.filter { $0.detector == m.id }
         let g = try #require(bad.first, "\(m.id): a failed attempt is a finding too")
         #expect(g.severity == min(m.severity, .low))
         #expect(g.title.contains("tried to"), "\(g.title)")
@@ -90,12 +90,7 @@ struct MovedDetectorsTests {
         #expect(set.configIssues.isEmpty, "\(set.configIssues.map(\.description))")
         #expect(set.rules.map(\.id) == [m.id])
         let (success, _) = try Self.records(m.id)
-        #expect(RuleHarness(rules: set).run(success).findings.isEmpty)
-        #expect(!RuleHarness(rules: RulePackTests.pack).run(success).findings.isEmpty)
+        #expect(Harness.record(success, rules: set).findings.isEmpty)
+        #expect(!Harness.record(success, rules: RulePackTests.pack).findings.isEmpty)
     }
-}
-
-extension Finding {
-    /// The value of a fact by name.
-    fileprivate func fact(_ name: String) -> String? { facts.first { $0.name == name }?.value }
 }

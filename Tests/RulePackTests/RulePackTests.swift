@@ -70,7 +70,7 @@ struct RulePackTests {
 
     @Test(arguments: try cases())
     func caseGivesTheExpectedFinding(_ c: Case) {
-        let outcome = RuleHarness(rules: Self.pack).run(c.record)
+        let outcome = Harness.record(c.record, rules: Self.pack)
         #expect(!outcome.events.isEmpty, "the record did not decode: \(outcome.diagnostics.map(\.description))")
         let fired = outcome.findings.filter { $0.detector == c.detector }
         #expect(fired.isEmpty != c.expect, "\(c.testDescription): findings \(outcome.findings.map(\.detector))")

@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `examples/trailhound.service`: the hardening keys are there, and `systemd-analyze verify`
 /// accepts the unit (with ExecStart pointed at the built binary) where systemd is installed.
 @Suite("systemd unit")
 struct SystemdUnitTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = Repository.root
     static let unit = root.appendingPathComponent("examples/trailhound.service")
     static let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first {
         FileManager.default.isExecutableFile(atPath: $0)
@@ -36,7 +36,7 @@ struct SystemdUnitTests {
 
     @Test(.enabled(if: analyze != nil, "systemd-analyze not installed: unit not verified"))
     func systemdAnalyzeVerifyAcceptsTheUnit() throws {
-        let binary = Self.root.appendingPathComponent(".build/debug/trailhound")
+        let binary = Repository.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build trailhound first")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("th-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

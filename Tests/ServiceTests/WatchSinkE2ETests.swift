@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `trailhound watch` binary with `sinks:` and `http_client:` from a config file,
@@ -7,13 +8,15 @@ import Testing
 /// nothing is delivered.
 @Suite("watch with receivers", .serialized)
 struct WatchSinkE2ETests {
-    static let root = SystemdUnitTests.root
-    static let binary = root.appendingPathComponent(".build/debug/trailhound")
+    static let root = Repository.root
+    static let binary = Repository.binary
 
     static func cloudTrail(_ n: Int) -> String {
-        let user = "u\(n)"
-        return
-            #"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDA\#(user)","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","accessKeyId":"AKIA\#(user)","userName":"\#(user)"},"eventTime":"2026-03-01T10:00:0\#(n)Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.\#(n)","userAgent":"aws-cli/2.15.0","requestParameters":{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/t-\#(n)"},"responseElements":null,"requestID":"r-\#(n)","eventID":"sl-\#(n)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#
+        CloudTrailRecord.call(
+            "StopLogging", source: "cloudtrail.amazonaws.com", time: "2026-03-01T10:00:0\(n)Z", id: "sl-\(n)",
+            identity: CloudTrailRecord.user("u\(n)"),
+            params: #"{"name":"arn:aws:cloudtrail:us-east-1:111122223333:trail/t-\#(n)"}"#, ip: "198.51.100.\(n)",
+            ua: "aws-cli/2.15.0")
     }
 
     /// Runs watch until idle with `sinks` (YAML lines under `sinks:`) and `httpClient`; returns stderr.

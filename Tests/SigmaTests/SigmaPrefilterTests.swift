@@ -88,7 +88,9 @@ import TestSupport
             """
         let rule = try #require(SigmaLoader.load(texts: [("r.yml", text)]).rules.first?.rule)
         let fields = rule.prefilter.requirements.map { "\($0.0)" }.sorted()
-        #expect(fields == ["eventSource", "identityType"])
+        #expect(fields == ["eventSource"])
+        // The identity type is required as an enum, compared without text.
+        #expect(rule.prefilter.identityTypes == [.root])
         let either = """
             title: either
             logsource: {product: aws, service: cloudtrail}

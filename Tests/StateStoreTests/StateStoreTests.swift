@@ -3,22 +3,18 @@ import CSQLite
 import EventModel
 import Foundation
 import StateStore
+import TestSupport
 import Testing
 
 let t0: Int64 = 1_704_067_200_000
 
-func tempDir() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("statestore-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
+func tempDir() throws -> String { try Repository.temporaryDirectory("statestore").path }
 
+/// Event `i` of `identity`: one of seven S3 operations, a minute apart (`TestEvents.event`).
 func event(_ i: Int, identity: String) -> Event {
-    Event(
-        time: t0 + Int64(i) * 60_000, account: "111122223333", region: "us-east-1",
-        identity: Identity(key: identity, type: .assumedRole),
-        action: Action(service: "s3", operation: "Op\(i % 7)"),
-        source: Source(kind: .ip, raw: "10.0.0.1", ips: ["10.0.0.1"]),
+    TestEvents.event(
+        time: t0 + Int64(i) * 60_000, identity: Identity(key: identity, type: .assumedRole), service: "s3",
+        operation: "Op\(i % 7)", source: Source(kind: .ip, raw: "10.0.0.1", ips: ["10.0.0.1"]),
         userAgent: UserAgent(raw: "Boto3/1.34", family: .boto3, version: "1.34"), eventId: "\(identity)-\(i)")
 }
 

@@ -1,18 +1,19 @@
 import Foundation
+import TestSupport
 
-/// Hand-written CloudTrail records, one JSON line each.
+/// The watch tests' CloudTrail records, one JSON line each (written by `CloudTrailRecord`).
 enum Events {
-    static func identity(_ user: String) -> String {
-        #"{"type":"IAMUser","principalId":"AIDA\#(user)","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","accessKeyId":"AKIA\#(user)","userName":"\#(user)"}"#
-    }
+    /// The `userIdentity` of IAM user `user`.
+    static func identity(_ user: String) -> String { CloudTrailRecord.user(user) }
 
+    /// One call by IAM user `user`, `second` seconds after 2026-03-01T10:00:00Z.
     static func record(
         _ name: String, source: String, id: String, user: String = "app", second: Int = 0,
         params: String = "null"
     ) -> String {
-        let t = String(format: "2026-03-01T%02d:%02d:%02dZ", 10 + second / 3600, (second / 60) % 60, second % 60)
-        return
-            #"{"eventVersion":"1.09","userIdentity":\#(identity(user)),"eventTime":"\#(t)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"10.0.1.5","userAgent":"Boto3/1.34.10 md/Botocore#1.34.10","requestParameters":\#(params),"responseElements":null,"requestID":"r-\#(id)","eventID":"\#(id)","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#
+        CloudTrailRecord.call(
+            name, source: source, time: CloudTrailRecord.time(second: second), id: id, identity: identity(user),
+            params: params, ua: "Boto3/1.34.10 md/Botocore#1.34.10", readOnly: true)
     }
 
     /// A benign read call.

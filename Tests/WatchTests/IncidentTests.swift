@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -17,9 +18,9 @@ enum PivotEvents {
         _ name: String, source: String, id: String, identity: String, second: Int, params: String,
         response: String = "null"
     ) -> String {
-        let t = String(format: "2026-03-01T%02d:%02d:%02dZ", 10 + second / 3600, (second / 60) % 60, second % 60)
-        return
-            #"{"eventVersion":"1.09","userIdentity":\#(identity),"eventTime":"\#(t)","eventSource":"\#(source)","eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"10.0.1.5","userAgent":"Boto3/1.34.10 md/Botocore#1.34.10","requestParameters":\#(params),"responseElements":\#(response),"requestID":"r-\#(id)","eventID":"\#(id)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333","eventCategory":"Management"}"#
+        CloudTrailRecord.call(
+            name, source: source, time: CloudTrailRecord.time(second: second), id: id, identity: identity,
+            params: params, response: response, ua: "Boto3/1.34.10 md/Botocore#1.34.10")
     }
 
     /// `user/app` stops logging, assumes `role/admin`, whose session creates `user/backdoor` and a key for it.

@@ -89,11 +89,7 @@ func poll(timeout: Double, _ condition: () -> Bool) async -> Bool {
 }
 
 /// A fresh temporary directory.
-func tempDir() throws -> URL {
-    let u = FileManager.default.temporaryDirectory.appendingPathComponent("trailhound-watch-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
-    return u
-}
+func tempDir() throws -> URL { try Repository.temporaryDirectory("trailhound-watch") }
 
 /// Appends text to a file (created if missing), the way a log writer does.
 func append(_ text: String, to url: URL) throws {

@@ -1,4 +1,3 @@
-import CZlib
 import EventModel
 import Formats
 import Foundation
@@ -236,27 +235,4 @@ enum Corpus {
         if let dot = s.firstIndex(of: ".") { return String(s[..<dot]) + "Z" }
         return s
     }
-}
-
-/// Real gzip (one member) through zlib's deflate at `level`.
-func gzip(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
-    var strm = z_stream()
-    let rc = deflateInit2_(
-        &strm, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-    precondition(rc == Z_OK, "deflateInit2 failed: \(rc)")
-    defer { deflateEnd(&strm) }
-    var out = [UInt8](repeating: 0, count: Int(deflateBound(&strm, uLong(data.count))) + 64)
-    var input = data
-    let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
-        out.withUnsafeMutableBufferPointer { outBuf in
-            strm.next_in = inBuf.baseAddress
-            strm.avail_in = uInt(inBuf.count)
-            strm.next_out = outBuf.baseAddress
-            strm.avail_out = uInt(outBuf.count)
-            let r = deflate(&strm, Z_FINISH)
-            precondition(r == Z_STREAM_END, "deflate failed: \(r)")
-            return outBuf.count - Int(strm.avail_out)
-        }
-    }
-    return Array(out[..<produced])
 }

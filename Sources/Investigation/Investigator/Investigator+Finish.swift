@@ -88,7 +88,7 @@ extension Investigator {
                 sessionNames: c.sessionNames.sorted(),
                 instanceId: c.instanceId, firstSeen: c.first, lastSeen: c.last, events: c.events, sources: sources,
                 sourcesOmitted: c.sourcesOmitted, userAgents: agents, userAgentsOmitted: c.agentsOmitted,
-                verdict: "normal",
+                verdict: .normal,
                 reasons: [])
             (r.verdict, r.reasons) = Verdicts.credential(
                 r, hasBaseline: b.exists, createdByChain: createdKeys[c.accessKeyId] != nil)

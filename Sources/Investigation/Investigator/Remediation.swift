@@ -49,7 +49,7 @@ enum Remediation {
                         "aws iam delete-access-key \(o("--user-name", user)) \(o("--access-key-id", a.id))",
                     ]))
         }
-        for c in r.credentials where c.keyKind == .longLived && c.verdict == "stolen" && !done.contains(c.accessKeyId) {
+        for c in r.credentials where c.keyKind == .longLived && c.verdict == .stolen && !done.contains(c.accessKeyId) {
             let user = Names.user(c.identity)
             out.append(
                 action(
@@ -150,7 +150,7 @@ enum Remediation {
         var out: [RemediationAction] = []
         var roles: [(String, String)] = []
         for p in r.principals where p.type == .assumedRole || p.identity.contains(":role/") {
-            let stolen = r.credentials.filter { $0.identity == p.identity && $0.verdict == "stolen" }
+            let stolen = r.credentials.filter { $0.identity == p.identity && $0.verdict == .stolen }
             if p.depth > 0, let via = p.via, via.kind == .assumedRole {
                 roles.append(
                     (
@@ -204,7 +204,7 @@ enum Remediation {
 
     /// Credentials flagged (stolen, new client) or used for a chain step.
     static func attackCredentials(_ r: InvestigationReport) -> Set<String> {
-        var out = Set(r.credentials.filter { $0.verdict == "stolen" || $0.verdict == "suspicious" }.map(\.accessKeyId))
+        var out = Set(r.credentials.filter { $0.verdict == .stolen || $0.verdict == .suspicious }.map(\.accessKeyId))
         for e in r.chain where !e.fromCredential.isEmpty { out.insert(e.fromCredential) }
         out.remove("")
         return out

@@ -162,9 +162,8 @@ public struct CredentialReport: Sendable {
     public var userAgents: [AgentUse]
     /// User agents left out.
     public var userAgentsOmitted: Int
-    /// `normal`, `suspicious` (new agent), `stolen` (outside the usual networks or two networks at once),
-    /// `attacker_created` (a key the chain created), `no_baseline`.
-    public var verdict: String
+    /// What the evidence says about it (see `CredentialVerdict`).
+    public var verdict: CredentialVerdict
     /// Why.
     public var reasons: [String]
 }

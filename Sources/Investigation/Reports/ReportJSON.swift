@@ -87,7 +87,7 @@ public enum ReportJSON {
                     ])
                 }),
             "user_agents_omitted": .int(c.userAgentsOmitted),
-            "verdict": .string(c.verdict), "reasons": .strings(c.reasons),
+            "verdict": .string(c.verdict.rawValue), "reasons": .strings(c.reasons),
         ])
     }
 

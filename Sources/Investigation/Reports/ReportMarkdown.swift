@@ -8,12 +8,12 @@ public enum ReportMarkdown {
         var o: [String] = []
         header(r, &o)
         remediation(r, &o)
-        findings(r, &o)
-        credentials(r, &o)
-        reads(r, &o)
+        for section in [ReportSections.findings(r), ReportSections.credentials(r), ReportSections.reads(r)] {
+            render(section, &o)
+        }
         chain(r, &o)
-        persistence(r, &o)
-        adjacent(r, &o)
+        render(ReportSections.persistence(r), &o)
+        if let adjacent = ReportSections.adjacent(r) { render(adjacent, &o) }
         activity(r, &o)
         if !r.notes.isEmpty {
             o.append("## Notes\n")
@@ -46,15 +46,11 @@ public enum ReportMarkdown {
         return out
     }
 
-    private static func more(_ n: Int, _ o: inout [String], what: String = "rows") {
-        if n > 0 { o.append("\n… and \(n) more \(what) (see `--format json`).") }
-    }
-
     private static func header(_ r: InvestigationReport, _ o: inout [String]) {
         o.append(
             "# Investigation: \(text(IdentityName.short(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity)))\n")
         o.append(
-            "**Verdict: \(ReportText.verdict(r.verdict))** · window \(ReportText.window(r.window)) · identity \(code(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity))  "
+            "**Verdict: \(r.verdict.label)** · window \(ReportText.window(r.window)) · identity \(code(r.rootIdentity.isEmpty ? r.target.text : r.rootIdentity))  "
         )
         o.append(
             "\(r.input.events) events read, \(r.input.matched) attributed to \(r.principals.count) identit\(r.principals.count == 1 ? "y" : "ies"), \(r.input.before) before the window (baseline).\n"
@@ -83,79 +79,6 @@ public enum ReportMarkdown {
             }
         }
         o.append("")
-    }
-
-    private static func findings(_ r: InvestigationReport, _ o: inout [String]) {
-        o.append("## Findings\n")
-        if r.findings.isEmpty {
-            o.append("No detector findings for these identities in the window.\n")
-            return
-        }
-        o.append("| Severity | Time (UTC) | Detector | Identity | Title |")
-        o.append("|---|---|---|---|---|")
-        for f in r.findings.prefix(ReportText.maxRows) {
-            o.append(
-                "| \(f.severity.description.uppercased()) | \(ReportText.time(f.firstSeen)) | \(code(f.detector)) | \(code(IdentityName.short(f.identity))) | \(text(f.title)) |"
-            )
-        }
-        more(r.findings.count - ReportText.maxRows + r.findingsOmitted, &o, what: "findings")
-        o.append("")
-    }
-
-    private static func credentials(_ r: InvestigationReport, _ o: inout [String]) {
-        o.append("## Credentials\n")
-        if r.credentials.isEmpty {
-            o.append("No credential of these identities was used in the window.\n")
-            return
-        }
-        o.append("| Credential | Identity | Kind | First use | Last use | Calls | From | Clients | Verdict |")
-        o.append("|---|---|---|---|---|---|---|---|---|")
-        for c in r.credentials.prefix(ReportText.maxRows) {
-            let from =
-                c.sources.prefix(3).map { code($0.source) + ($0.newNetwork == true ? " (new)" : "") }.joined(
-                    separator: ", ")
-                + (c.sources.count > 3 ? " +\(c.sources.count - 3)" : "")
-            let clients = Array(Set(c.userAgents.map(\.family.rawValue))).sorted().prefix(3).joined(separator: ", ")
-            o.append(
-                "| \(code(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId)) | \(code(IdentityName.short(c.identity))) | \(c.keyKind.rawValue) | \(ReportText.time(c.firstSeen)) | \(ReportText.time(c.lastSeen)) | \(c.events) | \(from) | \(text(clients)) | \(ReportText.credentialVerdict(c.verdict)) |"
-            )
-        }
-        more(r.credentials.count - ReportText.maxRows + r.credentialsOmitted, &o, what: "credentials")
-        let flagged = r.credentials.filter {
-            $0.verdict == "stolen" || $0.verdict == "suspicious" || $0.verdict == "created_by_chain"
-        }
-        if !flagged.isEmpty { o.append("") }
-        for c in flagged.prefix(ReportText.maxRows) {
-            o.append(
-                "- \(code(c.accessKeyId)) (\(ReportText.credentialVerdict(c.verdict))): "
-                    + c.reasons.map(text).joined(separator: "; "))
-        }
-        o.append("")
-    }
-
-    private static func reads(_ r: InvestigationReport, _ o: inout [String]) {
-        o.append("## What was read\n")
-        if r.reads.isEmpty {
-            o.append("No secrets, parameters, keys, buckets or objects read.\n")
-            return
-        }
-        for kind in ReadOrder.kinds {
-            let list = r.reads.filter { $0.kind == kind }
-            guard !list.isEmpty else { continue }
-            let first = list.filter { $0.firstTime == true }.count
-            o.append(
-                "### \(ReportText.kindTitle(kind)) (\(list.count)\(first > 0 ? ", \(first) never read before the window" : ""))\n"
-            )
-            o.append("| Resource | Identity | Reads | Denied | First | Last | New? |")
-            o.append("|---|---|---|---|---|---|---|")
-            for x in list.prefix(ReportText.maxRows) {
-                o.append(
-                    "| \(code(x.resource))\(x.viaService ? " (via AWS service)" : "") | \(code(IdentityName.short(x.identity))) | \(x.count) | \(x.denied) | \(ReportText.time(x.firstSeen)) | \(ReportText.time(x.lastSeen)) | \(ReportText.firstTime(x.firstTime)) |"
-                )
-            }
-            more(list.count - ReportText.maxRows + (r.readsOmitted[kind.rawValue] ?? 0), &o)
-            o.append("")
-        }
     }
 
     private static func chain(_ r: InvestigationReport, _ o: inout [String]) {
@@ -196,43 +119,44 @@ public enum ReportMarkdown {
         }
     }
 
-    private static func persistence(_ r: InvestigationReport, _ o: inout [String]) {
-        o.append("## What persists\n")
-        if r.persistence.isEmpty {
-            o.append("Nothing created or changed that could give access later.\n")
+    /// A section: its heading, then each table (with its sub-heading, "and N more" line and a
+    /// blank line), then the footnotes; or its empty text.
+    private static func render(_ s: ReportSection, _ o: inout [String]) {
+        o.append("## \(s.title)\n")
+        guard !s.tables.isEmpty else {
+            o.append(s.empty + "\n")
             return
         }
-        o.append("| What | Identifier | Detail | By | When | Status now |")
-        o.append("|---|---|---|---|---|---|")
-        for a in r.persistence.prefix(ReportText.maxRows * 2) {
-            let status =
-                a.status == "active"
-                ? "**ACTIVE**"
-                : "\(a.status) by \(code(IdentityName.short(a.changedBy))) at \(ReportText.time(a.changedAt))"
-            o.append(
-                "| \(a.kind.label) | \(code(ReportText.artifactName(a))) | \(text(a.detail)) | \(code(IdentityName.short(a.createdBy))) | \(ReportText.time(a.time)) | \(status) |"
-            )
+        for t in s.tables {
+            if let h = t.heading { o.append("### \(h.title) (\(h.note))\n") }
+            o.append("| " + t.columns.map(\.name).joined(separator: " | ") + " |")
+            o.append("|" + String(repeating: "---|", count: t.columns.count))
+            for row in t.rows { o.append("| " + row.map { inline($0.inline) }.joined(separator: " | ") + " |") }
+            if t.omitted > 0 { o.append("\n… and \(t.omitted) more \(t.noun) (see `--format json`).") }
+            o.append("")
         }
-        more(r.persistence.count - ReportText.maxRows * 2 + r.persistenceOmitted, &o, what: "artifacts")
+        guard !s.footnotes.isEmpty else { return }
+        for note in s.footnotes { o.append("- " + inline(note)) }
         o.append("")
     }
 
-    private static func adjacent(_ r: InvestigationReport, _ o: inout [String]) {
-        guard !r.adjacent.isEmpty || !r.persistence.isEmpty else { return }
-        o.append("## Adjacent trust\n")
-        if r.adjacent.isEmpty {
-            o.append("Nobody used the keys, users or roles the chain created or opened (in the logs read).\n")
-            return
+    /// Cell content as Markdown (detail lines are left out: a table row is one line).
+    static func inline(_ parts: [ReportInline]) -> String {
+        var out = ""
+        for (i, part) in parts.enumerated() {
+            switch part {
+            case .text(let s), .headline(let s), .warning(let s), .settled(let s): out += text(s)
+            case .term(let s): out += s
+            case .code(let s): out += code(s)
+            case .severity(let v): out += v.description.uppercased()
+            case .flag(let s), .aside(let s): out += i == 0 ? text(s) : " (\(text(s)))"
+            case .abbreviation(let s, _): out += text(s)
+            case .verdict(let v): out += v.label
+            case .alarm(let s): out += "**\(text(s))**"
+            case .separator: out += ", "
+            }
         }
-        o.append("| Used | Relation | By | Credential | Calls | First | Last | From |")
-        o.append("|---|---|---|---|---|---|---|---|")
-        for a in r.adjacent.prefix(ReportText.maxRows) {
-            o.append(
-                "| \(code(IdentityName.short(a.artifact))) | \(a.relation.replacingOccurrences("_", " ")) | \(code(IdentityName.short(a.usedBy))) | \(code(a.credential)) | \(a.count) | \(ReportText.time(a.firstSeen)) | \(ReportText.time(a.lastSeen))\(a.afterWindow ? " (after window)" : "") | \(a.sources.map(code).joined(separator: ", ")) |"
-            )
-        }
-        more(r.adjacent.count - ReportText.maxRows + r.adjacentOmitted, &o)
-        o.append("")
+        return out
     }
 
     private static func activity(_ r: InvestigationReport, _ o: inout [String]) {

@@ -22,9 +22,6 @@ enum ReportText {
         }
     }
 
-    /// Verdict in capitals.
-    static func verdict(_ v: InvestigationReport.Verdict) -> String { v.rawValue.uppercased() }
-
     /// Readable title for a resource kind.
     static func kindTitle(_ k: ResourceKind) -> String {
         switch k {
@@ -48,17 +45,6 @@ enum ReportText {
         }
     }
 
-    /// Readable credential verdict.
-    static func credentialVerdict(_ v: String) -> String {
-        switch v {
-        case "stolen": "LOOKS STOLEN"
-        case "suspicious": "suspicious"
-        case "created_by_chain": "created by the chain"
-        case "no_baseline": "no baseline"
-        default: "normal"
-        }
-    }
-
     /// Readable identifier of an artifact: `user/x` rather than `arn:…:user/x|policy` (the JSON keeps the full id).
     static func artifactName(_ a: ArtifactReport) -> String {
         let first = a.id.split(separator: "|", maxSplits: 1).first.map(String.init) ?? a.id
@@ -72,7 +58,7 @@ enum ReportText {
             [.secret, .parameter, .kmsKey, .k8sSecret].contains($0.kind) && $0.count > 0 && !$0.viaService
         }
         let firstTime = secretReads.filter { $0.firstTime == true }.count
-        let flagged = r.credentials.filter { $0.verdict == "stolen" || $0.verdict == "suspicious" }.count
+        let flagged = r.credentials.filter(\.verdict.isFlagged).count
         let active = r.persistence.filter { $0.status == "active" }.count
         let objects = r.reads.filter { $0.kind == .object && $0.count > 0 }.count
         return [

@@ -1,12 +1,60 @@
 import EventModel
 
+/// What the evidence says about one credential; the JSON report carries the raw value, the
+/// Markdown and HTML reports its `label` in its `tone`.
+public enum CredentialVerdict: String, Sendable, CaseIterable {
+    /// Used as before.
+    case normal
+    /// A new client, but from the usual networks.
+    case suspicious
+    /// Used outside the identity's networks, or from two networks at once.
+    case stolen
+    /// A key an investigated identity created.
+    case createdByChain = "created_by_chain"
+    /// Nothing before the window to compare with.
+    case noBaseline = "no_baseline"
+
+    /// The words the reports print.
+    var label: String {
+        switch self {
+        case .stolen: "LOOKS STOLEN"
+        case .suspicious: "suspicious"
+        case .createdByChain: "created by the chain"
+        case .noBaseline: "no baseline"
+        case .normal: "normal"
+        }
+    }
+
+    /// The HTML class of its colour: red, orange or green.
+    var tone: String {
+        switch self {
+        case .stolen: "bad"
+        case .suspicious, .createdByChain: "warn"
+        case .normal, .noBaseline: "okv"
+        }
+    }
+
+    /// Counted as "flagged" in the report's summary cards.
+    var isFlagged: Bool { self == .stolen || self == .suspicious }
+
+    /// Explained under the Markdown credentials table.
+    var isNotable: Bool { isFlagged || self == .createdByChain }
+}
+
+extension InvestigationReport.Verdict {
+    /// The words the reports print (the header's verdict).
+    var label: String { rawValue.uppercased() }
+}
+
 /// Judgements: does a credential look stolen, and what does the whole report say.
 enum Verdicts {
     /// Two networks within this time are "at once" (ms).
     static let concurrentWindow: Int64 = 300_000
 
     /// Verdict and reasons for one credential.
-    static func credential(_ c: CredentialReport, hasBaseline: Bool, createdByChain: Bool) -> (String, [String]) {
+    static func credential(_ c: CredentialReport, hasBaseline: Bool, createdByChain: Bool) -> (
+        CredentialVerdict, [String]
+    ) {
         var reasons: [String] = []
         let who = IdentityName.short(c.identity)
         let newNets = c.sources.filter { $0.newNetwork == true }
@@ -22,12 +70,12 @@ enum Verdicts {
             reasons.append("new client \(a.family.rawValue) (\(Clip.text(a.userAgent, 60)))")
         }
         if createdByChain {
-            return ("created_by_chain", ["this key was created by an investigated identity"] + reasons)
+            return (.createdByChain, ["this key was created by an investigated identity"] + reasons)
         }
-        if !newNets.isEmpty || concurrent(c.sources) != nil { return ("stolen", reasons) }
-        if !newAgents.isEmpty { return ("suspicious", reasons) }
-        if !hasBaseline { return ("no_baseline", ["no baseline before the window to compare with"]) }
-        return ("normal", [])
+        if !newNets.isEmpty || concurrent(c.sources) != nil { return (.stolen, reasons) }
+        if !newAgents.isEmpty { return (.suspicious, reasons) }
+        if !hasBaseline { return (.noBaseline, ["no baseline before the window to compare with"]) }
+        return (.normal, [])
     }
 
     /// Two addresses of different networks used within `concurrentWindow` of each other.
@@ -49,7 +97,7 @@ enum Verdicts {
         }
         var strong: [String] = []
         var weak: [String] = []
-        let stolen = r.credentials.filter { $0.verdict == "stolen" }
+        let stolen = r.credentials.filter { $0.verdict == .stolen }
         for c in stolen.prefix(5) {
             strong.append(
                 "Credential \(c.accessKeyId.isEmpty ? "(none)" : c.accessKeyId) of \(IdentityName.short(c.identity)) looks stolen: \(c.reasons.first ?? "")"
@@ -81,7 +129,7 @@ enum Verdicts {
             weak.append(
                 "\(medium.count) medium finding(s): \(Lists.join(Array(Set(medium.map(\.detector))).sorted(), max: 6))")
         }
-        let suspicious = r.credentials.filter { $0.verdict == "suspicious" }
+        let suspicious = r.credentials.filter { $0.verdict == .suspicious }
         for c in suspicious.prefix(3) {
             weak.append("Credential \(c.accessKeyId) of \(IdentityName.short(c.identity)): \(c.reasons.first ?? "")")
         }

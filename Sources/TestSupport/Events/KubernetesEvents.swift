@@ -1,26 +1,29 @@
 import EventModel
 import Foundation
 
-/// Kubernetes and workflow events built directly, with the parameters the formats set
-/// (see Sources/Formats/Kubernetes.swift and WorkflowLog.swift).
-enum SourceEvents {
-    /// 2026-01-01T00:00:00Z.
-    static let t0 = TestEvents.t0
-    static let day: Int64 = 86_400_000
+/// Kubernetes and workflow events built directly, with the parameters the formats set (see
+/// `Sources/Formats/Kubernetes.swift` and `WorkflowLog.swift`): the non-AWS half of the direct
+/// builders (`TestEvents` is the AWS half; `K8sFixture`, `GCPFixture` and `AzureFixture` write the
+/// raw records the decoders read).
+public enum SourceEvents {
+    /// 2026-01-01T00:00:00Z, the same origin as `TestEvents.t0`.
+    public static let t0 = TestEvents.t0
+    /// One day in milliseconds.
+    public static let day: Int64 = 86_400_000
 
     /// A Kubernetes service-account identity.
-    static func sa(_ ns: String, _ name: String) -> Identity {
+    public static func sa(_ ns: String, _ name: String) -> Identity {
         let u = "system:serviceaccount:\(ns):\(name)"
         return Identity(key: "k8s:" + u, type: .serviceAccount, accountId: "prod-eks", displayName: u)
     }
 
     /// A Kubernetes user.
-    static func k8sUser(_ name: String) -> Identity {
+    public static func k8sUser(_ name: String) -> Identity {
         Identity(key: "k8s:" + name, type: .user, accountId: "prod-eks", displayName: name)
     }
 
     /// One Kubernetes request at `t0 + ms`.
-    static func k8s(
+    public static func k8s(
         _ verb: String, _ resource: String, sub: String = "", ns: String = "", name: String = "",
         by identity: Identity = sa("ci", "runner"), at ms: Int64 = 0, status: Int = 200,
         requestObject: String? = nil
@@ -41,29 +44,5 @@ enum SourceEvents {
             outcome: status >= 400 ? Outcome(errorCode: status == 403 ? "Forbidden" : "\(status)") : .success,
             resources: resources, parameters: p, eventId: UUID().uuidString,
             origin: Origin(path: "audit.log", record: 1))
-    }
-
-    /// One workflow record at `t0 + ms` with the given schema fields.
-    static func workflow(
-        _ fields: [String: String], at ms: Int64 = 0, server: String = "lf-prod", client: String = "198.51.100.77"
-    ) -> Event {
-        var p = fields
-        p["server"] = server
-        let auth = fields["authenticated"]
-        let principal = fields["principal"] ?? ""
-        let identity =
-            auth != "false" && !principal.isEmpty
-            ? Identity(key: "workflow:\(server)/\(principal)", type: .user, accountId: server, displayName: principal)
-            : Identity(
-                key: "workflow:\(server)/anonymous", type: .anonymous, accountId: server,
-                displayName: "anonymous@\(server)")
-        let status = Int(fields["status"] ?? "") ?? 200
-        return Event(
-            time: t0 + ms, provider: .workflow, eventSource: server, account: server, identity: identity,
-            action: Action(service: "workflow", operation: fields["action"] ?? "POST /api/v1"),
-            source: Source(kind: .ip, raw: client, ips: [client]),
-            userAgent: UserAgent(raw: "python-requests/2.31.0", family: .pythonRequests),
-            outcome: status >= 400 ? Outcome(errorCode: status == 403 ? "Forbidden" : "Unauthorized") : .success,
-            parameters: p, eventId: UUID().uuidString, origin: Origin(path: "workflow.log", record: 1))
     }
 }
