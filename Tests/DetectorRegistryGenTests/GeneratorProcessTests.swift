@@ -24,7 +24,16 @@ import Testing
         var output: String?
     }
 
-    func run(_ files: [String: String], extra: [String] = []) throws -> Run {
+    /// Starts `p` and waits for it without blocking a thread of the shared pool (a blocked
+    /// thread starves the loopback-server tests running beside these on two cores).
+    static func exit(of p: Process) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            p.terminationHandler = { _ in c.resume() }
+            do { try p.run() } catch { c.resume(throwing: error) }
+        }
+    }
+
+    func run(_ files: [String: String], extra: [String] = []) async throws -> Run {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reggen-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -43,15 +52,14 @@ import Testing
             + paths + extra.map { dir.appendingPathComponent($0).path }
         let err = Pipe()
         p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        try await Self.exit(of: p)
+        let data = err.fileHandleForReading.readDataToEndOfFile()  // small; read at exit
         let written = try? String(contentsOf: out, encoding: .utf8)
         return Run(status: p.terminationStatus, stderr: String(decoding: data, as: UTF8.self), output: written)
     }
 
-    @Test func writesTheSortedListAndExitsZero() throws {
-        let r = try run([
+    @Test func writesTheSortedListAndExitsZero() async throws {
+        let r = try await run([
             "B.swift": "public final class Bravo:\n    BuiltInDetector {}\n",
             "A.swift": "// class Fake: BuiltInDetector\nstruct Alpha: BuiltInDetector {}\n",
         ])
@@ -65,8 +73,8 @@ import Testing
             ))
     }
 
-    @Test func failsTheBuildWithCompilerStyleMessagesAndWritesNothing() throws {
-        let r = try run(
+    @Test func failsTheBuildWithCompilerStyleMessagesAndWritesNothing() async throws {
+        let r = try await run(
             ["G.swift": "import Detection\nstruct Generic<T>: BuiltInDetector {}\n"], extra: ["Missing.swift"])
         #expect(r.status == 1)
         #expect(r.output == nil)
@@ -84,14 +92,13 @@ import Testing
             })
     }
 
-    @Test func usageErrorsExit64() throws {
+    @Test func usageErrorsExit64() async throws {
         let p = Process()
         let tool = try #require(Self.tool, "DetectorRegistryGen is not built (swift build --build-tests)")
         p.executableURL = tool
         p.arguments = ["--output"]
         p.standardError = Pipe()
-        try p.run()
-        p.waitUntilExit()
+        try await Self.exit(of: p)
         #expect(p.terminationStatus == 64)
     }
 
