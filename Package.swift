@@ -7,7 +7,8 @@ import class Foundation.ProcessInfo
 // EventModel <- ByteJSON <- Formats
 // EventModel <- Ingest (CZlib)
 // EventModel <- Config (Yams: YAML reading, ConfigIssue, IssueSink) <- Formats (its mapping loader)
-// EventModel <- Baselines <- Detection (Config) <- Detectors
+// EventModel <- Baselines <- Detection (Config) <- Detectors (its registry list generated at build time by
+//   DetectorRegistryPlugin running DetectorRegistryGen <- DetectorRegistryGenCore, which depend on nothing)
 // EventModel, ByteJSON, Config, Detection (Yams) <- Sigma (rule files; no I/O but reading rule files)
 // CSQLite <- SQLite (the one SQLite wrapper) <- StateStore (with EventModel, Baselines), Service (outbox)
 // EventModel, Baselines, Detection <- Investigation (incidents, investigation reports; no I/O)
@@ -59,7 +60,14 @@ let package = Package(
         .target(name: "Formats", dependencies: ["ByteJSON", "Config", "EventModel"]),
         .target(name: "Baselines", dependencies: ["EventModel"]),
         .target(name: "Detection", dependencies: ["Baselines", "Config", "EventModel"]),
-        .target(name: "Detectors", dependencies: ["Baselines", "Config", "Detection", "EventModel"]),
+        .target(
+            name: "Detectors", dependencies: ["Baselines", "Config", "Detection", "EventModel"],
+            plugins: ["DetectorRegistryPlugin"]),
+        // The detector list is generated at build time (Swift has no runtime type discovery):
+        // a build tool plugin runs DetectorRegistryGen over the Detectors sources.
+        .target(name: "DetectorRegistryGenCore"),
+        .executableTarget(name: "DetectorRegistryGen", dependencies: ["DetectorRegistryGenCore"]),
+        .plugin(name: "DetectorRegistryPlugin", capability: .buildTool(), dependencies: ["DetectorRegistryGen"]),
         .target(name: "Sigma", dependencies: ["ByteJSON", "Config", "Detection", "EventModel", "Yams"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "StateStore", dependencies: ["Baselines", "EventModel", "SQLite"]),
@@ -115,6 +123,7 @@ let package = Package(
         .testTarget(name: "EventModelTests", dependencies: ["EventModel", "TestSupport"]),
         .testTarget(name: "ByteJSONTests", dependencies: ["ByteJSON"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "EventModel"]),
+        .testTarget(name: "DetectorRegistryGenTests", dependencies: ["DetectorRegistryGenCore"]),
         .testTarget(name: "IngestTests", dependencies: ["EventModel", "Ingest", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Config", "EventModel", "Formats", "TestSupport"]),
         .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "EventModel", "TestSupport"]),

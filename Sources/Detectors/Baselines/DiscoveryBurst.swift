@@ -60,17 +60,10 @@ public final class DiscoveryBurst: BuiltInDetector {
     }
 
     final class State: RecentState {
-        var apis: [(api: UInt64, service: UInt64, time: Int64)] = []
-        var names: [String] = []
-        var windowStart: Int64 = 0
-        var oldest: Int64 = .max
-        var evidence = Evidence()
-        var denied: [Int64] = []
-        var deniedNames: [String] = []
-        var deniedStart: Int64 = 0
-        var deniedEvidence = Evidence()
-        var reportedReads: Int64 = .min
-        var reportedDenied: Int64 = .min
+        /// Distinct read APIs (key: the API, payload: its service).
+        var reads = WindowedCounter<UInt64>()
+        /// Denied calls (every call an entry).
+        var denied = WindowedCounter<Void>()
         /// Sample API names kept per window.
         static let maxNames = 12
         /// Sample denied API names kept per window.
@@ -107,98 +100,74 @@ public final class DiscoveryBurst: BuiltInDetector {
     private func reads(_ e: Event, _ st: State, _ p: IdentityProfile, _ context: DetectionContext) -> Signal? {
         let now = e.time
         let c = configuration
-        let cutoff = now - c.window
-        if st.oldest < cutoff {
-            st.apis.removeAll { $0.time < cutoff }
-            st.oldest = st.apis.map(\.time).min() ?? .max
-        }
-        if st.apis.isEmpty {
-            st.names.removeAll()
-            st.evidence = Evidence()
-            st.windowStart = now
-        }
+        st.reads.slide(now: now, window: c.window)
         let h = Hash64.api(service: e.action.service, operation: e.action.operation)
-        if let i = st.apis.firstIndex(where: { $0.api == h }) {
-            st.apis[i].time = now
-            return nil
-        }
-        guard st.apis.count < c.maxTracked else { return nil }
-        st.apis.append((h, Hash64.of(e.action.service), now))
-        st.oldest = min(st.oldest, now)
-        if st.names.count < State.maxNames { st.names.append(e.action.key) }
-        st.evidence.add(e.eventId)
+        let counted = st.reads.count(h, now: now, payload: Hash64.of(e.action.service), capacity: c.maxTracked)
+        guard counted == .added else { return nil }
+        st.reads.sample(e.action.key, max: State.maxNames)
+        st.reads.evidence.add(e.eventId)
+        let distinct = st.reads.entries.count
         let base = Int(p.priorMaxReadAPIs(now: now))
         let threshold = max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
-        guard st.apis.count >= threshold, st.reportedReads == .min || st.reportedReads < now - c.window else {
-            return nil
-        }
-        let services = Set(st.apis.map(\.service)).count
+        guard distinct >= threshold, st.reads.mayReport(now: now, window: c.window) else { return nil }
+        let services = Set(st.reads.entries.map(\.payload)).count
         guard services >= c.minServices else { return nil }
-        st.reportedReads = now
+        st.reads.reportedAt = now
         let who = BaselineWords.who(e)
-        let span = now - st.windowStart
+        let span = now - st.reads.start
         let baseWindow = context.baselines.configuration.burstWindow
         let text =
-            "\(who) called \(st.apis.count) distinct List/Describe/Get APIs across \(services) services in "
-            + "\(BaselineText.duration(span)) (\(BaselineText.list(st.names, limit: 6))); its previous maximum was "
+            "\(who) called \(distinct) distinct List/Describe/Get APIs across \(services) services in "
+            + "\(BaselineText.duration(span)) (\(BaselineText.list(st.reads.names, limit: 6))); its previous maximum was "
             + "\(base) distinct read APIs per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)) "
             + "(threshold \(threshold)). Enumerating many services at once is how stolen credentials are explored."
         let facts =
             [
-                Fact("observed_distinct_apis", String(st.apis.count)), Fact("observed_services", String(services)),
+                Fact("observed_distinct_apis", String(distinct)), Fact("observed_services", String(services)),
                 Fact("observed_window", BaselineText.duration(span)), Fact("baseline_max_per_window", String(base)),
                 Fact("baseline_window", BaselineText.duration(baseWindow)), Fact("threshold", String(threshold)),
-                Fact("sample_apis", st.names.joined(separator: ", ")),
+                Fact("sample_apis", st.reads.names.joined(separator: ", ")),
             ] + BaselineWords.facts(p, now)
         return Signal(
             severity: context.spec.severity,
-            title: "\(who) enumerated \(st.apis.count) APIs in \(BaselineText.duration(span))",
+            title: "\(who) enumerated \(distinct) APIs in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "discovery",
-            eventIds: st.evidence.ids, firstSeen: st.windowStart, count: st.apis.count)
+            eventIds: st.reads.evidence.ids, firstSeen: st.reads.start, count: distinct)
     }
 
     private func denials(_ e: Event, _ st: State, _ p: IdentityProfile, _ context: DetectionContext) -> Signal? {
         let now = e.time
         let c = configuration
-        let cutoff = now - c.window
-        if let first = st.denied.first, first < cutoff { st.denied.removeAll { $0 < cutoff } }
-        if st.denied.isEmpty {
-            st.deniedNames.removeAll()
-            st.deniedEvidence = Evidence()
-            st.deniedStart = now
-        }
-        if st.denied.count < c.maxTracked { st.denied.append(now) }
-        if st.deniedNames.count < State.maxDeniedNames && !st.deniedNames.contains(e.action.key) {
-            st.deniedNames.append(e.action.key)
-        }
-        st.deniedEvidence.add(e.eventId)
+        st.denied.slide(now: now, window: c.window)
+        st.denied.append(now: now, payload: (), capacity: c.maxTracked)
+        st.denied.sample(e.action.key, max: State.maxDeniedNames, unique: true)
+        st.denied.evidence.add(e.eventId)
+        let count = st.denied.entries.count
         let base = Int(p.priorMaxDenied(now: now))
         let threshold = max(c.minDenied, Int((c.deniedMultiplier * Double(base)).rounded(.up)))
-        guard st.denied.count >= threshold, st.reportedDenied == .min || st.reportedDenied < now - c.window else {
-            return nil
-        }
-        st.reportedDenied = now
+        guard count >= threshold, st.denied.mayReport(now: now, window: c.window) else { return nil }
+        st.denied.reportedAt = now
         let who = BaselineWords.who(e)
-        let span = now - st.deniedStart
+        let span = now - st.denied.start
         let baseWindow = context.baselines.configuration.burstWindow
         let text =
-            "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span)) "
-            + "(\(BaselineText.list(st.deniedNames, limit: 6))); its previous maximum was \(base) denied calls per "
+            "\(who) was denied \(count) calls in \(BaselineText.duration(span)) "
+            + "(\(BaselineText.list(st.denied.names, limit: 6))); its previous maximum was \(base) denied calls per "
             + "\(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now)), error ratio "
             + "\(BaselineText.percent(p.errorRatio)). A burst of denials is a key probing its own permissions."
         let facts =
             [
-                Fact("observed_denied", String(st.denied.count)), Fact("observed_window", BaselineText.duration(span)),
+                Fact("observed_denied", String(count)), Fact("observed_window", BaselineText.duration(span)),
                 Fact("baseline_max_per_window", String(base)),
                 Fact("baseline_window", BaselineText.duration(baseWindow)),
-                Fact("threshold", String(threshold)), Fact("sample_apis", st.deniedNames.joined(separator: ", ")),
+                Fact("threshold", String(threshold)), Fact("sample_apis", st.denied.names.joined(separator: ", ")),
                 Fact("baseline_error_ratio", BaselineText.percent(p.errorRatio)),
             ] + BaselineWords.facts(p, now)
         return Signal(
             severity: context.spec.severity,
-            title: "\(who) was denied \(st.denied.count) calls in \(BaselineText.duration(span))",
+            title: "\(who) was denied \(count) calls in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1580", "T1526", "T1087.004"], key: "access-denied",
-            eventIds: st.deniedEvidence.ids, firstSeen: st.deniedStart, count: st.denied.count)
+            eventIds: st.denied.evidence.ids, firstSeen: st.denied.start, count: count)
     }
 }
 
@@ -210,23 +179,21 @@ extension DiscoveryBurst {
     public func snapshot() -> [UInt8]? {
         BinaryWriter.encoded(version: Self.snapshotVersion) { w in
             states.encode(into: &w) { st, w in
-                w.uint(st.apis.count)
-                for a in st.apis {
-                    w.u64(a.api)
-                    w.u64(a.service)
+                st.reads.encodeEntries(into: &w) { a, w in
+                    w.u64(a.key)
+                    w.u64(a.payload)
                     w.int(a.time)
                 }
-                w.strings(st.names)
-                w.int(st.windowStart)
-                w.int(st.oldest)
-                w.evidence(st.evidence)
-                w.uint(st.denied.count)
-                for t in st.denied { w.int(t) }
-                w.strings(st.deniedNames)
-                w.int(st.deniedStart)
-                w.evidence(st.deniedEvidence)
-                w.int(st.reportedReads)
-                w.int(st.reportedDenied)
+                w.strings(st.reads.names)
+                w.int(st.reads.start)
+                w.int(st.reads.oldest)
+                w.evidence(st.reads.evidence)
+                st.denied.encodeEntries(into: &w) { d, w in w.int(d.time) }
+                w.strings(st.denied.names)
+                w.int(st.denied.start)
+                w.evidence(st.denied.evidence)
+                w.int(st.reads.reportedAt)
+                w.int(st.denied.reportedAt)
             }
         }
     }
@@ -240,20 +207,28 @@ extension DiscoveryBurst {
     }
 
     private func decodeState(_ r: inout BinaryReader) throws(BinaryDecodeError) -> State {
-        let st = State()
-        for _ in 0..<(try r.uint(max: configuration.maxTracked)) {
-            st.apis.append((try r.u64(), try r.u64(), try r.time()))
+        let max = configuration.maxTracked
+        let reads = try WindowedCounter<UInt64>.decodeEntries(from: &r, max: max) { r throws(BinaryDecodeError) in
+            let api = try r.u64()
+            let service = try r.u64()
+            return .init(key: api, time: try r.time(), payload: service)
         }
-        st.names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
-        st.windowStart = try r.time()
-        st.oldest = try r.mark(never: .max)
-        st.evidence = try r.evidence()
-        for _ in 0..<(try r.uint(max: configuration.maxTracked)) { st.denied.append(try r.time()) }
-        st.deniedNames = try r.strings(max: State.maxDeniedNames, maxLength: StateCodec.maxText)
-        st.deniedStart = try r.time()
-        st.deniedEvidence = try r.evidence()
-        st.reportedReads = try r.mark()
-        st.reportedDenied = try r.mark()
+        let names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
+        let start = try r.time()
+        let oldest = try r.mark(never: .max)
+        let evidence = try r.evidence()
+        let denied = try WindowedCounter<Void>.decodeEntries(from: &r, max: max) { r throws(BinaryDecodeError) in
+            .init(key: 0, time: try r.time(), payload: ())
+        }
+        let deniedNames = try r.strings(max: State.maxDeniedNames, maxLength: StateCodec.maxText)
+        let deniedStart = try r.time()
+        let deniedEvidence = try r.evidence()
+        let st = State()
+        st.reads = WindowedCounter(
+            entries: reads, names: names, evidence: evidence, start: start, oldest: oldest, reportedAt: try r.mark())
+        st.denied = WindowedCounter(
+            entries: denied, names: deniedNames, evidence: deniedEvidence, start: deniedStart,
+            reportedAt: try r.mark())
         return st
     }
 }

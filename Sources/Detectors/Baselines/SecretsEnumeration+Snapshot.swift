@@ -47,19 +47,14 @@ extension SecretsEnumeration {
     }
 
     private static func encodeBurst(_ st: State, _ w: inout BinaryWriter) {
-        w.uint(st.items.count)
-        for item in st.items {
-            w.u64(item.hash)
-            w.int(item.time)
-            w.bool(item.failed)
-        }
-        w.uint(st.overflow)
-        w.strings(st.names)
-        w.evidence(st.evidence)
-        w.int(st.windowStart)
+        st.burst.encodeFlagged(into: &w)
+        w.uint(st.burst.overflow)
+        w.strings(st.burst.names)
+        w.evidence(st.burst.evidence)
+        w.int(st.burst.start)
         w.int(st.listedAt)
         w.string(st.listing)
-        w.int(st.reportedAt)
+        w.int(st.burst.reportedAt)
     }
 
     private func decodeSlow(_ r: inout BinaryReader) throws(BinaryDecodeError) -> State {
@@ -86,15 +81,15 @@ extension SecretsEnumeration {
     }
 
     private func decodeBurst(_ r: inout BinaryReader, into st: State) throws(BinaryDecodeError) {
-        for _ in 0..<(try r.uint(max: configuration.maxTracked)) {
-            st.items.append((try r.u64(), try r.time(), try r.bool()))
-        }
-        st.overflow = try r.uint()
-        st.names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
-        st.evidence = try r.evidence()
-        st.windowStart = try r.time()
+        let entries = try WindowedCounter<Bool>.decodeFlagged(from: &r, max: configuration.maxTracked)
+        let overflow = try r.uint()
+        let names = try r.strings(max: State.maxNames, maxLength: StateCodec.maxText)
+        let evidence = try r.evidence()
+        let start = try r.time()
         st.listedAt = try r.mark()
         st.listing = try r.text()
-        st.reportedAt = try r.mark()
+        st.burst = WindowedCounter(
+            entries: entries, overflow: overflow, names: names, evidence: evidence, start: start,
+            reportedAt: try r.mark())
     }
 }

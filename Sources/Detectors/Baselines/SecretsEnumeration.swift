@@ -75,14 +75,10 @@ public final class SecretsEnumeration: BuiltInDetector {
     final class State: RecentState {
         var identity: Identity
         var account: String
-        var items: [(hash: UInt64, time: Int64, failed: Bool)] = []
-        var overflow = 0
-        var names: [String] = []
-        var evidence = Evidence()
-        var windowStart: Int64 = 0
+        /// Distinct items read in the burst window (payload: every read of it failed).
+        var burst = WindowedCounter<Bool>()
         var listedAt: Int64 = .min
         var listing = ""
-        var reportedAt: Int64 = .min
         var slowStart: Int64 = .min
         var slowLast: Int64 = .min
         var slowItems: [UInt64] = []
@@ -139,32 +135,20 @@ public final class SecretsEnumeration: BuiltInDetector {
     }
 
     private func add(_ e: Event, _ st: State, _ p: IdentityProfile?, _ now: Int64) {
-        let cutoff = now - configuration.window
-        st.items.removeAll { $0.time < cutoff }
-        if st.items.isEmpty {
-            st.overflow = 0
-            st.names.removeAll()
-            st.evidence = Evidence()
-            st.windowStart = now
-        }
+        st.burst.slide(now: now, window: configuration.window)
         let failed = !e.outcome.isSuccess
         // Reads inside a reported burst belong to that finding, not to the low-and-slow count.
-        let inBurst = st.reportedAt != .min && now - st.reportedAt <= configuration.window
+        let inBurst = st.burst.reportedAt != .min && now - st.burst.reportedAt <= configuration.window
         let slowOpen = !inBurst && (p.map { !$0.isLearning(now: now) } ?? false)
         APIClass.secretItems(e) { kind, id in
             let h = ResourceCode.key(kind, id)
-            if let i = st.items.firstIndex(where: { $0.hash == h }) {
-                st.items[i].time = now
-                st.items[i].failed = st.items[i].failed && failed
-            } else if st.items.count < configuration.maxTracked {
-                st.items.append((h, now, failed))
-                if st.names.count < State.maxNames { st.names.append(BaselineWords.clip(id, 160)) }
-            } else {
-                st.overflow += 1
+            let counted = st.burst.count(h, now: now, payload: failed, capacity: configuration.maxTracked) {
+                $0 = $0 && $1
             }
+            if counted == .added { st.burst.sample(BaselineWords.clip(id, 160), max: State.maxNames) }
             if slowOpen, let p, p.resource(kind, id, now: now) == nil { addSlow(st, h, id, e) }
         }
-        st.evidence.add(e.eventId)
+        st.burst.evidence.add(e.eventId)
     }
 
     private func addSlow(_ st: State, _ h: UInt64, _ id: String, _ e: Event) {
@@ -183,22 +167,22 @@ public final class SecretsEnumeration: BuiltInDetector {
     private func burst(_ e: Event, _ st: State, _ p: IdentityProfile?, _ context: DetectionContext) -> Signal? {
         let now = e.time
         let c = configuration
-        let distinct = st.items.count + st.overflow
+        let distinct = st.burst.total
         let learning = p?.isLearning(now: now) ?? true
         let base = Int(p?.priorMaxSecretReads(now: now) ?? 0)
         var threshold =
             learning ? c.minDistinctWhileLearning : max(c.minDistinct, Int((c.multiplier * Double(base)).rounded(.up)))
         let listed = st.listedAt != .min && st.listedAt >= now - c.window
         if listed && !learning { threshold = min(threshold, max(c.afterListingMinDistinct, base + 1)) }
-        guard distinct >= threshold, st.reportedAt == .min || st.reportedAt < now - c.window else { return nil }
-        st.reportedAt = now
+        guard distinct >= threshold, st.burst.mayReport(now: now, window: c.window) else { return nil }
+        st.burst.reportedAt = now
         resetSlow(st)
         let who = BaselineWords.who(e)
-        let span = now - max(st.windowStart, now - c.window)
+        let span = now - max(st.burst.start, now - c.window)
         let baseWindow = context.baselines.configuration.burstWindow
         var text =
             "\(who) read \(distinct) distinct secrets/parameters/keys in \(BaselineText.duration(span)) "
-            + "(\(BaselineText.list(st.names, limit: 5)))"
+            + "(\(BaselineText.list(st.burst.names, limit: 5)))"
         if let p, !learning {
             text +=
                 "; its previous maximum was \(base) per \(BaselineText.duration(baseWindow)) in \(BaselineWords.span(p, now))"
@@ -207,22 +191,22 @@ public final class SecretsEnumeration: BuiltInDetector {
         }
         if listed {
             text +=
-                "; preceded by \(st.listing) \(BaselineText.duration(max(0, st.windowStart - st.listedAt))) before the first read"
+                "; preceded by \(st.listing) \(BaselineText.duration(max(0, st.burst.start - st.listedAt))) before the first read"
         }
         text += "."
         var facts = [
             Fact("observed_distinct", String(distinct)), Fact("observed_window", BaselineText.duration(span)),
             Fact("baseline_max_per_window", String(base)), Fact("baseline_window", BaselineText.duration(baseWindow)),
             Fact("threshold", String(threshold)), Fact("preceded_by_listing", listed ? st.listing : "no"),
-            Fact("sample_items", st.names.joined(separator: ", ")),
+            Fact("sample_items", st.burst.names.joined(separator: ", ")),
         ]
         if let p { facts += BaselineWords.facts(p, now) }
         return Signal(
             severity: context.spec.severity,
             title: "\(who) read \(distinct) distinct secrets in \(BaselineText.duration(span))",
             explanation: text, facts: facts, mitre: ["T1555.006", "T1552"] + (listed ? ["T1087.004"] : []),
-            key: "burst", eventIds: st.evidence.ids, firstSeen: st.windowStart, count: distinct,
-            failedAttempt: st.items.allSatisfy(\.failed), resource: st.names.first ?? "")
+            key: "burst", eventIds: st.burst.evidence.ids, firstSeen: st.burst.start, count: distinct,
+            failedAttempt: st.burst.entries.allSatisfy(\.payload), resource: st.burst.names.first ?? "")
     }
 
     /// Closes the slow window when it is over; returns its finding if it holds enough new items.
