@@ -87,6 +87,18 @@ enum SigmaValue: Sendable {
 
     /// Numeric comparisons.
     enum Comparison: String, Sendable { case gt, gte, lt, lte }
+
+    /// True when `values` compare text only (patterns, regular expressions, CIDRs), so a test of
+    /// them can run on a field's decoded text.
+    static func textOnly(_ values: [SigmaValue]) -> Bool {
+        !values.isEmpty
+            && values.allSatisfy {
+                switch $0 {
+                case .pattern, .regex, .cidr: return true
+                default: return false
+                }
+            }
+    }
 }
 
 /// `field|modifiers: values` or a keyword list (no field).
@@ -113,15 +125,8 @@ struct SigmaFieldTest: Sendable {
             default: return true
             }
         }
-        let text =
-            !values.isEmpty
-            && values.allSatisfy {
-                switch $0 {
-                case .pattern, .regex, .cidr: return true
-                default: return false
-                }
-            }
-        self.vouched = text ? field.flatMap { SigmaPrefilter.Field.vouched(path: $0.path) } : nil
+        self.vouched =
+            SigmaValue.textOnly(values) ? field.flatMap { SigmaPrefilter.Field.vouched(path: $0.path) } : nil
     }
 
     /// True when the event satisfies the test: from its decoded identity when the decoder vouches

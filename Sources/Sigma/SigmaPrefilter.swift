@@ -86,11 +86,7 @@ struct SigmaPrefilter: Sendable {
 
         /// Fields a text test can be decided on from the decoded event (see `logged`).
         static func vouched(path: String) -> Field? {
-            switch path {
-            case "userIdentity.type": return .identityType
-            case "userIdentity.sessionContext.sessionIssuer.type": return .issuerType
-            default: return nil
-            }
+            [Field.identityType, .issuerType].first { $0.path(.aws) == path }
         }
 
         /// The decoder's bound on the field's text (a value this long may have been cut).
@@ -166,15 +162,7 @@ struct SigmaPrefilter: Sendable {
     }
 
     /// True when the test compares text only (patterns, regular expressions, CIDRs).
-    static func textOnly(_ t: SigmaFieldTest) -> Bool {
-        !t.values.isEmpty
-            && t.values.allSatisfy {
-                switch $0 {
-                case .pattern, .regex, .cidr: return true
-                default: return false
-                }
-            }
-    }
+    static func textOnly(_ t: SigmaFieldTest) -> Bool { SigmaValue.textOnly(t.values) }
 
     /// The test on one text value, with the rule's matchers.
     static func holds(_ t: SigmaFieldTest, _ text: String) -> Bool {
