@@ -66,8 +66,14 @@ public struct Finding: Sendable, Codable {
         mix(key)
         mix(eventIds.first ?? "")
         mix(String(firstSeen))
-        let hex = String(h, radix: 16)
-        return "f-" + String(repeating: "0", count: 16 - hex.count) + hex
+        // Written digit by digit: every finding line carries its id (and a follow-up its original's).
+        let digits: StaticString = "0123456789abcdef"
+        var out: [UInt8] = [0x66, 0x2D]
+        out.reserveCapacity(18)
+        for shift in stride(from: 60, through: 0, by: -4) {
+            out.append(digits.utf8Start[Int((h >> UInt64(shift)) & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Max evidence ids kept.

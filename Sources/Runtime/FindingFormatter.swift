@@ -13,6 +13,14 @@ public enum FindingFormatter {
     public static func json(_ f: Finding) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1024 + f.explanation.utf8.count)
+        write(f, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the finding's JSON line (without the newline) to `out`: `scan` writes it straight
+    /// into its output buffer. The bytes are valid UTF-8 by construction (whole runs of Swift
+    /// strings and ASCII), so they are not validated again.
+    public static func write(_ f: Finding, into out: inout [UInt8]) {
         func key(_ k: StaticString) { JSONText.appendASCII(k, to: &out) }
         func text(_ k: StaticString, _ v: String) {
             key(k)
@@ -46,7 +54,6 @@ public enum FindingFormatter {
         text(",\"origin\":", f.origin.description)
         if let incident = f.incident { text(",\"incident\":", incident) }
         out.append(0x7D)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `role/web-app` for `arn:aws:iam::123:role/web-app`; other keys unchanged (bounded to 38 chars).

@@ -148,7 +148,7 @@ public final class Scanner {
     private func handle(_ f: Finding) {
         if worst == nil || f.severity > worst! { worst = f.severity }
         switch options.format {
-        case .json: out.line(FindingFormatter.json(f))
+        case .json: out.line { FindingFormatter.write(f, into: &$0) }
         case .ocsf: out.line(OCSFFormatter.json(f))
         case .text: textFindings.append(f)
         }

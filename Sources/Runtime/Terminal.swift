@@ -62,6 +62,14 @@ public final class OutputBuffer {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Appends a line that `write` puts straight into the buffer (no string in between: a
+    /// finding's JSON is built in place).
+    public func line(_ write: (inout [UInt8]) -> Void) {
+        write(&buffer)
+        buffer.append(10)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     /// Writes out what is buffered.
     public func flush() {
         guard !failed, !buffer.isEmpty else { buffer.removeAll(keepingCapacity: true); return }
