@@ -83,7 +83,7 @@ private func frame(_ benchmark: Benchmark, _ document: [UInt8], records: Int) {
                 at = end
             }
         }
-        framer.finish(onDiagnostic: { fatalError("frame: \($0)") })
+        framer.finish(onRecord: { _, _ in count += 1 }, onDiagnostic: { fatalError("frame: \($0)") })
         return count
     }
 }

@@ -37,6 +37,11 @@ enum Rate {
 /// events/s for `events` (either may be 0 to skip it). Setup done before this call is
 /// not measured; `work` returns how many items it really saw, which must match `events`
 /// (a silent shortfall would inflate the rate). Returns the measured seconds.
+/// True when `TRAILHOUND_ARC_COUNTERS` is set: retains and releases are then counted (through the
+/// runtime's hook pointers) and gated like mallocs. Off by default, because the hooks crash on
+/// Swift 6.3 (see TrailhoundBenchmarks.swift).
+let arcCounting = getenv("TRAILHOUND_ARC_COUNTERS") != nil
+
 @discardableResult
 func measure(_ benchmark: Benchmark, bytes: Int, events: Int, _ work: () -> Int) -> Double {
     benchmark.startMeasurement()
@@ -48,8 +53,10 @@ func measure(_ benchmark: Benchmark, bytes: Int, events: Int, _ work: () -> Int)
     let retains = trailhound_arc_retains() - retained
     let releases = trailhound_arc_releases() - released
     benchmark.stopMeasurement()
-    benchmark.measurement(Rate.retains, Int(retains))
-    benchmark.measurement(Rate.releases, Int(releases))
+    if arcCounting {
+        benchmark.measurement(Rate.retains, Int(retains))
+        benchmark.measurement(Rate.releases, Int(releases))
+    }
     if seen != events {
         benchmark.error("expected \(events) items, saw \(seen)")
     }
@@ -92,7 +99,7 @@ func reporting(
     maxIterations: Int? = nil
 ) -> Benchmark.Configuration {
     var c = Benchmark.defaultConfiguration
-    c.metrics += extra + [Rate.retains, Rate.releases]
+    c.metrics += extra + (arcCounting ? [Rate.retains, Rate.releases] : [])
     // Exact counts read better than "27 K" for sizes; rates keep the automatic K / M.
     for m in extra
     where [Rate.events, Rate.findings, Rate.estimatedBytesPerIdentity, Rate.heapBytesPerIdentity].contains(m) {
