@@ -211,14 +211,17 @@ public final class DetectionEngine {
             stats.allowlisted += 1
             return false
         }
-        if foldsQuietly(spec, s, event) { return true }
+        // What the finding (or the repeat the fold path counts) says, derived once for both.
+        let severity = s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity
+        let firstSeen = min(s.firstSeen ?? event.time, event.time)
+        let lastSeen = max(s.firstSeen ?? event.time, event.time)
+        let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
+        if foldsQuietly(spec, s, event.identity.key, severity, firstSeen, lastSeen, ids) { return true }
         let f = Finding(
-            detector: spec.id, severity: s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity,
-            identity: event.identity.key, identityType: event.identity.type, account: event.account,
-            firstSeen: min(s.firstSeen ?? event.time, event.time), lastSeen: max(s.firstSeen ?? event.time, event.time),
-            eventIds: s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds,
-            count: s.count, title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre,
-            key: s.key, origin: event.origin)
+            detector: spec.id, severity: severity, identity: event.identity.key, identityType: event.identity.type,
+            account: event.account, firstSeen: firstSeen, lastSeen: lastSeen, eventIds: ids, count: s.count,
+            title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre, key: s.key,
+            origin: event.origin)
         if spec.id == Self.firstTimeAPIDetectorId && !event.action.operation.isEmpty {
             for b in bursts.add(f) { publish(b, emit) }
             return true
@@ -235,14 +238,13 @@ public final class DetectionEngine {
     /// assumed-role call) then costs two lookups per repeat instead of a finding. The correlator
     /// records the signal first; when the fold path then declines, `publish` records it again,
     /// which changes nothing (recording is idempotent).
-    private func foldsQuietly(_ spec: DetectorSpec, _ s: Signal, _ event: Event) -> Bool {
-        guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId else { return false }
-        let severity = s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity
-        guard severity < baselines.configuration.quarantineSeverity else { return false }
-        let identity = event.identity.key
-        let firstSeen = min(s.firstSeen ?? event.time, event.time)
-        let lastSeen = max(s.firstSeen ?? event.time, event.time)
-        let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
+    private func foldsQuietly(
+        _ spec: DetectorSpec, _ s: Signal, _ identity: String, _ severity: Severity, _ firstSeen: Int64,
+        _ lastSeen: Int64, _ ids: [String]
+    ) -> Bool {
+        guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId,
+            severity < baselines.configuration.quarantineSeverity
+        else { return false }
         if let c = riskCorrelator,
             c.wouldCorrelate(
                 identity: identity, detector: spec.id, key: s.key, severity: severity, time: lastSeen, eventIds: ids)
@@ -251,7 +253,7 @@ public final class DetectionEngine {
         }
         guard
             throttle.fold(
-                FindingThrottle.groupKey(spec.id, identity), severity: severity, firstSeen: firstSeen,
+                FindingThrottle.GroupKey(spec.id, identity), severity: severity, firstSeen: firstSeen,
                 lastSeen: lastSeen, count: s.count, key: s.key, eventIds: ids)
         else { return false }
         stats.folded = throttle.folded

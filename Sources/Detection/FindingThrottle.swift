@@ -70,12 +70,9 @@ public struct FindingThrottle {
     /// Creates a throttle with at most `capacity` open groups.
     public init(capacity: Int = 50_000) { self.capacity = capacity }
 
-    /// The group key of a (detector, identity) pair.
-    static func groupKey(_ detector: String, _ identity: String) -> GroupKey { GroupKey(detector, identity) }
-
     /// Offers a finding: returns it when it should be emitted now, nil when folded.
     public mutating func offer(_ f: Finding, window: Int64) -> Finding? {
-        let k = Self.groupKey(f.detector, f.identity)
+        let k = GroupKey(f.detector, f.identity)
         if fold(
             k, severity: f.severity, firstSeen: f.firstSeen, lastSeen: f.lastSeen, count: f.count,
             key: f.key, eventIds: f.eventIds)

@@ -102,13 +102,7 @@ public enum Timestamp {
         // Bytes, not interpolation: every finding and event written formats two or three times.
         var out: [UInt8] = []
         out.reserveCapacity(28)
-        if (0...9999).contains(y) {
-            out.append(contentsOf: [0x30 + UInt8(y / 1000), 0x30 + UInt8(y / 100 % 10), 0x30 + UInt8(y / 10 % 10)])
-            out.append(0x30 + UInt8(y % 10))
-            while out.count > 1 && out[0] == 0x30 { out.removeFirst() }
-        } else {
-            out.append(contentsOf: String(y).utf8)
-        }
+        out.append(contentsOf: String(y).utf8)
         func two(_ sep: UInt8, _ v: Int) {
             out.append(sep)
             out.append(0x30 + UInt8(v / 10 % 10))
