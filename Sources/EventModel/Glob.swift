@@ -18,10 +18,12 @@ public struct Glob: Sendable, Hashable {
     public func matches(_ text: String) -> Bool {
         if isLiteral { return text == pattern }
         var t = text
-        return t.withUTF8 { match(Array($0)) }
+        return t.withUTF8 { match($0) }
     }
 
-    private func match(_ s: [UInt8]) -> Bool {
+    /// Matches over the text's own UTF-8 storage: copying it into an array cost one
+    /// allocation per call, and NewAPI calls this for every glob on every first-time API.
+    private func match(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var p = 0
         var i = 0
         var star = -1

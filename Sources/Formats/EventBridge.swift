@@ -24,14 +24,16 @@ enum EventBridge: RecordFormat {
                     .note, DecodeCode.unsupportedEvent, "EventBridge event '\(type)' is not a CloudTrail event"))
         }
         var it = detail.members()
-        var nested = ctx.nested
-        try nested.collect(&it)
+        // Collected in place: a local copy would share the buffer and reallocate it per record.
+        try ctx.nested.collect(&it)
         var r = CloudTrail.Fields()
-        r.collect(nested)
-        ctx.nested = nested
+        r.collect(ctx.nested)
         r.envelopeTime = f.first("time")
         r.envelopeAccount = f.first("account")
         r.envelopeRegion = f.first("region")
-        return ctx.attachingRaw(try CloudTrail.decode(r, context: &ctx), detail.bytes)
+        // Decoded before `ctx.attachingRaw` is called: evaluating `ctx` first would hold a copy of
+        // its caches while the decoder writes them, copying a whole cache on every insert.
+        let result = try CloudTrail.decode(r, context: &ctx)
+        return ctx.attachingRaw(result, detail.bytes)
     }
 }

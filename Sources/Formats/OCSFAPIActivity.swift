@@ -61,12 +61,14 @@ enum OCSFAPIActivity: RecordFormat {
         buf.copyBytes(from: out.bytes)
         let reader = JSONReader(UnsafeRawBufferPointer(buf), maxDepth: ctx.maxDepth)
         var it = try reader.rootMembers()
-        var nested = ctx.nested
-        try nested.collect(&it)
+        // Collected in place: a local copy would share the buffer and reallocate it per record.
+        try ctx.nested.collect(&it)
         var r = CloudTrail.Fields()
-        r.collect(nested)
-        ctx.nested = nested
-        return ctx.attachingRaw(try CloudTrail.decode(r, context: &ctx), UnsafeRawBufferPointer(buf))
+        r.collect(ctx.nested)
+        // Decoded before `ctx.attachingRaw` is called: evaluating `ctx` first would hold a copy of
+        // its caches while the decoder writes them, copying a whole cache on every insert.
+        let result = try CloudTrail.decode(r, context: &ctx)
+        return ctx.attachingRaw(result, UnsafeRawBufferPointer(buf))
     }
 
     /// Writes the CloudTrail record of `f` into `out`.

@@ -149,7 +149,10 @@ enum SourceSupport {
                 var it = try reader.rootMembers()
                 var fields = RecordFields()
                 try fields.collect(&it)
-                return ctx.attachingRaw(try body(fields, &ctx), UnsafeRawBufferPointer(u))
+                // Decoded first: `ctx.attachingRaw(try body(…, &ctx))` holds a copy of `ctx` (and of
+                // its caches) while `body` writes them, which copies a cache on every insert.
+                let result = try body(fields, &ctx)
+                return ctx.attachingRaw(result, UnsafeRawBufferPointer(u))
             } catch {
                 return .failed(
                     ctx.diagnostic(
