@@ -195,6 +195,9 @@ public struct Event: Sendable, Codable {
     /// The provider's own record, kept only when a loaded rule may read it (`RawInterest`);
     /// not encoded (`--events-out` writes the normalized event).
     public var raw: RawRecord?
+    /// The loaded rules that matched the record, decided by the decoder while the record's bytes
+    /// were at hand (`RawInterest.prematcher`); then `raw` is not kept. Not encoded.
+    public var ruleHits: RuleHits?
 
     private enum CodingKeys: String, CodingKey {
         case time, provider, eventSource, account, region, identity, action, source, userAgent, outcome

@@ -58,12 +58,22 @@ public struct RawInterest: Sendable, Equatable {
 
     /// Scope by provider; a provider not listed keeps nothing.
     public private(set) var scopes: [Provider: Scope] = [:]
+    /// The rules themselves, when they can be decided where records are decoded: the decoder then
+    /// runs them on the record's own bytes and stores the verdicts in `Event.ruleHits` instead of
+    /// copying the record into `Event.raw` (one copy per event saved, and the matching done on
+    /// the decoding threads). Nil: the decoder keeps `raw` and the rules read it later.
+    public var prematcher: (any RecordPrematcher)?
 
     /// Keeps nothing.
     public static let none = RawInterest()
 
     /// Creates an empty interest.
     public init() {}
+
+    /// Equal scopes and the same prematcher (or none).
+    public static func == (a: RawInterest, b: RawInterest) -> Bool {
+        a.scopes == b.scopes && a.prematcher?.serial == b.prematcher?.serial
+    }
 
     /// True when no provider's raw records are kept.
     public var isEmpty: Bool { scopes.isEmpty }
@@ -101,6 +111,31 @@ public struct RawInterest: Sendable, Equatable {
         case .all: return true
         case .operations(let set): return set.contains(CaseFoldedKey(operation))
         }
+    }
+}
+
+/// Rules run by the decoders on each wanted record's own bytes (see `RawInterest.prematcher`).
+/// Implementations are immutable and shared by every decoding thread.
+public protocol RecordPrematcher: AnyObject, Sendable {
+    /// Tells this rule set's verdicts (`RuleHits.set`) from another's: unique per set for the life
+    /// of the process, so an event decoded before a reload is never read with the new set's numbers.
+    var serial: UInt64 { get }
+    /// Indices (in this set) of the rules the event matches; `record` is the event's provider
+    /// record (one JSON object), valid only during the call.
+    func match(_ event: Event, record: UnsafeRawBufferPointer) -> [UInt32]
+}
+
+/// The verdicts of a `RecordPrematcher` on one event.
+public struct RuleHits: Sendable, Equatable {
+    /// `RecordPrematcher.serial` of the set that decided them.
+    public let set: UInt64
+    /// Indices of the matching rules in that set, ascending (usually empty: no allocation).
+    public let rules: [UInt32]
+
+    /// Verdicts of set `set`.
+    public init(set: UInt64, rules: [UInt32]) {
+        self.set = set
+        self.rules = rules
     }
 }
 

@@ -90,12 +90,17 @@ struct DecodeContext {
     }
 
     /// `result` with `bytes` as the raw record of its event when some rule may read it and no
-    /// inner record was attached already (wrappers attach the inner record first).
+    /// inner record was attached already (wrappers attach the inner record first); with a
+    /// prematcher, the rules' verdicts on `bytes` instead of a copy of them.
     func attachingRaw(_ result: DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
-        guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil,
+        guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil, e.ruleHits == nil,
             rawInterest.wants(e.provider, operation: e.action.operation)
         else { return result }
-        e.raw = RawRecord(copying: bytes)
+        if let rules = rawInterest.prematcher {
+            e.ruleHits = RuleHits(set: rules.serial, rules: rules.match(e, record: bytes))
+        } else {
+            e.raw = RawRecord(copying: bytes)
+        }
         return .event(e)
     }
 

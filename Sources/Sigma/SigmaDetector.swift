@@ -2,8 +2,8 @@ import Detection
 import EventModel
 
 /// A Sigma rule run as a detector: the engine routes it the events its index allows (provider and
-/// required operations), it resolves the rule's fields from `Event.raw` and raises one signal per
-/// matching event, worded like the built-in rule detectors (who did what, from where), with the
+/// required operations), it takes the decoder's verdict (`Event.ruleHits`) or resolves the rule's
+/// fields from `Event.raw`, and raises one signal per matching event, worded like the built-in rule detectors (who did what, from where), with the
 /// rule's `falsepositives` in the explanation and its `id` and file in the facts.
 public final class SigmaDetector: Detector {
     /// The compiled rule.
@@ -19,10 +19,15 @@ public final class SigmaDetector: Detector {
     /// The explanation of a repeat after its operation, built once.
     private let repeatTail: String
 
-    /// Wraps a rule under detector id `id`.
-    public init(rule: SigmaRule, id: String) {
+    /// The rule set that decides this rule in the decoders and the rule's number in it
+    /// (`SigmaRuleSet.prematcher`); nil when the rule reads `Event.raw` itself.
+    private let prematched: (set: UInt64, index: UInt32)?
+
+    /// Wraps a rule under detector id `id`; `prematched` names the set that decides it in the decoders.
+    public init(rule: SigmaRule, id: String, prematched: (set: UInt64, index: UInt32)? = nil) {
         self.rule = rule
         self.id = id
+        self.prematched = prematched
         self.interest = rule.interest
         var details: [String] = []
         if !rule.description.isEmpty { details.append("Rule: \(RuleText.bounded(rule.description, 600))") }
@@ -45,9 +50,10 @@ public final class SigmaDetector: Detector {
     private var recent: [String: (time: Int64, title: String)] = [:]
     static let maxRecent = 4096
 
-    /// Raises a signal when the event's raw record satisfies the rule.
+    /// Raises a signal when the event's record satisfies the rule: the decoder's verdict when its
+    /// set decided the event, else the rule run on `Event.raw`.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
-        guard rule.matches(event) else { return }
+        guard matches(event) else { return }
         let window = context.spec.dedupWindow
         let key = event.identity.key
         if window > 0, let seen = recent[key], event.time >= seen.time, event.time - seen.time <= window {
@@ -57,6 +63,14 @@ public final class SigmaDetector: Detector {
         if recent.count >= Self.maxRecent { recent.removeAll(keepingCapacity: true) }
         recent[key] = (event.time, "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"")
         signals.append(signal(for: event, severity: context.spec.severity))
+    }
+
+    /// True when the rule matches the event.
+    func matches(_ event: Event) -> Bool {
+        if let prematched, let hits = event.ruleHits, hits.set == prematched.set {
+            return hits.rules.contains(prematched.index)
+        }
+        return rule.matches(event)
     }
 
     /// A repeat within the window: the same severity, key, resource and evidence as `signal(for:)`,

@@ -18,8 +18,13 @@ public struct SigmaRuleSet: Sendable {
         public var spec: DetectorSpec
     }
 
-    /// Loaded rules, sorted by detector id.
-    public var rules: [Loaded] = []
+    /// Loaded rules, sorted by detector id (set by the loader only: `prematcher` numbers them).
+    public internal(set) var rules: [Loaded] = []
+    /// The enabled rules, for the decoders to run (`rawInterest.prematcher`); each detector knows
+    /// its rule's number in it. Nil when no rule is enabled.
+    public internal(set) var prematcher: SigmaPrematcher?
+    /// Each rule's number in `prematcher` (nil for a disabled rule), in `rules` order.
+    var prematchIndex: [UInt32?] = []
     /// Problems of rule files (skipped rules and warnings), in file order.
     public var issues: [Diagnostic] = []
     /// Errors in tuning files (the caller refuses to start).
@@ -34,13 +39,29 @@ public struct SigmaRuleSet: Sendable {
 
     /// Detectors for the engine (disabled ones included; the engine leaves them out).
     public var detectors: [LoadedDetector] {
-        rules.map { LoadedDetector(spec: $0.spec, detector: SigmaDetector(rule: $0.rule, id: $0.id)) }
+        rules.indices.map { i in
+            let verdict = prematcher.flatMap { set in prematchIndex[i].map { (set.serial, $0) } }
+            return LoadedDetector(
+                spec: rules[i].spec, detector: SigmaDetector(rule: rules[i].rule, id: rules[i].id, prematched: verdict))
+        }
+    }
+
+    /// Numbers the enabled rules into `prematcher` (the loader calls it once the rules are final).
+    mutating func buildPrematcher() {
+        var enabled: [SigmaRule] = []
+        prematchIndex = rules.map { l in
+            guard l.spec.enabled else { return nil }
+            enabled.append(l.rule)
+            return UInt32(enabled.count - 1)
+        }
+        prematcher = enabled.isEmpty ? nil : SigmaPrematcher(enabled)
     }
 
     /// What the decoders keep for the enabled rules.
     public var rawInterest: RawInterest {
         var r = RawInterest()
         for l in rules where l.spec.enabled { r.formUnion(l.rule.rawInterest) }
+        r.prematcher = prematcher
         return r
     }
 
@@ -135,6 +156,7 @@ public enum SigmaLoader {
                     message: "tuning entry '\(e.match.prefix(80))' matches no loaded rule"))
         }
         set.rules.sort { $0.id < $1.id }
+        set.buildPrematcher()
     }
 
     /// `sigma.<slug>`: lower case, `_` between words, at most 60 characters.

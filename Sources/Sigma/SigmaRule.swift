@@ -112,9 +112,14 @@ final class SigmaMatcher: Sendable {
     /// Its top-level members are then read once per event and kept in `RawRecord.memo`, so
     /// every rule that reads the event shares that one pass.
     func matches(_ event: Event) -> Bool {
-        guard event.provider == provider, let raw = event.raw, prefilter.admits(event) else { return false }
-        let logged = SigmaLogged.of(event)
+        guard let raw = event.raw else { return false }
         var lazy = SigmaLazyRecord(raw)
+        return matches(event, SigmaLogged.of(event), &lazy)
+    }
+
+    /// True when the event, whose record `lazy` reads on first use, satisfies the condition.
+    func matches(_ event: Event, _ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
+        guard event.provider == provider, prefilter.admits(event) else { return false }
         let hit = evaluate { selections[$0].matches(logged, &lazy) }
         // A record that is not an object matches no rule. (One decided on vouched fields alone was
         // decoded as a CloudTrail object, so it is one.)
@@ -122,29 +127,53 @@ final class SigmaMatcher: Sendable {
     }
 }
 
-/// The event's record as the rules read it, parsed on first use and shared through
-/// `RawRecord.memo` (a struct passed `inout`, so a rule evaluation allocates nothing for it).
+/// The event's record as the rules read it, parsed on first use: shared through `RawRecord.memo`
+/// when it comes from `Event.raw`, kept in the struct (passed `inout` from rule to rule) when the
+/// decoder hands over the record's bytes. A rule evaluation allocates nothing for it.
 struct SigmaLazyRecord {
-    let raw: RawRecord
+    private let raw: RawRecord?
+    private let bytes: UnsafeRawBufferPointer
+    private var parsed: SigmaRecord?
+    private var tried = false
     /// Set when the record was needed and is not a JSON object.
     private(set) var unreadable = false
 
-    init(_ raw: RawRecord) { self.raw = raw }
+    /// The record of `Event.raw`.
+    init(_ raw: RawRecord) {
+        self.raw = raw
+        self.bytes = raw.buffer
+    }
+
+    /// A record's bytes, valid while this value is used.
+    init(bytes: UnsafeRawBufferPointer) {
+        self.raw = nil
+        self.bytes = bytes
+    }
 
     /// The record; nil when it is not a JSON object.
     mutating func record() -> SigmaRecord? {
+        guard let raw else { return local() }
         if let record = raw.memo as? SigmaRecord { return record }
         if raw.memo is NotAnObject {
             unreadable = true
             return nil
         }
-        guard let record = SigmaRecord.read(raw.buffer) else {
+        guard let record = SigmaRecord.read(bytes) else {
             raw.memo = NotAnObject.shared
             unreadable = true
             return nil
         }
         raw.memo = record
         return record
+    }
+
+    private mutating func local() -> SigmaRecord? {
+        if !tried {
+            tried = true
+            parsed = SigmaRecord.read(bytes)
+        }
+        if parsed == nil { unreadable = true }
+        return parsed
     }
 }
 

@@ -16,12 +16,15 @@ extension Harness {
         public var diagnostics: [Diagnostic] = []
     }
 
-    /// Decodes `json` (one provider record) with the real decoder, keeping raw records as the
-    /// loaded `rules` ask, and runs the rules alone on it in a fresh engine that learns no
+    /// Decodes `json` (one provider record) with the real decoder, which decides the loaded
+    /// `rules` on the record as `scan` does (or, with `prematched: false`, keeps the raw record
+    /// for the rules to read), and runs the rules alone on it in a fresh engine that learns no
     /// baselines: how rule tests (the pack's cases, the SigmaHQ generated records) see a record.
-    public static func record(_ json: String, rules: SigmaRuleSet) -> RecordOutcome {
+    public static func record(_ json: String, rules: SigmaRuleSet, prematched: Bool = true) -> RecordOutcome {
         var out = RecordOutcome()
-        var decoder = RecordDecoder(rawInterest: rules.rawInterest)
+        var interest = rules.rawInterest
+        if !prematched { interest.prematcher = nil }
+        var decoder = RecordDecoder(rawInterest: interest)
         var bytes = Array(json.utf8)
         let result = bytes.withUnsafeMutableBytes {
             decoder.decode(UnsafeRawBufferPointer($0), origin: Origin(path: "case", record: 1))

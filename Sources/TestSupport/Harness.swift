@@ -125,4 +125,14 @@ public func withSetting(_ key: String, _ value: String) -> (String) -> String {
 extension Finding {
     /// Value of a fact, nil when absent.
     public func fact(_ name: String) -> String? { facts.first { $0.name == name }?.value }
+
+    /// Everything a reader of the finding sees, as one string: two runs that must agree are
+    /// compared on it (`Finding` is not `Equatable`).
+    public var comparable: String {
+        let facts = facts.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        return [
+            detector, severity.description, identity, account, String(firstSeen), String(lastSeen),
+            eventIds.joined(separator: ","), String(count), title, explanation, facts, mitre.joined(separator: ","), key,
+        ].joined(separator: "|")
+    }
 }

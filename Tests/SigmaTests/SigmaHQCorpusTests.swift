@@ -74,5 +74,13 @@ struct SigmaHQCorpusTests {
         let miss = Harness.record(negative, rules: set)
         #expect(miss.events.count == 1, "negative did not decode: \(miss.diagnostics.map(\.description)) \(negative)")
         #expect(!miss.findings.contains { $0.detector == loaded.id }, "finding for \(negative)")
+        // The decoder's verdicts (how scan runs rules) equal the rule's own on the kept record.
+        #expect(hit.events.allSatisfy { $0.ruleHits != nil && $0.raw == nil })
+        let kept = Harness.record(positive, rules: set, prematched: false)
+        #expect(kept.events.allSatisfy { $0.ruleHits == nil && $0.raw != nil })
+        for (json, outcome) in [(positive, hit), (negative, miss)] {
+            let onRecord = json == positive ? kept : Harness.record(json, rules: set, prematched: false)
+            #expect(onRecord.findings.map(\.comparable) == outcome.findings.map(\.comparable), "decoder and record verdicts differ on \(json)")
+        }
     }
 }

@@ -120,4 +120,25 @@ import Testing
         #expect(decidedWithoutRecord > 20, "vouched fields spared the second parse")
         #expect(matched > 10)
     }
+
+    /// The same rules run by the decoder on the record's bytes (`SigmaPrematcher`, how `scan`
+    /// runs them) give the record's verdicts too, and the event then keeps no copy of the record.
+    @Test func decoderVerdictsEqualVerdictsOnTheRecord() throws {
+        let rules = try Self.rules.map { (s, c) in try #require(SigmaMatchTests.rule(s, condition: c), "\(s)") }
+        let set = SigmaPrematcher(rules)
+        var interest = RawInterest()
+        interest.addAll(.aws)
+        interest.prematcher = set
+        var matched = 0
+        for (name, json, _, _) in Self.records {
+            let e = try #require(RawRecordTests.decode(json, interest).first)
+            let hits = try #require(e.ruleHits, "\(name): no verdicts")
+            #expect(hits.set == set.serial && e.raw == nil)
+            let bytes = Array(json.utf8)
+            let expected = rules.indices.filter { i in bytes.withUnsafeBytes { rules[i].matches(raw: $0) } }
+            #expect(hits.rules.map(Int.init) == expected, "\(name)")
+            matched += expected.count
+        }
+        #expect(matched > 10)
+    }
 }

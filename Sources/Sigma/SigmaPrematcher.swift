@@ -1,0 +1,52 @@
+import EventModel
+
+/// The enabled rules of a rule set, run by the decoders (see `RawInterest.prematcher`): each
+/// wanted record is matched while its bytes are at hand, on the decoding threads, and the event
+/// carries the verdicts (`Event.ruleHits`) instead of a copy of the record. A rule's detector then
+/// reads its verdict and does no matching on the detection thread.
+///
+/// Routing is the engine's: a rule is tried on the events of its provider that perform one of its
+/// operations (compared ASCII-case-insensitively), or on every event of its provider when it names
+/// none. Immutable, so every decoding thread shares one.
+public final class SigmaPrematcher: RecordPrematcher {
+    public let serial: UInt64
+    private let matchers: [SigmaMatcher]
+    /// Rules that name no operation, by provider.
+    private let broad: [Provider: [UInt32]]
+    /// Rules by each operation they name (folded), for every provider (the matcher checks its own).
+    private let byOperation: [CaseFoldedKey: [UInt32]]
+
+    /// A set over `rules`, numbered in order (index `i` is `rules[i]`).
+    init(_ rules: [SigmaRule]) {
+        serial = UInt64.random(in: 1...UInt64.max)
+        matchers = rules.map(\.matcher)
+        var broad: [Provider: [UInt32]] = [:]
+        var byOperation: [CaseFoldedKey: [UInt32]] = [:]
+        for (i, r) in rules.enumerated() {
+            if let ops = r.operations {
+                for op in ops { byOperation[CaseFoldedKey(op), default: []].append(UInt32(i)) }
+            } else {
+                broad[r.provider, default: []].append(UInt32(i))
+            }
+        }
+        self.broad = broad
+        self.byOperation = byOperation.mapValues { Array(Set($0)).sorted() }
+    }
+
+    /// Number of rules in the set.
+    public var count: Int { matchers.count }
+
+    public func match(_ event: Event, record: UnsafeRawBufferPointer) -> [UInt32] {
+        let logged = SigmaLogged.of(event)
+        var lazy = SigmaLazyRecord(bytes: record)
+        var hits: [UInt32] = []
+        if let list = broad[event.provider] {
+            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
+        }
+        if !byOperation.isEmpty, let list = byOperation[CaseFoldedKey(event.action.operation)] {
+            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
+        }
+        if hits.count > 1 { hits.sort() }
+        return hits
+    }
+}
