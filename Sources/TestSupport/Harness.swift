@@ -132,7 +132,8 @@ extension Finding {
         let facts = facts.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
         return [
             detector, severity.description, identity, account, String(firstSeen), String(lastSeen),
-            eventIds.joined(separator: ","), String(count), title, explanation, facts, mitre.joined(separator: ","), key,
+            eventIds.joined(separator: ","), String(count), title, explanation, facts, mitre.joined(separator: ","),
+            key,
         ].joined(separator: "|")
     }
 }

@@ -73,7 +73,9 @@ struct RulePackTests {
         let outcome = Harness.record(c.record, rules: Self.pack)
         #expect(!outcome.events.isEmpty, "the record did not decode: \(outcome.diagnostics.map(\.description))")
         let onRecord = Harness.record(c.record, rules: Self.pack, prematched: false)
-        #expect(onRecord.findings.map(\.comparable) == outcome.findings.map(\.comparable), "decoder and record verdicts differ")
+        #expect(
+            onRecord.findings.map(\.comparable) == outcome.findings.map(\.comparable),
+            "decoder and record verdicts differ")
         let fired = outcome.findings.filter { $0.detector == c.detector }
         #expect(fired.isEmpty != c.expect, "\(c.testDescription): findings \(outcome.findings.map(\.detector))")
         for f in fired {

@@ -80,7 +80,9 @@ struct SigmaHQCorpusTests {
         #expect(kept.events.allSatisfy { $0.ruleHits == nil && $0.raw != nil })
         for (json, outcome) in [(positive, hit), (negative, miss)] {
             let onRecord = json == positive ? kept : Harness.record(json, rules: set, prematched: false)
-            #expect(onRecord.findings.map(\.comparable) == outcome.findings.map(\.comparable), "decoder and record verdicts differ on \(json)")
+            #expect(
+                onRecord.findings.map(\.comparable) == outcome.findings.map(\.comparable),
+                "decoder and record verdicts differ on \(json)")
         }
     }
 }
