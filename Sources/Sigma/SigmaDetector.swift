@@ -48,6 +48,8 @@ public final class SigmaDetector: Detector {
     /// broad rule that fires on most events (a hunting rule) builds its wording once per window,
     /// not once per event. Bounded: cleared when it reaches `maxRecent` identities.
     private var recent: [String: (time: Int64, title: String)] = [:]
+    /// Repeat explanations by operation (see `repeatExplanation`).
+    private var repeatExplanations: [String: String] = [:]
     static let maxRecent = 4096
 
     /// Raises a signal when the event's record satisfies the rule: the decoder's verdict when its
@@ -79,10 +81,19 @@ public final class SigmaDetector: Detector {
     func repeatSignal(for event: Event, title: String, severity: Severity) -> Signal {
         let operation = event.action.operation
         return Signal(
-            severity: severity, title: title,
-            explanation: RuleText.bounded(operation, 120) + repeatTail,
+            severity: severity, title: title, explanation: repeatExplanation(operation),
             facts: ruleFacts, mitre: rule.mitre, key: operation, failedAttempt: !event.outcome.isSuccess,
             resource: event.resources.first?.id ?? operation)
+    }
+
+    /// The explanation of a repeat of `operation`, made once per operation (a hunting rule repeats on
+    /// most events, and the text is a few hundred bytes). Bounded like `recent`.
+    private func repeatExplanation(_ operation: String) -> String {
+        if let known = repeatExplanations[operation] { return known }
+        if repeatExplanations.count >= Self.maxRecent { repeatExplanations.removeAll(keepingCapacity: true) }
+        let text = RuleText.bounded(operation, 120) + repeatTail
+        repeatExplanations[operation] = text
+        return text
     }
 
     /// The signal for a matching event.

@@ -98,5 +98,13 @@ struct RawRecordTests {
         #expect(CaseFoldedKey("ConsoleLogin").hashValue == CaseFoldedKey("CONSOLELOGIN").hashValue)
         #expect(CaseFoldedKey("ConsoleLogin") != CaseFoldedKey("ConsoleLogin2"))
         #expect(CaseFoldedKey("a[") != CaseFoldedKey("a{"))
+        // Hashed eight bytes at a time: keys around and across a word boundary.
+        for name in ["GetObjec", "GetObject", "DescribeInstances", "AssumeRoleWithWebIdentity", ""] {
+            #expect(CaseFoldedKey(name).hashValue == CaseFoldedKey(name.uppercased()).hashValue, "\(name)")
+            #expect(CaseFoldedKey(name) == CaseFoldedKey(name.lowercased()))
+        }
+        let keys = Set(
+            ["ListBuckets", "ListBucketz", "listbuckets", "ListBucket", "ListBuckets\u{0}"].map(CaseFoldedKey.init))
+        #expect(keys.count == 4)
     }
 }
