@@ -5,6 +5,24 @@ public enum Provider: String, Sendable, Hashable, Codable, CaseIterable {
     case gcp
     case azure
     case workflow
+
+    /// The case's position (for hashing).
+    @inlinable var ordinal: UInt8 {
+        switch self {
+        case .aws: return 0
+        case .kubernetes: return 1
+        case .gcp: return 2
+        case .azure: return 3
+        case .workflow: return 4
+        }
+    }
+
+    /// Hashes the case, not its name: the engine, the rule index and the decoders' raw interest
+    /// look a provider up for every event, and `RawRepresentable`'s default hashes the raw string.
+    @inlinable public func hash(into h: inout Hasher) { h.combine(ordinal) }
+
+    /// Compares cases (the default compares the raw strings).
+    @inlinable public static func == (a: Provider, b: Provider) -> Bool { a.ordinal == b.ordinal }
 }
 
 /// Event category, CloudTrail's `eventCategory` / `managementEvent`.

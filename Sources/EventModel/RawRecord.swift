@@ -153,21 +153,22 @@ public struct CaseFoldedKey: Hashable, Sendable {
     /// Hashes the folded bytes, eight at a time (the engine and the rule index look one up per
     /// event; feeding the hasher byte by byte cost more than the lookup).
     public func hash(into h: inout Hasher) {
-        var count = 0
-        var word: UInt64 = 0
-        var filled: UInt64 = 0
-        for b in text.utf8 {
-            word |= UInt64(Self.fold(b)) << (filled * 8)
-            filled += 1
-            count += 1
-            if filled == 8 {
-                h.combine(word)
-                word = 0
-                filled = 0
+        var t = text
+        t.withUTF8 { u in
+            var word: UInt64 = 0
+            var filled: UInt64 = 0
+            for b in u {
+                word |= UInt64(Self.fold(b)) << (filled * 8)
+                filled += 1
+                if filled == 8 {
+                    h.combine(word)
+                    word = 0
+                    filled = 0
+                }
             }
+            if filled > 0 { h.combine(word) }
+            h.combine(u.count)
         }
-        if filled > 0 { h.combine(word) }
-        h.combine(count)
     }
 
     /// Equal when the texts are equal after folding ASCII letters.
