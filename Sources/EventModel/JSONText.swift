@@ -27,6 +27,14 @@ public enum JSONText {
         var run = 0
         var i = 0
         while i < u.count {
+            // Eight bytes at a time while none of them can need an escape (a finding line is
+            // kilobytes of plain text); any doubtful word is read byte by byte below.
+            if i &+ 8 <= u.count, let base = u.baseAddress,
+                !mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            {
+                i &+= 8
+                continue
+            }
             let c = u[i]
             let line = c == 0xE2 && i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)
             guard c < 0x20 || c == 0x22 || c == 0x5C || line else {
@@ -52,9 +60,26 @@ public enum JSONText {
         s.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
+    /// False when no byte of `w` is a control character, `"`, `\\` or 0xE2 (the lead byte of
+    /// U+2028/U+2029): then none of the eight needs an escape. True may be a false alarm (the
+    /// caller then looks byte by byte); false never misses one.
+    @inline(__always) static func mayNeedEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let control = (w &- ones &* 0x20) & ~w & highs
+        return control | hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x5C)) | hasZero(w ^ (ones &* 0xE2)) != 0
+    }
+
     /// Index of the first byte that needs escaping; nil when none does.
     private static func firstEscape(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
-        for i in 0..<u.count {
+        var start = 0
+        if let base = u.baseAddress {
+            while start &+ 8 <= u.count, !mayNeedEscape(UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)) {
+                start &+= 8
+            }
+        }
+        for i in start..<u.count {
             let c = u[i]
             if c < 0x20 || c == 0x22 || c == 0x5C { return i }
             if c == 0xE2, i + 2 < u.count, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 { return i }
