@@ -16,6 +16,21 @@ import Testing
         return SourceEvents.workflow(f, at: ms)
     }
 
+    /// The query and fragment are not part of the path, whatever follows `?` (a combining mark
+    /// after it still starts the query, as a URL is read byte by byte).
+    @Test func queryAndFragmentAreCutAtTheirFirstByte() throws {
+        for (path, key) in [
+            ("/api/v1/validate/code?x=1", "/api/v1/validate/code"),
+            ("/api/v1/validate/code#top", "/api/v1/validate/code"),
+            ("/api/v1/validate/code?\u{301}a", "/api/v1/validate/code"),
+            ("/api/v1/validate/code", "/api/v1/validate/code"),
+            ("/api/v1/validate/code/é?y#z", "/api/v1/validate/code/é"),
+        ] {
+            let f = try #require(try Harness.findings(id, request(path)).first, "\(path)")
+            #expect(f.key == key, "\(path)")
+        }
+    }
+
     @Test func unauthenticatedCodeValidationIsCritical() throws {
         let f = try #require(try Harness.findings(id, request("/api/v1/validate/code", action: "validate_code")).first)
         #expect(f.severity == .critical)

@@ -116,6 +116,12 @@ public final class WorkflowCodeExecutionConfirmed: BuiltInDetector {
         init(name: String) { self.name = name }
         var requests: [Request] = []
         var records: [Record] = []
+
+        /// True when a held request or record is older than `cutoff` (checked on every event of
+        /// the server, so without building a list of times).
+        func holds(before cutoff: Int64) -> Bool {
+            requests.contains { $0.time < cutoff } || records.contains { $0.time < cutoff }
+        }
     }
 
     /// Every event (workflow requests are matched by path); others return at once.
@@ -157,11 +163,8 @@ public final class WorkflowCodeExecutionConfirmed: BuiltInDetector {
         // Pairs that no later record or request can improve (both older than the window) are
         // reported now, about the request's identity; the rest wait (end of input: `finish`).
         let s = server(req.server, event.time)
-        if let oldest = (s.requests.map(\.time) + s.records.map(\.time)).min(),
-            oldest < event.time - configuration.window
-        {
-            settle(s, context, before: event.time - configuration.window)
-        }
+        let cutoff = event.time - configuration.window
+        if s.holds(before: cutoff) { settle(s, context, before: cutoff) }
         for (who, var signal) in pending {
             signal.about = who
             signals.append(signal)
@@ -202,12 +205,18 @@ public final class WorkflowCodeExecutionConfirmed: BuiltInDetector {
     /// pairs whose request is not the user's own. Paired entries are dropped.
     func settle(_ s: Server, _ context: DetectionContext, before cutoff: Int64 = .max) {
         var pairs: [(gap: Int64, q: Int, r: Int)] = []
-        for (qi, q) in s.requests.enumerated() where q.time < cutoff {
-            for (ri, r) in s.records.enumerated() where r.time < cutoff && abs(q.time - r.time) <= configuration.window
-            {
-                pairs.append((abs(q.time - r.time), qi, ri))
+        // By index and time only: the loop runs on every event of a server that holds something
+        // old, and copying each held request (its identity's strings) cost more than the pairing.
+        for qi in s.requests.indices where s.requests[qi].time < cutoff {
+            let qt = s.requests[qi].time
+            for ri in s.records.indices {
+                let rt = s.records[ri].time
+                if rt < cutoff && abs(qt - rt) <= configuration.window { pairs.append((abs(qt - rt), qi, ri)) }
             }
         }
+        // Nothing pairs (held requests with no record near them, the usual case between attacks):
+        // the lists stay as they are, without being rebuilt for every event of the server.
+        guard !pairs.isEmpty else { return }
         pairs.sort { ($0.gap, $0.r, $0.q) < ($1.gap, $1.r, $1.q) }
         var usedQ = Set<Int>()
         var usedR = Set<Int>()

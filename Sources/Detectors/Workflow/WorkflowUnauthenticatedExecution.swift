@@ -153,7 +153,11 @@ public final class WorkflowUnauthenticatedExecution: BuiltInDetector {
 
     /// The path without its query string.
     static func pathOnly(_ p: String) -> String {
-        guard let q = p.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return p }
+        // By byte, as a URL is read (the query starts at the first `?` whatever follows it), and
+        // without breaking the path into characters: every workflow event passes here.
+        guard let q = p.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
+            return p
+        }
         return String(p[..<q])
     }
 }
