@@ -18,7 +18,8 @@ struct WorkflowRequest {
     /// True when the server refused or failed the request (HTTP status ≥ 400).
     let refused: Bool
 
-    /// Nil for events of other providers.
+    /// Nil for events of other providers (detectors that see every event check the provider
+    /// first: this initializer is not inlined, and four detectors ask for every event).
     init?(_ e: Event) {
         guard e.provider == .workflow else { return nil }
         server = e.account
