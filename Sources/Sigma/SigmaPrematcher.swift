@@ -9,6 +9,7 @@ import EventModel
 /// operations (compared ASCII-case-insensitively), or on every event of its provider when it names
 /// none. Immutable, so every decoding thread shares one.
 public final class SigmaPrematcher: RecordPrematcher {
+    /// Random, so verdicts of a set built before a reload never pass for this one's.
     public let serial: UInt64
     private let matchers: [SigmaMatcher]
     /// Rules that name no operation, by provider.
@@ -36,6 +37,8 @@ public final class SigmaPrematcher: RecordPrematcher {
     /// Number of rules in the set.
     public var count: Int { matchers.count }
 
+    /// The rules routed to the event that match it, by number; each rule's prefilter runs first
+    /// and the record is parsed at most once, by the first rule that needs a field of it.
     public func match(_ event: Event, record: UnsafeRawBufferPointer) -> [UInt32] {
         let logged = SigmaLogged.of(event)
         var lazy = SigmaLazyRecord(bytes: record)
