@@ -3,8 +3,9 @@ import EventModel
 
 /// A Sigma rule run as a detector: the engine routes it the events its index allows (provider and
 /// required operations), it takes the decoder's verdict (`Event.ruleHits`) or resolves the rule's
-/// fields from `Event.raw`, and raises one signal per matching event, worded like the built-in rule detectors (who did what, from where), with the
-/// rule's `falsepositives` in the explanation and its `id` and file in the facts.
+/// fields from `Event.raw`, and raises one signal per matching event, worded like the built-in
+/// rule detectors (who did what, from where), with the rule's `falsepositives` in the explanation
+/// and its `id` and file in the facts.
 public final class SigmaDetector: Detector {
     /// The compiled rule.
     public let rule: SigmaRule
