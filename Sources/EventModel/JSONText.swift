@@ -27,14 +27,10 @@ public enum JSONText {
         var run = 0
         var i = 0
         while i < u.count {
-            // Eight bytes at a time while none of them can need an escape (a finding line is
-            // kilobytes of plain text); any doubtful word is read byte by byte below.
-            if i &+ 8 <= u.count, let base = u.baseAddress,
-                !mayNeedEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            {
-                i &+= 8
-                continue
-            }
+            // Whole words that cannot need an escape (a finding line is kilobytes of plain text);
+            // a doubtful word is read byte by byte below.
+            i = plainWordsEnd(u, from: i)
+            guard i < u.count else { break }
             let c = u[i]
             let line = c == 0xE2 && i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)
             guard c < 0x20 || c == 0x22 || c == 0x5C || line else {
@@ -71,15 +67,17 @@ public enum JSONText {
         return control | hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x5C)) | hasZero(w ^ (ones &* 0xE2)) != 0
     }
 
+    /// `i` moved past the whole eight-byte words from `i` on that `mayNeedEscape` clears.
+    @inline(__always) static func plainWordsEnd(_ u: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        guard let base = u.baseAddress else { return i }
+        var j = i
+        while j &+ 8 <= u.count, !mayNeedEscape(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)) { j &+= 8 }
+        return j
+    }
+
     /// Index of the first byte that needs escaping; nil when none does.
     private static func firstEscape(_ u: UnsafeBufferPointer<UInt8>) -> Int? {
-        var start = 0
-        if let base = u.baseAddress {
-            while start &+ 8 <= u.count, !mayNeedEscape(UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)) {
-                start &+= 8
-            }
-        }
-        for i in start..<u.count {
+        for i in plainWordsEnd(u, from: 0)..<u.count {
             let c = u[i]
             if c < 0x20 || c == 0x22 || c == 0x5C { return i }
             if c == 0xE2, i + 2 < u.count, u[i + 1] == 0x80, u[i + 2] == 0xA8 || u[i + 2] == 0xA9 { return i }

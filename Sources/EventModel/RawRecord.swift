@@ -117,8 +117,8 @@ public struct RawInterest: Sendable, Equatable {
 /// Rules run by the decoders on each wanted record's own bytes (see `RawInterest.prematcher`).
 /// Implementations are immutable and shared by every decoding thread.
 public protocol RecordPrematcher: AnyObject, Sendable {
-    /// Tells this rule set's verdicts (`RuleHits.set`) from another's: unique per set for the life
-    /// of the process, so an event decoded before a reload is never read with the new set's numbers.
+    /// Tells this rule set's verdicts (`RuleHits.set`) from another's: distinct per set (a random
+    /// 64-bit value), so an event decoded before a reload is not read with the new set's numbers.
     var serial: UInt64 { get }
     /// Indices (in this set) of the rules the event matches; `record` is the event's provider
     /// record (one JSON object), valid only during the call.
