@@ -27,34 +27,38 @@ public final class DetectionEngine {
     private let loaded: [LoadedDetector]
     /// One per loaded detector, same index: what `run` reaches for every event, behind one reference.
     private let slots: [Slot]
-    private var byOperation: [String: [Int]] = [:]
-    private var everyEvent: [Int] = []
-    private var byFoldedOperation: [CaseFoldedKey: [Int]] = [:]
-    private var byProvider: [Provider: [Int]] = [:]
+    // The mutable state below is marked `@exclusivity(unchecked)`: the engine runs on one thread, every
+    // event touches these properties several times (`run` passes `signals` inout to each detector), and
+    // a dynamic exclusivity check is a runtime call per access. Debug builds and the tests keep the
+    // static checks; no detector reaches the engine, so no access can overlap another.
+    private let byOperation: [String: [Int]]
+    private let everyEvent: [Int]
+    private let byFoldedOperation: CaseFoldedIndex<[Int]>
+    private let byProvider: [Provider: [Int]]
     /// Baselines shared with the detectors.
     public let baselines: BaselineStore
-    private(set) var recent: RecentIDs
+    @exclusivity(unchecked) private(set) var recent: RecentIDs
     /// Capacity of the recent-event-id set.
     let recentCapacity: Int
-    private(set) var throttle = FindingThrottle()
+    @exclusivity(unchecked) private(set) var throttle = FindingThrottle()
     /// Events seen, for the cadence of closing dedup windows (saved, so a resumed run closes them at the same events).
-    private(set) var ticks = 0
-    private var signals: [Signal] = []
+    @exclusivity(unchecked) private(set) var ticks = 0
+    @exclusivity(unchecked) private var signals: [Signal] = []
     /// Signals of `identity.new_api` for the current event, held until the operation's detectors ran.
-    private var firstTimeAPI: [Signal] = []
-    private var firstTimeAPISpec: DetectorSpec?
+    @exclusivity(unchecked) private var firstTimeAPI: [Signal] = []
+    @exclusivity(unchecked) private var firstTimeAPISpec: DetectorSpec?
     /// Dedup window by detector id.
-    private var windows: [String: Int64] = [:]
+    private let windows: [String: Int64]
     /// First-time APIs of one identity within one burst, folded into one finding.
-    public var bursts = FirstTimeAPIBursts()
+    @exclusivity(unchecked) public var bursts = FirstTimeAPIBursts()
     /// Detector id whose findings are folded by burst and absorbed by rule findings on the same event.
     public static let firstTimeAPIDetectorId = "identity.new_api"
     /// The most severe finding whose evidence is the event being processed (its baseline learning is decided after its detectors ran).
-    private var evidenceOf: QuarantineCause?
+    @exclusivity(unchecked) private var evidenceOf: QuarantineCause?
     /// Newest event time seen (the engine's notion of now).
-    public private(set) var watermark: Int64 = .min
+    @exclusivity(unchecked) public private(set) var watermark: Int64 = .min
     /// Counters.
-    public private(set) var stats = EngineStats()
+    @exclusivity(unchecked) public private(set) var stats = EngineStats()
     /// When false, events are not folded into baselines (rule detectors only).
     public var observeBaselines = true
     /// Stages every finding passes through before dedup (risk correlation), in order.
@@ -65,8 +69,8 @@ public final class DetectionEngine {
     private let foldPathOpen: Bool
     /// Observers of events and emitted findings (the incident chain).
     private let observers: [any EngineObserver]
-    private var everyEventObservers: [Int] = []
-    private var observersByOperation: [String: [Int]] = [:]
+    private let everyEventObservers: [Int]
+    private let observersByOperation: [String: [Int]]
 
     /// Creates an engine over enabled detectors, with its finding stages and observers
     /// (fixed here, so that restoring state never depends on what was attached when).
@@ -84,7 +88,12 @@ public final class DetectionEngine {
         self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
         self.slots = loaded.map { Slot($0, baselines) }
-        for d in loaded { windows[d.spec.id] = d.spec.dedupWindow }
+        self.windows = Dictionary(
+            loaded.map { ($0.spec.id, $0.spec.dedupWindow) }, uniquingKeysWith: { _, last in last })
+        var everyEvent: [Int] = []
+        var byOperation: [String: [Int]] = [:]
+        var byFoldedOperation: [CaseFoldedKey: [Int]] = [:]
+        var byProvider: [Provider: [Int]] = [:]
         for (i, d) in loaded.enumerated() {
             switch d.detector.interest {
             case .all: everyEvent.append(i)
@@ -94,6 +103,10 @@ public final class DetectionEngine {
             case .provider(let p): byProvider[p, default: []].append(i)
             }
         }
+        (self.everyEvent, self.byOperation, self.byFoldedOperation, self.byProvider) =
+            (everyEvent, byOperation, CaseFoldedIndex(byFoldedOperation), byProvider)
+        var everyEventObservers: [Int] = []
+        var observersByOperation: [String: [Int]] = [:]
         for (i, o) in observers.enumerated() {
             guard let ops = o.operations else {
                 everyEventObservers.append(i)
@@ -101,6 +114,7 @@ public final class DetectionEngine {
             }
             for op in Set(ops) { observersByOperation[op, default: []].append(i) }
         }
+        (self.everyEventObservers, self.observersByOperation) = (everyEventObservers, observersByOperation)
     }
 
     /// Ids of the detectors that run.
@@ -129,7 +143,7 @@ public final class DetectionEngine {
         if !byProvider.isEmpty, let list = byProvider[event.provider] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
         }
-        if !byFoldedOperation.isEmpty, let list = byFoldedOperation[CaseFoldedKey(event.action.operation)] {
+        if !byFoldedOperation.isEmpty, let list = byFoldedOperation[event.action.operation] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
         }
         // One event, one finding: a rule detector that reported this event carries
@@ -178,6 +192,10 @@ public final class DetectionEngine {
     @discardableResult
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
         let slot = slots[i]
+        // Decided against in the decoders (a rule that names no operation is routed every event).
+        if let p = slot.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.rules.contains(p.index) {
+            return false
+        }
         if !signals.isEmpty { signals.removeAll(keepingCapacity: true) }
         slot.detector.evaluate(event, context: slot.context, into: &signals)
         if signals.isEmpty { return false }
@@ -187,9 +205,16 @@ public final class DetectionEngine {
             return false
         }
         var reported = false
-        for var s in signals {
+        // A local the loop borrows from: a signal read off the property would be copied for each call.
+        let batch = signals
+        for s in batch {
             let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
-            if isNew && own { s.facts.append(Fact("first_time_api", "true")) }
+            if isNew && own {
+                var marked = s
+                marked.facts.append(Fact("first_time_api", "true"))
+                if deliver(slot.context.spec, marked, event, emit) { reported = true }
+                continue
+            }
             if deliver(slot.context.spec, s, event, emit) && own { reported = true }
         }
         return reported
@@ -325,9 +350,12 @@ private final class Slot {
     let detector: any Detector
     let context: DetectionContext
     let isFirstTimeAPI: Bool
+    /// `Detector.prematched`, read once.
+    let prematched: (set: UInt64, index: UInt32)?
 
     init(_ d: LoadedDetector, _ baselines: BaselineStore) {
         detector = d.detector
+        prematched = d.detector.prematched
         context = DetectionContext(baselines: baselines, spec: d.spec)
         isFirstTimeAPI = d.spec.id == DetectionEngine.firstTimeAPIDetectorId
     }

@@ -99,6 +99,10 @@ public protocol Detector: AnyObject {
     func snapshot() -> [UInt8]?
     /// Restores state written by `snapshot()`; bad data is ignored.
     func restore(_ bytes: [UInt8])
+    /// The rule set that decides this detector in the decoders and its number there
+    /// (`Event.ruleHits`): the engine then skips it on an event that set decided against it,
+    /// without a call. nil for detectors that decide for themselves.
+    var prematched: (set: UInt64, index: UInt32)? { get }
 }
 
 extension Detector {
@@ -108,6 +112,8 @@ extension Detector {
     public func snapshot() -> [UInt8]? { nil }
     /// Default: stateless.
     public func restore(_ bytes: [UInt8]) {}
+    /// Default: decides every event it is routed.
+    public var prematched: (set: UInt64, index: UInt32)? { nil }
 }
 
 /// What a built-in detector is built on (the docs table's `basis` column).

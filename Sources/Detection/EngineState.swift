@@ -163,7 +163,9 @@ extension RiskCorrelator {
                 let evidence =
                     version >= 2 ? try r.strings(max: Finding.maxEvidence * 4, maxLength: FindingCodec.maxText) : []
                 t.entries.append(
-                    Entry(detector: detector, key: key, severity: severity, time: time, evidence: Set(evidence)))
+                    Entry(
+                        detector: detector, key: key, severity: severity, time: time,
+                        evidence: Array(Set(evidence)).sorted()))
             }
             restored[h] = t
         }

@@ -50,6 +50,13 @@ public struct FindingThrottle {
             self.identity = identity
         }
 
+        /// The identity's text and the detector id's length: one detector's groups differ by
+        /// identity, and the fold path looks one up per repeat (equality still compares both).
+        func hash(into h: inout Hasher) {
+            h.combine(identity)
+            h.combine(detector.utf8.count)
+        }
+
         /// Reads a saved key back.
         init(text: String) {
             guard let i = text.firstIndex(of: "\u{1}") else {

@@ -40,7 +40,13 @@ public final class RiskCorrelator {
         var severity: Severity
         var time: Int64
         /// Evidence event ids of the signal (at most `Finding.maxEvidence`).
-        var evidence: Set<String> = []
+        /// Distinct, in arrival order (a short list: a hashed set grew and rehashed on every new signal).
+        var evidence: [String] = []
+
+        /// Adds the ids not yet present.
+        mutating func add(_ ids: [String]) {
+            for id in ids where !evidence.contains(id) { evidence.append(id) }
+        }
     }
 
     final class Track {
@@ -107,11 +113,14 @@ public final class RiskCorrelator {
         if let i = t.entries.firstIndex(where: { $0.detector == detector && $0.key == key }) {
             t.entries[i].time = max(t.entries[i].time, now)
             t.entries[i].severity = max(t.entries[i].severity, severity)
-            if t.entries[i].evidence.count < Finding.maxEvidence { t.entries[i].evidence.formUnion(eventIds) }
+            if t.entries[i].evidence.count < Finding.maxEvidence {
+                t.entries[i].add(eventIds)
+            }
         } else {
             if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
-            t.entries.append(
-                Entry(detector: detector, key: key, severity: severity, time: now, evidence: Set(eventIds)))
+            var entry = Entry(detector: detector, key: key, severity: severity, time: now)
+            entry.add(eventIds)
+            t.entries.append(entry)
         }
         // Info findings are context, not signals; a detector that reported only the same events is not a second
         // opinion. One that also fired on other events is (a new client seen first on an earlier call stays
@@ -122,7 +131,7 @@ public final class RiskCorrelator {
             if !e.evidence.isEmpty {
                 let own = evidence ?? Set(eventIds)
                 evidence = own
-                if e.evidence.isSubset(of: own) { continue }
+                if e.evidence.allSatisfy(own.contains) { continue }
             }
             independent.append(e)
         }

@@ -86,8 +86,11 @@ public enum RuleText {
     /// version reads the bytes through the protocol, several times slower.
     public static func bounded(_ text: String, _ limit: Int = maxQuoted) -> String {
         var t = text
-        let plain = t.withUTF8 { u in u.count <= limit && !u.contains { $0 < 0x20 || $0 >= 0x7F } }
-        return plain ? text : bounded(Substring(text), limit)
+        let printable = t.withUTF8 { u in !u.contains { $0 < 0x20 || $0 >= 0x7F } }
+        guard printable else { return bounded(Substring(text), limit) }
+        if t.utf8.count <= limit { return text }
+        // Printable ASCII over the limit (a long user agent, in every finding): cut without a second scan.
+        return t.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<limit]), as: UTF8.self) } + "…"
     }
 
     /// `text` cut to `limit` characters (with an ellipsis when cut), with control

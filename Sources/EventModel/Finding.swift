@@ -54,9 +54,12 @@ public struct Finding: Sendable, Codable {
     public var id: String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ s: String) {
-            for b in s.utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
+            var text = s
+            text.withUTF8 { u in
+                for b in u {
+                    h ^= UInt64(b)
+                    h = h &* 0x100_0000_01b3
+                }
             }
             h ^= 0x1f
             h = h &* 0x100_0000_01b3

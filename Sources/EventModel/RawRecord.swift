@@ -177,3 +177,53 @@ public struct CaseFoldedKey: Hashable, Sendable {
         return a.text.utf8.elementsEqual(b.text.utf8) { fold($0) == fold($1) }
     }
 }
+
+/// A map from operation names, compared ASCII-case-insensitively, to what routes on them (the
+/// engine's detectors and the decoders' rules), with a bit-set gate in front: an operation whose
+/// length and folded first and last bytes no key shares is turned away without hashing it.
+/// Most events perform an operation no rule names, and hashing the name was most of the lookup.
+public struct CaseFoldedIndex<Value> {
+    private let map: [CaseFoldedKey: Value]
+    /// 4096 bits, one per fingerprint some key has (a few hundred rule operations set under a tenth).
+    private var gate = [UInt64](repeating: 0, count: 64)
+
+    /// An index over `map`.
+    public init(_ map: [CaseFoldedKey: Value]) {
+        self.map = map
+        for k in map.keys {
+            var t = k.text
+            let f = t.withUTF8 { Self.fingerprint($0) }
+            gate[f >> 6] |= 1 << UInt64(f & 63)
+        }
+    }
+
+    /// True when no operation routes anywhere.
+    public var isEmpty: Bool { map.isEmpty }
+
+    /// What `operation` routes to, if anything.
+    @inlinable public subscript(_ operation: String) -> Value? {
+        var t = operation
+        let f = t.withUTF8 { Self.fingerprint($0) }
+        guard admits(f) else { return nil }
+        return lookup(operation)
+    }
+
+    @usableFromInline func admits(_ f: Int) -> Bool {
+        gate[f >> 6] >> UInt64(f & 63) & 1 == 1
+    }
+
+    @usableFromInline func lookup(_ operation: String) -> Value? { map[CaseFoldedKey(operation)] }
+
+    /// Length and folded first, second and last bytes, mixed into 0..<4096.
+    @inlinable static func fingerprint(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let first = u.first, let last = u.last else { return 0 }
+        let second = u.count > 1 ? u[1] : 0
+        var h = UInt32(truncatingIfNeeded: u.count) &* 0x9E37_79B1
+        h = (h ^ UInt32(CaseFoldedKey.fold(first))) &* 0x85EB_CA6B
+        h = (h ^ UInt32(CaseFoldedKey.fold(second))) &* 0xC2B2_AE35
+        h = (h ^ UInt32(CaseFoldedKey.fold(last))) &* 0x27D4_EB2F
+        return Int(h >> 20)
+    }
+}
+
+extension CaseFoldedIndex: Sendable where Value: Sendable {}

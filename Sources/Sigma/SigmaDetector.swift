@@ -22,7 +22,7 @@ public final class SigmaDetector: Detector {
 
     /// The rule set that decides this rule in the decoders and the rule's number in it
     /// (`SigmaRuleSet.prematcher`); nil when the rule reads `Event.raw` itself.
-    private let prematched: (set: UInt64, index: UInt32)?
+    public let prematched: (set: UInt64, index: UInt32)?
 
     /// Wraps a rule under detector id `id`; `prematched` names the set that decides it in the decoders.
     public init(rule: SigmaRule, id: String, prematched: (set: UInt64, index: UInt32)? = nil) {
@@ -51,6 +51,8 @@ public final class SigmaDetector: Detector {
     private var recent: [String: (time: Int64, title: String)] = [:]
     /// Repeat explanations by operation (see `repeatExplanation`).
     private var repeatExplanations: [String: String] = [:]
+    /// The last repeat explanation returned, with its operation.
+    private var lastRepeat: (operation: String, text: String)?
     static let maxRecent = 4096
 
     /// Raises a signal when the event's record satisfies the rule: the decoder's verdict when its
@@ -90,10 +92,16 @@ public final class SigmaDetector: Detector {
     /// The explanation of a repeat of `operation`, made once per operation (a hunting rule repeats on
     /// most events, and the text is a few hundred bytes). Bounded like `recent`.
     private func repeatExplanation(_ operation: String) -> String {
-        if let known = repeatExplanations[operation] { return known }
+        // Consecutive repeats often share the operation (and its interned text): checked before hashing.
+        if let last = lastRepeat, last.operation == operation { return last.text }
+        if let known = repeatExplanations[operation] {
+            lastRepeat = (operation, known)
+            return known
+        }
         if repeatExplanations.count >= Self.maxRecent { repeatExplanations.removeAll(keepingCapacity: true) }
         let text = RuleText.bounded(operation, 120) + repeatTail
         repeatExplanations[operation] = text
+        lastRepeat = (operation, text)
         return text
     }
 

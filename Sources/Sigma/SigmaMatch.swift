@@ -101,8 +101,9 @@ enum SigmaValue: Sendable {
     }
 }
 
-/// `field|modifiers: values` or a keyword list (no field).
-struct SigmaFieldTest: Sendable {
+/// `field|modifiers: values` or a keyword list (no field). A class, immutable: every rule evaluation
+/// reaches its tests, and a copy of a struct of arrays and strings retained each of them.
+final class SigmaFieldTest: Sendable {
     /// nil for keywords: matched against every string and number in the record.
     let field: SigmaField?
     let values: [SigmaValue]
@@ -114,6 +115,8 @@ struct SigmaFieldTest: Sendable {
     /// The decoded field this test can be decided on without reading the record (a text test on
     /// `userIdentity.type` or `…sessionIssuer.type`; see `SigmaPrefilter.Field.logged`).
     private let vouched: SigmaPrefilter.Field?
+    /// Bit `i` set when the test holds on the vouched field's `i`th possible text (`Field.domain`).
+    private let vouchedTruth: UInt64
 
     init(field: SigmaField?, values: [SigmaValue], all: Bool) {
         self.field = field
@@ -125,19 +128,25 @@ struct SigmaFieldTest: Sendable {
             default: return true
             }
         }
-        self.vouched =
+        let vouched =
             SigmaValue.textOnly(values) ? field.flatMap { SigmaPrefilter.Field.vouched(path: $0.path) } : nil
+        self.vouched = vouched
+        // The test on each text the vouched field can have, decided once: per event it is one bit.
+        var truth: UInt64 = 0
+        for (i, text) in (vouched?.domain ?? []).enumerated()
+        where SigmaPrefilter.holds(values: values, all: all, text) {
+            truth |= 1 << UInt64(i)
+        }
+        self.vouchedTruth = truth
     }
 
     /// True when the event satisfies the test: from its decoded identity when the decoder vouches
     /// for the field, else from the record (`lazy` reads it on first use).
     func matches(_ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
         if let vouched {
-            switch vouched.logged(logged) {
-            case .absent: return false
-            case .text(let t): return SigmaPrefilter.holds(self, t)
-            case .unsure: break
-            }
+            let code = vouched.code(logged)
+            if code >= 0 { return vouchedTruth >> UInt64(code) & 1 == 1 }
+            if code == SigmaPrefilter.Field.absentCode { return false }
         }
         guard let r = lazy.record() else { return false }
         return matches(r)
@@ -232,7 +241,15 @@ struct SigmaSelection: Sendable {
 
     /// The same, deciding tests on vouched decoded fields where it can (see `SigmaFieldTest`).
     func matches(_ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
-        for tests in alternatives where tests.allSatisfy({ $0.matches(logged, &lazy) }) { return true }
+        // By index: a test borrowed in place is not copied (a copy retains its arrays and strings).
+        for a in alternatives.indices {
+            var all = true
+            for t in alternatives[a].indices where !alternatives[a][t].matches(logged, &lazy) {
+                all = false
+                break
+            }
+            if all { return true }
+        }
         return false
     }
 }

@@ -28,6 +28,9 @@ struct SigmaPattern: Sendable, Hashable {
     /// Tokens for `glob`.
     let tokens: [Token]
     let cased: Bool
+    /// For `contains`: the literal's byte that `find` looks for first, the one least likely in log
+    /// text (an ARN or user agent is full of `:`, `/` and digits, few `w` or `q`).
+    let anchor: Int
     /// The value as written in the rule, for messages and generated test records.
     let source: String
 
@@ -72,6 +75,26 @@ struct SigmaPattern: Sendable, Hashable {
         case (true, true, true): (shape, literal, tokens) = (.contains, lit(), [])
         default: (shape, literal, tokens) = (.glob, [], collapsed)
         }
+        anchor = Self.rarest(literal)
+    }
+
+    /// Index of the byte of `literal` least common in log text (the first of equals).
+    static func rarest(_ literal: [UInt8]) -> Int {
+        func commonness(_ b: UInt8) -> Int {
+            switch b {
+            case UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: " "),
+                UInt8(ascii: "_"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return 30
+            case UInt8(ascii: "e"), UInt8(ascii: "a"), UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "t"),
+                UInt8(ascii: "o"), UInt8(ascii: "i"), UInt8(ascii: "n"):
+                return 20
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): return 10
+            default: return 5
+            }
+        }
+        var best = 0
+        for i in literal.indices where commonness(literal[i]) < commonness(literal[best]) { best = i }
+        return best
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
@@ -88,10 +111,39 @@ struct SigmaPattern: Sendable, Hashable {
         case .contains:
             if literal.isEmpty { return true }
             guard input.count >= literal.count else { return false }
-            for i in 0...(input.count - literal.count) where eq(input[i], literal[0]) && at(input, i) { return true }
-            return false
+            return find(input)
         case .glob: return glob(input)
         }
+    }
+
+    /// True when the literal occurs in `input` (not shorter than it). Eight bytes at a time: a
+    /// word with no byte equal to the literal's anchor (either case, unless `cased`) is skipped whole,
+    /// so a test that fails, as most do, costs about a comparison per word of the field.
+    private func find(_ input: UnsafeRawBufferPointer) -> Bool {
+        // Positions are candidate starts; the word tested is the anchor byte's, `anchor` further on.
+        let first = literal[anchor]
+        let orByte: UInt8 = !cased && first &- 97 < 26 ? 0x20 : 0
+        let lows: UInt64 = 0x0101_0101_0101_0101
+        let mask = UInt64(orByte) &* lows
+        let pattern = UInt64(first) &* lows
+        let last = input.count - literal.count
+        var i = 0
+        while i <= last {
+            if i + anchor + 8 <= input.count {
+                let x = (input.loadUnaligned(fromByteOffset: i + anchor, as: UInt64.self) | mask) ^ pattern
+                // No zero byte in x: no byte here equals the first.
+                if (x &- lows) & ~x & (lows &<< 7) == 0 {
+                    i += 8
+                    continue
+                }
+            }
+            let end = min(i + 8, last + 1)
+            while i < end {
+                if input[i + anchor] | orByte == first && at(input, i) { return true }
+                i += 1
+            }
+        }
+        return false
     }
 
     private func at(_ input: UnsafeRawBufferPointer, _ offset: Int) -> Bool {

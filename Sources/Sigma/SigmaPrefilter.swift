@@ -3,13 +3,14 @@ import EventModel
 /// The decoded fields a rule's text tests can be decided on (see `SigmaPrefilter.Field.logged`):
 /// a few enums, so a rule evaluation copies no strings and counts no references for them.
 struct SigmaLogged {
-    /// `userIdentity.type` when the decoder vouches for it.
-    let identityType: IdentityType?
+    /// `userIdentity.type` when the decoder vouches for it, as its index in `IdentityType.allCases`
+    /// (`SigmaPrefilter.Field.domain`); `unsureCode` otherwise.
+    let identityCode: Int
     /// `userIdentity.sessionContext.sessionIssuer.type` as the decoder saw it.
     let issuerType: SessionIssuerType
 
-    private init(identityType: IdentityType?, issuerType: SessionIssuerType) {
-        self.identityType = identityType
+    private init(identityCode: Int, issuerType: SessionIssuerType) {
+        self.identityCode = identityCode
         self.issuerType = issuerType
     }
 
@@ -17,10 +18,12 @@ struct SigmaLogged {
     /// than taking a copy of it).
     static func of(_ e: Event) -> SigmaLogged {
         let aws = e.provider == .aws
+        let code = aws && e.identity.loggedType ? Self.types.firstIndex(of: e.identity.type) : nil
         return SigmaLogged(
-            identityType: aws && e.identity.loggedType ? e.identity.type : nil,
-            issuerType: aws ? e.identity.issuerType : .unknown)
+            identityCode: code ?? SigmaPrefilter.Field.unsureCode, issuerType: aws ? e.identity.issuerType : .unknown)
     }
+
+    private static let types = IdentityType.allCases
 }
 
 /// Checks a rule can match an event from the event's normalized fields, before its raw record is
@@ -69,18 +72,35 @@ struct SigmaPrefilter: Sendable {
             return !v.isEmpty && v.utf8.count < bound - 4 ? v : nil
         }
 
-        /// The field as a rule reading the record would find it, for the fields the decoder
-        /// vouches for (`Identity.loggedType`, `Identity.issuerType`); `.unsure` for the others.
-        func logged(_ e: SigmaLogged) -> Logged {
+        /// The texts a vouched field can have in a record the decoder vouches for, in the order
+        /// `code` numbers them; empty for the other fields.
+        var domain: [String] {
             switch self {
-            case .identityType: return e.identityType.map { .text($0.rawValue) } ?? .unsure
+            case .identityType: return IdentityType.allCases.map(\.rawValue)
+            case .issuerType: return Self.issuerTypes.map { $0.text ?? "" }
+            default: return []
+            }
+        }
+
+        private static let issuerTypes: [SessionIssuerType] = [.role, .iamUser, .root]
+        /// `code` for a field the record does not have.
+        static let absentCode = -1
+        /// `code` for a value not known from the decoded event: read the record.
+        static let unsureCode = -2
+
+        /// The vouched field's text as a rule reading the record would find it, as its index in
+        /// `domain`; `absentCode` when the record has no such field, `unsureCode` when the decoder
+        /// does not vouch for it (`Identity.loggedType`, `Identity.issuerType`) or for other fields.
+        func code(_ e: SigmaLogged) -> Int {
+            switch self {
+            case .identityType: return e.identityCode
             case .issuerType:
                 switch e.issuerType {
-                case .unknown: return .unsure
-                case .absent: return .absent
-                default: return e.issuerType.text.map(Logged.text) ?? .unsure
+                case .unknown: return Self.unsureCode
+                case .absent: return Self.absentCode
+                default: return Self.issuerTypes.firstIndex(of: e.issuerType) ?? Self.unsureCode
                 }
-            default: return .unsure
+            default: return Self.unsureCode
             }
         }
 
@@ -100,20 +120,21 @@ struct SigmaPrefilter: Sendable {
         }
     }
 
-    /// A vouched field's value in the record.
-    enum Logged {
-        /// The record does not have the field.
-        case absent
-        /// The record's text.
-        case text(String)
-        /// Not known from the decoded event: read the record.
-        case unsure
-    }
-
     /// Each required field with the values (ASCII-lowercased) one of which it must have.
     private(set) var requirements: [(Field, [[UInt8]])] = []
     /// Field tests the condition requires whatever else holds, each run on the field's normalized text.
     private(set) var tests: [(Field, SigmaFieldTest)] = []
+    /// `tests` as `admits` runs them: one reference each, so running one copies nothing.
+    private var checks: [TextCheck] = []
+
+    /// One of `tests`.
+    private final class TextCheck: Sendable {
+        let field: Field
+        let values: [SigmaValue]
+        let all: Bool
+
+        init(_ t: (Field, SigmaFieldTest)) { (field, values, all) = (t.0, t.1.values, t.1.all) }
+    }
     /// The identity types a required `userIdentity.type` allows (enums: checked on every
     /// event a broad rule is routed, so no text is compared); nil when the rule requires none.
     private(set) var identityTypes: [IdentityType]?
@@ -143,6 +164,7 @@ struct SigmaPrefilter: Sendable {
                 tests.append((field, t))
             }
         }
+        checks = tests.map(TextCheck.init)
     }
 
     /// Tests on `path` that hold in every match: those of single-map selections the condition ANDs.
@@ -165,7 +187,10 @@ struct SigmaPrefilter: Sendable {
     static func textOnly(_ t: SigmaFieldTest) -> Bool { SigmaValue.textOnly(t.values) }
 
     /// The test on one text value, with the rule's matchers.
-    static func holds(_ t: SigmaFieldTest, _ text: String) -> Bool {
+    static func holds(_ t: SigmaFieldTest, _ text: String) -> Bool { holds(values: t.values, all: t.all, text) }
+
+    /// A test of `values` (all of them when `all`) on one text value, with the rule's matchers.
+    static func holds(values: [SigmaValue], all: Bool, _ text: String) -> Bool {
         var s = text
         return s.withUTF8 { u in
             let bytes = UnsafeRawBufferPointer(u)
@@ -179,7 +204,7 @@ struct SigmaPrefilter: Sendable {
                 default: return true
                 }
             }
-            return t.all ? t.values.allSatisfy(one) : t.values.contains(where: one)
+            return all ? values.allSatisfy(one) : values.contains(where: one)
         }
     }
 
@@ -189,15 +214,15 @@ struct SigmaPrefilter: Sendable {
         if let issuerTypes, e.identity.issuerType.text != nil, !issuerTypes.contains(e.identity.issuerType) {
             return false
         }
-        for (field, values) in requirements {
-            guard let v = field.value(e) else { continue }
-            var text = v
-            let hit = text.withUTF8 { u in values.contains { Self.equalFolded(u, $0) } }
+        // By index, so that no requirement is copied (each holds arrays: a copy is a retain).
+        for i in requirements.indices {
+            guard var text = requirements[i].0.value(e) else { continue }
+            let hit = text.withUTF8 { u in requirements[i].1.contains { Self.equalFolded(u, $0) } }
             if !hit { return false }
         }
-        for (field, t) in tests {
-            guard let v = field.value(e) else { continue }
-            if !Self.holds(t, v) { return false }
+        for c in checks {
+            guard let v = c.field.value(e) else { continue }
+            if !Self.holds(values: c.values, all: c.all, v) { return false }
         }
         return true
     }

@@ -15,7 +15,7 @@ public final class SigmaPrematcher: RecordPrematcher {
     /// Rules that name no operation, by provider.
     private let broad: [Provider: [UInt32]]
     /// Rules by each operation they name (folded), for every provider (the matcher checks its own).
-    private let byOperation: [CaseFoldedKey: [UInt32]]
+    private let byOperation: CaseFoldedIndex<[UInt32]>
 
     /// A set over `rules`, numbered in order (index `i` is `rules[i]`).
     init(_ rules: [SigmaRule]) {
@@ -31,7 +31,7 @@ public final class SigmaPrematcher: RecordPrematcher {
             }
         }
         self.broad = broad
-        self.byOperation = byOperation.mapValues { Array(Set($0)).sorted() }
+        self.byOperation = CaseFoldedIndex(byOperation.mapValues { Array(Set($0)).sorted() })
     }
 
     /// Number of rules in the set.
@@ -46,7 +46,7 @@ public final class SigmaPrematcher: RecordPrematcher {
         if let list = broad[event.provider] {
             for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
         }
-        if !byOperation.isEmpty, let list = byOperation[CaseFoldedKey(event.action.operation)] {
+        if !byOperation.isEmpty, let list = byOperation[event.action.operation] {
             for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
         }
         if hits.count > 1 { hits.sort() }

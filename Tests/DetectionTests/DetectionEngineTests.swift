@@ -187,3 +187,37 @@ import Testing
         #expect(e.detectorIds == ["test.probe"])
     }
 }
+
+/// A detector a rule set decides in the decoders (set 7, rule 2): counts the events it is shown.
+private final class PrematchedProbe: Detector {
+    let id = "test.prematched"
+    let interest = Interest.all
+    let prematched: (set: UInt64, index: UInt32)? = (set: 7, index: 2)
+    var shown: [String] = []
+
+    func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
+        shown.append(event.action.operation)
+    }
+}
+
+@Suite struct PrematchedRoutingTests {
+    /// The engine skips a prematched detector on an event its own set decided against, and shows
+    /// it every other event: one its set matched, one another set decided, one with no verdicts.
+    @Test func skipsOnlyWhatItsOwnSetRuledOut() {
+        let probe = PrematchedProbe()
+        let spec = DetectorSpec(id: probe.id, severity: .low)
+        let engine = DetectionEngine(
+            detectors: [LoadedDetector(spec: spec, detector: probe)], baselines: BaselineStore())
+        func event(_ op: String, _ hits: RuleHits?) -> Event {
+            var e = Events.make(op)
+            e.ruleHits = hits
+            return e
+        }
+        let events = [
+            event("Ruled", RuleHits(set: 7, rules: [0, 1, 3])), event("Hit", RuleHits(set: 7, rules: [1, 2])),
+            event("OtherSet", RuleHits(set: 8, rules: [])), event("Undecided", nil),
+        ]
+        for e in events { engine.process(e) { _ in } }
+        #expect(probe.shown == ["Hit", "OtherSet", "Undecided"])
+    }
+}

@@ -107,4 +107,26 @@ struct RawRecordTests {
             ["ListBuckets", "ListBucketz", "listbuckets", "ListBucket", "ListBuckets\u{0}"].map(CaseFoldedKey.init))
         #expect(keys.count == 4)
     }
+
+    /// The gate in front of the map never turns away a key it holds, in any case, and names no
+    /// key hold nothing; random names compared with a plain dictionary of lowercased keys.
+    @Test func caseFoldedIndexAgreesWithAPlainMap() {
+        var rng = SystemRandomNumberGenerator()
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_")
+        func name(_ n: Int) -> String { String((0..<n).map { _ in letters.randomElement(using: &rng)! }) }
+        var keys: [String: Int] = [:]
+        for i in 0..<400 { keys[name(Int.random(in: 1...24, using: &rng)), default: i] = i }
+        let index = CaseFoldedIndex(Dictionary(keys.map { (CaseFoldedKey($0.key), $0.value) }) { a, _ in a })
+        let plain = Dictionary(keys.map { ($0.key.lowercased(), $0.value) }) { a, _ in a }
+        for k in keys.keys {
+            #expect(index[k] == plain[k.lowercased()], "\(k)")
+            #expect(index[k.uppercased()] == plain[k.lowercased()], "\(k)")
+        }
+        for _ in 0..<4000 {
+            let probe = name(Int.random(in: 0...24, using: &rng))
+            #expect(index[probe] == plain[probe.lowercased()], "\(probe)")
+        }
+        #expect(index[""] == nil)
+        #expect(CaseFoldedIndex<Int>([:]).isEmpty)
+    }
 }

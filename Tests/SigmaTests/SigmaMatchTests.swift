@@ -170,4 +170,40 @@ struct SigmaMatchTests {
         // Only the first 256 values of one field are looked at.
         #expect(!Self.matches("userAgent: x", "{\"userAgent\":\(many)}"))
     }
+
+    /// `contains` searches a word at a time from the literal's rarest byte: compared with a
+    /// byte-by-byte search on random texts over a small alphabet (so matches, near misses and
+    /// case variants are common), at every length around the word size, cased and not.
+    @Test func containsAgreesWithANaiveSearch() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("aAwW:/-1zZ".utf8)
+        func text(_ n: Int) -> [UInt8] { (0..<n).map { _ in alphabet.randomElement(using: &rng)! } }
+        func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+        func naive(_ hay: [UInt8], _ lit: [UInt8], cased: Bool) -> Bool {
+            guard hay.count >= lit.count else { return false }
+            return (0...(hay.count - lit.count)).contains { i in
+                lit.indices.allSatisfy { k in cased ? hay[i + k] == lit[k] : fold(hay[i + k]) == fold(lit[k]) }
+            }
+        }
+        for _ in 0..<3000 {
+            let lit = text(Int.random(in: 1...6, using: &rng))
+            let cased = Bool.random(using: &rng)
+            let pattern = SigmaPattern("*" + String(decoding: lit, as: UTF8.self) + "*", cased: cased)
+            #expect(pattern.shape == .contains)
+            let hay = text(Int.random(in: 0...40, using: &rng))
+            let got = hay.withUnsafeBytes { pattern.matches($0) }
+            #expect(got == naive(hay, lit, cased: cased), "\(String(decoding: lit, as: UTF8.self)) in \(String(decoding: hay, as: UTF8.self)) cased \(cased)")
+        }
+    }
+
+    /// The anchor is never punctuation or a digit that ARNs and user agents are full of, when the
+    /// literal has a letter to anchor on.
+    @Test func containsAnchorsOnALetterOverPunctuation() {
+        for literal in [":assumed-role/aws:", "123/abc", "aws-cli/2.", "/Jersey/"] {
+            let bytes = Array(literal.utf8)
+            let anchor = bytes[SigmaPattern.rarest(bytes)]
+            #expect((anchor | 0x20) >= 0x61 && (anchor | 0x20) <= 0x7A, "\(literal)")
+        }
+        #expect(SigmaPattern.rarest(Array("::".utf8)) == 0)
+    }
 }
