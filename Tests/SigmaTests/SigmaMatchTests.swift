@@ -192,7 +192,9 @@ struct SigmaMatchTests {
             #expect(pattern.shape == .contains)
             let hay = text(Int.random(in: 0...40, using: &rng))
             let got = hay.withUnsafeBytes { pattern.matches($0) }
-            #expect(got == naive(hay, lit, cased: cased), "\(String(decoding: lit, as: UTF8.self)) in \(String(decoding: hay, as: UTF8.self)) cased \(cased)")
+            #expect(
+                got == naive(hay, lit, cased: cased),
+                "\(String(decoding: lit, as: UTF8.self)) in \(String(decoding: hay, as: UTF8.self)) cased \(cased)")
         }
     }
 
