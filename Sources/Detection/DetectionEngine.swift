@@ -27,10 +27,10 @@ public final class DetectionEngine {
     private let loaded: [LoadedDetector]
     /// One per loaded detector, same index: what `run` reaches for every event, behind one reference.
     private let slots: [Slot]
-    // The mutable state below is marked `@exclusivity(unchecked)`: the engine runs on one thread, every
-    // event touches these properties several times (`run` passes `signals` inout to each detector), and
-    // a dynamic exclusivity check is a runtime call per access. Debug builds and the tests keep the
-    // static checks; no detector reaches the engine, so no access can overlap another.
+    // The mutable state below is marked `@exclusivity(unchecked)`: every event touches these
+    // properties several times (`run` passes `signals` inout to each detector), and a dynamic
+    // exclusivity check is a runtime call per access. The compiler's static checks still apply; the
+    // engine runs on one thread and no detector holds a reference to it, so no access can overlap another.
     private let byOperation: [String: [Int]]
     private let everyEvent: [Int]
     private let byFoldedOperation: CaseFoldedIndex<[Int]>
