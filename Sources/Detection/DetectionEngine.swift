@@ -34,7 +34,8 @@ public final class DetectionEngine {
     private let byOperation: [String: [Int]]
     private let everyEvent: [Int]
     private let byFoldedOperation: CaseFoldedIndex<[Int]>
-    private let byProvider: [Provider: [Int]]
+    /// Detectors by provider (`Provider.ordinal`).
+    private let byProvider: [[Int]]
     /// Baselines shared with the detectors.
     public let baselines: BaselineStore
     @exclusivity(unchecked) private(set) var recent: RecentIDs
@@ -93,14 +94,14 @@ public final class DetectionEngine {
         var everyEvent: [Int] = []
         var byOperation: [String: [Int]] = [:]
         var byFoldedOperation: [CaseFoldedKey: [Int]] = [:]
-        var byProvider: [Provider: [Int]] = [:]
+        var byProvider = [[Int]](repeating: [], count: Provider.allCases.count)
         for (i, d) in loaded.enumerated() {
             switch d.detector.interest {
             case .all: everyEvent.append(i)
             case .operations(let ops): for op in ops { byOperation[op, default: []].append(i) }
             case .operationsIgnoringCase(let ops):
                 for op in Set(ops.map(CaseFoldedKey.init)) { byFoldedOperation[op, default: []].append(i) }
-            case .provider(let p): byProvider[p, default: []].append(i)
+            case .provider(let p): byProvider[Int(p.ordinal)].append(i)
             }
         }
         (self.everyEvent, self.byOperation, self.byFoldedOperation, self.byProvider) =
@@ -140,8 +141,8 @@ public final class DetectionEngine {
         if !observersByOperation.isEmpty, let list = observersByOperation[event.action.operation] {
             for o in list { observers[o].observe(event) }
         }
-        if !byProvider.isEmpty, let list = byProvider[event.provider] {
-            for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
+        for i in byProvider[Int(event.provider.ordinal)] {
+            reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported
         }
         if !byFoldedOperation.isEmpty, let list = byFoldedOperation[event.action.operation] {
             for i in list { reported = run(i, event, emit, firstTimeAPI: !firstTimeAPI.isEmpty) || reported }
@@ -270,15 +271,18 @@ public final class DetectionEngine {
         guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId,
             severity < baselines.configuration.quarantineSeverity
         else { return false }
+        let identityHash = RecentIDs.fnv1a(identity)
         if let c = riskCorrelator,
             c.wouldCorrelate(
-                identity: identity, detector: spec.id, key: s.key, severity: severity, time: lastSeen, eventIds: ids)
+                identity: identity, identityHash: identityHash, detector: spec.id, key: s.key, severity: severity,
+                time: lastSeen, eventIds: ids)
         {
             return false
         }
         guard
             throttle.fold(
-                FindingThrottle.GroupKey(spec.id, identity), severity: severity, firstSeen: firstSeen,
+                FindingThrottle.GroupKey(spec.id, identity, identityHash: identityHash), severity: severity,
+                firstSeen: firstSeen,
                 lastSeen: lastSeen, count: s.count, key: s.key, eventIds: ids)
         else { return false }
         stats.folded = throttle.folded

@@ -165,7 +165,7 @@ extension RiskCorrelator {
                 t.entries.append(
                     Entry(
                         detector: detector, key: key, severity: severity, time: time,
-                        evidence: Array(Set(evidence)).sorted()))
+                        evidence: evidence))
             }
             restored[h] = t
         }

@@ -41,20 +41,27 @@ public struct FindingThrottle {
     struct GroupKey: Hashable {
         let detector: String
         let identity: String
+        /// `RecentIDs.fnv1a(identity)`: hashed instead of the text. The fold path computes it once
+        /// per repeat for the risk correlator too; hashing the identity's text again cost more.
+        let identityHash: UInt64
 
         /// The key as saved in state files (detector ids never contain U+0001).
         var text: String { detector + "\u{1}" + identity }
 
-        init(_ detector: String, _ identity: String) {
+        init(_ detector: String, _ identity: String, identityHash: UInt64? = nil) {
             self.detector = detector
             self.identity = identity
+            self.identityHash = identityHash ?? RecentIDs.fnv1a(identity)
         }
 
-        /// The identity's text and the detector id's length: one detector's groups differ by
-        /// identity, and the fold path looks one up per repeat (equality still compares both).
+        /// The identity's hash and the detector id's length (equality compares both texts).
         func hash(into h: inout Hasher) {
-            h.combine(identity)
+            h.combine(identityHash)
             h.combine(detector.utf8.count)
+        }
+
+        static func == (a: GroupKey, b: GroupKey) -> Bool {
+            a.identityHash == b.identityHash && a.detector == b.detector && a.identity == b.identity
         }
 
         /// Reads a saved key back.

@@ -39,24 +39,39 @@ public final class RiskCorrelator {
         var key: String
         var severity: Severity
         var time: Int64
-        /// Evidence event ids of the signal (at most `Finding.maxEvidence`).
-        /// Distinct, in arrival order (a short list: a hashed set grew and rehashed on every new signal).
-        var evidence: [String] = []
+        /// Evidence event ids of the signal (at most `Finding.maxEvidence` are added to), distinct,
+        /// in arrival order: a short list, checked by hash first (a hashed set grew and rehashed on
+        /// every new signal, and comparing each id's text cost as much).
+        private(set) var evidence: [String] = []
+        /// `RecentIDs.fnv1a` of each of `evidence`, same order.
+        private var hashes: [UInt64] = []
+
+        init(detector: String, key: String, severity: Severity, time: Int64, evidence: [String] = []) {
+            (self.detector, self.key, self.severity, self.time) = (detector, key, severity, time)
+            add(evidence)
+        }
 
         /// Adds the ids not yet present.
         mutating func add(_ ids: [String]) {
-            for id in ids where !evidence.contains(id) { evidence.append(id) }
+            for id in ids {
+                let h = RecentIDs.fnv1a(id)
+                if hashes.indices.contains(where: { hashes[$0] == h && evidence[$0] == id }) { continue }
+                evidence.append(id)
+                hashes.append(h)
+            }
         }
     }
 
+    /// One identity's window. Its state (and `tracks`) skip dynamic exclusivity checks: the
+    /// correlator is a stage of one engine, on one thread, and each access was a runtime call.
     final class Track {
-        var entries: [Entry] = []
-        var used: Int64 = .min
+        @exclusivity(unchecked) var entries: [Entry] = []
+        @exclusivity(unchecked) var used: Int64 = .min
     }
 
     /// Effective settings.
     public let configuration: Configuration
-    var tracks: [UInt64: Track] = [:]
+    @exclusivity(unchecked) var tracks: [UInt64: Track] = [:]
     /// Findings raised so far.
     public private(set) var raised = 0
 
@@ -71,8 +86,8 @@ public final class RiskCorrelator {
     public func correlate(_ f: inout Finding) {
         guard !f.identity.isEmpty else { return }
         let independent = note(
-            identity: f.identity, detector: f.detector, key: f.key, severity: f.severity, time: f.lastSeen,
-            eventIds: f.eventIds)
+            identityHash: RecentIDs.fnv1a(f.identity), detector: f.detector, key: f.key, severity: f.severity,
+            time: f.lastSeen, eventIds: f.eventIds)
         guard Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors else { return }
         let t = track(RecentIDs.fnv1a(f.identity), f.lastSeen)
         let before = f.severity
@@ -92,11 +107,13 @@ public final class RiskCorrelator {
     /// tells whether `correlate` would change a finding with these fields. Recording is
     /// idempotent: `correlate` on the same finding afterwards records nothing new.
     public func wouldCorrelate(
-        identity: String, detector: String, key: String, severity: Severity, time: Int64, eventIds: [String]
+        identity: String, identityHash: UInt64? = nil, detector: String, key: String, severity: Severity, time: Int64,
+        eventIds: [String]
     ) -> Bool {
         guard !identity.isEmpty else { return false }
         let independent = note(
-            identity: identity, detector: detector, key: key, severity: severity, time: time, eventIds: eventIds)
+            identityHash: identityHash ?? RecentIDs.fnv1a(identity), detector: detector, key: key, severity: severity,
+            time: time, eventIds: eventIds)
         if independent.isEmpty { return configuration.minDetectors <= 1 }
         return Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors
     }
@@ -105,9 +122,9 @@ public final class RiskCorrelator {
     /// it that are independent of this one (above info, on evidence this one does not cover).
     /// Allocates nothing when there are none (the common case: one detector repeating).
     private func note(
-        identity: String, detector: String, key: String, severity: Severity, time now: Int64, eventIds: [String]
+        identityHash: UInt64, detector: String, key: String, severity: Severity, time now: Int64, eventIds: [String]
     ) -> [Entry] {
-        let t = track(RecentIDs.fnv1a(identity), now)
+        let t = track(identityHash, now)
         let cutoff = now - configuration.window
         if t.entries.contains(where: { $0.time < cutoff }) { t.entries.removeAll { $0.time < cutoff } }
         if let i = t.entries.firstIndex(where: { $0.detector == detector && $0.key == key }) {
@@ -118,22 +135,21 @@ public final class RiskCorrelator {
             }
         } else {
             if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
-            var entry = Entry(detector: detector, key: key, severity: severity, time: now)
-            entry.add(eventIds)
-            t.entries.append(entry)
+            t.entries.append(Entry(detector: detector, key: key, severity: severity, time: now, evidence: eventIds))
         }
         // Info findings are context, not signals; a detector that reported only the same events is not a second
         // opinion. One that also fired on other events is (a new client seen first on an earlier call stays
         // independent when, unlearned under quarantine, it is reported again on this call).
         var independent: [Entry] = []
         var evidence: Set<String>?
-        for e in t.entries where e.detector != detector && e.severity > .info {
-            if !e.evidence.isEmpty {
+        // By index: an entry is copied (its strings retained) only when it is kept.
+        for i in t.entries.indices where t.entries[i].severity > .info && t.entries[i].detector != detector {
+            if !t.entries[i].evidence.isEmpty {
                 let own = evidence ?? Set(eventIds)
                 evidence = own
-                if e.evidence.allSatisfy(own.contains) { continue }
+                if t.entries[i].evidence.allSatisfy(own.contains) { continue }
             }
-            independent.append(e)
+            independent.append(t.entries[i])
         }
         return independent
     }

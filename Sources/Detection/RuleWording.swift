@@ -56,9 +56,18 @@ public struct RuleHit {
             failed
             ? "\(who) tried to \(base) \(object) (\(RuleText.bounded(event.outcome.errorCode, 60)))"
             : "\(who) \(past) \(object)"
-        var text =
-            "\(RuleText.describe(event.identity)) \(failed ? "tried to \(base)" : past) \(object) "
-            + "with \(event.action.service):\(event.action.operation), \(RuleText.origin(event))."
+        var text = RuleText.describe(event.identity)
+        text.reserveCapacity(1024)
+        text += failed ? " tried to " + base : " " + past
+        text += " "
+        text += object
+        text += " with "
+        text += event.action.service
+        text += ":"
+        text += event.action.operation
+        text += ", "
+        text += RuleText.origin(event)
+        text += "."
         if failed {
             text += " The call failed with \(RuleText.bounded(event.outcome.errorCode, 60))"
             if !event.outcome.errorMessage.isEmpty {
@@ -66,7 +75,10 @@ public struct RuleHit {
             }
             text += ", so the change was probably not made; the attempt still shows intent."
         }
-        for d in details { text += " " + d }
+        for d in details {
+            text += " "
+            text += d
+        }
         text += " " + why
         return Signal(
             severity: severity, title: title, explanation: text,
@@ -136,29 +148,58 @@ public enum RuleText {
             case .awsAccount: "Account"
             default: "Identity"
             }
-        var s = identity.type == .root ? kind : "\(kind) \(name(identity))"
-        var extra: [String] = []
-        if !identity.key.isEmpty && identity.key != identity.displayName { extra.append(bounded(identity.key, 160)) }
-        if !identity.sessionName.isEmpty { extra.append("session \(bounded(identity.sessionName, 80))") }
-        if !identity.invokedBy.isEmpty { extra.append("invoked by \(bounded(identity.invokedBy, 80))") }
-        if !extra.isEmpty { s += " (" + extra.joined(separator: ", ") + ")" }
+        var s = kind
+        s.reserveCapacity(256)
+        if identity.type != .root {
+            s += " "
+            s += name(identity)
+        }
+        // ` (key, session …, invoked by …)`, the parts that are present.
+        var open = false
+        func part(_ text: String) {
+            s += open ? ", " : " ("
+            s += text
+            open = true
+        }
+        if !identity.key.isEmpty && identity.key != identity.displayName { part(bounded(identity.key, 160)) }
+        if !identity.sessionName.isEmpty { part("session " + bounded(identity.sessionName, 80)) }
+        if !identity.invokedBy.isEmpty { part("invoked by " + bounded(identity.invokedBy, 80)) }
+        if open { s += ")" }
         return s
     }
 
     /// `from source IP 203.0.113.7 using aws-cli (aws-cli/2.13 …) in us-east-1, account 111122223333`.
+    /// Appended piece by piece into one buffer: every full signal of a rule detector carries it.
     public static func origin(_ event: Event) -> String {
-        var s: String
+        var s = ""
+        s.reserveCapacity(256)
         switch event.source.kind {
         case .ip:
-            s =
-                "from source IP \(bounded(event.source.ips.isEmpty ? event.source.raw : event.source.ips.joined(separator: ", "), 120))"
-        case .awsService: s = "from AWS service \(bounded(event.source.raw, 120))"
-        case .unknown: s = "from an unknown source"
+            let ips = event.source.ips
+            s += "from source IP "
+            s += bounded(ips.isEmpty ? event.source.raw : ips.count == 1 ? ips[0] : ips.joined(separator: ", "), 120)
+        case .awsService:
+            s += "from AWS service "
+            s += bounded(event.source.raw, 120)
+        case .unknown: s += "from an unknown source"
         }
-        s += " using " + event.userAgent.family.rawValue
-        if !event.userAgent.raw.isEmpty { s += " (\(bounded(event.userAgent.raw, 120)))" }
-        s += event.region.isEmpty ? " (no region)" : " in \(bounded(event.region, 40))"
-        if !event.account.isEmpty { s += ", account \(bounded(event.account, 40))" }
+        s += " using "
+        s += event.userAgent.family.rawValue
+        if !event.userAgent.raw.isEmpty {
+            s += " ("
+            s += bounded(event.userAgent.raw, 120)
+            s += ")"
+        }
+        if event.region.isEmpty {
+            s += " (no region)"
+        } else {
+            s += " in "
+            s += bounded(event.region, 40)
+        }
+        if !event.account.isEmpty {
+            s += ", account "
+            s += bounded(event.account, 40)
+        }
         return s
     }
 

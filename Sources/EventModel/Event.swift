@@ -6,8 +6,9 @@ public enum Provider: String, Sendable, Hashable, Codable, CaseIterable {
     case azure
     case workflow
 
-    /// The case's position (for hashing).
-    @inlinable var ordinal: UInt8 {
+    /// The case's position in `allCases`: hashing, and tables indexed by provider (routes looked
+    /// up for every event).
+    @inlinable public var ordinal: UInt8 {
         switch self {
         case .aws: return 0
         case .kubernetes: return 1

@@ -92,12 +92,21 @@ struct DecodeContext {
     /// `result` with `bytes` as the raw record of its event when some rule may read it and no
     /// inner record was attached already (wrappers attach the inner record first); with a
     /// prematcher, the rules' verdicts on `bytes` instead of a copy of them.
-    func attachingRaw(_ result: DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
-        guard !rawInterest.isEmpty, case .event(var e) = result, e.raw == nil, e.ruleHits == nil,
-            rawInterest.wants(e.provider, operation: e.action.operation)
-        else { return result }
+    /// `result` is consumed: the event is moved out, changed and moved back, never copied (a copy
+    /// of an event retains each of its strings).
+    func attachingRaw(_ result: consuming DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
+        guard !rawInterest.isEmpty else { return result }
+        var e: Event
+        switch consume result {
+        case .event(let event): e = event
+        case let other: return other
+        }
+        guard e.raw == nil, e.ruleHits == nil, rawInterest.wants(e.provider, operation: e.action.operation) else {
+            return .event(e)
+        }
         if let rules = rawInterest.prematcher {
-            e.ruleHits = RuleHits(set: rules.serial, rules: rules.match(e, record: bytes))
+            let hits = rules.match(e, record: bytes)
+            e.ruleHits = RuleHits(set: rules.serial, rules: hits)
         } else {
             e.raw = RawRecord(copying: bytes)
         }

@@ -51,8 +51,6 @@ public final class SigmaDetector: Detector {
     private var recent: [String: (time: Int64, title: String)] = [:]
     /// Repeat explanations by operation (see `repeatExplanation`).
     private var repeatExplanations: [String: String] = [:]
-    /// The last repeat explanation returned, with its operation.
-    private var lastRepeat: (operation: String, text: String)?
     static let maxRecent = 4096
 
     /// Raises a signal when the event's record satisfies the rule: the decoder's verdict when its
@@ -92,16 +90,10 @@ public final class SigmaDetector: Detector {
     /// The explanation of a repeat of `operation`, made once per operation (a hunting rule repeats on
     /// most events, and the text is a few hundred bytes). Bounded like `recent`.
     private func repeatExplanation(_ operation: String) -> String {
-        // Consecutive repeats often share the operation (and its interned text): checked before hashing.
-        if let last = lastRepeat, last.operation == operation { return last.text }
-        if let known = repeatExplanations[operation] {
-            lastRepeat = (operation, known)
-            return known
-        }
+        if let known = repeatExplanations[operation] { return known }
         if repeatExplanations.count >= Self.maxRecent { repeatExplanations.removeAll(keepingCapacity: true) }
         let text = RuleText.bounded(operation, 120) + repeatTail
         repeatExplanations[operation] = text
-        lastRepeat = (operation, text)
         return text
     }
 

@@ -12,8 +12,8 @@ public final class SigmaPrematcher: RecordPrematcher {
     /// Random, so verdicts of a set built before a reload never pass for this one's.
     public let serial: UInt64
     private let matchers: [SigmaMatcher]
-    /// Rules that name no operation, by provider.
-    private let broad: [Provider: [UInt32]]
+    /// Rules that name no operation, by provider (`Provider.ordinal`).
+    private let broad: [[UInt32]]
     /// Rules by each operation they name (folded), for every provider (the matcher checks its own).
     private let byOperation: CaseFoldedIndex<[UInt32]>
 
@@ -21,13 +21,13 @@ public final class SigmaPrematcher: RecordPrematcher {
     init(_ rules: [SigmaRule]) {
         serial = UInt64.random(in: 1...UInt64.max)
         matchers = rules.map(\.matcher)
-        var broad: [Provider: [UInt32]] = [:]
+        var broad = [[UInt32]](repeating: [], count: Provider.allCases.count)
         var byOperation: [CaseFoldedKey: [UInt32]] = [:]
         for (i, r) in rules.enumerated() {
             if let ops = r.operations {
                 for op in ops { byOperation[CaseFoldedKey(op), default: []].append(UInt32(i)) }
             } else {
-                broad[r.provider, default: []].append(UInt32(i))
+                broad[Int(r.provider.ordinal)].append(UInt32(i))
             }
         }
         self.broad = broad
@@ -43,8 +43,8 @@ public final class SigmaPrematcher: RecordPrematcher {
         let logged = SigmaLogged.of(event)
         var lazy = SigmaLazyRecord(bytes: record)
         var hits: [UInt32] = []
-        if let list = broad[event.provider] {
-            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
+        for i in broad[Int(event.provider.ordinal)] where matchers[Int(i)].matches(event, logged, &lazy) {
+            hits.append(i)
         }
         if !byOperation.isEmpty, let list = byOperation[event.action.operation] {
             for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
