@@ -152,6 +152,17 @@ final class SigmaFieldTest: Sendable {
         return matches(r)
     }
 
+    /// True when the test is on a field the decoder may vouch for (see `decided`).
+    var isVouched: Bool { vouched != nil }
+
+    /// The test decided on a vouched field's logged value alone: nil when the field is not vouched
+    /// for this event (or is absent), so the caller reads the text or the record instead.
+    func decided(_ logged: SigmaLogged) -> Bool? {
+        guard let vouched else { return nil }
+        let code = vouched.code(logged)
+        return code >= 0 ? vouchedTruth >> UInt64(code) & 1 == 1 : nil
+    }
+
     /// True when the record's values satisfy the test.
     func matches(_ record: SigmaRecord) -> Bool {
         guard let field else {

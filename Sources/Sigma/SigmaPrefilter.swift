@@ -130,10 +130,9 @@ struct SigmaPrefilter: Sendable {
     /// One of `tests`.
     private final class TextCheck: Sendable {
         let field: Field
-        let values: [SigmaValue]
-        let all: Bool
+        let test: SigmaFieldTest
 
-        init(_ t: (Field, SigmaFieldTest)) { (field, values, all) = (t.0, t.1.values, t.1.all) }
+        init(_ t: (Field, SigmaFieldTest)) { (field, test) = t }
     }
     /// The identity types a required `userIdentity.type` allows (enums: checked on every
     /// event a broad rule is routed, so no text is compared); nil when the rule requires none.
@@ -209,7 +208,11 @@ struct SigmaPrefilter: Sendable {
     }
 
     /// False when the event's normalized fields rule the match out.
-    func admits(_ e: Event) -> Bool {
+    func admits(_ e: Event) -> Bool { admits(e, SigmaLogged.of(e)) }
+
+    /// `admits`, with the event's vouched fields already read (a test on one is then a bit in a
+    /// table rather than a comparison of text).
+    func admits(_ e: Event, _ logged: SigmaLogged) -> Bool {
         if let identityTypes, e.identity.loggedType, !identityTypes.contains(e.identity.type) { return false }
         if let issuerTypes, e.identity.issuerType.text != nil, !issuerTypes.contains(e.identity.issuerType) {
             return false
@@ -221,8 +224,12 @@ struct SigmaPrefilter: Sendable {
             if !hit { return false }
         }
         for c in checks {
+            if let held = c.test.decided(logged) {
+                if !held { return false }
+                continue
+            }
             guard let v = c.field.value(e) else { continue }
-            if !Self.holds(values: c.values, all: c.all, v) { return false }
+            if !Self.holds(c.test, v) { return false }
         }
         return true
     }

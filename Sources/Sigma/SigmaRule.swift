@@ -78,11 +78,22 @@ final class SigmaMatcher: Sendable {
     let condition: SigmaCondition
     let prefilter: SigmaPrefilter
 
+    /// The tests of a rule that is one selection of one map over vouched fields only (the hunting
+    /// rule on every assumed-role call): decided from the decoded identity, with no condition to walk.
+    let vouchedOnly: [SigmaFieldTest]?
+
     init(provider: Provider, selections: [SigmaSelection], condition: SigmaCondition) {
         self.provider = provider
         self.selections = selections
         self.condition = condition
         self.prefilter = SigmaPrefilter(condition, selections, provider: provider)
+        if case .ref(let i) = condition, selections[i].alternatives.count == 1,
+            !selections[i].alternatives[0].isEmpty, selections[i].alternatives[0].allSatisfy(\.isVouched)
+        {
+            vouchedOnly = selections[i].alternatives[0]
+        } else {
+            vouchedOnly = nil
+        }
     }
 
     /// True when the record, its top-level members read already, satisfies the condition.
@@ -119,11 +130,24 @@ final class SigmaMatcher: Sendable {
 
     /// True when the event, whose record `lazy` reads on first use, satisfies the condition.
     func matches(_ event: Event, _ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
-        guard event.provider == provider, prefilter.admits(event) else { return false }
+        guard event.provider == provider, prefilter.admits(event, logged) else { return false }
+        if let vouchedOnly, let held = Self.decide(vouchedOnly, logged) { return held }
         let hit = evaluate { selections[$0].matches(logged, &lazy) }
         // A record that is not an object matches no rule. (One decided on vouched fields alone was
         // decoded as a CloudTrail object, so it is one.)
         return hit && !lazy.unreadable
+    }
+}
+
+extension SigmaMatcher {
+    /// All of `tests` on the decoded identity; nil when one of them is not vouched for this event.
+    static func decide(_ tests: [SigmaFieldTest], _ logged: SigmaLogged) -> Bool? {
+        var held = true
+        for t in tests {
+            guard let d = t.decided(logged) else { return nil }
+            held = held && d
+        }
+        return held
     }
 }
 
