@@ -194,7 +194,7 @@ public final class DetectionEngine {
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
         let slot = slots[i]
         // Decided against in the decoders (a rule that names no operation is routed every event).
-        if let p = slot.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.rules.contains(p.index) {
+        if let p = slot.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.contains(p.index) {
             return false
         }
         if !signals.isEmpty { signals.removeAll(keepingCapacity: true) }
@@ -241,8 +241,14 @@ public final class DetectionEngine {
         let severity = s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity
         let firstSeen = min(s.firstSeen ?? event.time, event.time)
         let lastSeen = max(s.firstSeen ?? event.time, event.time)
+        // The evidence is the signal's, or this event; as one id it folds without an array.
+        let key = event.identity.key
+        let folded =
+            s.eventIds.isEmpty && !event.eventId.isEmpty
+            ? foldsQuietly(spec, s, key, severity, firstSeen, lastSeen, CollectionOfOne(event.eventId))
+            : foldsQuietly(spec, s, key, severity, firstSeen, lastSeen, s.eventIds)
+        if folded { return true }
         let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
-        if foldsQuietly(spec, s, event.identity.key, severity, firstSeen, lastSeen, ids) { return true }
         let f = Finding(
             detector: spec.id, severity: severity, identity: event.identity.key, identityType: event.identity.type,
             account: event.account, firstSeen: firstSeen, lastSeen: lastSeen, eventIds: ids, count: s.count,
@@ -266,7 +272,7 @@ public final class DetectionEngine {
     /// which changes nothing (recording is idempotent).
     private func foldsQuietly(
         _ spec: DetectorSpec, _ s: Signal, _ identity: String, _ severity: Severity, _ firstSeen: Int64,
-        _ lastSeen: Int64, _ ids: [String]
+        _ lastSeen: Int64, _ ids: some Collection<String>
     ) -> Bool {
         guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId,
             severity < baselines.configuration.quarantineSeverity

@@ -24,7 +24,8 @@ public struct FindingThrottle {
         /// Absorbs a repeat that fits the group (a repeat more severe than the first finding is
         /// news: it is emitted and starts a new group); false, and nothing changed, when it does not.
         mutating func absorb(
-            severity: Severity, firstSeen: Int64, lastSeen: Int64, count: Int, key: String, eventIds ids: [String]
+            severity: Severity, firstSeen: Int64, lastSeen: Int64, count: Int, key: String,
+            eventIds ids: some Collection<String>
         ) -> Bool {
             guard firstSeen <= closesAt, severity <= first.severity else { return false }
             absorbed += count
@@ -138,7 +139,7 @@ public struct FindingThrottle {
     /// group is checked and changed in place, so neither it nor its evidence list is copied.
     mutating func fold(
         _ k: GroupKey, severity: Severity, firstSeen: Int64, lastSeen: Int64, count: Int, key: String,
-        eventIds: [String]
+        eventIds: some Collection<String>
     ) -> Bool {
         guard let i = groups.index(forKey: k),
             groups.values[i].absorb(

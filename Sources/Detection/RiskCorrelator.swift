@@ -46,13 +46,13 @@ public final class RiskCorrelator {
         /// `RecentIDs.fnv1a` of each of `evidence`, same order.
         private var hashes: [UInt64] = []
 
-        init(detector: String, key: String, severity: Severity, time: Int64, evidence: [String] = []) {
+        init(detector: String, key: String, severity: Severity, time: Int64, evidence: some Collection<String> = []) {
             (self.detector, self.key, self.severity, self.time) = (detector, key, severity, time)
             add(evidence)
         }
 
         /// Adds the ids not yet present.
-        mutating func add(_ ids: [String]) {
+        mutating func add(_ ids: some Collection<String>) {
             for id in ids {
                 let h = RecentIDs.fnv1a(id)
                 if hashes.indices.contains(where: { hashes[$0] == h && evidence[$0] == id }) { continue }
@@ -108,7 +108,7 @@ public final class RiskCorrelator {
     /// idempotent: `correlate` on the same finding afterwards records nothing new.
     public func wouldCorrelate(
         identity: String, identityHash: UInt64? = nil, detector: String, key: String, severity: Severity, time: Int64,
-        eventIds: [String]
+        eventIds: some Collection<String>
     ) -> Bool {
         guard !identity.isEmpty else { return false }
         let independent = note(
@@ -122,7 +122,8 @@ public final class RiskCorrelator {
     /// it that are independent of this one (above info, on evidence this one does not cover).
     /// Allocates nothing when there are none (the common case: one detector repeating).
     private func note(
-        identityHash: UInt64, detector: String, key: String, severity: Severity, time now: Int64, eventIds: [String]
+        identityHash: UInt64, detector: String, key: String, severity: Severity, time now: Int64,
+        eventIds: some Collection<String>
     ) -> [Entry] {
         let t = track(identityHash, now)
         let cutoff = now - configuration.window

@@ -120,23 +120,47 @@ public protocol RecordPrematcher: AnyObject, Sendable {
     /// Tells this rule set's verdicts (`RuleHits.set`) from another's: distinct per set (a random
     /// 64-bit value), so an event decoded before a reload is not read with the new set's numbers.
     var serial: UInt64 { get }
-    /// Indices (in this set) of the rules the event matches; `record` is the event's provider
-    /// record (one JSON object), valid only during the call.
-    func match(_ event: Event, record: UnsafeRawBufferPointer) -> [UInt32]
+    /// The set's verdicts on the event: the indices (in this set) of the rules it matches;
+    /// `record` is the event's provider record (one JSON object), valid only during the call.
+    func match(_ event: Event, record: UnsafeRawBufferPointer) -> RuleHits
 }
 
-/// The verdicts of a `RecordPrematcher` on one event.
+/// The verdicts of a `RecordPrematcher` on one event. No hit or one hit (nearly every verdict)
+/// is held without an allocation; two or more in a short array.
 public struct RuleHits: Sendable, Equatable {
     /// `RecordPrematcher.serial` of the set that decided them.
     public let set: UInt64
-    /// Indices of the matching rules in that set, ascending (usually empty: no allocation).
-    public let rules: [UInt32]
+    /// The matching rule when exactly one matched, else `Self.none`.
+    private var one = Self.none
+    /// The matching rules, ascending, when two or more matched.
+    private var many: [UInt32] = []
+    private static let none = UInt32.max
 
-    /// Verdicts of set `set`.
-    public init(set: UInt64, rules: [UInt32]) {
+    /// Verdicts of set `set`: `rules` matched (any order).
+    public init(set: UInt64, rules: [UInt32] = []) {
         self.set = set
-        self.rules = rules
+        for r in rules { insert(r) }
     }
+
+    /// Records that rule `i` (never `UInt32.max`) matched.
+    public mutating func insert(_ i: UInt32) {
+        if one == Self.none && many.isEmpty {
+            one = i
+        } else if one != Self.none {
+            if one != i { many = one < i ? [one, i] : [i, one] }
+            if !many.isEmpty { one = Self.none }
+        } else if !many.contains(i) {
+            many.insert(i, at: many.firstIndex { $0 > i } ?? many.count)
+        }
+    }
+
+    /// Indices of the matching rules, ascending.
+    public var rules: [UInt32] { one != Self.none ? [one] : many }
+
+    /// True when rule `i` matched.
+    @inlinable public func contains(_ i: UInt32) -> Bool { matched(i) }
+
+    @usableFromInline func matched(_ i: UInt32) -> Bool { one == i || (!many.isEmpty && many.contains(i)) }
 }
 
 /// A string compared and hashed with ASCII letters folded to lower case, without allocating:

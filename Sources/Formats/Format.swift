@@ -106,7 +106,7 @@ struct DecodeContext {
         }
         if let rules = rawInterest.prematcher {
             let hits = rules.match(e, record: bytes)
-            e.ruleHits = RuleHits(set: rules.serial, rules: hits)
+            e.ruleHits = hits
         } else {
             e.raw = RawRecord(copying: bytes)
         }

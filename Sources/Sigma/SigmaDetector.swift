@@ -71,7 +71,7 @@ public final class SigmaDetector: Detector {
     /// True when the rule matches the event.
     func matches(_ event: Event) -> Bool {
         if let prematched, let hits = event.ruleHits, hits.set == prematched.set {
-            return hits.rules.contains(prematched.index)
+            return hits.contains(prematched.index)
         }
         return rule.matches(event)
     }

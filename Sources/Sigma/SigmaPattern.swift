@@ -131,11 +131,16 @@ struct SigmaPattern: Sendable, Hashable {
         while i <= last {
             if i + anchor + 8 <= input.count {
                 let x = (input.loadUnaligned(fromByteOffset: i + anchor, as: UInt64.self) | mask) ^ pattern
-                // No zero byte in x: no byte here equals the first.
-                if (x &- lows) & ~x & (lows &<< 7) == 0 {
-                    i += 8
-                    continue
+                // A high bit per zero byte of x (a byte equal to the anchor), plus possibly false ones
+                // above a true one; none: no candidate in these eight positions.
+                var zeros = (x &- lows) & ~x & (lows &<< 7)
+                while zeros != 0 {
+                    let k = zeros.trailingZeroBitCount >> 3
+                    if i + k <= last && input[i + anchor + k] | orByte == first && at(input, i + k) { return true }
+                    zeros &= zeros &- 1
                 }
+                i += 8
+                continue
             }
             let end = min(i + 8, last + 1)
             while i < end {

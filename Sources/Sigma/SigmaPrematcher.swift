@@ -39,17 +39,16 @@ public final class SigmaPrematcher: RecordPrematcher {
 
     /// The rules routed to the event that match it, by number; each rule's prefilter runs first
     /// and the record is parsed at most once, by the first rule that needs a field of it.
-    public func match(_ event: Event, record: UnsafeRawBufferPointer) -> [UInt32] {
+    public func match(_ event: Event, record: UnsafeRawBufferPointer) -> RuleHits {
         let logged = SigmaLogged.of(event)
         var lazy = SigmaLazyRecord(bytes: record)
-        var hits: [UInt32] = []
+        var hits = RuleHits(set: serial)
         for i in broad[Int(event.provider.ordinal)] where matchers[Int(i)].matches(event, logged, &lazy) {
-            hits.append(i)
+            hits.insert(i)
         }
         if !byOperation.isEmpty, let list = byOperation[event.action.operation] {
-            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.append(i) }
+            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.insert(i) }
         }
-        if hits.count > 1 { hits.sort() }
         return hits
     }
 }

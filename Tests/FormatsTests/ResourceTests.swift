@@ -138,6 +138,30 @@ import Testing
     ])
     func kindFromArn(arn: String, kind: ResourceKind) {
         #expect(CloudTrail.resourceKind(arn: arn) == kind)
+        #expect(CloudTrail.resourceKind(parsing: arn) == kind)
+    }
+
+    /// The byte path for ASCII ARNs agrees with the parsed one on random ARN-shaped text built from
+    /// the pieces each kind is told by (services, prefixes, colons, slashes); non-ASCII text is
+    /// left to the parsed path.
+    @Test func asciiKindAgreesWithTheParsedKind() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = [
+            "arn", "aws", ":", ":", ":", "/", "secretsmanager", "ssm", "kms", "s3", "iam", "lambda", "cloudtrail",
+            "ec2", "logs", "guardduty", "secret", "parameter", "key", "alias", "role", "user", "policy", "function",
+            "layer", "trail", "instance", "log-group", "detector", "x", "111122223333", "",
+        ]
+        for _ in 0..<5000 {
+            let arn = (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
+            let text = Bool.random(using: &rng) ? "arn:aws:" + arn : arn
+            var bytes = text
+            let fast = bytes.withUTF8(CloudTrail.asciiResourceKind)
+            #expect(fast == CloudTrail.resourceKind(parsing: text), "\(text)")
+        }
+        var accented = "arn:aws:iam::1:role/\u{301}x"
+        #expect(accented.withUTF8(CloudTrail.asciiResourceKind) == nil)
+        #expect(CloudTrail.resourceKind(arn: accented) == CloudTrail.resourceKind(parsing: accented))
     }
 
     @Test func listedResourcesAreReadAndBounded() throws {

@@ -129,4 +129,21 @@ struct RawRecordTests {
         #expect(index[""] == nil)
         #expect(CaseFoldedIndex<Int>([:]).isEmpty)
     }
+
+    /// Verdicts keep their rules ascending and distinct however they arrive, one hit or many, and
+    /// two verdicts with the same rules are equal.
+    @Test func ruleHitsHoldAnyNumberOfRules() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let picked = (0..<Int.random(in: 0...6, using: &rng)).map { _ in UInt32.random(in: 0..<12, using: &rng) }
+            var hits = RuleHits(set: 9)
+            for r in picked { hits.insert(r) }
+            let expected = Array(Set(picked)).sorted()
+            #expect(hits.rules == expected, "\(picked)")
+            for r in UInt32(0)..<12 { #expect(hits.contains(r) == expected.contains(r), "\(picked) \(r)") }
+            #expect(hits == RuleHits(set: 9, rules: picked.reversed()))
+        }
+        #expect(RuleHits(set: 1, rules: [3]) != RuleHits(set: 1, rules: [3, 4]))
+        #expect(RuleHits(set: 1, rules: [3]) != RuleHits(set: 2, rules: [3]))
+    }
 }
