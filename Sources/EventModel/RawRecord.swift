@@ -158,9 +158,7 @@ public struct RuleHits: Sendable, Equatable {
     public var rules: [UInt32] { one != Self.none ? [one] : many }
 
     /// True when rule `i` matched.
-    @inlinable public func contains(_ i: UInt32) -> Bool { matched(i) }
-
-    @usableFromInline func matched(_ i: UInt32) -> Bool { one == i || (!many.isEmpty && many.contains(i)) }
+    public func contains(_ i: UInt32) -> Bool { one == i || (!many.isEmpty && many.contains(i)) }
 }
 
 /// A string compared and hashed with ASCII letters folded to lower case, without allocating:
@@ -204,7 +202,7 @@ public struct CaseFoldedKey: Hashable, Sendable {
 
 /// A map from operation names, compared ASCII-case-insensitively, to what routes on them (the
 /// engine's detectors and the decoders' rules), with a bit-set gate in front: an operation whose
-/// length and folded first and last bytes no key shares is turned away without hashing it.
+/// length and folded first, second and last bytes no key shares is turned away without hashing it.
 /// Most events perform an operation no rule names, and hashing the name was most of the lookup.
 public struct CaseFoldedIndex<Value> {
     private let map: [CaseFoldedKey: Value]

@@ -143,11 +143,8 @@ final class SigmaFieldTest: Sendable {
     /// True when the event satisfies the test: from its decoded identity when the decoder vouches
     /// for the field, else from the record (`lazy` reads it on first use).
     func matches(_ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
-        if let vouched {
-            let code = vouched.code(logged)
-            if code >= 0 { return vouchedTruth >> UInt64(code) & 1 == 1 }
-            if code == SigmaPrefilter.Field.absentCode { return false }
-        }
+        if let held = decided(logged) { return held }
+        if vouched?.code(logged) == SigmaPrefilter.Field.absentCode { return false }
         guard let r = lazy.record() else { return false }
         return matches(r)
     }
