@@ -105,8 +105,7 @@ struct DecodeContext {
             return .event(e)
         }
         if let rules = rawInterest.prematcher {
-            let hits = rules.match(e, record: bytes)
-            e.ruleHits = hits
+            e.ruleHits = rules.match(e, record: bytes)
         } else {
             e.raw = RawRecord(copying: bytes)
         }

@@ -113,7 +113,7 @@ final class SigmaFieldTest: Sendable {
     /// `exists` or `fieldref`, which look at all of them); decided once, not per event.
     private let streams: Bool
     /// The decoded field this test can be decided on without reading the record (a text test on
-    /// `userIdentity.type` or `…sessionIssuer.type`; see `SigmaPrefilter.Field.logged`).
+    /// `userIdentity.type` or `…sessionIssuer.type`; see `SigmaPrefilter.Field.code`).
     private let vouched: SigmaPrefilter.Field?
     /// Bit `i` set when the test holds on the vouched field's `i`th possible text (`Field.domain`).
     private let vouchedTruth: UInt64

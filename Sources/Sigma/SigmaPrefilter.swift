@@ -1,6 +1,6 @@
 import EventModel
 
-/// The decoded fields a rule's text tests can be decided on (see `SigmaPrefilter.Field.logged`):
+/// The decoded fields a rule's text tests can be decided on (see `SigmaPrefilter.Field.code`):
 /// a few enums, so a rule evaluation copies no strings and counts no references for them.
 struct SigmaLogged {
     /// `userIdentity.type` when the decoder vouches for it, as its index in `IdentityType.allCases`
@@ -124,16 +124,6 @@ struct SigmaPrefilter: Sendable {
     private(set) var requirements: [(Field, [[UInt8]])] = []
     /// Field tests the condition requires whatever else holds, each run on the field's normalized text.
     private(set) var tests: [(Field, SigmaFieldTest)] = []
-    /// `tests` as `admits` runs them: one reference each, so running one copies nothing.
-    private var checks: [TextCheck] = []
-
-    /// One of `tests`.
-    private final class TextCheck: Sendable {
-        let field: Field
-        let test: SigmaFieldTest
-
-        init(_ t: (Field, SigmaFieldTest)) { (field, test) = t }
-    }
     /// The identity types a required `userIdentity.type` allows (enums: checked on every
     /// event a broad rule is routed, so no text is compared); nil when the rule requires none.
     private(set) var identityTypes: [IdentityType]?
@@ -163,7 +153,6 @@ struct SigmaPrefilter: Sendable {
                 tests.append((field, t))
             }
         }
-        checks = tests.map(TextCheck.init)
     }
 
     /// Tests on `path` that hold in every match: those of single-map selections the condition ANDs.
@@ -223,13 +212,13 @@ struct SigmaPrefilter: Sendable {
             let hit = text.withUTF8 { u in requirements[i].1.contains { Self.equalFolded(u, $0) } }
             if !hit { return false }
         }
-        for c in checks {
-            if let held = c.test.decided(logged) {
+        for (field, test) in tests {
+            if let held = test.decided(logged) {
                 if !held { return false }
                 continue
             }
-            guard let v = c.field.value(e) else { continue }
-            if !Self.holds(c.test, v) { return false }
+            guard let v = field.value(e) else { continue }
+            if !Self.holds(test, v) { return false }
         }
         return true
     }
