@@ -211,28 +211,36 @@ public final class DetectionEngine {
         for s in batch {
             let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
             if isNew && own {
-                var marked = s
+                var marked = s.wordingDeferred ? slot.detector.word(s, for: event) : s
+                marked.wordingDeferred = false
                 marked.facts.append(Fact("first_time_api", "true"))
                 if deliver(slot.context.spec, marked, event, emit) { reported = true }
                 continue
             }
-            if deliver(slot.context.spec, s, event, emit) && own { reported = true }
+            if deliver(slot.context.spec, s, event, emit, wording: slot.detector) && own { reported = true }
         }
         return reported
     }
 
     /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
     @discardableResult
-    private func deliver(_ spec: DetectorSpec, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void) -> Bool {
-        guard let who = s.about else { return deliver(spec, s, about: current, emit) }
+    /// `wording` is the detector that raised the signal, asked for its words when they were
+    /// deferred and a finding must be built.
+    private func deliver(
+        _ spec: DetectorSpec, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void, wording: (any Detector)? = nil
+    ) -> Bool {
+        guard let who = s.about else { return deliver(spec, s, about: current, emit, wording: wording) }
         // About another identity than the event's: allow-lists and the finding see that identity.
         let event = Event(
             time: current.time, account: who.accountId, identity: who, action: current.action, origin: current.origin)
-        return deliver(spec, s, about: event, emit)
+        return deliver(spec, s, about: event, emit, wording: wording)
     }
 
     /// `deliver` with the event the finding is about (the current one, not copied, in the common case).
-    private func deliver(_ spec: DetectorSpec, _ s: Signal, about event: Event, _ emit: (Finding) -> Void) -> Bool {
+    private func deliver(
+        _ spec: DetectorSpec, _ s: Signal, about event: Event, _ emit: (Finding) -> Void,
+        wording: (any Detector)?
+    ) -> Bool {
         if spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
             return false
@@ -242,12 +250,28 @@ public final class DetectionEngine {
         let firstSeen = min(s.firstSeen ?? event.time, event.time)
         let lastSeen = max(s.firstSeen ?? event.time, event.time)
         // The evidence is the signal's, or this event; as one id it folds without an array.
-        let key = event.identity.key
+        // The key and its hash, not the identity: a copy of it would retain each of its strings.
+        let who = (key: event.identity.key, hash: event.identity.keyHash)
         let folded =
             s.eventIds.isEmpty && !event.eventId.isEmpty
-            ? foldsQuietly(spec, s, key, severity, firstSeen, lastSeen, CollectionOfOne(event.eventId))
-            : foldsQuietly(spec, s, key, severity, firstSeen, lastSeen, s.eventIds)
+            ? foldsQuietly(spec, s, who, severity, firstSeen, lastSeen, CollectionOfOne(event.eventId))
+            : foldsQuietly(spec, s, who, severity, firstSeen, lastSeen, s.eventIds)
         if folded { return true }
+        if s.wordingDeferred, let wording {
+            var worded = wording.word(s, for: event)
+            worded.wordingDeferred = false
+            publish(spec, worded, event, severity, firstSeen, lastSeen, emit)
+        } else {
+            publish(spec, s, event, severity, firstSeen, lastSeen, emit)
+        }
+        return true
+    }
+
+    /// Builds the finding of a signal that was not folded and publishes it.
+    private func publish(
+        _ spec: DetectorSpec, _ s: Signal, _ event: Event, _ severity: Severity, _ firstSeen: Int64,
+        _ lastSeen: Int64, _ emit: (Finding) -> Void
+    ) {
         let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
         let f = Finding(
             detector: spec.id, severity: severity, identity: event.identity.key, identityType: event.identity.type,
@@ -256,10 +280,9 @@ public final class DetectionEngine {
             origin: event.origin)
         if spec.id == Self.firstTimeAPIDetectorId && !event.action.operation.isEmpty {
             for b in bursts.add(f) { publish(b, emit) }
-            return true
+            return
         }
         publish(f, emit)
-        return true
     }
 
     /// The fold path: a repeat that its detector's open dedup group for the identity absorbs is
@@ -271,13 +294,13 @@ public final class DetectionEngine {
     /// records the signal first; when the fold path then declines, `publish` records it again,
     /// which changes nothing (recording is idempotent).
     private func foldsQuietly(
-        _ spec: DetectorSpec, _ s: Signal, _ identity: String, _ severity: Severity, _ firstSeen: Int64,
+        _ spec: DetectorSpec, _ s: Signal, _ who: (key: String, hash: UInt64), _ severity: Severity, _ firstSeen: Int64,
         _ lastSeen: Int64, _ ids: some Collection<String>
     ) -> Bool {
         guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId,
             severity < baselines.configuration.quarantineSeverity
         else { return false }
-        let identityHash = RecentIDs.fnv1a(identity)
+        let (identity, identityHash) = who
         if let c = riskCorrelator,
             c.wouldCorrelate(
                 identity: identity, identityHash: identityHash, detector: spec.id, key: s.key, severity: severity,

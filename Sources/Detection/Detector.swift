@@ -31,6 +31,13 @@ public struct Signal: Sendable {
     /// pairs records of two sources (a proxy's request and a server's record) reports the pair
     /// when the second arrives, about the identity of the first. Nil: the event's identity.
     public var about: Identity? = nil
+    /// True when `title`, `explanation`, `facts` and `mitre` were left empty because the signal
+    /// repeats one its detector reported moments ago and will most likely be folded into that
+    /// finding, which keeps only its count, key, times and evidence. When the engine needs the
+    /// words after all (the dedup group did not take it), it asks the detector for them
+    /// (`Detector.word(_:for:)`). A broad rule repeats on most events; its words cost more than
+    /// the rest of the fold.
+    public var wordingDeferred = false
 
     /// Creates a signal.
     public init(
@@ -99,6 +106,9 @@ public protocol Detector: AnyObject {
     func snapshot() -> [UInt8]?
     /// Restores state written by `snapshot()`; bad data is ignored.
     func restore(_ bytes: [UInt8])
+    /// `signal` (raised by this detector for `event`, with `wordingDeferred`) with its words
+    /// filled in, exactly as if they had been written when it was raised.
+    func word(_ signal: Signal, for event: Event) -> Signal
     /// The rule set that decides this detector in the decoders and its number there
     /// (`Event.ruleHits`): the engine then skips it on an event that set decided against it,
     /// without a call. nil for detectors that decide for themselves.
@@ -110,6 +120,8 @@ extension Detector {
     public func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {}
     /// Default: stateless.
     public func snapshot() -> [UInt8]? { nil }
+    /// Default: the signal as raised (a detector that never defers its wording).
+    public func word(_ signal: Signal, for event: Event) -> Signal { signal }
     /// Default: stateless.
     public func restore(_ bytes: [UInt8]) {}
     /// Default: decides every event it is routed.

@@ -42,8 +42,8 @@ public struct FindingThrottle {
     struct GroupKey: Hashable {
         let detector: String
         let identity: String
-        /// `RecentIDs.fnv1a(identity)`: hashed instead of the text. The fold path computes it once
-        /// per repeat for the risk correlator too; hashing the identity's text again cost more.
+        /// `Identity.hash(identity)`: hashed instead of the text. The fold path takes it from the
+        /// event's identity (`keyHash`), computed by the decoder; hashing the text cost more.
         let identityHash: UInt64
 
         /// The key as saved in state files (detector ids never contain U+0001).
@@ -171,12 +171,37 @@ public struct FindingThrottle {
         f.lastSeen = max(g.lastSeen, f.firstSeen)
         f.count = g.absorbed
         f.eventIds = g.eventIds
-        let also = g.otherKeys.isEmpty ? "" : "; also " + g.otherKeys.prefix(5).joined(separator: ", ")
-        f.title = "\(g.first.title) (repeated \(g.absorbed)×\(also))"
-        f.explanation =
-            "Repeated \(g.absorbed) more time(s) after the first finding at \(Timestamp.format(g.first.firstSeen))"
-            + (g.otherKeys.isEmpty ? "" : ", also about \(g.otherKeys.joined(separator: ", "))") + ". "
-            + g.first.explanation
+        // The short new parts are appended as bytes and made a string once, then joined to the
+        // first finding's words (already valid text: joining copies them, making a string from
+        // bytes would check them again).
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        func list(_ keys: some Sequence<String>) {
+            for (i, k) in keys.enumerated() {
+                if i > 0 { RuleText.append(", ", to: &out) }
+                RuleText.append(k, to: &out)
+            }
+        }
+        RuleText.append(" (repeated ", to: &out)
+        RuleText.append(String(g.absorbed), to: &out)
+        RuleText.append("×", to: &out)
+        if !g.otherKeys.isEmpty {
+            RuleText.append("; also ", to: &out)
+            list(g.otherKeys.prefix(5))
+        }
+        out.append(0x29)
+        f.title = g.first.title + String(decoding: out, as: UTF8.self)
+        out.removeAll(keepingCapacity: true)
+        RuleText.append("Repeated ", to: &out)
+        RuleText.append(String(g.absorbed), to: &out)
+        RuleText.append(" more time(s) after the first finding at ", to: &out)
+        RuleText.append(Timestamp.format(g.first.firstSeen), to: &out)
+        if !g.otherKeys.isEmpty {
+            RuleText.append(", also about ", to: &out)
+            list(g.otherKeys)
+        }
+        RuleText.append(". ", to: &out)
+        f.explanation = String(decoding: out, as: UTF8.self) + g.first.explanation
         if !g.otherKeys.isEmpty { f.facts.append(Fact("other_keys", g.otherKeys.joined(separator: ","))) }
         f.facts.append(Fact("repeat_count", String(g.absorbed)))
         f.facts.append(Fact("follows", g.first.id))

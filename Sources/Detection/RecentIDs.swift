@@ -1,3 +1,5 @@
+import EventModel
+
 /// A bounded set of recently seen event ids (as 64-bit FNV-1a hashes), used to
 /// drop CloudTrail's duplicate deliveries. Oldest ids are forgotten first.
 public struct RecentIDs: Sendable {
@@ -35,16 +37,7 @@ public struct RecentIDs: Sendable {
     /// Number of ids remembered.
     public var count: Int { self.set.count }
 
-    /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot).
-    public static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var text = s
-        text.withUTF8 { u in
-            for b in u {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-        }
-        return h == 0 ? 1 : h
-    }
+    /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot). The same function
+    /// as `Identity.hash`, so an identity's `keyHash` equals the hash of its key text.
+    @inline(__always) public static func fnv1a(_ s: String) -> UInt64 { Identity.hash(s) }
 }

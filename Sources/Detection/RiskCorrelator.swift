@@ -37,6 +37,10 @@ public final class RiskCorrelator {
     struct Entry {
         var detector: String
         var key: String
+        /// `Identity.hash(key)`: a repeat finds its entry by comparing hashes, and compares the key's
+        /// text only on a match (two decoder threads intern the same operation name apart, so
+        /// comparing texts meant a byte comparison per entry per repeat).
+        var keyHash: UInt64
         var severity: Severity
         var time: Int64
         /// Evidence event ids of the signal (at most `Finding.maxEvidence` are added to), distinct,
@@ -46,8 +50,12 @@ public final class RiskCorrelator {
         /// `RecentIDs.fnv1a` of each of `evidence`, same order.
         private var hashes: [UInt64] = []
 
-        init(detector: String, key: String, severity: Severity, time: Int64, evidence: some Collection<String> = []) {
+        init(
+            detector: String, key: String, keyHash: UInt64? = nil, severity: Severity, time: Int64,
+            evidence: some Collection<String> = []
+        ) {
             (self.detector, self.key, self.severity, self.time) = (detector, key, severity, time)
+            self.keyHash = keyHash ?? Identity.hash(key)
             add(evidence)
         }
 
@@ -128,7 +136,8 @@ public final class RiskCorrelator {
         let t = track(identityHash, now)
         let cutoff = now - configuration.window
         if t.entries.contains(where: { $0.time < cutoff }) { t.entries.removeAll { $0.time < cutoff } }
-        if let i = t.entries.firstIndex(where: { $0.detector == detector && $0.key == key }) {
+        let keyHash = Identity.hash(key)
+        if let i = t.entries.firstIndex(where: { $0.keyHash == keyHash && $0.detector == detector && $0.key == key }) {
             t.entries[i].time = max(t.entries[i].time, now)
             t.entries[i].severity = max(t.entries[i].severity, severity)
             if t.entries[i].evidence.count < Finding.maxEvidence {
@@ -136,7 +145,9 @@ public final class RiskCorrelator {
             }
         } else {
             if t.entries.count >= configuration.maxSignalsPerIdentity { t.entries.removeFirst() }
-            t.entries.append(Entry(detector: detector, key: key, severity: severity, time: now, evidence: eventIds))
+            t.entries.append(
+                Entry(detector: detector, key: key, keyHash: keyHash, severity: severity, time: now, evidence: eventIds)
+            )
         }
         // Info findings are context, not signals; a detector that reported only the same events is not a second
         // opinion. One that also fired on other events is (a new client seen first on an earlier call stays

@@ -48,38 +48,61 @@ public struct RuleHit {
         self.mitre = mitre
     }
 
-    /// Builds the signal for `event`.
+    /// Builds the signal for `event`. Title and explanation are appended as bytes into one
+    /// buffer and made strings once: appending to a `String` piece by piece cost several hundred
+    /// instructions a piece, and every finding of a rule detector is worded here.
     public func signal(for event: Event) -> Signal {
         let failed = !event.outcome.isSuccess
-        let who = RuleText.name(event.identity)
-        let title =
-            failed
-            ? "\(who) tried to \(base) \(object) (\(RuleText.bounded(event.outcome.errorCode, 60)))"
-            : "\(who) \(past) \(object)"
-        var text = RuleText.describe(event.identity)
-        text.reserveCapacity(1024)
-        text += failed ? " tried to " + base : " " + past
-        text += " "
-        text += object
-        text += " with "
-        text += event.action.service
-        text += ":"
-        text += event.action.operation
-        text += ", "
-        text += RuleText.origin(event)
-        text += "."
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        RuleText.appendName(event.identity, to: &out)
         if failed {
-            text += " The call failed with \(RuleText.bounded(event.outcome.errorCode, 60))"
-            if !event.outcome.errorMessage.isEmpty {
-                text += " (\(RuleText.bounded(event.outcome.errorMessage, 160)))"
-            }
-            text += ", so the change was probably not made; the attempt still shows intent."
+            RuleText.append(" tried to ", to: &out)
+            RuleText.append(base, to: &out)
+            out.append(0x20)
+            RuleText.append(object, to: &out)
+            RuleText.append(" (", to: &out)
+            RuleText.appendBounded(event.outcome.errorCode, 60, to: &out)
+            out.append(0x29)
+        } else {
+            out.append(0x20)
+            RuleText.append(past, to: &out)
+            out.append(0x20)
+            RuleText.append(object, to: &out)
         }
+        let title = String(decoding: out, as: UTF8.self)
+        out.removeAll(keepingCapacity: true)
+        RuleText.appendDescribe(event.identity, to: &out)
+        RuleText.append(failed ? " tried to " : " ", to: &out)
+        RuleText.append(failed ? base : past, to: &out)
+        out.append(0x20)
+        RuleText.append(object, to: &out)
+        RuleText.append(" with ", to: &out)
+        RuleText.append(event.action.service, to: &out)
+        out.append(0x3A)
+        RuleText.append(event.action.operation, to: &out)
+        RuleText.append(", ", to: &out)
+        RuleText.appendOrigin(event, to: &out)
+        out.append(0x2E)
+        if failed {
+            RuleText.append(" The call failed with ", to: &out)
+            RuleText.appendBounded(event.outcome.errorCode, 60, to: &out)
+            if !event.outcome.errorMessage.isEmpty {
+                RuleText.append(" (", to: &out)
+                RuleText.appendBounded(event.outcome.errorMessage, 160, to: &out)
+                out.append(0x29)
+            }
+            RuleText.append(", so the change was probably not made; the attempt still shows intent.", to: &out)
+        }
+        // The details and the why are valid text already (often the longest part, and constant
+        // for a rule): joined as strings, they are copied, not checked again.
+        var text = String(decoding: out, as: UTF8.self)
         for d in details {
             text += " "
             text += d
         }
-        text += " " + why
+        text += " "
+        text += why
         return Signal(
             severity: severity, title: title, explanation: text,
             facts: RuleText.facts(event, target: target) + facts, mitre: mitre,
@@ -133,9 +156,28 @@ public enum RuleText {
         return "unknown identity"
     }
 
+    /// Appends `name(identity)`.
+    static func appendName(_ identity: Identity, to out: inout [UInt8]) {
+        if !identity.displayName.isEmpty {
+            appendBounded(identity.displayName, 120, to: &out)
+        } else if !identity.key.isEmpty {
+            appendBounded(identity.key, 120, to: &out)
+        } else {
+            append("unknown identity", to: &out)
+        }
+    }
+
     /// The identity with its kind and canonical key, e.g. `Role ci-deployer (arn:…, session i-0abc)`.
     public static func describe(_ identity: Identity) -> String {
-        let kind: String =
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        appendDescribe(identity, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `describe(identity)`.
+    static func appendDescribe(_ identity: Identity, to out: inout [UInt8]) {
+        let kind: StaticString =
             switch identity.type {
             case .iamUser: "IAM user"
             case .assumedRole: "Role"
@@ -148,59 +190,95 @@ public enum RuleText {
             case .awsAccount: "Account"
             default: "Identity"
             }
-        var s = kind
-        s.reserveCapacity(256)
+        append(kind, to: &out)
         if identity.type != .root {
-            s += " "
-            s += name(identity)
+            out.append(0x20)
+            appendName(identity, to: &out)
         }
         // ` (key, session …, invoked by …)`, the parts that are present.
         var open = false
-        func part(_ text: String) {
-            s += open ? ", " : " ("
-            s += text
+        func part(_ label: StaticString, _ text: String, _ limit: Int) {
+            append(open ? ", " : " (", to: &out)
+            append(label, to: &out)
+            appendBounded(text, limit, to: &out)
             open = true
         }
-        if !identity.key.isEmpty && identity.key != identity.displayName { part(bounded(identity.key, 160)) }
-        if !identity.sessionName.isEmpty { part("session " + bounded(identity.sessionName, 80)) }
-        if !identity.invokedBy.isEmpty { part("invoked by " + bounded(identity.invokedBy, 80)) }
-        if open { s += ")" }
-        return s
+        if !identity.key.isEmpty && identity.key != identity.displayName { part("", identity.key, 160) }
+        if !identity.sessionName.isEmpty { part("session ", identity.sessionName, 80) }
+        if !identity.invokedBy.isEmpty { part("invoked by ", identity.invokedBy, 80) }
+        if open { out.append(0x29) }
     }
 
     /// `from source IP 203.0.113.7 using aws-cli (aws-cli/2.13 …) in us-east-1, account 111122223333`.
-    /// Appended piece by piece into one buffer: every full signal of a rule detector carries it.
     public static func origin(_ event: Event) -> String {
-        var s = ""
-        s.reserveCapacity(256)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        appendOrigin(event, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `origin(event)`: every full signal of a rule detector carries it.
+    static func appendOrigin(_ event: Event, to out: inout [UInt8]) {
         switch event.source.kind {
         case .ip:
             let ips = event.source.ips
-            s += "from source IP "
-            s += bounded(ips.isEmpty ? event.source.raw : ips.count == 1 ? ips[0] : ips.joined(separator: ", "), 120)
+            append("from source IP ", to: &out)
+            if ips.count > 1 {
+                appendBounded(ips.joined(separator: ", "), 120, to: &out)
+            } else {
+                appendBounded(ips.isEmpty ? event.source.raw : ips[0], 120, to: &out)
+            }
         case .awsService:
-            s += "from AWS service "
-            s += bounded(event.source.raw, 120)
-        case .unknown: s += "from an unknown source"
+            append("from AWS service ", to: &out)
+            appendBounded(event.source.raw, 120, to: &out)
+        case .unknown: append("from an unknown source", to: &out)
         }
-        s += " using "
-        s += event.userAgent.family.rawValue
+        append(" using ", to: &out)
+        append(event.userAgent.family.rawValue, to: &out)
         if !event.userAgent.raw.isEmpty {
-            s += " ("
-            s += bounded(event.userAgent.raw, 120)
-            s += ")"
+            append(" (", to: &out)
+            appendBounded(event.userAgent.raw, 120, to: &out)
+            out.append(0x29)
         }
         if event.region.isEmpty {
-            s += " (no region)"
+            append(" (no region)", to: &out)
         } else {
-            s += " in "
-            s += bounded(event.region, 40)
+            append(" in ", to: &out)
+            appendBounded(event.region, 40, to: &out)
         }
         if !event.account.isEmpty {
-            s += ", account "
-            s += bounded(event.account, 40)
+            append(", account ", to: &out)
+            appendBounded(event.account, 40, to: &out)
         }
-        return s
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    static func append(_ text: String, to out: inout [UInt8]) {
+        var t = text
+        t.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    static func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// Appends `bounded(text, limit)`, without making the string when the text is printable ASCII.
+    static func appendBounded(_ text: String, _ limit: Int, to out: inout [UInt8]) {
+        var t = text
+        let done = t.withUTF8 { u -> Bool in
+            guard !u.contains(where: { $0 < 0x20 || $0 >= 0x7F }) else { return false }
+            if u.count <= limit {
+                out.append(contentsOf: u)
+            } else {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[..<limit]))
+                out.append(0xE2)  // U+2026 …
+                out.append(0x80)
+                out.append(0xA6)
+            }
+            return true
+        }
+        if !done { append(bounded(Substring(text), limit), to: &out) }
     }
 
     /// Facts every rule finding carries, in a stable order.

@@ -95,7 +95,12 @@ public struct Identity: Sendable, Hashable, Codable {
     /// `arn:aws:iam::ACCT:root`, `service:NAME`, `web-identity:PROVIDER:SUB`,
     /// `saml:PROVIDER:NAME`, `identity-center:USERID`, `k8s:system:serviceaccount:ns:name`, …
     /// Empty when the record carries no identity at all.
-    public var key: String
+    public var key: String { didSet { keyHash = Identity.hash(key) } }
+    /// `Identity.hash(key)`, kept beside the key: per-identity state (dedup groups, the risk
+    /// correlator's windows, a rule's repeats) is reached by it, so the detection thread does not
+    /// hash the text again for every event and detector. A decoder's identity cache computes it
+    /// once per distinct caller. Not encoded: it is derived.
+    public private(set) var keyHash: UInt64
     /// Kind of principal.
     public var type: IdentityType
     /// Account that owns the principal (`userIdentity.accountId`).
@@ -134,6 +139,7 @@ public struct Identity: Sendable, Hashable, Codable {
         issuerType: SessionIssuerType = .unknown
     ) {
         self.key = key
+        self.keyHash = Identity.hash(key)
         self.type = type
         self.accountId = accountId
         self.arn = arn
@@ -151,4 +157,43 @@ public struct Identity: Sendable, Hashable, Codable {
 
     /// An identity that could not be determined.
     public static let unknown = Identity(key: "", type: .unknown)
+
+    /// 64-bit FNV-1a over the UTF-8 bytes of `key`; never 0. Stable across runs and machines
+    /// (unlike `Hasher`): the correlator's windows are saved under it in state files.
+    public static func hash(_ key: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var text = key
+        text.withUTF8 { u in
+            for b in u {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
+        }
+        return h == 0 ? 1 : h
+    }
+}
+
+extension Identity {
+    /// The encoded fields: every stored one but `keyHash`, which is derived from `key`.
+    enum CodingKeys: String, CodingKey {
+        case key, type, accountId, arn, sessionName, accessKeyId, keyKind, instanceId, isInstanceProfile
+        case invokedBy, displayName, mfa, loggedType, issuerType
+    }
+
+    /// Decodes the encoded fields and derives `keyHash`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            key: try c.decode(String.self, forKey: .key), type: try c.decode(IdentityType.self, forKey: .type),
+            accountId: try c.decode(String.self, forKey: .accountId), arn: try c.decode(String.self, forKey: .arn),
+            sessionName: try c.decode(String.self, forKey: .sessionName),
+            accessKeyId: try c.decode(String.self, forKey: .accessKeyId),
+            keyKind: try c.decode(KeyKind.self, forKey: .keyKind),
+            instanceId: try c.decode(String.self, forKey: .instanceId),
+            isInstanceProfile: try c.decode(Bool.self, forKey: .isInstanceProfile),
+            invokedBy: try c.decode(String.self, forKey: .invokedBy),
+            displayName: try c.decode(String.self, forKey: .displayName), mfa: try c.decode(Bool.self, forKey: .mfa),
+            loggedType: try c.decode(Bool.self, forKey: .loggedType),
+            issuerType: try c.decode(SessionIssuerType.self, forKey: .issuerType))
+    }
 }

@@ -47,7 +47,11 @@ extension CloudTrail {
         ctx.invalidUTF8 = false
         var raw = RawIdentity()
         try read(v, into: &raw, &ctx)
-        let id = make(raw)
+        var id = make(raw)
+        // One String per distinct key, whatever the session or access key: the detection thread
+        // compares keys often (dedup groups, a rule's repeats), and equal storage compares at once.
+        var key = id.key
+        id.key = key.withUTF8 { ctx.strings.intern(UnsafeRawBufferPointer($0)) }
         if !ctx.invalidUTF8 { ctx.identities.insert(v.bytes, hash: h, id) }
         ctx.invalidUTF8 = ctx.invalidUTF8 || flagged
         return id

@@ -48,9 +48,17 @@ public final class SigmaDetector: Detector {
     /// by the engine into that finding, which keeps only its count, key, times and evidence, so a
     /// broad rule that fires on most events (a hunting rule) builds its wording once per window,
     /// not once per event. Bounded: cleared when it reaches `maxRecent` identities.
-    private var recent: [String: (time: Int64, title: String)] = [:]
+    /// Neither this nor `repeatExplanations` is checked for exclusive access at run time: a
+    /// detector belongs to one engine, on one thread, and each check was a runtime call per event.
+    @exclusivity(unchecked) private var recent: [UInt64: Recent] = [:]
+    /// A full signal's time and short title, under the identity's `keyHash` (its key confirms a hit).
+    private struct Recent {
+        var time: Int64
+        var title: String
+        var key: String
+    }
     /// Repeat explanations by operation (see `repeatExplanation`).
-    private var repeatExplanations: [String: String] = [:]
+    @exclusivity(unchecked) private var repeatExplanations: [String: String] = [:]
     static let maxRecent = 4096
 
     /// Raises a signal when the event's record satisfies the rule: the decoder's verdict when its
@@ -58,13 +66,18 @@ public final class SigmaDetector: Detector {
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard matches(event) else { return }
         let window = context.spec.dedupWindow
-        let key = event.identity.key
-        if window > 0, let seen = recent[key], event.time >= seen.time, event.time - seen.time <= window {
-            signals.append(repeatSignal(for: event, title: seen.title, severity: context.spec.severity))
+        // The identity's fields are read in place: a copy of it would retain each of its strings.
+        let hash = event.identity.keyHash
+        if window > 0, let seen = recent[hash], seen.key == event.identity.key, event.time >= seen.time,
+            event.time - seen.time <= window
+        {
+            signals.append(leanRepeat(for: event, severity: context.spec.severity))
             return
         }
         if recent.count >= Self.maxRecent { recent.removeAll(keepingCapacity: true) }
-        recent[key] = (event.time, "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"")
+        recent[hash] = Recent(
+            time: event.time, title: "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"",
+            key: event.identity.key)
         signals.append(signal(for: event, severity: context.spec.severity))
     }
 
@@ -74,6 +87,28 @@ public final class SigmaDetector: Detector {
             return hits.contains(prematched.index)
         }
         return rule.matches(event)
+    }
+
+    /// A repeat within the window without its words (`Signal.wordingDeferred`): the engine folds
+    /// it into the finding of the first, and asks `word(_:for:)` for the words only if it does not.
+    func leanRepeat(for event: Event, severity: Severity) -> Signal {
+        let operation = event.action.operation
+        var s = Signal(
+            severity: severity, title: "", explanation: "", key: operation, failedAttempt: !event.outcome.isSuccess,
+            resource: event.resources.first?.id ?? operation)
+        s.wordingDeferred = true
+        return s
+    }
+
+    /// The words of a repeat raised by `leanRepeat`: `repeatSignal` with the title of the
+    /// identity's last full signal (still in `recent`: the engine asks while the event is current).
+    public func word(_ signal: Signal, for event: Event) -> Signal {
+        guard signal.wordingDeferred else { return signal }
+        let seen = recent[event.identity.keyHash]
+        let title =
+            seen.flatMap { $0.key == event.identity.key ? $0.title : nil }
+            ?? "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\""
+        return repeatSignal(for: event, title: title, severity: signal.severity)
     }
 
     /// A repeat within the window: the same severity, key, resource and evidence as `signal(for:)`,

@@ -22,15 +22,18 @@ import Testing
         "version: 1\nid: test.probe\nseverity: low\ndedup_window: 10m\n",
     ]
 
-    func engine(foldPath: Bool) throws -> (DetectionEngine, RiskCorrelator) {
-        let loaded = try Self.configs.map { yaml in
+    func engine(foldPath: Bool, deferWording: Bool = false) throws -> (DetectionEngine, RiskCorrelator, [ProbeDetector])
+    {
+        let configs = Self.configs.map { deferWording ? $0 + "settings:\n  defer_wording: true\n" : $0 }
+        let loaded = try configs.map { yaml in
             let (d, issues) = loadProbe(yaml)
             #expect(issues.isEmpty, "\(issues)")
             return try #require(d)
         }
         let correlator = RiskCorrelator()
         let stages: [any FindingStage] = foldPath ? [correlator] : [correlator, PassThrough()]
-        return (DetectionEngine(detectors: loaded, baselines: BaselineStore(), stages: stages), correlator)
+        let engine = DetectionEngine(detectors: loaded, baselines: BaselineStore(), stages: stages)
+        return (engine, correlator, loaded.compactMap { $0.detector as? ProbeDetector })
     }
 
     /// Three roles over five hours: every event fires `test.all` (low, folded for an hour), every
@@ -52,12 +55,35 @@ import Testing
         return try findings.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
+    /// A detector may raise its repeats without words (`Signal.wordingDeferred`): the engine asks
+    /// for them only when it builds a finding, so the findings are those of a detector that wrote
+    /// them every time, whether the fold path is open or not.
+    @Test func deferredWordsAreAskedForOnlyWhenAFindingIsBuilt() throws {
+        var outputs: [[String]] = []
+        var asked: [(worded: Int, raised: Int)] = []
+        for (foldPath, deferWording) in [(true, false), (true, true), (false, true)] {
+            let (engine, _, probes) = try engine(foldPath: foldPath, deferWording: deferWording)
+            var out: [Finding] = []
+            for e in Self.stream() { engine.process(e) { out.append($0) } }
+            engine.finish { out.append($0) }
+            outputs.append(try lines(out))
+            asked.append((probes.reduce(0) { $0 + $1.worded }, probes.reduce(0) { $0 + $1.raised }))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0] == outputs[2])
+        #expect(outputs[0].contains { $0.contains("probe saw") }, "the words are there")
+        #expect(asked[0].worded == 0, "a detector that writes its words is never asked")
+        // With the fold path open, folded repeats are never worded; closed, every signal is.
+        #expect(asked[1].worded > 0 && asked[1].worded < asked[1].raised, "\(asked)")
+        #expect(asked[2].worded == asked[2].raised, "\(asked)")
+    }
+
     @Test func foldPathChangesNothingVisible() throws {
         var outputs: [[String]] = []
         var states: [[String: [UInt8]]] = []
         var counters: [[Int]] = []
         for foldPath in [true, false] {
-            let (engine, correlator) = try engine(foldPath: foldPath)
+            let (engine, correlator, _) = try engine(foldPath: foldPath)
             var out: [Finding] = []
             for e in Self.stream() { engine.process(e) { out.append($0) } }
             engine.finish { out.append($0) }

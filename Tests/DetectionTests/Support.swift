@@ -20,6 +20,12 @@ class ProbeDetector: Detector {
     let names: [String]
     let window: Int64
     let pendingOnFinish: Bool
+    /// Raises every signal without its words (`Signal.wordingDeferred`); `word` fills them in.
+    let deferWording: Bool
+    /// Signals whose words the engine asked for.
+    var worded = 0
+    /// Signals raised.
+    var raised = 0
 
     init(id: String, settings r: ConfigReader, all: Bool = false) {
         self.id = id
@@ -28,6 +34,7 @@ class ProbeDetector: Detector {
         names = r.strings("names", default: [])
         window = r.duration("window", default: 600_000)
         pendingOnFinish = r.bool("pending_on_finish", default: false)
+        deferWording = r.bool("defer_wording", default: false)
         let ops = r.strings("operations", default: ["Probe"])
         interest = all ? .all : .operations(Set(ops))
     }
@@ -35,12 +42,31 @@ class ProbeDetector: Detector {
     func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         seen.append(event.action.operation)
         if event.parameters["quiet"] != nil { return }
-        signals.append(
-            Signal(
-                severity: context.spec.severity, title: "probe saw \(event.action.operation)",
-                explanation: "probe", facts: [Fact("operation", event.action.operation)], mitre: ["T0000"],
-                key: event.parameters["key"] ?? event.action.operation, failedAttempt: !event.outcome.isSuccess,
-                resource: event.parameters["resource"] ?? ""))
+        raised += 1
+        var s = Signal(
+            severity: context.spec.severity, title: "", explanation: "",
+            key: event.parameters["key"] ?? event.action.operation, failedAttempt: !event.outcome.isSuccess,
+            resource: event.parameters["resource"] ?? "")
+        if deferWording {
+            s.wordingDeferred = true
+        } else {
+            Self.fillWords(&s, event)
+        }
+        signals.append(s)
+    }
+
+    static func fillWords(_ s: inout Signal, _ event: Event) {
+        s.title = "probe saw \(event.action.operation)"
+        s.explanation = "probe"
+        s.facts = [Fact("operation", event.action.operation)]
+        s.mitre = ["T0000"]
+    }
+
+    func word(_ signal: Signal, for event: Event) -> Signal {
+        worded += 1
+        var s = signal
+        Self.fillWords(&s, event)
+        return s
     }
 
     func finish(now: Int64, context: DetectionContext, into signals: inout [(Identity, Signal)]) {
