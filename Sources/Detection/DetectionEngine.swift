@@ -47,7 +47,7 @@ public final class DetectionEngine {
     @exclusivity(unchecked) private var signals: [Signal] = []
     /// Signals of `identity.new_api` for the current event, held until the operation's detectors ran.
     @exclusivity(unchecked) private var firstTimeAPI: [Signal] = []
-    @exclusivity(unchecked) private var firstTimeAPISpec: DetectorSpec?
+    @exclusivity(unchecked) private var firstTimeAPIContext: DetectionContext?
     /// Dedup window by detector id.
     private let windows: [String: Int64]
     /// First-time APIs of one identity within one burst, folded into one finding.
@@ -149,7 +149,7 @@ public final class DetectionEngine {
         }
         // One event, one finding: a rule detector that reported this event carries
         // `first_time_api: true` instead of a separate identity.new_api finding.
-        if !reported { for s in firstTimeAPI { deliver(firstTimeAPISpec!, s, event, emit) } }
+        if !reported { for s in firstTimeAPI { deliver(firstTimeAPIContext!, s, event, emit) } }
         if observeBaselines { baselines.learn(event, evidence: evidenceOf) }  // or quarantine it
         evidenceOf = nil
         for f in bursts.close(before: watermark) { publish(f, emit) }
@@ -167,7 +167,7 @@ public final class DetectionEngine {
                 let e = Event(
                     time: watermark, account: identity.accountId, identity: identity,
                     action: Action(service: "", operation: ""))
-                deliver(d.spec, s, e, emit)
+                deliver(slots[i].context, s, e, emit)
             }
         }
         for f in bursts.close(before: nil) { publish(f, emit) }
@@ -192,7 +192,8 @@ public final class DetectionEngine {
     /// Runs detector `i`; true when it reported a signal whose evidence is this event.
     @discardableResult
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
-        let slot = slots[i]
+        // Not retained: `slots` holds every slot for the engine's life.
+        unowned(unsafe) let slot = slots[i]
         // Decided against in the decoders (a rule that names no operation is routed every event).
         if let p = slot.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.contains(p.index) {
             return false
@@ -201,23 +202,24 @@ public final class DetectionEngine {
         slot.detector.evaluate(event, context: slot.context, into: &signals)
         if signals.isEmpty { return false }
         if slot.isFirstTimeAPI {
-            firstTimeAPISpec = slot.context.spec
+            firstTimeAPIContext = slot.context
             firstTimeAPI.append(contentsOf: signals)
             return false
         }
         var reported = false
         // A local the loop borrows from: a signal read off the property would be copied for each call.
+        // By index, each element passed in place: a loop variable would be a copy of the signal.
         let batch = signals
-        for s in batch {
-            let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
+        for k in batch.indices {
+            let own = batch[k].eventIds.isEmpty || batch[k].eventIds.contains(event.eventId)
             if isNew && own {
-                var marked = s.wordingDeferred ? slot.detector.word(s, for: event) : s
+                var marked = batch[k].wordingDeferred ? slot.detector.word(batch[k], for: event) : batch[k]
                 marked.wordingDeferred = false
                 marked.facts.append(Fact("first_time_api", "true"))
-                if deliver(slot.context.spec, marked, event, emit) { reported = true }
+                if deliver(slot.context, marked, event, emit) { reported = true }
                 continue
             }
-            if deliver(slot.context.spec, s, event, emit, wording: slot.detector) && own { reported = true }
+            if deliver(slot.context, batch[k], event, emit, wording: slot.detector) && own { reported = true }
         }
         return reported
     }
@@ -227,26 +229,27 @@ public final class DetectionEngine {
     /// `wording` is the detector that raised the signal, asked for its words when they were
     /// deferred and a finding must be built.
     private func deliver(
-        _ spec: DetectorSpec, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void, wording: (any Detector)? = nil
+        _ context: DetectionContext, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void,
+        wording: (any Detector)? = nil
     ) -> Bool {
-        guard let who = s.about else { return deliver(spec, s, about: current, emit, wording: wording) }
+        guard let who = s.about else { return deliver(context, s, about: current, emit, wording: wording) }
         // About another identity than the event's: allow-lists and the finding see that identity.
         let event = Event(
             time: current.time, account: who.accountId, identity: who, action: current.action, origin: current.origin)
-        return deliver(spec, s, about: event, emit, wording: wording)
+        return deliver(context, s, about: event, emit, wording: wording)
     }
 
     /// `deliver` with the event the finding is about (the current one, not copied, in the common case).
     private func deliver(
-        _ spec: DetectorSpec, _ s: Signal, about event: Event, _ emit: (Finding) -> Void,
+        _ context: DetectionContext, _ s: Signal, about event: Event, _ emit: (Finding) -> Void,
         wording: (any Detector)?
     ) -> Bool {
-        if spec.allowlist.contains(where: { $0.matches(event, s) }) {
+        if !context.spec.allowlist.isEmpty && context.spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
             return false
         }
         // What the finding (or the repeat the fold path counts) says, derived once for both.
-        let severity = s.failedAttempt ? min(s.severity, spec.failedSeverity) : s.severity
+        let severity = s.failedAttempt ? min(s.severity, context.spec.failedSeverity) : s.severity
         let firstSeen = min(s.firstSeen ?? event.time, event.time)
         let lastSeen = max(s.firstSeen ?? event.time, event.time)
         // The evidence is the signal's, or this event; as one id it folds without an array.
@@ -254,31 +257,31 @@ public final class DetectionEngine {
         let who = (key: event.identity.key, hash: event.identity.keyHash)
         let folded =
             s.eventIds.isEmpty && !event.eventId.isEmpty
-            ? foldsQuietly(spec, s, who, severity, firstSeen, lastSeen, CollectionOfOne(event.eventId))
-            : foldsQuietly(spec, s, who, severity, firstSeen, lastSeen, s.eventIds)
+            ? foldsQuietly(context, s, who, severity, firstSeen, lastSeen, CollectionOfOne(event.eventId))
+            : foldsQuietly(context, s, who, severity, firstSeen, lastSeen, s.eventIds)
         if folded { return true }
         if s.wordingDeferred, let wording {
             var worded = wording.word(s, for: event)
             worded.wordingDeferred = false
-            publish(spec, worded, event, severity, firstSeen, lastSeen, emit)
+            publish(context.spec.id, worded, event, severity, firstSeen, lastSeen, emit)
         } else {
-            publish(spec, s, event, severity, firstSeen, lastSeen, emit)
+            publish(context.spec.id, s, event, severity, firstSeen, lastSeen, emit)
         }
         return true
     }
 
-    /// Builds the finding of a signal that was not folded and publishes it.
+    /// Builds the finding of `detector`'s signal that was not folded and publishes it.
     private func publish(
-        _ spec: DetectorSpec, _ s: Signal, _ event: Event, _ severity: Severity, _ firstSeen: Int64,
+        _ detector: String, _ s: Signal, _ event: Event, _ severity: Severity, _ firstSeen: Int64,
         _ lastSeen: Int64, _ emit: (Finding) -> Void
     ) {
         let ids = s.eventIds.isEmpty ? (event.eventId.isEmpty ? [] : [event.eventId]) : s.eventIds
         let f = Finding(
-            detector: spec.id, severity: severity, identity: event.identity.key, identityType: event.identity.type,
+            detector: detector, severity: severity, identity: event.identity.key, identityType: event.identity.type,
             account: event.account, firstSeen: firstSeen, lastSeen: lastSeen, eventIds: ids, count: s.count,
             title: s.title, explanation: s.explanation, facts: s.facts, mitre: s.mitre, key: s.key,
             origin: event.origin)
-        if spec.id == Self.firstTimeAPIDetectorId && !event.action.operation.isEmpty {
+        if detector == Self.firstTimeAPIDetectorId && !event.action.operation.isEmpty {
             for b in bursts.add(f) { publish(b, emit) }
             return
         }
@@ -294,23 +297,24 @@ public final class DetectionEngine {
     /// records the signal first; when the fold path then declines, `publish` records it again,
     /// which changes nothing (recording is idempotent).
     private func foldsQuietly(
-        _ spec: DetectorSpec, _ s: Signal, _ who: (key: String, hash: UInt64), _ severity: Severity, _ firstSeen: Int64,
+        _ context: DetectionContext, _ s: Signal, _ who: (key: String, hash: UInt64), _ severity: Severity,
+        _ firstSeen: Int64,
         _ lastSeen: Int64, _ ids: some Collection<String>
     ) -> Bool {
-        guard foldPathOpen, spec.id != Self.firstTimeAPIDetectorId,
+        guard foldPathOpen, !context.isFirstTimeAPI,
             severity < baselines.configuration.quarantineSeverity
         else { return false }
         let (identity, identityHash) = who
         if let c = riskCorrelator,
             c.wouldCorrelate(
-                identity: identity, identityHash: identityHash, detector: spec.id, key: s.key, severity: severity,
-                time: lastSeen, eventIds: ids)
+                identity: identity, identityHash: identityHash, detector: context.spec.id, key: s.key,
+                severity: severity, time: lastSeen, eventIds: ids)
         {
             return false
         }
         guard
             throttle.fold(
-                FindingThrottle.GroupKey(spec.id, identity, identityHash: identityHash), severity: severity,
+                FindingThrottle.GroupKey(context.spec.id, identity, identityHash: identityHash), severity: severity,
                 firstSeen: firstSeen,
                 lastSeen: lastSeen, count: s.count, key: s.key, eventIds: ids)
         else { return false }

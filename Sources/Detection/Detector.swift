@@ -83,10 +83,15 @@ public final class DetectionContext {
     /// Effective settings shared by all detectors.
     public let spec: DetectorSpec
 
+    /// True for `identity.new_api`, whose findings the engine gathers into bursts and never folds
+    /// quietly (read once: the engine asks on every repeat it folds).
+    let isFirstTimeAPI: Bool
+
     /// Creates a context.
     public init(baselines: BaselineStore, spec: DetectorSpec) {
         self.baselines = baselines
         self.spec = spec
+        self.isFirstTimeAPI = spec.id == DetectionEngine.firstTimeAPIDetectorId
     }
 }
 
