@@ -52,31 +52,39 @@ public struct Finding: Sendable, Codable {
     /// id and first-seen time. A pure function of the finding, so the same input gives the same id in
     /// `scan`, `watch` and after a restart; a folded follow-up has its own (its first evidence differs).
     public var id: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(18)
+        appendID(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `id`'s bytes (`f-` and 16 hex digits): the finding writer puts it in the line
+    /// without making the string.
+    public func appendID(to out: inout [UInt8]) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ s: String) {
-            var text = s
-            text.withUTF8 { u in
-                for b in u {
-                    h ^= UInt64(b)
-                    h = h &* 0x100_0000_01b3
-                }
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for b in bytes {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
             }
             h ^= 0x1f
             h = h &* 0x100_0000_01b3
+        }
+        func mix(_ s: String) {
+            // In place when the bytes are contiguous (native strings); `withUTF8` would copy.
+            if s.utf8.withContiguousStorageIfAvailable({ mix($0) }) == nil { mix(s.utf8) }
         }
         mix(detector)
         mix(identity)
         mix(key)
         mix(eventIds.first ?? "")
         mix(String(firstSeen))
-        // Written digit by digit: every finding line carries its id (and a follow-up its original's).
         let digits: StaticString = "0123456789abcdef"
-        var out: [UInt8] = [0x66, 0x2D]
-        out.reserveCapacity(18)
+        out.append(0x66)
+        out.append(0x2D)
         for shift in stride(from: 60, through: 0, by: -4) {
             out.append(digits.utf8Start[Int((h >> UInt64(shift)) & 0xF)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Max evidence ids kept.

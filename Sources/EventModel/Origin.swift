@@ -19,4 +19,17 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String {
         record == 0 ? path : (isLine ? "\(path):\(record)" : "\(path):#\(record)")
     }
+
+    /// Appends `description` as a JSON string literal, without making the string (every finding
+    /// line carries its origin).
+    public func appendQuoted(to out: inout [UInt8]) {
+        guard record != 0 else { return JSONText.appendQuoted(path, to: &out) }
+        var text: [UInt8] = []
+        text.reserveCapacity(path.utf8.count + 22)
+        text.append(contentsOf: path.utf8)
+        text.append(0x3A)
+        if !isLine { text.append(0x23) }
+        text.append(contentsOf: String(record).utf8)
+        text.withUnsafeBufferPointer { JSONText.appendQuoted($0, to: &out) }
+    }
 }

@@ -94,15 +94,28 @@ public enum Timestamp {
 
     /// Formats as `YYYY-MM-DDTHH:MM:SSZ` (milliseconds are dropped unless non-zero).
     public static func format(_ ms: Int64) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(28)
+        append(ms, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `format(ms)`'s bytes: a writer that builds a whole line in one buffer (every
+    /// finding carries two times) makes no string for it.
+    public static func append(_ ms: Int64, to out: inout [UInt8]) {
         let secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let rem = Int(ms - secs * 1000)
         let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
         let sod = Int(secs - days * 86_400)
         let (y, m, d) = civilFromDays(Int(days))
-        // Bytes, not interpolation: every finding and event written formats two or three times.
-        var out: [UInt8] = []
-        out.reserveCapacity(28)
-        out.append(contentsOf: String(y).utf8)
+        if (1000...9999).contains(y) {
+            out.append(0x30 + UInt8(y / 1000))
+            out.append(0x30 + UInt8(y / 100 % 10))
+            out.append(0x30 + UInt8(y / 10 % 10))
+            out.append(0x30 + UInt8(y % 10))
+        } else {
+            out.append(contentsOf: String(y).utf8)
+        }
         func two(_ sep: UInt8, _ v: Int) {
             out.append(sep)
             out.append(0x30 + UInt8(v / 10 % 10))
@@ -120,7 +133,6 @@ public enum Timestamp {
             out.append(0x30 + UInt8(rem % 10))
         }
         out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Hour of the week, 0 = Monday 00:00–00:59 UTC … 167 = Sunday 23:00 UTC.

@@ -26,14 +26,20 @@ public enum FindingFormatter {
             key(k)
             JSONText.appendQuoted(v, to: &out)
         }
-        text("{\"id\":", f.id)
+        key("{\"id\":\"")
+        f.appendID(to: &out)
+        out.append(0x22)
         text(",\"detector\":", f.detector)
         text(",\"severity\":", f.severity.description)
         text(",\"identity\":", f.identity)
         text(",\"identity_type\":", f.identityType.rawValue)
         text(",\"account\":", f.account)
-        text(",\"first_seen\":", Timestamp.format(f.firstSeen))
-        text(",\"last_seen\":", Timestamp.format(f.lastSeen))
+        // Times and the id are plain ASCII: written between quotes, no string made.
+        key(",\"first_seen\":\"")
+        Timestamp.append(f.firstSeen, to: &out)
+        key("\",\"last_seen\":\"")
+        Timestamp.append(f.lastSeen, to: &out)
+        out.append(0x22)
         key(",\"count\":")
         out.append(contentsOf: String(f.count).utf8)
         text(",\"title\":", f.title)
@@ -51,7 +57,8 @@ public enum FindingFormatter {
         text(",\"key\":", f.key)
         key(",\"event_ids\":")
         JSONText.appendArray(f.eventIds, to: &out)
-        text(",\"origin\":", f.origin.description)
+        key(",\"origin\":")
+        f.origin.appendQuoted(to: &out)
         if let incident = f.incident { text(",\"incident\":", incident) }
         out.append(0x7D)
     }

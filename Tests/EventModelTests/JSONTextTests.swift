@@ -80,4 +80,17 @@ import Testing
         #expect(JSONText.quote("x\u{2028}") == #""x\u2028""#)
         #expect(JSONText.array(["a", "\""]) == #"["a","\""]"#)
     }
+
+    /// An origin is written into a finding line without making its description first; the bytes
+    /// are those of quoting the description.
+    @Test func originIsQuotedLikeItsDescription() {
+        for path in Self.samples + ["-", "/logs/a.json.gz"] {
+            for (record, isLine) in [(0, true), (1, true), (42, false), (Int.max, true)] {
+                let o = Origin(path: path, record: record, isLine: isLine)
+                var out: [UInt8] = [0x2C]
+                o.appendQuoted(to: &out)
+                #expect(String(decoding: out, as: UTF8.self) == "," + JSONText.quote(o.description))
+            }
+        }
+    }
 }
