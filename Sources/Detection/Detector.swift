@@ -30,7 +30,13 @@ public struct Signal: Sendable {
     /// The identity the finding is about when it is not the current event's: a detector that
     /// pairs records of two sources (a proxy's request and a server's record) reports the pair
     /// when the second arrives, about the identity of the first. Nil: the event's identity.
-    public var about: Identity? = nil
+    public var about: Identity? {
+        get { aboutBox?.identity }
+        set { aboutBox = newValue.map(IdentityBox.init) }
+    }
+    /// `about`, boxed: few signals have one, and held inline it made every signal (copied several
+    /// times on its way to a finding) some two hundred bytes larger.
+    private var aboutBox: IdentityBox?
     /// True when `title`, `explanation`, `facts` and `mitre` were left empty because the signal
     /// repeats one its detector reported moments ago and will most likely be folded into that
     /// finding, which keeps only its count, key, times and evidence. When the engine needs the
@@ -57,6 +63,12 @@ public struct Signal: Sendable {
         self.failedAttempt = failedAttempt
         self.resource = resource
     }
+}
+
+/// An identity behind one reference (see `Signal.about`).
+final class IdentityBox: Sendable {
+    let identity: Identity
+    init(_ identity: Identity) { self.identity = identity }
 }
 
 /// Which events a detector wants to see; the engine indexes detectors by
