@@ -167,7 +167,7 @@ public final class DetectionEngine {
                 let e = Event(
                     time: watermark, account: identity.accountId, identity: identity,
                     action: Action(service: "", operation: ""))
-                deliver(slots[i].context, s, e, emit)
+                deliver(slots[i].context, s, e, emit, wording: d.detector)
             }
         }
         for f in bursts.close(before: nil) { publish(f, emit) }
@@ -207,8 +207,8 @@ public final class DetectionEngine {
             return false
         }
         var reported = false
-        // A local the loop borrows from: a signal read off the property would be copied for each call.
-        // By index, each element passed in place: a loop variable would be a copy of the signal.
+        // A local, read by index and each element passed in place: a signal read off the property,
+        // or a loop variable, would be a copy of it.
         let batch = signals
         for k in batch.indices {
             let own = batch[k].eventIds.isEmpty || batch[k].eventIds.contains(event.eventId)
@@ -225,9 +225,9 @@ public final class DetectionEngine {
     }
 
     /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
-    @discardableResult
     /// `wording` is the detector that raised the signal, asked for its words when they were
-    /// deferred and a finding must be built.
+    /// deferred (`Signal.wordingDeferred`) and a finding must be built.
+    @discardableResult
     private func deliver(
         _ context: DetectionContext, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void,
         wording: (any Detector)? = nil

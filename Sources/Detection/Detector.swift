@@ -41,8 +41,9 @@ public struct Signal: Sendable {
     /// repeats one its detector reported moments ago and will most likely be folded into that
     /// finding, which keeps only its count, key, times and evidence. When the engine needs the
     /// words after all (the dedup group did not take it), it asks the detector for them
-    /// (`Detector.word(_:for:)`). A broad rule repeats on most events; its words cost more than
-    /// the rest of the fold.
+    /// (`Detector.word(_:for:)`) with the event it was raised for. A broad rule repeats on most
+    /// events; its words cost more than the rest of the fold. Only `evaluate` and `finish` may
+    /// defer (the engine knows which detector raised their signals).
     public var wordingDeferred = false
 
     /// Creates a signal.

@@ -61,18 +61,10 @@ public struct Finding: Sendable, Codable {
     /// Appends `id`'s bytes (`f-` and 16 hex digits): the finding writer puts it in the line
     /// without making the string.
     public func appendID(to out: inout [UInt8]) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for b in bytes {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-            h ^= 0x1f
-            h = h &* 0x100_0000_01b3
-        }
-        func mix(_ s: String) {
-            // In place when the bytes are contiguous (native strings); `withUTF8` would copy.
-            if s.utf8.withContiguousStorageIfAvailable({ mix($0) }) == nil { mix(s.utf8) }
+        var h = FNV1a()
+        func mix(_ part: String) {
+            h.add(part)
+            h.add(byte: 0x1f)
         }
         mix(detector)
         mix(identity)
@@ -83,7 +75,7 @@ public struct Finding: Sendable, Codable {
         out.append(0x66)
         out.append(0x2D)
         for shift in stride(from: 60, through: 0, by: -4) {
-            out.append(digits.utf8Start[Int((h >> UInt64(shift)) & 0xF)])
+            out.append(digits.utf8Start[Int((h.value >> UInt64(shift)) & 0xF)])
         }
     }
 

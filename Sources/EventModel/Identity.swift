@@ -161,21 +161,9 @@ public struct Identity: Sendable, Hashable, Codable {
     /// 64-bit FNV-1a over the UTF-8 bytes of `key`; never 0. Stable across runs and machines
     /// (unlike `Hasher`): the correlator's windows are saved under it in state files.
     public static func hash(_ key: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        // The bytes in place (a native string has them contiguous); `withUTF8` would need a copy.
-        let done: Void? = key.utf8.withContiguousStorageIfAvailable { u in
-            for b in u {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-        }
-        if done == nil {
-            for b in key.utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-        }
-        return h == 0 ? 1 : h
+        var h = FNV1a()
+        h.add(key)
+        return h.value == 0 ? 1 : h.value
     }
 }
 

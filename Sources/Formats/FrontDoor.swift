@@ -190,12 +190,9 @@ enum FrontDoor {
         _ format: String, _ requestId: String, _ record: UnsafeRawBufferPointer, _ origin: Origin
     ) -> String {
         if !requestId.isEmpty { return format + ":" + SourceSupport.bounded(requestId, 128) }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in record {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return format + ":" + String(h, radix: 16) + "-" + String(origin.record)
+        var h = FNV1a()
+        h.add(record)
+        return format + ":" + String(h.value, radix: 16) + "-" + String(origin.record)
     }
 }
 

@@ -165,12 +165,12 @@ enum SourceSupport {
     /// A stable synthetic event id from parts of a record (64-bit FNV-1a, hex), for records
     /// without an id of their own; duplicate deliveries of the same record get the same id.
     static func syntheticId(_ prefix: String, _ parts: [String]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = FNV1a()
         for p in parts {
-            for b in p.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            h = (h ^ 0x1F) &* 0x100_0000_01b3
+            h.add(p)
+            h.add(byte: 0x1F)
         }
-        let hex = String(h, radix: 16)
+        let hex = String(h.value, radix: 16)
         return prefix + String(repeating: "0", count: 16 - hex.count) + hex
     }
 

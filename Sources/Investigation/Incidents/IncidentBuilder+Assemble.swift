@@ -98,12 +98,9 @@ extension IncidentBuilder {
     }
 
     static func fnv(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
+        var h = FNV1a()
+        h.add(s)
+        return h.value
     }
 
     static func hex(_ v: UInt64) -> String {

@@ -108,11 +108,8 @@ enum Clip {
 
     /// FNV-1a of an event id.
     static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
+        var h = FNV1a()
+        h.add(s)
+        return h.value
     }
 }

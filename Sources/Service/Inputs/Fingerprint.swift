@@ -1,3 +1,4 @@
+import EventModel
 import Foundation
 import Ingest
 
@@ -16,12 +17,9 @@ enum Fingerprint {
 
     /// FNV-1a of `bytes`, as 16 hex digits.
     static func hash(_ bytes: UnsafeRawBufferPointer) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        let s = String(h, radix: 16)
+        var h = FNV1a()
+        h.add(bytes)
+        let s = String(h.value, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }
 
