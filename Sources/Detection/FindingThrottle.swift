@@ -52,7 +52,7 @@ public struct FindingThrottle {
         init(_ detector: String, _ identity: String, identityHash: UInt64? = nil) {
             self.detector = detector
             self.identity = identity
-            self.identityHash = identityHash ?? RecentIDs.fnv1a(identity)
+            self.identityHash = identityHash ?? Identity.hash(identity)
         }
 
         /// The identity's hash and the detector id's length (equality compares both texts).

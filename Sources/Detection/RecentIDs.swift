@@ -37,7 +37,6 @@ public struct RecentIDs: Sendable {
     /// Number of ids remembered.
     public var count: Int { self.set.count }
 
-    /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot). The same function
-    /// as `Identity.hash`, so an identity's `keyHash` equals the hash of its key text.
-    @inline(__always) public static func fnv1a(_ s: String) -> UInt64 { Identity.hash(s) }
+    /// 64-bit FNV-1a over the UTF-8 bytes; never 0 (0 marks an empty slot).
+    @inline(__always) public static func fnv1a(_ s: String) -> UInt64 { FNV1a.hash(s) }
 }

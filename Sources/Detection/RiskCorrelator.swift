@@ -37,7 +37,7 @@ public final class RiskCorrelator {
     struct Entry {
         var detector: String
         var key: String
-        /// `Identity.hash(key)`: a repeat finds its entry by comparing hashes, and compares the key's
+        /// `FNV1a.hash(key)`: a repeat finds its entry by comparing hashes, and compares the key's
         /// text only on a match (two decoder threads intern the same operation name apart, so
         /// comparing texts meant a byte comparison per entry per repeat).
         var keyHash: UInt64
@@ -55,7 +55,7 @@ public final class RiskCorrelator {
             evidence: some Collection<String> = []
         ) {
             (self.detector, self.key, self.severity, self.time) = (detector, key, severity, time)
-            self.keyHash = keyHash ?? Identity.hash(key)
+            self.keyHash = keyHash ?? FNV1a.hash(key)
             add(evidence)
         }
 
@@ -94,10 +94,10 @@ public final class RiskCorrelator {
     public func correlate(_ f: inout Finding) {
         guard !f.identity.isEmpty else { return }
         let independent = note(
-            identityHash: RecentIDs.fnv1a(f.identity), detector: f.detector, key: f.key, severity: f.severity,
+            identityHash: Identity.hash(f.identity), detector: f.detector, key: f.key, severity: f.severity,
             time: f.lastSeen, eventIds: f.eventIds)
         guard Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors else { return }
-        let t = track(RecentIDs.fnv1a(f.identity), f.lastSeen)
+        let t = track(Identity.hash(f.identity), f.lastSeen)
         let before = f.severity
         if before < configuration.maxRaised { f.severity = before.raised(by: 1) }
         let score = t.entries.reduce(0) { $0 + (1 << $1.severity.rawValue) }
@@ -120,7 +120,7 @@ public final class RiskCorrelator {
     ) -> Bool {
         guard !identity.isEmpty else { return false }
         let independent = note(
-            identityHash: identityHash ?? RecentIDs.fnv1a(identity), detector: detector, key: key, severity: severity,
+            identityHash: identityHash ?? Identity.hash(identity), detector: detector, key: key, severity: severity,
             time: time, eventIds: eventIds)
         if independent.isEmpty { return configuration.minDetectors <= 1 }
         return Set(independent.map(\.detector)).count + 1 >= configuration.minDetectors
@@ -136,7 +136,7 @@ public final class RiskCorrelator {
         let t = track(identityHash, now)
         let cutoff = now - configuration.window
         if t.entries.contains(where: { $0.time < cutoff }) { t.entries.removeAll { $0.time < cutoff } }
-        let keyHash = Identity.hash(key)
+        let keyHash = FNV1a.hash(key)
         if let i = t.entries.firstIndex(where: { $0.keyHash == keyHash && $0.detector == detector && $0.key == key }) {
             t.entries[i].time = max(t.entries[i].time, now)
             t.entries[i].severity = max(t.entries[i].severity, severity)

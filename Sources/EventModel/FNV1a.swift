@@ -7,6 +7,13 @@ public struct FNV1a {
     /// The hash of nothing.
     public init() {}
 
+    /// The hash of `text`'s UTF-8 bytes, never 0 (tables of these hashes mark an empty slot with 0).
+    public static func hash(_ text: String) -> UInt64 {
+        var h = FNV1a()
+        h.add(text)
+        return h.value == 0 ? 1 : h.value
+    }
+
     /// Adds one byte.
     @inline(__always) public mutating func add(byte b: UInt8) {
         value = (value ^ UInt64(b)) &* 0x100_0000_01b3

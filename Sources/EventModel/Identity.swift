@@ -160,11 +160,7 @@ public struct Identity: Sendable, Hashable, Codable {
 
     /// 64-bit FNV-1a over the UTF-8 bytes of `key`; never 0. Stable across runs and machines
     /// (unlike `Hasher`): the correlator's windows are saved under it in state files.
-    public static func hash(_ key: String) -> UInt64 {
-        var h = FNV1a()
-        h.add(key)
-        return h.value == 0 ? 1 : h.value
-    }
+    public static func hash(_ key: String) -> UInt64 { FNV1a.hash(key) }
 }
 
 extension Identity {
