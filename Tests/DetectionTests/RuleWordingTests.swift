@@ -11,19 +11,12 @@ import Testing
     /// The words the plain way.
     enum Reference {
         static func describe(_ id: Identity) -> String {
-            let kind: String =
-                switch id.type {
-                case .iamUser: "IAM user"
-                case .assumedRole: "Role"
-                case .root: "The root user"
-                case .awsService: "AWS service"
-                case .federatedUser: "Federated user"
-                case .webIdentityUser: "Web-identity session"
-                case .samlUser: "SAML session"
-                case .identityCenterUser: "Identity Center user"
-                case .awsAccount: "Account"
-                default: "Identity"
-                }
+            let kinds: [IdentityType: String] = [
+                .iamUser: "IAM user", .assumedRole: "Role", .root: "The root user", .awsService: "AWS service",
+                .federatedUser: "Federated user", .webIdentityUser: "Web-identity session", .samlUser: "SAML session",
+                .identityCenterUser: "Identity Center user", .awsAccount: "Account",
+            ]
+            let kind = kinds[id.type] ?? "Identity"
             var s = id.type == .root ? kind : "\(kind) \(RuleText.name(id))"
             var parts: [String] = []
             if !id.key.isEmpty && id.key != id.displayName { parts.append(RuleText.bounded(id.key, 160)) }
