@@ -207,19 +207,18 @@ public final class DetectionEngine {
             return false
         }
         var reported = false
-        // A local, read by index and each element passed in place: a signal read off the property,
-        // or a loop variable, would be a copy of it.
+        // A local the loop borrows from: a signal read off the property would be copied for each call.
         let batch = signals
-        for k in batch.indices {
-            let own = batch[k].eventIds.isEmpty || batch[k].eventIds.contains(event.eventId)
+        for s in batch {
+            let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
             if isNew && own {
-                var marked = batch[k].wordingDeferred ? slot.detector.word(batch[k], for: event) : batch[k]
+                var marked = s.wordingDeferred ? slot.detector.word(s, for: event) : s
                 marked.wordingDeferred = false
                 marked.facts.append(Fact("first_time_api", "true"))
                 if deliver(slot.context, marked, event, emit) { reported = true }
                 continue
             }
-            if deliver(slot.context, batch[k], event, emit, wording: slot.detector) && own { reported = true }
+            if deliver(slot.context, s, event, emit, wording: slot.detector) && own { reported = true }
         }
         return reported
     }
