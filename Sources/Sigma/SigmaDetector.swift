@@ -75,9 +75,7 @@ public final class SigmaDetector: Detector {
             return
         }
         if recent.count >= Self.maxRecent { recent.removeAll(keepingCapacity: true) }
-        recent[hash] = Recent(
-            time: event.time, title: "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\"",
-            key: event.identity.key)
+        recent[hash] = Recent(time: event.time, title: repeatTitle(event.identity), key: event.identity.key)
         signals.append(signal(for: event, severity: context.spec.severity))
     }
 
@@ -105,10 +103,13 @@ public final class SigmaDetector: Detector {
     public func word(_ signal: Signal, for event: Event) -> Signal {
         guard signal.wordingDeferred else { return signal }
         let seen = recent[event.identity.keyHash]
-        let title =
-            seen.flatMap { $0.key == event.identity.key ? $0.title : nil }
-            ?? "\(RuleText.name(event.identity)) matched rule \"\(rule.title)\""
+        let title = seen.flatMap { $0.key == event.identity.key ? $0.title : nil } ?? repeatTitle(event.identity)
         return repeatSignal(for: event, title: title, severity: signal.severity)
+    }
+
+    /// The title of `identity`'s repeats: `<name> matched rule "<title>"`.
+    private func repeatTitle(_ identity: Identity) -> String {
+        "\(RuleText.name(identity)) matched rule \"\(rule.title)\""
     }
 
     /// A repeat within the window: the same severity, key, resource and evidence as `signal(for:)`,
