@@ -58,13 +58,14 @@ enum ALBAccessLog: TextFormat {
             let actions = l.text(22, &ctx, max: 128)
             if actions.contains("authenticate") && actions.contains("forward") { q.authenticated = true }
         }
-        let result = FrontDoor.event(q, format: name, record: l.bytes, &ctx)
-        guard case .event(var e) = result else { return result }
-        SourceSupport.put(&e.parameters, "target_status", l.text(9, &ctx, max: 8))
-        SourceSupport.put(&e.parameters, "load_balancer", l.text(2, &ctx, max: 256))
-        if l.count > 24 { SourceSupport.put(&e.parameters, "error_reason", l.text(24, &ctx, max: 128)) }
-        if l.count > 27 { SourceSupport.put(&e.parameters, "classification", l.text(27, &ctx, max: 64)) }
-        return .event(e)
+        var result = FrontDoor.event(q, format: name, record: l.bytes, &ctx)
+        result.modifyEvent { e in
+            SourceSupport.put(&e.parameters, "target_status", l.text(9, &ctx, max: 8))
+            SourceSupport.put(&e.parameters, "load_balancer", l.text(2, &ctx, max: 256))
+            if l.count > 24 { SourceSupport.put(&e.parameters, "error_reason", l.text(24, &ctx, max: 128)) }
+            if l.count > 27 { SourceSupport.put(&e.parameters, "classification", l.text(27, &ctx, max: 64)) }
+        }
+        return result
     }
 
     /// Sum of the request, target and response processing times (seconds; -1 when the

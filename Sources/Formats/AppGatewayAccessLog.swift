@@ -55,10 +55,14 @@ enum AppGatewayAccessLog: RecordFormat {
         q.backend = pool.isEmpty ? try prop("serverRouted") : pool
         q.upstreamAddr = try prop("serverRouted")
         q.requestId = try prop("transactionId", 128)
-        let result = FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
-        guard case .event(var e) = result else { return result }
-        SourceSupport.put(&e.parameters, "server_status", try prop("serverStatus", 8))
-        SourceSupport.put(&e.parameters, "gateway", try ctx.text(f.first("resourceId"), max: 512))
-        return .event(e)
+        var result = FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
+        guard case .event = result else { return result }
+        let status = try prop("serverStatus", 8)
+        let gateway = try ctx.text(f.first("resourceId"), max: 512)
+        result.modifyEvent { e in
+            SourceSupport.put(&e.parameters, "server_status", status)
+            SourceSupport.put(&e.parameters, "gateway", gateway)
+        }
+        return result
     }
 }

@@ -19,6 +19,17 @@ public enum DecodeResult: Sendable {
     /// Several records carried in one (a CloudWatch Logs subscription batch): the result
     /// of each, in order. Never nested.
     case batch([DecodeResult])
+
+    /// Runs `body` on the event in place, when this is one; otherwise does nothing. The event is
+    /// taken out and put back, never copied (a copy retains each of its strings): parking a
+    /// placeholder in `self` first leaves the taken event the only owner. `switch consume self`
+    /// looked like the same thing but made the optimizer copy the event.
+    mutating func modifyEvent(_ body: (inout Event) -> Void) {
+        guard case .event(var e) = self else { return }
+        self = .omitted(reason: "")
+        body(&e)
+        self = .event(e)
+    }
 }
 
 /// Stable codes of `DecodeResult.omitted`.

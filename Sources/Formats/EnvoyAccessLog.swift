@@ -52,10 +52,11 @@ enum EnvoyAccessLog: RecordFormat {
                     .error, text.isEmpty ? DecodeCode.missingField : DecodeCode.badTime,
                     text.isEmpty ? "Envoy access record has no start_time" : "start_time '\(text)' is not a time"))
         }
-        let result = FrontDoor.event(request(v, present, time), format: name, record: FrontDoor.span(f), &ctx)
-        guard case .event(var e) = result else { return result }
-        SourceSupport.put(&e.parameters, "response_flags", SourceSupport.bounded(v[Key.flags.rawValue], 64))
-        return .event(e)
+        var result = FrontDoor.event(request(v, present, time), format: name, record: FrontDoor.span(f), &ctx)
+        result.modifyEvent { e in
+            SourceSupport.put(&e.parameters, "response_flags", SourceSupport.bounded(v[Key.flags.rawValue], 64))
+        }
+        return result
     }
 
     private static func request(_ v: [String], _ present: [Bool], _ time: Int64) -> FrontDoorRequest {

@@ -31,9 +31,10 @@ enum EventBridge: RecordFormat {
         r.envelopeTime = f.first("time")
         r.envelopeAccount = f.first("account")
         r.envelopeRegion = f.first("region")
-        // Decoded before `ctx.attachingRaw` is called: evaluating `ctx` first would hold a copy of
+        // Decoded before `ctx.attachRaw` is called: evaluating `ctx` first would hold a copy of
         // its caches while the decoder writes them, copying a whole cache on every insert.
-        let result = try CloudTrail.decode(r, context: &ctx)
-        return ctx.attachingRaw(result, detail.bytes)
+        var result = try CloudTrail.decode(r, context: &ctx)
+        ctx.attachRaw(&result, detail.bytes)
+        return result
     }
 }

@@ -89,27 +89,25 @@ struct DecodeContext {
         self.frontDoor = frontDoor
     }
 
-    /// `result` with `bytes` as the raw record of its event when some rule may read it and no
+    /// Attaches `bytes` as the raw record of `result`'s event when some rule may read it and no
     /// inner record was attached already (wrappers attach the inner record first); with a
     /// prematcher, the rules' verdicts on `bytes` instead of a copy of them.
-    /// `result` is consumed: the event is moved out, changed and moved back, never copied (a copy
-    /// of an event retains each of its strings).
-    func attachingRaw(_ result: consuming DecodeResult, _ bytes: UnsafeRawBufferPointer) -> DecodeResult {
-        guard !rawInterest.isEmpty else { return result }
-        var e: Event
-        switch consume result {
-        case .event(let event): e = event
-        case let other: return other
+    /// In place (`inout`), so the event is never copied: a copy retains each of its strings, and
+    /// a `consuming` parameter still made the caller copy the result it passed.
+    func attachRaw(_ result: inout DecodeResult, _ bytes: UnsafeRawBufferPointer) {
+        guard !rawInterest.isEmpty else { return }
+        result.modifyEvent { e in
+            guard e.raw == nil, e.ruleHits == nil, rawInterest.wants(e.provider, operation: e.action.operation)
+            else { return }
+            if let rules = rawInterest.prematcher {
+                // Two statements: `e.ruleHits = rules.match(e, …)` passes `e` while writing to it,
+                // so the event was copied to be read.
+                let hits = rules.match(e, record: bytes)
+                e.ruleHits = hits
+            } else {
+                e.raw = RawRecord(copying: bytes)
+            }
         }
-        guard e.raw == nil, e.ruleHits == nil, rawInterest.wants(e.provider, operation: e.action.operation) else {
-            return .event(e)
-        }
-        if let rules = rawInterest.prematcher {
-            e.ruleHits = rules.match(e, record: bytes)
-        } else {
-            e.raw = RawRecord(copying: bytes)
-        }
-        return .event(e)
     }
 
     /// Warns that an event names no caller, in its source's own words (`what`: "CloudTrail

@@ -85,18 +85,19 @@ enum FrontDoor {
         if let hit { r.set(.action, ctx.frontDoor.catalogue.endpoints[hit].action) }
         r.set(.durationMs, AccessTime.millisText(req.durationMs))
         r.set(.eventId, eventId(format, req.requestId, record, ctx.origin))
-        let result = WorkflowLog.finish(r, &ctx, capacity: 32)
-        guard case .event(var e) = result else { return result }
-        var kind = deployment?.kind ?? ""
-        var cves = ""
-        if let hit {
-            let endpoint = ctx.frontDoor.catalogue.endpoints[hit]
-            if kind.isEmpty, endpoint.kind != EndpointCatalog.anyKind { kind = endpoint.kind }
-            if !endpoint.cves.isEmpty { cves = endpoint.cves.joined(separator: ",") }
+        var result = WorkflowLog.finish(r, &ctx, capacity: 32)
+        result.modifyEvent { e in
+            var kind = deployment?.kind ?? ""
+            var cves = ""
+            if let hit {
+                let endpoint = ctx.frontDoor.catalogue.endpoints[hit]
+                if kind.isEmpty, endpoint.kind != EndpointCatalog.anyKind { kind = endpoint.kind }
+                if !endpoint.cves.isEmpty { cves = endpoint.cves.joined(separator: ",") }
+            }
+            addParameters(
+                &e.parameters, req, format: format, query: query, host: host, client: client, kind: kind, cves: cves)
         }
-        addParameters(
-            &e.parameters, req, format: format, query: query, host: host, client: client, kind: kind, cves: cves)
-        return .event(e)
+        return result
     }
 
     /// The parameters the workflow schema has no field for.

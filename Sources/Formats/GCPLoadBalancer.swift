@@ -57,16 +57,19 @@ enum GCPLoadBalancer: RecordFormat {
         let labels = try SourceSupport.member(f.first("resource"), "labels")
         q.backend = try ctx.text(SourceSupport.member(labels, "backend_service_name"), max: 256)
         q.requestId = try ctx.text(f.first("insertId"), max: 128, intern: false)
-        let result = FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
-        guard case .event(var e) = result else { return result }
+        var result = FrontDoor.event(q, format: name, record: FrontDoor.span(f), &ctx)
+        guard case .event = result else { return result }
         let payload = f.first("jsonPayload")
-        SourceSupport.put(
-            &e.parameters, "status_details", try ctx.text(SourceSupport.member(payload, "statusDetails"), max: 128))
-        SourceSupport.put(&e.parameters, "project", try ctx.text(SourceSupport.member(labels, "project_id"), max: 128))
+        let details = try ctx.text(SourceSupport.member(payload, "statusDetails"), max: 128)
+        let project = try ctx.text(SourceSupport.member(labels, "project_id"), max: 128)
         let policy = try SourceSupport.member(payload, "enforcedSecurityPolicy")
-        SourceSupport.put(
-            &e.parameters, "security_policy_outcome", try ctx.text(SourceSupport.member(policy, "outcome"), max: 32))
-        return .event(e)
+        let outcome = try ctx.text(SourceSupport.member(policy, "outcome"), max: 32)
+        result.modifyEvent { e in
+            SourceSupport.put(&e.parameters, "status_details", details)
+            SourceSupport.put(&e.parameters, "project", project)
+            SourceSupport.put(&e.parameters, "security_policy_outcome", outcome)
+        }
+        return result
     }
 
     /// `"0.052s"` (a protobuf Duration) → 52 ms.

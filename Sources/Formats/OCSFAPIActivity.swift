@@ -65,10 +65,11 @@ enum OCSFAPIActivity: RecordFormat {
         try ctx.nested.collect(&it)
         var r = CloudTrail.Fields()
         r.collect(ctx.nested)
-        // Decoded before `ctx.attachingRaw` is called: evaluating `ctx` first would hold a copy of
+        // Decoded before `ctx.attachRaw` is called: evaluating `ctx` first would hold a copy of
         // its caches while the decoder writes them, copying a whole cache on every insert.
-        let result = try CloudTrail.decode(r, context: &ctx)
-        return ctx.attachingRaw(result, UnsafeRawBufferPointer(buf))
+        var result = try CloudTrail.decode(r, context: &ctx)
+        ctx.attachRaw(&result, UnsafeRawBufferPointer(buf))
+        return result
     }
 
     /// Writes the CloudTrail record of `f` into `out`.

@@ -112,11 +112,13 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         var it = try reader.rootMembers()
         try fields.collect(&it)
-        // Two statements: `context.attachingRaw(try Self.dispatch(fields, &context), …)` reads
-        // `context` (a copy of every cache array) before the inout access, so each cache
-        // write during the decode copied its whole array (half the cycles of a scan).
-        let result = try Self.dispatch(fields, &context)
-        return context.attachingRaw(result, bytes)
+        // Decoded into a local first: passing `try Self.dispatch(fields, &context)` straight to a
+        // method of `context` reads `context` (a copy of every cache array) before the inout
+        // access, so each cache write during the decode copied its whole array (half the cycles
+        // of a scan).
+        var result = try Self.dispatch(fields, &context)
+        context.attachRaw(&result, bytes)
+        return result
     }
 
     /// Hands a record's members to the first format (then workflow mapping) that claims them.

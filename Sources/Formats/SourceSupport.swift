@@ -149,10 +149,11 @@ enum SourceSupport {
                 var it = try reader.rootMembers()
                 var fields = RecordFields()
                 try fields.collect(&it)
-                // Decoded first: `ctx.attachingRaw(try body(…, &ctx))` holds a copy of `ctx` (and of
+                // Decoded into a local first: passing `try body(…, &ctx)` to a method of `ctx` holds a copy of `ctx` (and of
                 // its caches) while `body` writes them, which copies a cache on every insert.
-                let result = try body(fields, &ctx)
-                return ctx.attachingRaw(result, UnsafeRawBufferPointer(u))
+                var result = try body(fields, &ctx)
+                ctx.attachRaw(&result, UnsafeRawBufferPointer(u))
+                return result
             } catch {
                 return .failed(
                     ctx.diagnostic(

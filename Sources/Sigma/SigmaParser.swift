@@ -32,7 +32,10 @@ public enum SigmaParser {
         }
         let root: Node
         do {
-            let docs = try Array(Yams.compose_all(yaml: yaml, .default, .default, .utf8)).compactMap { $0 }
+            // The basic resolver: every plain scalar stays text (the builder reads `null`, numbers and
+            // booleans from the text itself), and Yams's default resolver would run seven
+            // NSRegularExpressions per scalar, most of the cost of loading a rule.
+            let docs = try Array(Yams.compose_all(yaml: yaml, .basic, .default, .utf8)).compactMap { $0 }
             guard docs.count <= 1 else {
                 ctx.problem(
                     docs[1].mark, .warning, SigmaCode.correlation,
