@@ -1,3 +1,5 @@
+import EventModel
+
 extension NetworkClasses {
     /// A line of a snapshot that was not used, with why (the Runtime reports it with the file name).
     public struct Issue: Sendable, Equatable {
@@ -42,8 +44,10 @@ extension NetworkClasses {
     private struct SnapshotReader {
         var names: [String] = []
         var nameIndex: [String: UInt32] = [:]
-        var lastName: [UInt8] = []
-        var lastIndex: UInt32?
+        /// Class indices by the FNV-1a hash of a line's class bytes as written (checked against
+        /// them): the bundled snapshot is sorted by prefix, so the class changes on almost every
+        /// line, and making a `String` of each to look it up was half the cost of loading it.
+        var byRaw: [UInt64: (raw: [UInt8], index: UInt32)] = [:]
         var v4: [Prefix] = []
         var v6: [Prefix] = []
         var issues: [Issue] = []
@@ -84,10 +88,11 @@ extension NetworkClasses {
             if text.hasPrefix("# source:"), sources.count < 16 { sources.append(clip(text.dropFirst(9), 300)) }
         }
 
-        /// The class's index (lines of one class come together: the last name is checked first);
-        /// nil when `maxClasses` names are already known.
+        /// The class's index; nil when `maxClasses` names are already known.
         mutating func classIndex(_ raw: UnsafeBufferPointer<UInt8>) -> UInt32? {
-            if let lastIndex, raw.elementsEqual(lastName) { return lastIndex }
+            var h = FNV1a()
+            h.add(raw)
+            if let known = byRaw[h.value], Self.same(raw, known.raw) { return known.index }
             let name = clip(String(decoding: raw, as: UTF8.self)[...], 64)
             var index = nameIndex[name]
             if index == nil {
@@ -96,9 +101,15 @@ extension NetworkClasses {
                 nameIndex[name] = index
                 names.append(name)
             }
-            lastName = Array(raw)
-            lastIndex = index
+            // Bounded with the classes: a spelling is cached only while `maxClasses` allows.
+            if byRaw.count < 2 * maxClasses, let index { byRaw[h.value] = (Array(raw), index) }
             return index
+        }
+
+        private static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+            guard a.count == b.count else { return false }
+            for i in 0..<a.count where a[i] != b[i] { return false }
+            return true
         }
 
         func finish() -> (classes: NetworkClasses, issues: [Issue]) {

@@ -39,6 +39,10 @@ public enum CloudInputs {
         public var listRequests = 0
     }
 
+    /// True when some input is an `s3://` URL, so that the HTTP client (a NIO event loop, TLS
+    /// settings) is made only for a run that reads from the cloud.
+    public static func reachesCloud(_ paths: [String]) -> Bool { paths.contains { S3URL($0) != nil } }
+
     /// Discovers local paths with `InputDiscovery` and lists `s3://` URLs; an AWS setup problem
     /// (no credentials, no HTTP client) is thrown as `AWSError` before anything is read.
     public static func resolve(

@@ -29,13 +29,16 @@ struct CloudFlags: ParsableArguments {
         }
     }
 
-    /// The runtime's cloud options; credentials come from the environment as the AWS CLI finds them.
-    /// Requests go through the process's one transport: `HTTPS_PROXY`/`NO_PROXY` from the
-    /// environment and, as the AWS CLI reads it, a CA bundle from `AWS_CA_BUNDLE`.
-    func options() throws -> CloudOptions {
+    /// The runtime's cloud options for a run over `paths`; credentials come from the environment as
+    /// the AWS CLI finds them. Requests go through the process's one transport:
+    /// `HTTPS_PROXY`/`NO_PROXY` from the environment and, as the AWS CLI reads it, a CA bundle from
+    /// `AWS_CA_BUNDLE`. The transport is made only when some input is in S3: starting it (an event
+    /// loop thread, TLS configuration) cost a local scan tens of milliseconds.
+    func options(for paths: [String]) throws -> CloudOptions {
         var o = CloudOptions()
         o.endpointURL = endpointURL
         o.region = region
+        guard CloudInputs.reachesCloud(paths) else { return o }
         let env = ProcessInfo.processInfo.environment
         let url = endpointURL ?? env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"] ?? "https://s3.amazonaws.com"
         do {

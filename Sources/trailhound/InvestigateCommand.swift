@@ -108,7 +108,7 @@ struct InvestigateCommand: ParsableCommand {
         if !formats.issues.isEmpty { try exitWith(.usage) }
         o.mappings = formats.mappings
         o.frontDoor = formats.frontDoor
-        o.cloud = try cloud.options()
+        o.cloud = try cloud.options(for: paths)
         let status = InvestigateRunner(options: o).run()
         if status != .ok { try exitWith(status) }
     }

@@ -163,7 +163,7 @@ struct ScanCommand: ParsableCommand {
         o.baselines.suspectWindow = Int64(suspectHours) * 3_600_000
         o.summary = !quiet
         o.incidents = incidents
-        o.cloud = try cloud.options()
+        o.cloud = try cloud.options(for: paths)
         let status = Scanner(options: o).run()
         if status != .ok { try exitWith(status) }
     }
