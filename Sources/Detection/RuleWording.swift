@@ -136,17 +136,30 @@ public enum RuleText {
             return text.utf8.count <= limit
                 ? String(text) : String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
         }
-        var out = String.UnicodeScalarView()
+        // As bytes: appending to a `String.UnicodeScalarView` and looking up each scalar's
+        // general category cost some 500 instructions a character (rule descriptions, loaded
+        // by the hundred, are multi-line). Category Cc is exactly U+0000–U+001F and U+007F–U+009F.
+        var out: [UInt8] = []
+        out.reserveCapacity(min(text.utf8.count, limit * 4) + 3)
         var n = 0
         for u in text.unicodeScalars {
             if n == limit {
-                out.append("…")
+                out.append(contentsOf: [0xE2, 0x80, 0xA6])  // …
                 break
             }
-            out.append(u.properties.generalCategory == .control ? " " : u)
+            if isControl(u) {
+                out.append(0x20)
+            } else {
+                UTF8.encode(u) { out.append($0) }
+            }
             n += 1
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True for the control characters (general category Cc), which have a range of their own.
+    @inline(__always) static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F)
     }
 
     /// Short readable name of the identity: display name, else key, else `unknown identity`.

@@ -75,7 +75,10 @@ enum SigmaRuleBuilder {
             ctx.problem(node?.mark ?? root.mark, .error, SigmaCode.missingKey, "'logsource' mapping is required")
             return nil
         }
-        let get = { (k: String) in map[Node(k)]?.string }
+        // By the keys' text: `map[Node(k)]` compares nodes by resolved tag, which made a node with
+        // Yams's default resolver (seven regular expressions) for every lookup. Last one wins, as
+        // in Yams (duplicate keys are refused before this anyway).
+        let get = { (k: String) in map.reversed().first { $0.key.string == k }?.value.string }
         switch SigmaLogsource.provider(product: get("product"), service: get("service"), category: get("category")) {
         case .success(let p): return p
         case .failure(let reason):

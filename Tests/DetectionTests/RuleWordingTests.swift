@@ -103,6 +103,49 @@ import Testing
         #expect(s.explanation.contains("…") == (over == 1))
     }
 
+    /// `RuleText.bounded` as first written: per Unicode scalar, with its general category.
+    static func boundedReference(_ text: String, _ limit: Int) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text.utf8.count <= limit ? text : String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+        }
+        var out = String.UnicodeScalarView()
+        var n = 0
+        for u in text.unicodeScalars {
+            if n == limit {
+                out.append("…")
+                break
+            }
+            out.append(u.properties.generalCategory == .control ? " " : u)
+            n += 1
+        }
+        return String(out)
+    }
+
+    /// Every Unicode scalar, 64 to a string, cut at several limits: the byte-built `bounded` agrees
+    /// with the general-category reference (so its control range is exactly category Cc).
+    @Test(arguments: [3, 64])
+    func boundedMatchesTheCategoryReferenceOnEveryScalar(_ limit: Int) {
+        let all = (0...0x10FFFF).compactMap(Unicode.Scalar.init)
+        var mismatches = 0
+        for start in stride(from: 0, to: all.count, by: 64) {
+            var chunk = String.UnicodeScalarView()
+            chunk.append(contentsOf: all[start..<min(start + 64, all.count)])
+            let text = String(chunk)
+            if RuleText.bounded(text, limit) != Self.boundedReference(text, limit) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func boundedMatchesTheReferenceOnRandomText() {
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<2_000 {
+            let text = Self.text(&rng, max: 30) + (Bool.random(using: &rng) ? "\u{85}\u{9F}\u{A0}\u{200B}\u{301}" : "")
+            let limit = Int.random(in: 0..<40, using: &rng)
+            #expect(RuleText.bounded(text, limit) == Self.boundedReference(text, limit))
+            #expect(RuleText.bounded(Substring(text), limit) == Self.boundedReference(text, limit))
+        }
+    }
+
     @Test func wordsMatchTheReferenceOnRandomEvents() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<400 {

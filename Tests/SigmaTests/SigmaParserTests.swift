@@ -1,4 +1,6 @@
 import EventModel
+import Foundation
+import TestSupport
 import Testing
 
 @testable import Sigma
@@ -101,6 +103,35 @@ struct SigmaParserTests {
         let multi = Self.parse(Self.base + "\n---\ntitle: second\n")
         #expect(multi.rule == nil)
         #expect(multi.issues.contains { $0.code == "rule.correlation" })
+    }
+
+    /// `SigmaLoader.slug` as first written, with Foundation's `CharacterSet`.
+    static func slugReference(_ title: String) -> String {
+        var out = ""
+        var gap = false
+        for u in title.lowercased().unicodeScalars {
+            if u.isASCII, CharacterSet.alphanumerics.contains(u) {
+                if gap, !out.isEmpty { out.append("_") }
+                gap = false
+                out.unicodeScalars.append(u)
+            } else {
+                gap = true
+            }
+            if out.count >= 60 { break }
+        }
+        return out.isEmpty ? "rule" : String(out.prefix(60))
+    }
+
+    /// Random titles of ASCII, accented and other letters that lowercase into ASCII (the Kelvin
+    /// sign, dotted capital I), digits and punctuation, some over the 60-byte cut.
+    @Test func slugsMatchTheCharacterSetReference() {
+        let pieces = ["AWS", " ", "-", "Root", "é", "\u{212A}", "\u{130}", "9", "日本", "__", "!", "Ünïcode", "x"]
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<1_000 {
+            let title = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
+            #expect(SigmaLoader.slug(title) == Self.slugReference(title))
+        }
     }
 
     @Test func slugsAndDuplicateIds() {
