@@ -134,15 +134,22 @@ enum AzureActivity: RecordFormat {
         if who.identity.key.isEmpty {
             ctx.missingIdentity("Azure Activity record has no caller (no caller, claims or identity.claims)")
         }
-        var event = Event(
-            time: time, provider: .azure, eventSource: resourceProvider(resourceId), account: account,
-            region: SourceSupport.lower(try ctx.text(r.location, max: 64)), identity: who.identity, action: action,
-            source: try source(r, &ctx), userAgent: try userAgent(r, &ctx),
-            outcome: try outcome(r, result: result, &ctx), origin: ctx.origin)
-        event.eventId = try eventId(
-            r, time: time, op: opRaw, result: result, resourceId: resourceId, event.source, &ctx)
-        try details(r, opRaw: opRaw, resourceId: resourceId, category: category, who: who, into: &event, &ctx)
-        return .event(event)
+        let region = SourceSupport.lower(try ctx.text(r.location, max: 64))
+        let source = try source(r, &ctx)
+        let userAgent = try userAgent(r, &ctx)
+        let outcome = try outcome(r, result: result, &ctx)
+        // Built inside the result and finished in place (see `CloudTrail.decode`): no copy of the event.
+        var decoded = DecodeResult.event(
+            Event(
+                time: time, provider: .azure, eventSource: resourceProvider(resourceId), account: account,
+                region: region, identity: who.identity, action: action, source: source, userAgent: userAgent,
+                outcome: outcome, origin: ctx.origin))
+        try decoded.tryModifyEvent { event throws(JSONError) in
+            event.eventId = try eventId(
+                r, time: time, op: opRaw, result: result, resourceId: resourceId, event.source, &ctx)
+            try details(r, opRaw: opRaw, resourceId: resourceId, category: category, who: who, into: &event, &ctx)
+        }
+        return decoded
     }
 
     /// Service and operation (see the type's documentation).

@@ -138,18 +138,25 @@ enum CloudTrail: RecordFormat {
         let action = Action(
             service: serviceName(eventSource, &ctx), operation: try ctx.text(nameValue, max: 128),
             readOnly: r.readOnly?.lenientBool, category: try category(r, &ctx))
-        var event = Event(
-            time: time, provider: .aws, eventSource: eventSource, account: account, region: region,
-            identity: identity, action: action, source: try source(r.sourceIP, &ctx),
-            userAgent: try userAgent(r.userAgent, &ctx),
-            outcome: Outcome(
-                errorCode: try ctx.text(r.errorCode, max: 256),
-                errorMessage: try ctx.text(r.errorMessage, max: 256, intern: false)),
-            origin: ctx.origin)
-        event.eventId = try ctx.text(r.eventID, max: 128, intern: false)
-        if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
-        try details(r, into: &event, &ctx)
-        return .event(event)
+        let source = try source(r.sourceIP, &ctx)
+        let userAgent = try userAgent(r.userAgent, &ctx)
+        let outcome = Outcome(
+            errorCode: try ctx.text(r.errorCode, max: 256),
+            errorMessage: try ctx.text(r.errorMessage, max: 256, intern: false))
+        // Built inside the result and finished in place: `var event = Event(…)` … `return
+        // .event(event)` made the optimizer copy the finished event into the result (a retain
+        // of each of its strings) and destroy the original.
+        var result = DecodeResult.event(
+            Event(
+                time: time, provider: .aws, eventSource: eventSource, account: account, region: region,
+                identity: identity, action: action, source: source, userAgent: userAgent, outcome: outcome,
+                origin: ctx.origin))
+        try result.tryModifyEvent { event throws(JSONError) in
+            event.eventId = try ctx.text(r.eventID, max: 128, intern: false)
+            if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
+            try details(r, into: &event, &ctx)
+        }
+        return result
     }
 
     /// A value that is present and not JSON null.

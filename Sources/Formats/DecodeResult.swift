@@ -1,3 +1,4 @@
+import ByteJSON
 import EventModel
 
 /// Outcome of decoding one framed record.
@@ -29,6 +30,15 @@ public enum DecodeResult: Sendable {
         self = .omitted(reason: "")
         body(&e)
         self = .event(e)
+    }
+
+    /// `modifyEvent` for a body that can throw; the event is put back either way. (One generic
+    /// function for both made the optimizer copy the event in the non-throwing callers.)
+    mutating func tryModifyEvent(_ body: (inout Event) throws(JSONError) -> Void) throws(JSONError) {
+        guard case .event(var e) = self else { return }
+        self = .omitted(reason: "")
+        defer { self = .event(e) }
+        try body(&e)
     }
 }
 

@@ -119,20 +119,25 @@ enum GCPAudit: RecordFormat {
         let auth = try GCPIdentity.read(e.authenticationInfo, account: place.account, &ctx)
         let operation = try ctx.text(method, max: 160)
         let logName = try ctx.text(e.logName, max: 256)
-        var event = Event(
-            time: time, provider: .gcp, eventSource: service, account: place.account, region: place.region,
-            identity: auth.identity,
-            action: Action(
-                service: shortService(service, &ctx), operation: operation, readOnly: isReadOnly(operation),
-                category: SourceSupport.contains(logName, "data_access") ? .data : .management),
-            source: try callerSource(e.requestMetadata, &ctx),
-            userAgent: try SourceSupport.userAgent(
-                try SourceSupport.member(e.requestMetadata, "callerSuppliedUserAgent"), &ctx),
-            outcome: try outcome(e.status, &ctx), origin: ctx.origin)
-        event.eventId = try ctx.text(e.insertId, max: 128, intern: false)
-        if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
-        try details(e, service: event.action.service, auth: auth, logName: logName, into: &event, &ctx)
-        return .event(event)
+        let action = Action(
+            service: shortService(service, &ctx), operation: operation, readOnly: isReadOnly(operation),
+            category: SourceSupport.contains(logName, "data_access") ? .data : .management)
+        let source = try callerSource(e.requestMetadata, &ctx)
+        let userAgent = try SourceSupport.userAgent(
+            try SourceSupport.member(e.requestMetadata, "callerSuppliedUserAgent"), &ctx)
+        let outcome = try outcome(e.status, &ctx)
+        // Built inside the result and finished in place (see `CloudTrail.decode`): no copy of the event.
+        var result = DecodeResult.event(
+            Event(
+                time: time, provider: .gcp, eventSource: service, account: place.account, region: place.region,
+                identity: auth.identity, action: action, source: source, userAgent: userAgent, outcome: outcome,
+                origin: ctx.origin))
+        try result.tryModifyEvent { event throws(JSONError) in
+            event.eventId = try ctx.text(e.insertId, max: 128, intern: false)
+            if event.eventId.isEmpty { event.eventId = "\(ctx.origin.path)#\(ctx.origin.record)" }
+            try details(e, service: action.service, auth: auth, logName: logName, into: &event, &ctx)
+        }
+        return result
     }
 
     /// Project (or organization / folder) and location of the entry.

@@ -45,7 +45,7 @@ enum GKEAudit {
         }
         if let request = e.request { r.requestObject = try CloudTrail.parameterValue(request, &ctx) }
         r.auditID = try ctx.text(e.insertId, max: 128, intern: false)
-        return .event(Kubernetes.event(r, &ctx))
+        return Kubernetes.event(r, &ctx)
     }
 
     /// Verb, resource and subresource from `io.k8s.<group…>.<version>.<resource>[.<sub>].<verb>`.

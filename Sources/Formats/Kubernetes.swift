@@ -60,22 +60,29 @@ struct K8sRequest {
 ///   `requestObject` (JSON, when the audit level logged it), `responseStatus.code|reason`,
 ///   `annotations.authorization.k8s.io/decision|reason`, `cluster`.
 enum Kubernetes {
-    /// The event of a request; nil when it carries no time.
-    static func event(_ r: K8sRequest, _ ctx: inout DecodeContext) -> Event {
+    /// The event of a request, built inside its result (see `CloudTrail.decode`: returning a
+    /// finished `var` made the optimizer copy it).
+    static func event(_ r: K8sRequest, _ ctx: inout DecodeContext) -> DecodeResult {
         let effective = r.impersonatedUser.isEmpty ? r.username : r.impersonatedUser
         let identity = identity(effective, account: r.account, &ctx)
         if identity.key.isEmpty { ctx.missingIdentity("Kubernetes audit record has no user (user.username)") }
         let operation = operation(r, &ctx)
         let readOnly = r.verb == "get" || r.verb == "list" || r.verb == "watch"
-        var event = Event(
-            time: r.time, provider: .kubernetes, eventSource: r.apiGroup.isEmpty ? "k8s.io" : r.apiGroup,
-            account: r.account, region: r.region, identity: identity,
-            action: Action(service: "k8s", operation: operation, readOnly: readOnly),
-            source: r.source, userAgent: r.userAgent, outcome: outcome(r), origin: ctx.origin)
-        event.eventId = r.auditID.isEmpty ? "\(ctx.origin.path)#\(ctx.origin.record)" : r.auditID
-        event.resources = resources(r)
-        event.parameters = parameters(r)
-        return event
+        var result = DecodeResult.event(
+            Event(
+                time: r.time, provider: .kubernetes, eventSource: r.apiGroup.isEmpty ? "k8s.io" : r.apiGroup,
+                account: r.account, region: r.region, identity: identity,
+                action: Action(service: "k8s", operation: operation, readOnly: readOnly),
+                source: r.source, userAgent: r.userAgent, outcome: outcome(r), origin: ctx.origin))
+        let eventId = r.auditID.isEmpty ? "\(ctx.origin.path)#\(ctx.origin.record)" : r.auditID
+        let resources = resources(r)
+        let parameters = parameters(r)
+        result.modifyEvent { event in
+            event.eventId = eventId
+            event.resources = resources
+            event.parameters = parameters
+        }
+        return result
     }
 
     /// Identity of a Kubernetes username.

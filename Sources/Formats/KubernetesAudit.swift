@@ -74,7 +74,7 @@ enum KubernetesAudit: RecordFormat {
         }
         r.time = time
         if r.stage == "Panic" { r.panicked = true }
-        return .event(Kubernetes.event(r, &ctx))
+        return Kubernetes.event(r, &ctx)
     }
 
     /// `{"username": …, "groups": […]}`.

@@ -105,11 +105,14 @@ enum WorkflowLog: RecordFormat {
         r.set(.server, "workflow", overwrite: false)
         let auth = authenticated(r)
         let server = r[.server]
-        var event = Event(
-            time: time, provider: .workflow, eventSource: server, account: server,
-            identity: identity(r, auth, &ctx), action: action(r, &ctx), source: SourceSupport.source(r[.sourceIP]),
-            userAgent: SourceSupport.userAgent(r[.userAgent], &ctx), outcome: outcome(r), origin: ctx.origin)
-        event.eventId = eventId(r)
+        // Built inside the result and finished in place (see `CloudTrail.decode`): no copy of the event.
+        var result = DecodeResult.event(
+            Event(
+                time: time, provider: .workflow, eventSource: server, account: server,
+                identity: identity(r, auth, &ctx), action: action(r, &ctx),
+                source: SourceSupport.source(r[.sourceIP]), userAgent: SourceSupport.userAgent(r[.userAgent], &ctx),
+                outcome: outcome(r), origin: ctx.origin))
+        let eventId = eventId(r)
         var resources: [Resource] = []
         if !r[.flowId].isEmpty {
             resources.append(Resource(kind: .other, id: SourceSupport.bounded("flow:" + r[.flowId])))
@@ -117,15 +120,18 @@ enum WorkflowLog: RecordFormat {
         if !r[.toolName].isEmpty {
             resources.append(Resource(kind: .other, id: SourceSupport.bounded("tool:" + r[.toolName])))
         }
-        event.resources = resources
         var p: [String: String] = Dictionary(minimumCapacity: capacity)
         for (i, k) in WorkflowField.allCases.enumerated() where k != .authenticated && !r.values[i].isEmpty {
             SourceSupport.put(&p, k.rawValue, r.values[i])
         }
         if let auth { p["authenticated"] = auth ? "true" : "false" }
         SourceSupport.put(&p, "mapping", r.mapping)
-        event.parameters = p
-        return .event(event)
+        result.modifyEvent { event in
+            event.eventId = eventId
+            event.resources = resources
+            event.parameters = p
+        }
+        return result
     }
 
     /// true / false, or nil when the record does not say (then a principal counts as authenticated).

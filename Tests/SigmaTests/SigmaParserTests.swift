@@ -134,6 +134,29 @@ struct SigmaParserTests {
         }
     }
 
+    /// Rule files are parsed on several threads: the outcomes come back in the files' order and
+    /// are the ones a one-by-one parse gives (rules, skipped files and every issue), however many
+    /// times it runs. Some texts load, some are skipped, some are not YAML.
+    @Test func parallelParsingGivesTheSequentialOutcomesInOrder() {
+        let texts = (0..<40).map { i -> (file: String, text: String) in
+            switch i % 4 {
+            case 0: return ("r\(i).yml", Self.base.replacingOccurrences(of: "Root user activity", with: "Rule \(i)"))
+            case 1: return ("r\(i).yml", Self.base + "custom_\(i): x\n")
+            case 2: return ("r\(i).yml", "title: [unclosed \(i)\n")
+            default: return ("r\(i).yml", "title: no detection \(i)\nlogsource: {product: aws}\n")
+            }
+        }
+        func summary(_ o: SigmaParser.Outcome) -> String {
+            let rule = "\(o.rule?.title ?? "-") \(o.rule?.ruleId ?? "-") \(o.rule?.operations?.sorted() ?? [])"
+            return rule + " " + o.issues.map(\.description).joined(separator: "|")
+        }
+        let sequential = texts.map { summary(SigmaParser.parse(yaml: $0.text, file: $0.file)) }
+        #expect(Set(sequential).count > 30)
+        for _ in 0..<5 {
+            #expect(SigmaLoader.parseAll(texts).map(summary) == sequential)
+        }
+    }
+
     @Test func slugsAndDuplicateIds() {
         #expect(SigmaLoader.slug("AWS Root Credentials!") == "aws_root_credentials")
         #expect(SigmaLoader.slug(String(repeating: "word ", count: 40)).count <= 60)
