@@ -149,7 +149,7 @@ enum CloudTrail: RecordFormat {
         var result = DecodeResult.event(
             Event(
                 time: time, provider: .aws, eventSource: eventSource, account: account, region: region,
-                identity: identity, action: action, source: source, userAgent: userAgent, outcome: outcome,
+                identity: consume identity, action: action, source: source, userAgent: userAgent, outcome: outcome,
                 origin: ctx.origin))
         try result.tryModifyEvent { event throws(JSONError) in
             event.eventId = try ctx.text(r.eventID, max: 128, intern: false)
