@@ -64,8 +64,9 @@ extension Resource {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
     }
 
-    /// `canonicalID` of a secret or parameter id, by characters (any text).
-    private static func characterCanonicalID(_ kind: ResourceKind, _ id: String) -> String {
+    /// `canonicalID` of a secret or parameter id, by characters (any text). Internal: the
+    /// tests hold the byte version to it.
+    static func characterCanonicalID(_ kind: ResourceKind, _ id: String) -> String {
         switch kind {
         case .secret:
             guard let resource = arnResource(id), resource.hasPrefix("secret:") else { return id }

@@ -1,38 +1,22 @@
-import EventModel
 import TestSupport
 import Testing
 
+@testable import EventModel
+
 /// `Resource.canonicalID` reads ASCII ids byte by byte. These tests hold it to the character
-/// version it replaced (split on `:`, `hasPrefix`, `lastIndex(of:)` over `Character`s) on random
-/// ids: ARNs and names of secrets and parameters, with and without the six-character suffix,
-/// short ARNs, empty parts, and non-ASCII text (a colon followed by a combining mark is not a
-/// colon character, so such ids go the character way).
+/// version (split on `:`, `hasPrefix`, `lastIndex(of:)` over `Character`s; the fixed cases in
+/// `FindingIdTests` pin that one down) on random ids: ARNs and names of secrets and parameters,
+/// with and without the six-character suffix, short ARNs, empty parts, and non-ASCII text (a
+/// colon followed by a combining mark is not a colon character, so such ids go the character way).
 @Suite struct CanonicalIDTests {
+    /// The character version (`Resource.characterCanonicalID`, which non-ASCII ids still take)
+    /// for secrets and parameters; the others are unchanged by either version.
     static func reference(_ kind: ResourceKind, _ id: String) -> String {
-        func arnResource(_ id: String) -> Substring? {
-            guard id.hasPrefix("arn:") else { return nil }
-            let parts = id.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            return parts.count == 6 ? parts[5] : nil
-        }
         switch kind {
-        case .secret:
-            guard let resource = arnResource(id), resource.hasPrefix("secret:") else { return id }
-            let name = resource.dropFirst("secret:".count)
-            if let dash = name.lastIndex(of: "-") {
-                let suffix = name[name.index(after: dash)...]
-                if suffix.utf8.count == 6 && suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-                    return String(name[..<dash])
-                }
-            }
-            return String(name)
-        case .parameter:
-            guard let resource = arnResource(id), resource.hasPrefix("parameter/") else { return id }
-            let name = resource.dropFirst("parameter/".count)
-            return name.contains("/") ? "/" + name : String(name)
+        case .secret, .parameter: return Resource.characterCanonicalID(kind, id)
         case .bucket, .object:
             return id.hasPrefix("arn:aws:s3:::") ? String(id.dropFirst("arn:aws:s3:::".count)) : id
-        default:
-            return id
+        default: return id
         }
     }
 
