@@ -3,22 +3,24 @@
 /// (to tell how rare an API is across the account). Bounded and aged like
 /// profiles.
 public final class AccountFacts {
+    // `@exclusivity(unchecked)` for the reason given on `IdentityProfile`: updated on every event,
+    // only by its `BaselineStore`, on one thread.
     /// Account id (recipient account), bounded to 64 bytes.
     public let account: String
     /// Event time of the first event (ms).
-    public internal(set) var firstSeen: Int64
+    @exclusivity(unchecked) public internal(set) var firstSeen: Int64
     /// Event time of the latest event (ms).
-    public internal(set) var lastSeen: Int64
+    @exclusivity(unchecked) public internal(set) var lastSeen: Int64
     /// Events observed.
-    public internal(set) var events: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var events: UInt64 = 0
     /// Identities whose profile was created in this account and is still kept.
-    public internal(set) var identities: UInt32 = 0
+    @exclusivity(unchecked) public internal(set) var identities: UInt32 = 0
     /// APIs used in the account (`Hash64.api`); `tag` = identities using it.
-    public internal(set) var apis = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var apis = FeatureMap()
     /// Regions used in the account (`Hash64.of(region)`).
-    public internal(set) var regions = FeatureMap()
-    var lastSweep: Int64
-    var dirty = true
+    @exclusivity(unchecked) public internal(set) var regions = FeatureMap()
+    @exclusivity(unchecked) var lastSweep: Int64
+    @exclusivity(unchecked) var dirty = true
     let settings: ProfileSettings
 
     init(account: String, now: Int64, settings: ProfileSettings) {

@@ -18,32 +18,35 @@ public struct BaselineStats: Sendable, Hashable {
 /// `BaselineConfiguration` caps whatever the input: strings from the logs are
 /// stored as 64-bit hashes, with bounded name tables for display.
 public final class BaselineStore {
+    // The state every event updates is marked `@exclusivity(unchecked)` (see `IdentityProfile`):
+    // the store is changed on the one thread that runs detection, and a dynamic exclusivity check
+    // is a runtime call per access.
     /// Settings (learning period, aging, caps).
     public let configuration: BaselineConfiguration
     let settings: ProfileSettings
-    var profiles: [UInt64: IdentityProfile] = [:]
-    var accounts: [UInt64: AccountFacts] = [:]
+    @exclusivity(unchecked) var profiles: [UInt64: IdentityProfile] = [:]
+    @exclusivity(unchecked) var accounts: [UInt64: AccountFacts] = [:]
     /// Display names of APIs (`service:Operation`).
-    public internal(set) var apiNames: NameTable
+    @exclusivity(unchecked) public internal(set) var apiNames: NameTable
     /// Display names of regions.
-    public internal(set) var regionNames: NameTable
+    @exclusivity(unchecked) public internal(set) var regionNames: NameTable
     /// Display names (ids) of resources.
-    public internal(set) var resourceNames: NameTable
+    @exclusivity(unchecked) public internal(set) var resourceNames: NameTable
     /// Display names of session names and instance ids.
-    public internal(set) var sessionNames: NameTable
+    @exclusivity(unchecked) public internal(set) var sessionNames: NameTable
     /// Display names of principals in the trust graph (identity keys, role ARNs).
-    public internal(set) var principalNames: NameTable
+    @exclusivity(unchecked) public internal(set) var principalNames: NameTable
     /// Who assumed which role.
-    public internal(set) var trust: TrustGraph
+    @exclusivity(unchecked) public internal(set) var trust: TrustGraph
     /// Counters.
-    public internal(set) var stats = BaselineStats()
+    @exclusivity(unchecked) public internal(set) var stats = BaselineStats()
     /// Which cloud provider and region a network belongs to (the Runtime loads the snapshot
     /// from `detectors/networks/`); `.none` leaves only private enclosures classed.
     public var networkClasses: NetworkClasses = .none
     /// Observations held out of the baselines, and the suspect identities.
-    public internal(set) var quarantine = Quarantine()
-    var cachedProfile: IdentityProfile?
-    var cachedAccount: AccountFacts?
+    @exclusivity(unchecked) public internal(set) var quarantine = Quarantine()
+    @exclusivity(unchecked) var cachedProfile: IdentityProfile?
+    @exclusivity(unchecked) var cachedAccount: AccountFacts?
     var removedSinceSnapshot: [String] = []
     var needsCompleteSnapshot = false
 

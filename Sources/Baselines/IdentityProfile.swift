@@ -33,49 +33,55 @@ let hourMs: Int64 = 3_600_000
 /// read it (through `BaselineStore.profile(_:)`) as it was *before* the event
 /// they look at.
 public final class IdentityProfile {
+    // The stored state below is marked `@exclusivity(unchecked)`: every event updates several of
+    // these fields through mutating methods (`apis.touch`, `hourly.add`, …), and a dynamic
+    // exclusivity check is a runtime call per access (about 20 per event over a profile and its
+    // account). The compiler's static checks still apply; a profile is changed only by its
+    // `BaselineStore`, on the one thread that runs detection (`watch` checkpoints on that thread
+    // too), and no method passes one of these fields inout while another reaches it.
     /// Canonical identity key (role ARN for assumed-role sessions).
     public let key: String
     /// Identity type of the latest event.
-    public internal(set) var type: IdentityType
+    @exclusivity(unchecked) public internal(set) var type: IdentityType
     /// Account (recipient) of the first event, bounded to 64 bytes.
-    public internal(set) var account: String
+    @exclusivity(unchecked) public internal(set) var account: String
     /// Event time of the first event (ms).
-    public internal(set) var firstSeen: Int64
+    @exclusivity(unchecked) public internal(set) var firstSeen: Int64
     /// Event time of the latest event (ms).
-    public internal(set) var lastSeen: Int64
+    @exclusivity(unchecked) public internal(set) var lastSeen: Int64
     /// Events observed.
-    public internal(set) var events: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var events: UInt64 = 0
     /// Events with an error code.
-    public internal(set) var errors: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var errors: UInt64 = 0
     /// Events denied (AccessDenied, UnauthorizedOperation, …).
-    public internal(set) var accessDenied: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var accessDenied: UInt64 = 0
     /// APIs used, keyed by `Hash64.api(service:operation:)`.
-    public internal(set) var apis = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var apis = FeatureMap()
     /// Source networks, keyed by `NetworkKey`.
-    public internal(set) var networks = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var networks = FeatureMap()
     /// User-agent families, keyed by `UserAgentFamily.baselineKey`; `tag` = latest major version.
-    public internal(set) var userAgents = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var userAgents = FeatureMap()
     /// Regions, keyed by `Hash64.of(region)`.
-    public internal(set) var regions = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var regions = FeatureMap()
     /// Resources read or assumed, keyed by `ResourceCode.key`; `tag` = `ResourceCode`.
-    public internal(set) var resources = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var resources = FeatureMap()
     /// Session names and instance ids (tag 1), least recently seen replaced when full.
-    public internal(set) var sessions = FeatureMap()
+    @exclusivity(unchecked) public internal(set) var sessions = FeatureMap()
     /// Events per hour of week (0 = Monday 00h UTC); halved at each aging generation.
-    public internal(set) var hourOfWeek = [UInt32](repeating: 0, count: 168)
+    @exclusivity(unchecked) public internal(set) var hourOfWeek = [UInt32](repeating: 0, count: 168)
     /// Hours with at least one event.
-    public internal(set) var activeHours: UInt32 = 0
+    @exclusivity(unchecked) public internal(set) var activeHours: UInt32 = 0
     /// Events per hour (current hour and maximum over earlier hours).
-    public internal(set) var hourly = WindowMax()
+    @exclusivity(unchecked) public internal(set) var hourly = WindowMax()
     /// Distinct secrets / parameters / KMS keys / password data read per burst window.
-    public internal(set) var secretReads = WindowMax()
+    @exclusivity(unchecked) public internal(set) var secretReads = WindowMax()
     /// Distinct List/Describe/Get APIs per burst window.
-    public internal(set) var readAPIs = WindowMax()
+    @exclusivity(unchecked) public internal(set) var readAPIs = WindowMax()
     /// Access-denied calls per burst window.
-    public internal(set) var deniedCalls = WindowMax()
-    var lastSweep: Int64
-    var histogramGeneration: Int32
-    var dirty = true
+    @exclusivity(unchecked) public internal(set) var deniedCalls = WindowMax()
+    @exclusivity(unchecked) var lastSweep: Int64
+    @exclusivity(unchecked) var histogramGeneration: Int32
+    @exclusivity(unchecked) var dirty = true
     let settings: ProfileSettings
 
     init(key: String, type: IdentityType, account: String, now: Int64, settings: ProfileSettings) {
