@@ -52,15 +52,14 @@ public struct Finding: Sendable, Codable {
     /// id and first-seen time. A pure function of the finding, so the same input gives the same id in
     /// `scan`, `watch` and after a restart; a folded follow-up has its own (its first evidence differs).
     public var id: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(18)
+        var out = ByteWriter(capacity: 18)
         appendID(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.text
     }
 
     /// Appends `id`'s bytes (`f-` and 16 hex digits): the finding writer puts it in the line
     /// without making the string.
-    public func appendID(to out: inout [UInt8]) {
+    public func appendID(to out: inout ByteWriter) {
         var h = FNV1a()
         func mix(_ part: String) {
             h.add(part)

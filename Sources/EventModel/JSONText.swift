@@ -7,16 +7,15 @@ public enum JSONText {
         var text = s
         return text.withUTF8 { u in
             guard firstEscape(u) != nil else { return "\"" + s + "\"" }
-            var out: [UInt8] = []
-            out.reserveCapacity(u.count + 16)
+            var out = ByteWriter(capacity: u.count + 16)
             appendQuoted(u, to: &out)
-            return String(decoding: out, as: UTF8.self)
+            return out.text
         }
     }
 
     /// Appends `s` as a JSON string literal (escaped as `quote` does) to `out`: writers that build
     /// a whole line in one buffer (findings, events) use it instead of joining quoted strings.
-    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+    public static func appendQuoted(_ s: String, to out: inout ByteWriter) {
         // In place when the string is native (always, for decoded text): `var` + `withUTF8`
         // copied the string first, a retain and a release per string of every finding line.
         if s.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, to: &out) }) != nil { return }
@@ -25,8 +24,16 @@ public enum JSONText {
     }
 
     /// Appends the bytes as a JSON string literal; runs of bytes that need no escape are copied whole.
-    public static func appendQuoted(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    public static func appendQuoted(_ u: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+        // Room for the plain case up front (most text has no escape): each write below still checks.
+        out.reserve(u.count &+ 2)
         out.append(0x22)
+        appendEscaped(u, to: &out)
+        out.append(0x22)
+    }
+
+    /// Appends the bytes escaped as inside a JSON string literal, without the quotes.
+    public static func appendEscaped(_ u: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
         var run = 0
         var i = 0
         while i < u.count {
@@ -40,7 +47,7 @@ public enum JSONText {
                 i += 1
                 continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i]))
+            out.append(UnsafeBufferPointer(rebasing: u[run..<i]))
             if line {
                 appendASCII(u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", to: &out)
                 i += 3
@@ -50,14 +57,11 @@ public enum JSONText {
             }
             run = i
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<u.count]))
-        out.append(0x22)
+        out.append(UnsafeBufferPointer(rebasing: u[run..<u.count]))
     }
 
     /// Appends ASCII text (keys, punctuation) unquoted.
-    public static func appendASCII(_ s: StaticString, to out: inout [UInt8]) {
-        s.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
+    public static func appendASCII(_ s: StaticString, to out: inout ByteWriter) { out.append(s) }
 
     /// False when no byte of `w` is a control character, `"`, `\\` or 0xE2 (the lead byte of
     /// U+2028/U+2029): then none of the eight needs an escape. True may be a false alarm (the
@@ -88,7 +92,7 @@ public enum JSONText {
         return nil
     }
 
-    private static func escape(_ c: UInt8, into out: inout [UInt8]) {
+    private static func escape(_ c: UInt8, into out: inout ByteWriter) {
         out.append(0x5C)
         switch c {
         case 0x22: out.append(0x22)
@@ -108,13 +112,13 @@ public enum JSONText {
 
     /// A JSON array of strings.
     public static func array(_ items: [String]) -> String {
-        var out: [UInt8] = []
+        var out = ByteWriter(capacity: 64)
         appendArray(items, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.text
     }
 
     /// Appends a JSON array of strings.
-    public static func appendArray(_ items: [String], to out: inout [UInt8]) {
+    public static func appendArray(_ items: [String], to out: inout ByteWriter) {
         out.append(0x5B)
         for (i, item) in items.enumerated() {
             if i > 0 { out.append(0x2C) }

@@ -22,14 +22,16 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Appends `description` as a JSON string literal, without making the string (every finding
     /// line carries its origin).
-    public func appendQuoted(to out: inout [UInt8]) {
+    public func appendQuoted(to out: inout ByteWriter) {
         guard record != 0 else { return JSONText.appendQuoted(path, to: &out) }
-        var text: [UInt8] = []
-        text.reserveCapacity(path.utf8.count + 22)
-        text.append(contentsOf: path.utf8)
-        text.append(0x3A)
-        if !isLine { text.append(0x23) }
-        text.append(contentsOf: String(record).utf8)
-        text.withUnsafeBufferPointer { JSONText.appendQuoted($0, to: &out) }
+        out.append(0x22)
+        if path.utf8.withContiguousStorageIfAvailable({ JSONText.appendEscaped($0, to: &out) }) == nil {
+            var text = path
+            text.withUTF8 { JSONText.appendEscaped($0, to: &out) }
+        }
+        out.append(0x3A)
+        if !isLine { out.append(0x23) }
+        out.append(decimal: record)
+        out.append(0x22)
     }
 }

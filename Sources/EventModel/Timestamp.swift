@@ -94,15 +94,14 @@ public enum Timestamp {
 
     /// Formats as `YYYY-MM-DDTHH:MM:SSZ` (milliseconds are dropped unless non-zero).
     public static func format(_ ms: Int64) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(28)
+        var out = ByteWriter(capacity: 28)
         append(ms, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.text
     }
 
     /// Appends `format(ms)`'s bytes: a writer that builds a whole line in one buffer (every
     /// finding carries two times) makes no string for it.
-    public static func append(_ ms: Int64, to out: inout [UInt8]) {
+    public static func append(_ ms: Int64, to out: inout ByteWriter) {
         let secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let rem = Int(ms - secs * 1000)
         let days = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
@@ -114,7 +113,7 @@ public enum Timestamp {
             out.append(0x30 + UInt8(y / 10 % 10))
             out.append(0x30 + UInt8(y % 10))
         } else {
-            out.append(contentsOf: String(y).utf8)
+            out.append(decimal: y)
         }
         func two(_ sep: UInt8, _ v: Int) {
             out.append(sep)

@@ -11,16 +11,15 @@ public enum FindingFormatter {
     /// report thousands of findings per scan; quoting and joining fifty strings per line showed
     /// in profiles).
     public static func json(_ f: Finding) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024 + f.explanation.utf8.count)
+        var out = ByteWriter(capacity: 1024 + f.explanation.utf8.count)
         write(f, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.text
     }
 
     /// Appends the finding's JSON line (without the newline) to `out`: `scan` writes it straight
     /// into its output buffer. The bytes are valid UTF-8 by construction (whole runs of Swift
     /// strings and ASCII), so they are not validated again.
-    public static func write(_ f: Finding, into out: inout [UInt8]) {
+    public static func write(_ f: Finding, into out: inout ByteWriter) {
         func key(_ k: StaticString) { JSONText.appendASCII(k, to: &out) }
         func text(_ k: StaticString, _ v: String) {
             key(k)
@@ -41,7 +40,7 @@ public enum FindingFormatter {
         Timestamp.append(f.lastSeen, to: &out)
         out.append(0x22)
         key(",\"count\":")
-        out.append(contentsOf: String(f.count).utf8)
+        out.append(decimal: f.count)
         text(",\"title\":", f.title)
         text(",\"explanation\":", f.explanation)
         key(",\"facts\":{")
@@ -51,7 +50,7 @@ public enum FindingFormatter {
             JSONText.appendQuoted(fact.value, to: &out)
             out.append(0x2C)
         }
-        out.append(contentsOf: versionFact)
+        out.append(versionFact)
         key("},\"mitre\":")
         JSONText.appendArray(f.mitre, to: &out)
         text(",\"key\":", f.key)

@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import EventModel
+
 /// Unbuffered-enough writes to stdout/stderr without Foundation, plus tty detection.
 public enum Terminal {
     /// True when stderr is a terminal (progress bars only then).
@@ -42,7 +44,7 @@ public enum Terminal {
 
 /// Buffered stdout writer (findings can be many; one syscall per line is slow).
 public final class OutputBuffer {
-    private var buffer: [UInt8] = []
+    private var buffer = ByteWriter(capacity: 1 << 16 + 8192)
     private let fd: Int32
     /// Set when a write failed (closed pipe, full disk); further output is dropped.
     public private(set) var failed = false
@@ -52,19 +54,18 @@ public final class OutputBuffer {
     /// Creates a buffer over a file descriptor (1 = stdout).
     public init(fd: Int32 = 1) {
         self.fd = fd
-        buffer.reserveCapacity(1 << 16)
     }
 
     /// Appends a line.
     public func line(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
+        buffer.append(utf8: s)
         buffer.append(10)
         if buffer.count >= 1 << 16 { flush() }
     }
 
     /// Appends a line that `write` puts straight into the buffer (no string in between: a
     /// finding's JSON is built in place).
-    public func line(_ write: (inout [UInt8]) -> Void) {
+    public func line(_ write: (inout ByteWriter) -> Void) {
         write(&buffer)
         buffer.append(10)
         if buffer.count >= 1 << 16 { flush() }
@@ -72,12 +73,12 @@ public final class OutputBuffer {
 
     /// Writes out what is buffered.
     public func flush() {
-        guard !failed, !buffer.isEmpty else { buffer.removeAll(keepingCapacity: true); return }
-        let ok = buffer.withUnsafeBufferPointer { Terminal.writeAll(fd, $0) }
+        guard !failed, !buffer.isEmpty else { buffer.removeAll(); return }
+        let ok = buffer.withBytes { Terminal.writeAll(fd, $0) }
         if !ok {
             failed = true
             if errno != EPIPE { failure = String(cString: strerror(errno)) }
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 }

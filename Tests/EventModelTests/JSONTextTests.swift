@@ -20,13 +20,16 @@ import Testing
     /// Writers that build a line in one buffer append exactly what `quote` and `array` return.
     @Test(arguments: samples)
     func appendingWritesWhatQuoteReturns(_ s: String) {
-        var out: [UInt8] = Array("x".utf8)
+        // A small buffer, so that the writes also cross its growth.
+        var out = ByteWriter(capacity: 1)
+        out.append("x")
         JSONText.appendQuoted(s, to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == "x" + JSONText.quote(s))
-        var list: [UInt8] = []
+        let written = out.text
+        #expect(written == "x" + JSONText.quote(s))
+        var list = ByteWriter(capacity: 1)
         JSONText.appendArray([s, "a", s], to: &list)
-        #expect(
-            String(decoding: list, as: UTF8.self) == "[" + [s, "a", s].map(JSONText.quote).joined(separator: ",") + "]")
+        let listed = list.text
+        #expect(listed == "[" + [s, "a", s].map(JSONText.quote).joined(separator: ",") + "]")
     }
 
     /// The eight-bytes-at-a-time path: every byte that needs an escape, at every offset within
@@ -85,11 +88,13 @@ import Testing
     /// are those of quoting the description.
     @Test func originIsQuotedLikeItsDescription() {
         for path in Self.samples + ["-", "/logs/a.json.gz"] {
-            for (record, isLine) in [(0, true), (1, true), (42, false), (Int.max, true)] {
+            for (record, isLine) in [(0, true), (1, true), (42, false), (Int.max, true), (-7, true)] {
                 let o = Origin(path: path, record: record, isLine: isLine)
-                var out: [UInt8] = [0x2C]
+                var out = ByteWriter(capacity: 1)
+                out.append(0x2C)
                 o.appendQuoted(to: &out)
-                #expect(String(decoding: out, as: UTF8.self) == "," + JSONText.quote(o.description))
+                let written = out.text
+                #expect(written == "," + JSONText.quote(o.description))
             }
         }
     }
