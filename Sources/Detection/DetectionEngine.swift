@@ -27,6 +27,8 @@ public final class DetectionEngine {
     private let loaded: [LoadedDetector]
     /// One per loaded detector, same index: what `run` reaches for every event, behind one reference.
     private let slots: [Slot]
+    /// `slots` as the per-event path calls them: read without counting references.
+    private let calls: [SlotCall]
     // The mutable state below is marked `@exclusivity(unchecked)`: every event touches these
     // properties several times (`run` passes `signals` inout to each detector), and a dynamic
     // exclusivity check is a runtime call per access. The compiler's static checks still apply; the
@@ -89,6 +91,7 @@ public final class DetectionEngine {
         self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
         self.slots = loaded.map { Slot($0, baselines) }
+        self.calls = slots.map(SlotCall.init)
         self.windows = Dictionary(
             loaded.map { ($0.spec.id, $0.spec.dedupWindow) }, uniquingKeysWith: { _, last in last })
         var everyEvent: [Int] = []
@@ -167,7 +170,7 @@ public final class DetectionEngine {
                 let e = Event(
                     time: watermark, account: identity.accountId, identity: identity,
                     action: Action(service: "", operation: ""))
-                deliver(slots[i].context, s, e, emit, wording: d.detector)
+                deliver(slots[i].context, s, e, emit, wording: i)
             }
         }
         for f in bursts.close(before: nil) { publish(f, emit) }
@@ -192,15 +195,18 @@ public final class DetectionEngine {
     /// Runs detector `i`; true when it reported a signal whose evidence is this event.
     @discardableResult
     private func run(_ i: Int, _ event: Event, _ emit: (Finding) -> Void, firstTimeAPI isNew: Bool = false) -> Bool {
-        // Not retained: `slots` holds every slot for the engine's life.
-        unowned(unsafe) let slot = slots[i]
+        let call = calls[i]
         // Decided against in the decoders (a rule that names no operation is routed every event).
-        if let p = slot.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.contains(p.index) {
+        if let p = call.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.contains(p.index) {
             return false
         }
         if !signals.isEmpty { signals.removeAll(keepingCapacity: true) }
-        slot.detector.evaluate(event, context: slot.context, into: &signals)
+        call.detector._withUnsafeGuaranteedRef { d in
+            call.context._withUnsafeGuaranteedRef { d.evaluate(event, context: $0, into: &signals) }
+        }
         if signals.isEmpty { return false }
+        // Not retained: `slots` holds every slot for the engine's life.
+        unowned(unsafe) let slot = slots[i]
         if slot.isFirstTimeAPI {
             firstTimeAPIContext = slot.context
             firstTimeAPI.append(contentsOf: signals)
@@ -208,28 +214,32 @@ public final class DetectionEngine {
         }
         var reported = false
         // A local the loop borrows from: a signal read off the property would be copied for each call.
+        // By index, and the context unretained: a signal taken out of the array is a copy (a retain
+        // per string), and a context read off the slot is retained for the call.
         let batch = signals
-        for s in batch {
-            let own = s.eventIds.isEmpty || s.eventIds.contains(event.eventId)
+        for k in batch.indices {
+            let own = batch[k].eventIds.isEmpty || batch[k].eventIds.contains(event.eventId)
             if isNew && own {
-                var marked = s.wordingDeferred ? slot.detector.word(s, for: event) : s
+                var marked = batch[k].wordingDeferred ? slot.detector.word(batch[k], for: event) : batch[k]
                 marked.wordingDeferred = false
                 marked.facts.append(Fact("first_time_api", "true"))
                 if deliver(slot.context, marked, event, emit) { reported = true }
                 continue
             }
-            if deliver(slot.context, s, event, emit, wording: slot.detector) && own { reported = true }
+            let delivered = call.context._withUnsafeGuaranteedRef { deliver($0, batch[k], event, emit, wording: i) }
+            if delivered && own { reported = true }
         }
         return reported
     }
 
     /// Turns a signal into a finding and emits it (or folds it); false when an allow-list entry dropped it.
-    /// `wording` is the detector that raised the signal, asked for its words when they were
-    /// deferred (`Signal.wordingDeferred`) and a finding must be built.
+    /// `wording` is the slot of the detector that raised the signal, asked for its words when they
+    /// were deferred (`Signal.wordingDeferred`) and a finding must be built (an index, not the
+    /// detector: passing an existential retains it, and most repeats fold without words).
     @discardableResult
     private func deliver(
         _ context: DetectionContext, _ s: Signal, _ current: Event, _ emit: (Finding) -> Void,
-        wording: (any Detector)? = nil
+        wording: Int? = nil
     ) -> Bool {
         guard let who = s.about else { return deliver(context, s, about: current, emit, wording: wording) }
         // About another identity than the event's: allow-lists and the finding see that identity.
@@ -241,7 +251,7 @@ public final class DetectionEngine {
     /// `deliver` with the event the finding is about (the current one, not copied, in the common case).
     private func deliver(
         _ context: DetectionContext, _ s: Signal, about event: Event, _ emit: (Finding) -> Void,
-        wording: (any Detector)?
+        wording: Int?
     ) -> Bool {
         if !context.spec.allowlist.isEmpty && context.spec.allowlist.contains(where: { $0.matches(event, s) }) {
             stats.allowlisted += 1
@@ -260,7 +270,7 @@ public final class DetectionEngine {
             : foldsQuietly(context, s, who, severity, firstSeen, lastSeen, s.eventIds)
         if folded { return true }
         if s.wordingDeferred, let wording {
-            var worded = wording.word(s, for: event)
+            var worded = slots[wording].detector.word(s, for: event)
             worded.wordingDeferred = false
             publish(context.spec.id, worded, event, severity, firstSeen, lastSeen, emit)
         } else {
@@ -388,11 +398,49 @@ private final class Slot {
     let isFirstTimeAPI: Bool
     /// `Detector.prematched`, read once.
     let prematched: (set: UInt64, index: UInt32)?
+    /// `detector` behind a class, which `SlotCall` can reach unretained.
+    let call: DetectorCall
 
     init(_ d: LoadedDetector, _ baselines: BaselineStore) {
         detector = d.detector
         prematched = d.detector.prematched
         context = DetectionContext(baselines: baselines, spec: d.spec)
         isFirstTimeAPI = d.spec.id == DetectionEngine.firstTimeAPIDetectorId
+        call = DetectorCall.of(d.detector)
+    }
+}
+
+/// What `run` reads per detector per event: plain values and unretained references, kept alive
+/// by their `Slot`. Calling a detector held as `any Detector`, or passing a context read off a
+/// class, retained and released both on every call, whatever the reference was read through
+/// (an `unowned(unsafe)` one too): two retains and two releases per detector per event.
+private struct SlotCall {
+    let detector: Unmanaged<DetectorCall>
+    let context: Unmanaged<DetectionContext>
+    let prematched: (set: UInt64, index: UInt32)?
+
+    init(_ slot: Slot) {
+        detector = .passUnretained(slot.call)
+        context = .passUnretained(slot.context)
+        prematched = slot.prematched
+    }
+}
+
+/// A detector behind a class method: a call on an unretained class reference
+/// (`Unmanaged._withUnsafeGuaranteedRef`) counts no references, which a call on an existential
+/// cannot avoid (`Unmanaged` takes no existential).
+private class DetectorCall {
+    /// `Detector.evaluate` of the wrapped detector.
+    func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {}
+
+    /// The wrapper of `detector` (its dynamic type opened).
+    static func of(_ detector: some Detector) -> DetectorCall { Of(detector) }
+
+    private final class Of<D: Detector>: DetectorCall {
+        let detector: D
+        init(_ detector: D) { self.detector = detector }
+        override func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
+            detector.evaluate(event, context: context, into: &signals)
+        }
     }
 }

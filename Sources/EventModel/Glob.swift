@@ -17,6 +17,8 @@ public struct Glob: Sendable, Hashable {
     /// True when `text` matches the whole pattern.
     public func matches(_ text: String) -> Bool {
         if isLiteral { return text == pattern }
+        // In place when contiguous (native strings are); `var` + `withUTF8` copied the string first.
+        if let hit = text.utf8.withContiguousStorageIfAvailable({ match($0) }) { return hit }
         var t = text
         return t.withUTF8 { match($0) }
     }

@@ -60,7 +60,8 @@ public struct RecordDecoder: @unchecked Sendable {
                         + "access-log line (\(FormatRegistry.textFormats.map { $0.name }.joined(separator: ", "))); skipped it"
                 ))
         }
-        return end(result)
+        end(hasEvent: result.hasEvent)
+        return result
     }
 
     /// Decodes one record read at `origin`.
@@ -76,7 +77,10 @@ public struct RecordDecoder: @unchecked Sendable {
         }
         fields.clear()
         context.nested.clear()
-        return end(result)
+        // Only whether it has an event: passing the result to `end` and returning it from there
+        // copied it, a retain and a release of each of the event's strings.
+        end(hasEvent: result.hasEvent)
+        return result
     }
 
     /// Resets the per-record state (warnings, origin, the invalid-UTF-8 mark) before a record.
@@ -88,14 +92,14 @@ public struct RecordDecoder: @unchecked Sendable {
     }
 
     /// Moves the record's warnings out when it gave an event, adding the invalid-UTF-8 one.
-    private mutating func end(_ result: DecodeResult) -> DecodeResult {
-        if result.hasEvent { warnings += context.warnings }
-        if context.invalidUTF8, result.hasEvent {
+    private mutating func end(hasEvent: Bool) {
+        guard hasEvent else { return }
+        warnings += context.warnings
+        if context.invalidUTF8 {
             warnings.append(
                 context.diagnostic(
                     .warning, DecodeCode.invalidUTF8, "record text had invalid UTF-8, replaced with U+FFFD"))
         }
-        return result
     }
 
     private mutating func decodeObject(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> DecodeResult {

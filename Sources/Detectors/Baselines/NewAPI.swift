@@ -132,7 +132,11 @@ public final class NewAPI: BuiltInDetector {
     /// Effective settings.
     public let configuration: Configuration
     private let exact: [UInt64: Double]
-    private let globs: [(Glob, Double)]
+    /// Glob keys of the sensitivity table, sorted by pattern, and their weights (same order):
+    /// two arrays, so that a glob is matched in place (a `(glob, weight)` pair read out of an
+    /// array was copied, two retains, for every glob of every first-time API).
+    private let globs: [Glob]
+    private let globWeights: [Double]
 
     /// Builds the detector from its `settings:` mapping (problems go to the reader).
     public convenience init(settings: ConfigReader) { self.init(configuration: Configuration(reading: settings)) }
@@ -146,7 +150,9 @@ public final class NewAPI: BuiltInDetector {
             if k.contains("*") || k.contains("?") { globs.append((Glob(k), v)) } else { exact[Hash64.api(k)] = v }
         }
         self.exact = exact
-        self.globs = globs.sorted { $0.0.pattern < $1.0.pattern }
+        let sorted = globs.sorted { $0.0.pattern < $1.0.pattern }
+        self.globs = sorted.map(\.0)
+        self.globWeights = sorted.map(\.1)
     }
 
     /// Sensitivity of an API call (0…1) and whether it came from the table.
@@ -154,7 +160,7 @@ public final class NewAPI: BuiltInDetector {
         var s = exact[apiHash] ?? -1
         if !globs.isEmpty {
             let key = e.action.key
-            for (g, w) in globs where w > s && g.matches(key) { s = w }
+            for i in globs.indices where globWeights[i] > s && globs[i].matches(key) { s = globWeights[i] }
         }
         if e.action.service == "ssm" && e.action.operation.hasPrefix("GetParameter"),
             e.parameters["requestParameters.withDecryption"] == "true"
