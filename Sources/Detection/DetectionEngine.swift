@@ -200,7 +200,13 @@ public final class DetectionEngine {
         if let p = call.prematched, let hits = event.ruleHits, hits.set == p.set, !hits.contains(p.index) {
             return false
         }
-        if !signals.isEmpty { signals.removeAll(keepingCapacity: true) }
+        // One signal (a repeat of a rule that fires on most events) is dropped with `removeLast`:
+        // `removeAll(keepingCapacity:)` goes through the generic `replaceSubrange`.
+        if signals.count == 1 {
+            signals.removeLast()
+        } else if !signals.isEmpty {
+            signals.removeAll(keepingCapacity: true)
+        }
         call.detector._withUnsafeGuaranteedRef { d in
             call.context._withUnsafeGuaranteedRef { d.evaluate(event, context: $0, into: &signals) }
         }

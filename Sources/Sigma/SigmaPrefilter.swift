@@ -212,13 +212,14 @@ struct SigmaPrefilter: Sendable {
             let hit = text.withUTF8 { u in requirements[i].1.contains { Self.equalFolded(u, $0) } }
             if !hit { return false }
         }
-        for (field, test) in tests {
-            if let held = test.decided(logged) {
+        // By index too: a `(field, test)` pair read out of the array retains the test.
+        for i in tests.indices {
+            if let held = tests[i].1.decided(logged) {
                 if !held { return false }
                 continue
             }
-            guard let v = field.value(e) else { continue }
-            if !Self.holds(test, v) { return false }
+            guard let v = tests[i].0.value(e) else { continue }
+            if !Self.holds(tests[i].1, v) { return false }
         }
         return true
     }

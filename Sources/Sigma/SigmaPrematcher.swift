@@ -12,6 +12,9 @@ public final class SigmaPrematcher: RecordPrematcher {
     /// Random, so verdicts of a set built before a reload never pass for this one's.
     public let serial: UInt64
     private let matchers: [SigmaMatcher]
+    /// `matchers`, unretained (kept alive by `matchers`): a class read out of an array is
+    /// retained and released around each call, several rules per event on every decoding thread.
+    private let unretained: [Unmanaged<SigmaMatcher>]
     /// Rules that name no operation, by provider (`Provider.ordinal`).
     private let broad: [[UInt32]]
     /// Rules by each operation they name (folded), for every provider (the matcher checks its own).
@@ -21,6 +24,7 @@ public final class SigmaPrematcher: RecordPrematcher {
     init(_ rules: [SigmaRule]) {
         serial = UInt64.random(in: 1...UInt64.max)
         matchers = rules.map(\.matcher)
+        unretained = matchers.map { .passUnretained($0) }
         var broad = [[UInt32]](repeating: [], count: Provider.allCases.count)
         var byOperation: [CaseFoldedKey: [UInt32]] = [:]
         for (i, r) in rules.enumerated() {
@@ -43,12 +47,14 @@ public final class SigmaPrematcher: RecordPrematcher {
         let logged = SigmaLogged.of(event)
         var lazy = SigmaLazyRecord(bytes: record)
         var hits = RuleHits(set: serial)
-        for i in broad[Int(event.provider.ordinal)] where matchers[Int(i)].matches(event, logged, &lazy) {
-            hits.insert(i)
-        }
+        for i in broad[Int(event.provider.ordinal)] where matches(i, event, logged, &lazy) { hits.insert(i) }
         if !byOperation.isEmpty, let list = byOperation[event.action.operation] {
-            for i in list where matchers[Int(i)].matches(event, logged, &lazy) { hits.insert(i) }
+            for i in list where matches(i, event, logged, &lazy) { hits.insert(i) }
         }
         return hits
+    }
+
+    private func matches(_ i: UInt32, _ event: Event, _ logged: SigmaLogged, _ lazy: inout SigmaLazyRecord) -> Bool {
+        unretained[Int(i)]._withUnsafeGuaranteedRef { $0.matches(event, logged, &lazy) }
     }
 }

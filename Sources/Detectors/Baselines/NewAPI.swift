@@ -132,9 +132,7 @@ public final class NewAPI: BuiltInDetector {
     /// Effective settings.
     public let configuration: Configuration
     private let exact: [UInt64: Double]
-    /// Glob keys of the sensitivity table, sorted by pattern, and their weights (same order):
-    /// two arrays, so that a glob is matched in place (a `(glob, weight)` pair read out of an
-    /// array was copied, two retains, for every glob of every first-time API).
+    /// Glob keys of the sensitivity table, sorted by pattern, and their weights (same order).
     private let globs: [Glob]
     private let globWeights: [Double]
 
@@ -160,7 +158,10 @@ public final class NewAPI: BuiltInDetector {
         var s = exact[apiHash] ?? -1
         if !globs.isEmpty {
             let key = e.action.key
-            for i in globs.indices where globWeights[i] > s && globs[i].matches(key) { s = globWeights[i] }
+            // Through a buffer pointer: a glob read out of the array is a copy (two retains).
+            globs.withUnsafeBufferPointer { g in
+                for i in g.indices where globWeights[i] > s && g[i].matches(key) { s = globWeights[i] }
+            }
         }
         if e.action.service == "ssm" && e.action.operation.hasPrefix("GetParameter"),
             e.parameters["requestParameters.withDecryption"] == "true"
