@@ -8,31 +8,37 @@ struct RecordFields {
     static let maxMembers = 512
 
     private(set) var members: [JSONMember] = []
-    /// One bit per member name (`nameBit`): `first` scans the members only when the bit of the
-    /// name it looks for is set. Each record is sniffed by up to twenty formats, each asking for
-    /// names the record mostly lacks (a Kubernetes record has no `eventName`), and those scans
-    /// compared every name: about 7,000 instructions per non-CloudTrail record. A set bit may be
-    /// another name's (the scan then decides); a clear one means no member has that name.
-    private(set) var nameBits: UInt64 = 0
+    /// One bit per member name (`nameBit`), once `summarizeNames` ran (every bit set before:
+    /// no scan is skipped): `first` scans the members only when the bit of the name it looks
+    /// for is set. Each record is sniffed by up to twenty formats, each asking for names the
+    /// record mostly lacks (a Kubernetes record has no `eventName`), and those scans compared
+    /// every name: about 7,000 instructions per non-CloudTrail record. A set bit may be another
+    /// name's (the scan then decides); a clear one means no member has that name.
+    private(set) var nameBits: UInt64 = ~0
 
     init() { members.reserveCapacity(32) }
 
     /// Collects the members of the root object of `reader` (or of `object`).
     mutating func collect(_ it: inout JSONObjectMembers) throws(JSONError) {
-        members.removeAll(keepingCapacity: true)
-        nameBits = 0
+        clear()
         while let m = try it.next() {
-            guard members.count < RecordFields.maxMembers else { continue }
-            members.append(m)
-            // A name with escapes compares as decoded text, which its raw bytes do not show.
-            nameBits |= m.key.hasEscapes ? ~0 : Self.nameBit(m.key.bytes)
+            if members.count < RecordFields.maxMembers { members.append(m) }
         }
+    }
+
+    /// Sets `nameBits` from the members (`RecordDecoder.dispatch` does, once the first format,
+    /// which claims most records, has not).
+    mutating func summarizeNames() {
+        var bits: UInt64 = 0
+        // A name with escapes compares as decoded text, which its raw bytes do not show.
+        for m in members { bits |= m.key.hasEscapes ? ~0 : Self.nameBit(m.key.bytes) }
+        nameBits = bits
     }
 
     /// Drops the collected members (keeps the capacity).
     mutating func clear() {
         members.removeAll(keepingCapacity: true)
-        nameBits = 0
+        nameBits = ~0
     }
 
     /// The bit of a name: from its length and its first and last bytes.

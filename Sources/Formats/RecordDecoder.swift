@@ -127,7 +127,12 @@ public struct RecordDecoder: @unchecked Sendable {
 
     /// Hands a record's members to the first format (then workflow mapping) that claims them.
     static func dispatch(_ fields: RecordFields, _ context: inout DecodeContext) throws(JSONError) -> DecodeResult {
-        for format in FormatRegistry.formats where format.sniff(fields) {
+        let formats = FormatRegistry.formats
+        if formats[0].sniff(fields) { return try formats[0].decode(fields, context: &context) }
+        // The names are summarized only for records the first format (CloudTrail) left.
+        var fields = fields
+        fields.summarizeNames()
+        for format in formats.dropFirst() where format.sniff(fields) {
             return try format.decode(fields, context: &context)
         }
         for m in context.mappings where try WorkflowLog.matches(m, fields, &context) {

@@ -38,10 +38,13 @@ import Testing
                 var fields = RecordFields()
                 var it = try JSONReader(raw, maxDepth: 16).rootMembers()
                 try fields.collect(&it)
-                for key in Self.names {
+                let unsummarized = Self.names.map { fields.first($0)?.start }
+                fields.summarizeNames()
+                for (k, key) in Self.names.enumerated() {
                     let found = fields.first(key)?.start
                     let scanned = Self.scan(fields, key)?.start
                     #expect(found == scanned, "\(key) in \(text)")
+                    #expect(unsummarized[k] == scanned, "\(key) in \(text), before the summary")
                 }
             }
         }
