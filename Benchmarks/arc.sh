@@ -34,10 +34,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$files" =~ ^[1-9][0-9]*$ ]] || die "--files must be a positive integer"
-command -v valgrind >/dev/null || die "valgrind is not installed (apt-get install -y valgrind)"
-[ -d "$archive/AWSLogs" ] || die "no archive at $archive (run 'bash Benchmarks/run.sh' once to generate it)"
-bin="${TRAILHOUND_BIN:-$(cd "$top" && swift build -c release --show-bin-path 2>/dev/null)/trailhound}"
-[ -x "$bin" ] || die "no trailhound binary at $bin (swift build -c release, or set TRAILHOUND_BIN)"
+# shellcheck source=Benchmarks/callgrind-lib.sh
+. "$here/callgrind-lib.sh"
+cg_setup
 if [ "$mode" = check ]; then
   [ -f "$thresholds" ] || die "no thresholds at $thresholds (run with --update-thresholds once)"
   files="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"])' "$thresholds")"
@@ -46,11 +45,7 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/slice" "$work/empty"
-# valgrind gives up on the debug information of a Swift release build; a copy without it runs.
-if command -v objcopy >/dev/null; then
-  objcopy --strip-debug "$bin" "$work/trailhound"
-  bin="$work/trailhound"
-fi
+cg_strip
 # N files spread evenly over the archive (its first files are the quiet accounts).
 find "$archive/AWSLogs" -name '*.json.gz' | sort >"$work/all"
 total="$(wc -l <"$work/all")"
@@ -65,9 +60,7 @@ profile() {
   [ -s "$work/$2.out" ] || die "callgrind wrote nothing for $1 (see $work/$2.stderr)"
 }
 
-events="$("$bin" scan "$work/slice" --jobs 1 --no-progress --no-rules --format json 2>&1 >/dev/null \
-  | sed -n 's/.* \([0-9][0-9]*\) events .*/\1/p' | head -1)"
-[ -n "$events" ] && [ "$events" -gt 0 ] || die "could not count the slice's events"
+events="$(cg_events "$work/slice")"
 profile "$work/slice" slice
 profile "$work/empty" empty
 

@@ -29,20 +29,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$files" =~ ^[1-9][0-9]*$ ]] || die "--files must be a positive integer"
-command -v valgrind >/dev/null || die "valgrind is not installed (apt-get install -y valgrind)"
-[ -d "$archive/AWSLogs" ] || die "no archive at $archive (run 'bash Benchmarks/run.sh' once to generate it)"
 [ -d "$rules" ] || die "no rules directory at $rules (pass --rules DIR)"
-bin="${TRAILHOUND_BIN:-$(cd "$top" && swift build -c release --show-bin-path 2>/dev/null)/trailhound}"
-[ -x "$bin" ] || die "no trailhound binary at $bin (swift build -c release, or set TRAILHOUND_BIN)"
+# shellcheck source=Benchmarks/callgrind-lib.sh
+. "$here/callgrind-lib.sh"
+cg_setup
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/slice" "$work/empty"
-# valgrind gives up on the debug information of a Swift release build; a copy without it runs.
-if command -v objcopy >/dev/null; then
-  objcopy --strip-debug "$bin" "$work/trailhound"
-  bin="$work/trailhound"
-fi
+cg_strip
 find "$archive/AWSLogs" -name '*.json.gz' | sort | head -n "$files" | while read -r f; do cp "$f" "$work/slice/"; done
 
 # instructions DIR ARGS...: total instructions of `scan DIR ARGS` under callgrind.
@@ -54,9 +49,7 @@ instructions() {
   callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
 }
 
-events="$("$bin" scan "$work/slice" --jobs 1 --no-progress --no-rules --format json 2>&1 >/dev/null \
-  | sed -n 's/.* \([0-9][0-9]*\) events .*/\1/p' | head -1)"
-[ -n "$events" ] && [ "$events" -gt 0 ] || die "could not count the slice's events"
+events="$(cg_events "$work/slice")"
 
 echo "# Rule-engine cost per event ($events events in $files files; callgrind, scan --jobs 1)"
 echo
