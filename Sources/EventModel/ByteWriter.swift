@@ -103,7 +103,4 @@ public struct ByteWriter: ~Copyable {
 
     /// The bytes written so far, as UTF-8 text (the writers here only write valid UTF-8).
     public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
-
-    /// A copy of the bytes written so far.
-    public var bytes: [UInt8] { withBytes { Array($0) } }
 }

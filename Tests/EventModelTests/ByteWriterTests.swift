@@ -31,7 +31,7 @@ import Testing
                     reference += Array(",\"k\":".utf8)
                 }
             }
-            let (bytes, count) = (w.bytes, w.count)
+            let (bytes, count) = (w.withBytes { Array($0) }, w.count)
             #expect(bytes == reference)
             #expect(count == reference.count)
         }
