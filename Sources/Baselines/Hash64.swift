@@ -1,3 +1,5 @@
+import EventModel
+
 /// A fast, stable 64-bit hash over UTF-8 bytes. Baselines store hashes instead
 /// of log strings (bounded memory, no per-event `String` allocation); the value
 /// is persisted in the state file, so it must never depend on a per-process
@@ -11,10 +13,7 @@ public enum Hash64 {
     /// Hash of a string's UTF-8 bytes.
     @inlinable
     public static func of(_ s: String) -> UInt64 {
-        if let h = s.utf8.withContiguousStorageIfAvailable({ of(UnsafeRawBufferPointer($0)) }) { return h }
-        var copy = s
-        copy.makeContiguousUTF8()
-        return copy.utf8.withContiguousStorageIfAvailable({ of(UnsafeRawBufferPointer($0)) }) ?? 1
+        s.withUTF8Bytes { of(UnsafeRawBufferPointer($0)) }
     }
 
     /// Hash of a substring's UTF-8 bytes (same value as the equal `String`).

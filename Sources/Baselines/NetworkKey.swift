@@ -1,3 +1,5 @@
+import EventModel
+
 /// Source networks as 64-bit keys, computed from an address string without
 /// allocating: IPv4 /24, IPv6 /48 (IPv4-mapped IPv6 counts as IPv4), and one
 /// key for "via AWS service" (the call was made by a service on the
@@ -13,8 +15,7 @@ public enum NetworkKey {
 
     /// The /24 or /48 network of an IP address; nil when `ip` is not an address.
     public static func of(ip: String) -> UInt64? {
-        if let r = ip.utf8.withContiguousStorageIfAvailable({ parse($0) }) { return r }
-        return Array(ip.utf8).withUnsafeBufferPointer { parse($0) }
+        ip.withUTF8Bytes { parse($0) }
     }
 
     /// `of(ip:)` for text already in a byte buffer (snapshot lines), without making a String.

@@ -68,9 +68,7 @@ public struct ByteWriter: ~Copyable {
 
     /// Appends the UTF-8 bytes of `s`, read in place when they are contiguous.
     public mutating func append(utf8 s: String) {
-        if s.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
-        var text = s
-        text.withUTF8 { append($0) }
+        s.withUTF8Bytes { append($0) }
     }
 
     /// Appends the decimal digits of `n` (no string is made).

@@ -29,11 +29,8 @@ public struct FNV1a {
         for b in bytes { add(byte: b) }
     }
 
-    /// Adds the UTF-8 bytes of `text`, read in place when they are contiguous (a native string's
-    /// are); `withUTF8` would copy the string to get at them.
+    /// Adds the UTF-8 bytes of `text` (read in place: `String.withUTF8Bytes`).
     public mutating func add(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ add($0) }) == nil {
-            for b in text.utf8 { add(byte: b) }
-        }
+        text.withUTF8Bytes { add($0) }
     }
 }

@@ -17,10 +17,7 @@ public struct Glob: Sendable, Hashable {
     /// True when `text` matches the whole pattern.
     public func matches(_ text: String) -> Bool {
         if isLiteral { return text == pattern }
-        // In place when contiguous (native strings are); `var` + `withUTF8` copied the string first.
-        if let hit = text.utf8.withContiguousStorageIfAvailable({ match($0) }) { return hit }
-        var t = text
-        return t.withUTF8 { match($0) }
+        return text.withUTF8Bytes { match($0) }
     }
 
     /// Matches over the text's own UTF-8 storage: copying it into an array cost one

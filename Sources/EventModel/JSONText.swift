@@ -16,11 +16,7 @@ public enum JSONText {
     /// Appends `s` as a JSON string literal (escaped as `quote` does) to `out`: writers that build
     /// a whole line in one buffer (findings, events) use it instead of joining quoted strings.
     public static func appendQuoted(_ s: String, to out: inout ByteWriter) {
-        // In place when the string is native (always, for decoded text): `var` + `withUTF8`
-        // copied the string first, a retain and a release per string of every finding line.
-        if s.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, to: &out) }) != nil { return }
-        var text = s
-        text.withUTF8 { appendQuoted($0, to: &out) }
+        s.withUTF8Bytes { appendQuoted($0, to: &out) }
     }
 
     /// Appends the bytes as a JSON string literal; runs of bytes that need no escape are copied whole.

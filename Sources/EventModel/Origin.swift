@@ -25,10 +25,7 @@ public struct Origin: Sendable, Hashable, Codable, CustomStringConvertible {
     public func appendQuoted(to out: inout ByteWriter) {
         guard record != 0 else { return JSONText.appendQuoted(path, to: &out) }
         out.append(0x22)
-        if path.utf8.withContiguousStorageIfAvailable({ JSONText.appendEscaped($0, to: &out) }) == nil {
-            var text = path
-            text.withUTF8 { JSONText.appendEscaped($0, to: &out) }
-        }
+        path.withUTF8Bytes { JSONText.appendEscaped($0, to: &out) }
         out.append(0x3A)
         if !isLine { out.append(0x23) }
         out.append(decimal: record)
