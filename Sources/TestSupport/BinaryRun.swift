@@ -72,8 +72,7 @@ extension Repository {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         try? out.close()
         try? err.close()
         try? input.close()

@@ -45,6 +45,7 @@ public final class MotoServer: @unchecked Sendable {
         process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while !MotoServer.accepts(port) {

@@ -63,9 +63,9 @@ public enum ScenarioReplay {
         p.arguments = ["-c", "exec gzip -dc \"$0\"", path]
         let out = Pipe()
         p.standardOutput = out
-        try p.run()
+        let exit = try p.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        try exit.wait()
         return data
     }
 }

@@ -87,13 +87,13 @@ struct NetworkClassesTests {
         let outPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe
-        try p.run()
+        let exit = try p.start()
         DispatchQueue.global().async {
             inPipe.fileHandleForWriting.write(data)
             try? inPipe.fileHandleForWriting.close()
         }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        try exit.wait()
         return out
     }
 }

@@ -22,8 +22,7 @@ enum CLI {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/gzip")
         p.arguments = ["-f", "-n", raw.path]
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         #expect(p.terminationStatus == 0)
     }
 }

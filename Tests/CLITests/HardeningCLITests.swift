@@ -67,9 +67,10 @@ struct HardeningCLITests {
         reader.executableURL = URL(fileURLWithPath: "/bin/sh")
         let copy = dir.appendingPathComponent("copy").path
         reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, copy]
-        try reader.run()
+        reader.standardError = FileHandle.nullDevice
+        let readerExit = try reader.start()
         let r = try Repository.run(["scan", input, "--events-out", fifo, "--quiet"])
-        reader.waitUntilExit()
+        try readerExit.wait()
         #expect(r.status == 0, "\(r.stderr)")
         var st = stat()
         #expect(lstat(fifo, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced")
@@ -110,13 +111,13 @@ struct HardeningCLITests {
         p.standardInput = FileHandle(forReadingAtPath: stdinPath)
         p.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
+        let exit = try p.start()
         let deadline = Date().addingTimeInterval(seconds)
         while p.isRunning && Date() < deadline { usleep(50_000) }
         var status: Int32? = nil
         if p.isRunning {
             p.terminate()
-            p.waitUntilExit()
+            try exit.wait()
         } else {
             status = p.terminationStatus
         }
@@ -186,7 +187,7 @@ struct StateLockCLITests {
         first.arguments = ["scan", fifo, "--state", state, "--quiet"]
         first.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         first.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try first.run()
+        let firstExit = try first.start()
         var locked = false
         for _ in 0..<200 where !locked {
             usleep(50_000)
@@ -208,8 +209,7 @@ struct StateLockCLITests {
         let w = FileHandle(forWritingAtPath: fifo)
         try w?.write(contentsOf: CloudTrailRecord.file([Records.stopLogging()]))
         try w?.close()
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
+        #expect(try firstExit.wait() == 0)
         let again = try Repository.run(["scan", small.path, "--state", state, "--quiet"])
         #expect(again.status == 0, "\(again.stderr)")
     }

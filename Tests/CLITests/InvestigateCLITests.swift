@@ -13,8 +13,7 @@ enum RawCorpus {
         let out = try CLI.tempDir().appendingPathComponent("raw.json")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: out)
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         var byId: [String: [String: Any]] = [:]
         let text = try String(contentsOf: out, encoding: .utf8)
         var depth = 0
@@ -323,8 +322,7 @@ extension Dictionary where Key == String, Value == Any {
             ] + args
         p.standardError = try FileHandle(forWritingTo: err)
         p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         return (p.terminationStatus, try String(contentsOf: err, encoding: .utf8))
     }
 

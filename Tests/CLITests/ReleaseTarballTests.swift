@@ -63,8 +63,7 @@ struct ReleaseTarballTests {
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
         p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         return CLIResult(
             status: p.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))

@@ -303,9 +303,9 @@ enum Shell {
             let err = Pipe()
             p.standardError = err
             p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let exit = try p.start()
             let data = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
+            try exit.wait()
             run.stderr += String(decoding: data, as: UTF8.self)
         }
         let count =

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -19,6 +20,7 @@ final class ReceiverProcess: @unchecked Sendable {
     let port: Int
     let scheme: String
     private let process: Process
+    private var exit: ChildExit?
     private let log: URL
 
     /// Starts the receiver answering as `script` says (path → answers, see receiver.py), or with
@@ -39,8 +41,13 @@ final class ReceiverProcess: @unchecked Sendable {
             : ["python3", fixture.path, scriptURL.path, log.path] + (tls.map { [$0.serverCert, $0.serverKey] } ?? [])
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        try process.run()
+        // A file, never the runner's own stderr: a child holding that open kept `swift test`
+        // waiting for ever once the runner had crashed.
+        let errURL = dir.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        exit = try process.start()
         var line = Data()
         while !line.contains(0x0a) {
             let chunk = out.fileHandleForReading.availableData
@@ -51,7 +58,8 @@ final class ReceiverProcess: @unchecked Sendable {
         guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
         else {
             kill(process.processIdentifier, SIGKILL)
-            throw ReceiverFailure(message: "receiver.py did not start: \(text)")
+            let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            throw ReceiverFailure(message: "\(fixture.lastPathComponent) did not start: \(text) \(err)")
         }
         port = p
         scheme = tls == nil ? "http" : "https"
@@ -66,7 +74,7 @@ final class ReceiverProcess: @unchecked Sendable {
     func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = try? exit?.wait(timeout: 10)
         }
     }
 
@@ -127,8 +135,7 @@ struct TestCA {
         proc.arguments = args
         proc.standardOutput = FileHandle.nullDevice
         proc.standardError = FileHandle.nullDevice
-        try proc.run()
-        proc.waitUntilExit()
+        try proc.runToExit()
         guard proc.terminationStatus == 0 else {
             throw ReceiverFailure(message: "openssl \(args.prefix(2).joined(separator: " ")) failed")
         }

@@ -18,7 +18,10 @@ struct SinkConfigTests {
     }
 
     @Test func everyReceiverIsReadWithItsSettings() throws {
-        setenv("TH_CFG_TEST_KEY", "routing-123", 1)
+        // The key comes from a variable the test process already has: `setenv` here would race
+        // with the other tests' `Process.run`, which copies the environment (a crash seen in
+        // `memcpy` under Foundation's `Process.run`).
+        let searchPath = try #require(ProcessInfo.processInfo.environment["PATH"])
         let (c, issues) = try Self.load(
             """
             version: 1
@@ -26,7 +29,7 @@ struct SinkConfigTests {
               slack:
                 url: https://hooks.slack.com/services/T/B/X
               pagerduty:
-                routing_key_env: TH_CFG_TEST_KEY
+                routing_key_env: PATH
               splunk_hec:
                 url: https://splunk.example.com:8088/services/collector/event
                 token: hec
@@ -46,7 +49,7 @@ struct SinkConfigTests {
         let kinds = c.receivers.map(\.kind)
         #expect(kinds == [.slack, .pagerduty, .splunkHEC, .elasticsearch])
         #expect(c.receivers[0].minSeverity == .high, "Slack and PagerDuty default to high")
-        #expect(c.receivers[1].token == "routing-123")
+        #expect(c.receivers[1].token == searchPath)
         #expect(c.receivers[1].url == "https://events.pagerduty.com/v2/enqueue")
         #expect(c.receivers[2].format == .ocsf && c.receivers[2].batchSize == 50 && c.receivers[2].sourcetype == "th")
         #expect(c.receivers[3].username == "elastic" && c.receivers[3].password == "pw")
@@ -56,7 +59,7 @@ struct SinkConfigTests {
     }
 
     @Test func problemsAreReportedAtTheirLineWithStableCodes() throws {
-        unsetenv("TH_CFG_TEST_MISSING")
+        #expect(ProcessInfo.processInfo.environment["TH_CFG_TEST_MISSING"] == nil)
         let (_, issues) = try Self.load(
             """
             version: 1

@@ -50,9 +50,9 @@ struct SystemdUnitTests {
         let err = Pipe()
         p.standardError = err
         p.standardOutput = err
-        try p.run()
+        let exit = try p.start()
         let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        try exit.wait()
         // Lines about other units on this machine are not ours; any line naming ours is a problem.
         let ours = output.split(separator: "\n").filter { $0.contains("trailhound.service") }
         #expect(p.terminationStatus == 0 && ours.isEmpty, "\(output)")

@@ -44,8 +44,7 @@ struct WatchSinkE2ETests {
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         p.standardError = try FileHandle(forWritingTo: errURL)
         p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        try p.runToExit()
         return (p.terminationStatus, (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 

@@ -107,8 +107,7 @@ func sh(_ tool: String, _ args: [String]) throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: tool)
     p.arguments = args
-    try p.run()
-    p.waitUntilExit()
+    try p.runToExit()
     #expect(p.terminationStatus == 0, "\(tool) \(args) failed")
 }
 

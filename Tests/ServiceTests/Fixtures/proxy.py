@@ -2,6 +2,7 @@
 """A minimal HTTP CONNECT proxy for the transport tests: tunnels each CONNECT to its target and
 appends the target (and any Proxy-Authorization) to LOG. Usage: proxy.py LOG.
 Prints "PORT <n>" once listening on 127.0.0.1."""
+import orphan_guard  # noqa: F401  (first: the fixture ends with its test process)
 import socket
 import sys
 import threading

@@ -9,6 +9,7 @@ An answer is {"status": N, "body": "...", "headers": {...}} or, for `_bulk`,
 taken in order (the last repeats), "errors" true when any is not 2xx.
 Every request is appended to LOG as one JSON line {method, path, headers, body}.
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (any free port)."""
+import orphan_guard  # noqa: F401  (first: the fixture ends with its test process)
 import json
 import ssl
 import sys

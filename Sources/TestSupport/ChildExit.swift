@@ -1,0 +1,85 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process that had not exited when its test stopped waiting: it was killed, and the
+/// error names it, so a hang fails one test with its command line instead of stalling the run.
+public struct ChildTimeout: Error, CustomStringConvertible {
+    /// The command line, for the failure message.
+    public let command: String
+    /// How long the test waited.
+    public let seconds: Double
+
+    /// What the failing test prints.
+    public var description: String { "\(command) did not exit within \(String(format: "%g", seconds)) s; killed" }
+}
+
+/// The exit of a child started by `Process.start()`: the termination handler, installed before
+/// the start so that a fast exit cannot be missed, signals a semaphore that `wait` takes.
+///
+/// Why not `Process.waitUntilExit`: on Linux it spins the calling thread's run loop until
+/// Foundation notices the exit, and with hundreds of children started from the test runner's
+/// threads one such wait never returned (CI ran out of its 90 minutes with every test green
+/// so far). Every synchronous wait in the tests goes through here, and is bounded.
+public final class ChildExit: @unchecked Sendable {
+    /// Generous for the slowest child (a release-tarball demo on a loaded CI machine); a hang
+    /// still leaves most of CI's time to the other tests.
+    public static let defaultTimeout: Double = 600
+
+    /// The started process.
+    public let process: Process
+    private let exited = DispatchSemaphore(value: 0)
+
+    fileprivate init(_ process: Process) { self.process = process }
+
+    fileprivate func signal() { exited.signal() }
+
+    /// Waits for the exit and returns the status. After `timeout` seconds the child is killed
+    /// (SIGKILL) and `ChildTimeout` thrown. Waiting again after an exit returns at once.
+    @discardableResult
+    public func wait(timeout: Double = ChildExit.defaultTimeout) throws -> Int32 {
+        let deadline = DispatchTime.now() + timeout
+        // The handler's signal is the expected wake-up; `isRunning` is checked as well, so a
+        // missed handler costs a tenth of a second, not the whole timeout.
+        while exited.wait(timeout: .now() + 0.1) == .timedOut {
+            if !process.isRunning { return finish() }
+            if DispatchTime.now() >= deadline { return try kill(after: timeout) }
+        }
+        exited.signal()  // later waits return at once
+        return finish()
+    }
+
+    private func finish() -> Int32 {
+        // `isRunning` turns false just before the handler runs; the status is set by then.
+        process.terminationStatus
+    }
+
+    private func kill(after timeout: Double) throws -> Int32 {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        _ = exited.wait(timeout: .now() + 10)
+        let words = [process.executableURL?.path ?? "?"] + (process.arguments ?? [])
+        throw ChildTimeout(command: words.joined(separator: " "), seconds: timeout)
+    }
+}
+
+extension Process {
+    /// Starts the process with its exit signalled rather than polled (`ChildExit`).
+    public func start() throws -> ChildExit {
+        let exit = ChildExit(self)
+        let previous = terminationHandler
+        terminationHandler = { p in
+            previous?(p)
+            exit.signal()
+        }
+        try run()
+        return exit
+    }
+
+    /// Starts the process and waits, at most `timeout` seconds, for its exit status.
+    @discardableResult
+    public func runToExit(timeout: Double = ChildExit.defaultTimeout) throws -> Int32 {
+        try start().wait(timeout: timeout)
+    }
+}
