@@ -30,7 +30,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         self.column = column
         self.level = level
         self.code = code
-        let bounded = message.count > 300 ? String(message.prefix(300)) + "…" : message
+        // `utf8.count` first: it is stored, where `count` walks the characters.
+        let bounded = message.utf8.count > 300 && message.count > 300 ? String(message.prefix(300)) + "…" : message
         self.message = TerminalText.escape(bounded)
     }
 

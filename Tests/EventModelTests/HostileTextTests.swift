@@ -1,4 +1,5 @@
 import EventModel
+import TestSupport
 import Testing
 
 @Suite("Hostile text and impossible times")
@@ -40,5 +41,44 @@ struct HostileTextTests {
         #expect(text.contains("\\u{1B}]0;title\\u{7}\\u{D}\\u{A}forged"))
         #expect(text.hasPrefix("logs/\\u{1B}[2Jx.json:3: error:"))
         #expect(TerminalText.escape("plain ünïcode ✓") == "plain ünïcode ✓")
+    }
+
+    /// `escape` checks printable ASCII on the bytes first; on random text it must give what the
+    /// scalar-by-scalar rule gives, whichever path it takes.
+    @Test func escapeMatchesTheScalarRuleOnRandomText() {
+        func reference(_ text: String) -> String {
+            var out = ""
+            for u in text.unicodeScalars {
+                out += TerminalText.needsEscape(u) ? "\\u{\(String(u.value, radix: 16, uppercase: true))}" : String(u)
+            }
+            return out
+        }
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", " ", "~", "{", "\u{0}", "\u{7}", "\u{1B}", "\n", "\r", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}",
+            "é", "✓", "\u{200E}", "\u{202E}", "\u{2028}", "\u{2066}", "\u{061C}", "😀",
+        ]
+        var rng = SplitMix64(seed: 11)
+        var escaped = 0
+        for _ in 0..<2_000 {
+            let n = Int(rng.next() % 12)
+            var text = ""
+            for _ in 0..<n {
+                // Mostly printable ASCII, as messages are, so both paths are taken often.
+                let pick = rng.next() % 3 == 0 ? Int(rng.next() % UInt64(alphabet.count)) : Int(rng.next() % 4)
+                text.unicodeScalars.append(alphabet[pick])
+            }
+            let got = TerminalText.escape(text)
+            #expect(got == reference(text), "\(Array(text.unicodeScalars))")
+            if got != text { escaped += 1 }
+        }
+        #expect(escaped > 200 && escaped < 1_800, "both paths taken: \(escaped) of 2,000 escaped")
+    }
+
+    @Test func longMessagesAreBoundedByCharactersNotBytes() {
+        let origin = Origin(path: "f", record: 1)
+        let wide = String(repeating: "é", count: 250)  // 500 bytes, 250 characters: kept whole
+        #expect(Diagnostic(origin: origin, code: "c", message: wide).message == wide)
+        let long = String(repeating: "é", count: 301)
+        #expect(Diagnostic(origin: origin, code: "c", message: long).message == String(repeating: "é", count: 300) + "…")
     }
 }
