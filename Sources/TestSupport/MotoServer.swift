@@ -73,6 +73,7 @@ public final class MotoServer: @unchecked Sendable {
     private func waitGone(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(50_000) }
+        process.releaseExited()
         return !process.isRunning
     }
 

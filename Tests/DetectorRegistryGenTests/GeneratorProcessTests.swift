@@ -31,6 +31,9 @@ import Testing
             p.terminationHandler = { _ in c.resume() }
             do { try p.run() } catch { c.resume(throwing: error) }
         }
+        // Returns at once (the child has exited); frees the descriptor Foundation keeps for a
+        // child until `waitUntilExit` is called (see TestSupport's `Process.releaseExited`).
+        if !p.isRunning { p.waitUntilExit() }
     }
 
     func run(_ files: [String: String], extra: [String] = []) async throws -> Run {

@@ -37,7 +37,14 @@ final class WatchProcess {
         try process.run()
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+        }
+        process.releaseExited()
+    }
 
     var pid: Int32 { process.processIdentifier }
     var stdout: String { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
@@ -57,7 +64,9 @@ final class WatchProcess {
     /// Waits for the process to exit; its status, or nil after `timeout` seconds.
     func waitForExit(timeout: Double) async -> Int32? {
         let ok = await poll(timeout: timeout) { !self.process.isRunning }
-        return ok ? process.terminationStatus : nil
+        guard ok else { return nil }
+        process.releaseExited()
+        return process.terminationStatus
     }
 
     /// Waits until the start-up line is printed (inputs opened, state restored).
