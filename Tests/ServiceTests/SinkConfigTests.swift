@@ -19,8 +19,7 @@ struct SinkConfigTests {
 
     @Test func everyReceiverIsReadWithItsSettings() throws {
         // The key comes from a variable the test process already has: `setenv` here would race
-        // with the other tests' `Process.run`, which copies the environment (a crash seen in
-        // `memcpy` under Foundation's `Process.run`).
+        // with the other tests' `Process.run`, which copies the environment meanwhile.
         let searchPath = try #require(ProcessInfo.processInfo.environment["PATH"])
         let (c, issues) = try Self.load(
             """
