@@ -19,10 +19,9 @@ public struct ChildTimeout: Error, CustomStringConvertible {
 /// The exit of a child started by `Process.start()`: the termination handler, installed before
 /// the start so that a fast exit cannot be missed, signals a semaphore that `wait` takes.
 ///
-/// Why not `Process.waitUntilExit`: on Linux it spins the calling thread's run loop until
-/// Foundation notices the exit, and with hundreds of children started from the test runner's
-/// threads one such wait never returned (CI ran out of its 90 minutes with every test green
-/// so far). Every synchronous wait in the tests goes through here, and is bounded.
+/// Why not `Process.waitUntilExit` alone: it has no bound, so one child that never exits stalls
+/// the whole run (CI's 90 minutes ran out once with every test green so far). Every synchronous
+/// wait in the tests goes through here, is bounded, and ends with `releaseExited`.
 public final class ChildExit: @unchecked Sendable {
     /// Generous for the slowest child (a release-tarball demo on a loaded CI machine); a hang
     /// still leaves most of CI's time to the other tests.
