@@ -90,7 +90,8 @@ public final class DetectionEngine {
         self.recent = RecentIDs(capacity: dedupCapacity)
         self.recentCapacity = dedupCapacity
         // Built once: a context per detector per event would copy its spec each time.
-        self.slots = loaded.map { Slot($0, baselines) }
+        let memo = EventMemo()
+        self.slots = loaded.map { Slot($0, baselines, memo) }
         self.calls = slots.map(SlotCall.init)
         self.windows = Dictionary(
             loaded.map { ($0.spec.id, $0.spec.dedupWindow) }, uniquingKeysWith: { _, last in last })

@@ -95,15 +95,18 @@ public final class DetectionContext {
     public let baselines: BaselineStore
     /// Effective settings shared by all detectors.
     public let spec: DetectorSpec
+    /// What detectors derive alike from the current event, shared by every detector of the engine.
+    public let memo: EventMemo
 
     /// True for `identity.new_api`, whose findings the engine gathers into bursts and never folds
     /// quietly (read once: the engine asks on every repeat it folds).
     let isFirstTimeAPI: Bool
 
     /// Creates a context.
-    public init(baselines: BaselineStore, spec: DetectorSpec) {
+    public init(baselines: BaselineStore, spec: DetectorSpec, memo: EventMemo = EventMemo()) {
         self.baselines = baselines
         self.spec = spec
+        self.memo = memo
         self.isFirstTimeAPI = spec.id == DetectionEngine.firstTimeAPIDetectorId
     }
 }

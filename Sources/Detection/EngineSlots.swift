@@ -13,10 +13,10 @@ final class Slot {
     /// `detector` behind a class, which `SlotCall` can reach unretained.
     let call: DetectorCall
 
-    init(_ d: LoadedDetector, _ baselines: BaselineStore) {
+    init(_ d: LoadedDetector, _ baselines: BaselineStore, _ memo: EventMemo) {
         detector = d.detector
         prematched = d.detector.prematched
-        context = DetectionContext(baselines: baselines, spec: d.spec)
+        context = DetectionContext(baselines: baselines, spec: d.spec, memo: memo)
         isFirstTimeAPI = d.spec.id == DetectionEngine.firstTimeAPIDetectorId
         call = DetectorCall.of(d.detector)
     }

@@ -147,7 +147,7 @@ public final class WorkflowCodeExecutionConfirmed: BuiltInDetector {
 
     /// Remembers code requests and server records, and reports a request its record confirms.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
-        guard let req = WorkflowRequest(event) else { return }
+        guard let req = WorkflowRequest(event, context.memo) else { return }
         sessions.note(req, time: event.time, actions: configuration.loginActions)
         if configuration.serverActions.contains(req.action) {
             record(event, req, context)

@@ -19,10 +19,11 @@ struct WorkflowRequest {
     let refused: Bool
 
     /// Nil for events of other providers. Inlined, so that the four detectors that see every
-    /// event turn the others away with one comparison; the rest is built out of line.
-    @inline(__always) init?(_ e: Event) {
+    /// event turn the others away with one comparison; the rest is built out of line, once per
+    /// event for the four (`memo`).
+    @inline(__always) init?(_ e: Event, _ memo: EventMemo) {
         guard e.provider == .workflow else { return nil }
-        self.init(workflow: e)
+        self = memo.value(WorkflowRequest.self, for: e) { WorkflowRequest(workflow: e) }
     }
 
     /// The request of a workflow event.

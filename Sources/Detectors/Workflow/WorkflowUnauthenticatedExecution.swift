@@ -124,7 +124,7 @@ public final class WorkflowUnauthenticatedExecution: BuiltInDetector {
 
     /// Raises a signal for an unauthenticated (or not known to be authenticated) execution request.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
-        guard let req = WorkflowRequest(event) else { return }
+        guard let req = WorkflowRequest(event, context.memo) else { return }
         let newNetwork = learnNetwork(req, event, context)
         sessions.note(req, time: event.time, actions: configuration.loginActions)
         guard req.auth != true else { return }

@@ -141,7 +141,7 @@ public final class WorkflowWorkloadActivity: BuiltInDetector {
     /// Remembers requests and unusual calls; reports a call that follows a request.
     public func evaluate(_ event: Event, context: DetectionContext, into signals: inout [Signal]) {
         guard !configuration.workloads.isEmpty else { return }
-        if let req = WorkflowRequest(event) {
+        if let req = WorkflowRequest(event, context.memo) {
             guard let s = byServer[req.server], req.auth != true, !req.refused,
                 req.runsCode(actions: configuration.codeActions, paths: globs)
             else { return }
